@@ -1,0 +1,2 @@
+// Crypto toolbox exports (filled in as the modules land).
+export {};

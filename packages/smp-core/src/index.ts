@@ -1,0 +1,5 @@
+/**
+ * @tsble/smp-core: the LE Security Manager. Runs anywhere (no Node built-ins).
+ * Node users may call `installNodeCrypto()` from `@tsble/smp-core/node` for native P-256 and AES.
+ */
+export * from './crypto/index.js';

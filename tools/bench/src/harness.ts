@@ -1,0 +1,27 @@
+/**
+ * The benchmark contract. A suite is a file `src/suites/<area>.ts` exporting `suite: BenchSuite`;
+ * the runner (main.ts) discovers every compiled `dist/suites/*.js` by itself, so adding a suite never
+ * touches a shared registry.
+ */
+
+/** A figure a case measured itself (latency, throughput, bytes...). */
+export interface Measurement {
+  value: number;
+  unit: string;
+  extra?: Record<string, unknown>;
+}
+
+/**
+ * One benchmark case. With `fn`, the harness times repeated calls and reports ops/s.
+ * With `measure`, the case returns its own figure; the harness repeats it and reports the median.
+ * `baseline` names another case in the same suite; the report then carries the ratio against it.
+ */
+export type BenchCase =
+  | { name: string; fn: () => unknown | Promise<unknown>; baseline?: string }
+  | { name: string; measure: () => Promise<Measurement>; baseline?: string };
+
+/** A named group of cases; `cases` may do setup (key generation, building fixtures) before returning them. */
+export interface BenchSuite {
+  name: string;
+  cases: () => Promise<BenchCase[]>;
+}
