@@ -1,0 +1,43 @@
+/**
+ * The pluggable bond store: a file (the default, `./ble_secrets.json`), memory, or anything else that
+ * implements this interface. Reads are synchronous from the loaded contents; every change is a promise that
+ * resolves once it is durable.
+ */
+import type { BondRecord, LocalIdentity } from './bond-record.js';
+
+export type BondStoreErrorCode =
+  /** The file exists but is not a bond file we can read; it was left untouched. */
+  | 'corrupt'
+  /** The file could not be read or written (permissions, disk full, ...). */
+  | 'io';
+
+export class BondStoreError extends Error {
+  override readonly name = 'BondStoreError';
+  constructor(
+    readonly code: BondStoreErrorCode,
+    /** The file concerned, absolute. */
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface BondStore {
+  /** Where the bonds live, for messages (a path, or "memory"). */
+  readonly location: string;
+  /** (Re)reads the backing storage: aioble's `load_secrets`. Rejects with a BondStoreError. */
+  load(): Promise<void>;
+  /** The bond for an identity address in its canonical text form, if any. */
+  get(address: string): BondRecord | undefined;
+  list(): BondRecord[];
+  /** Stores or replaces one peer's bond (timestamps are set by the store). */
+  put(record: Omit<BondRecord, 'createdAt' | 'updatedAt'>): Promise<BondRecord>;
+  /** Removes one peer; resolves to whether it was there. */
+  forget(address: string): Promise<boolean>;
+  /** Removes every peer (our local identity stays); resolves to how many were removed. */
+  forgetAll(): Promise<number>;
+  localIdentity(): LocalIdentity | undefined;
+  setLocalIdentity(identity: LocalIdentity): Promise<void>;
+}

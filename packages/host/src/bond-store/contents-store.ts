@@ -1,0 +1,86 @@
+/**
+ * The logic every bond store shares: contents held in memory for synchronous reads, and changes applied as
+ * small mutations. A mutation is applied to freshly read contents, so two processes sharing one file (a
+ * `serve` and a `pair` in the same directory) add their own peers without dropping each other's.
+ */
+import type { BondStore } from './bond-store.js';
+import { type BondFileContents, type BondRecord, EMPTY_CONTENTS, type LocalIdentity } from './bond-record.js';
+
+export abstract class ContentsBondStore implements BondStore {
+  abstract readonly location: string;
+  protected contents: BondFileContents = EMPTY_CONTENTS;
+  /** Changes run one after another: a write never races another write of the same store. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Reads the backing storage; rejects with a BondStoreError. */
+  protected abstract read(): Promise<BondFileContents>;
+  /** Makes `contents` durable; rejects with a BondStoreError. */
+  protected abstract write(contents: BondFileContents): Promise<void>;
+
+  async load(): Promise<void> {
+    this.contents = await this.serialise(() => this.read());
+  }
+
+  get(address: string): BondRecord | undefined {
+    return this.contents.bonds[address];
+  }
+
+  list(): BondRecord[] {
+    return Object.values(this.contents.bonds);
+  }
+
+  localIdentity(): LocalIdentity | undefined {
+    return this.contents.local;
+  }
+
+  async put(record: Omit<BondRecord, 'createdAt' | 'updatedAt'>): Promise<BondRecord> {
+    const now = new Date().toISOString();
+    let stored: BondRecord | undefined;
+    await this.mutate((current) => {
+      const previous = current.bonds[record.address];
+      stored = { ...record, createdAt: previous?.createdAt ?? now, updatedAt: now };
+      return { ...current, bonds: { ...current.bonds, [record.address]: stored } };
+    });
+    return stored as BondRecord;
+  }
+
+  async forget(address: string): Promise<boolean> {
+    let found = false;
+    await this.mutate((current) => {
+      found = address in current.bonds;
+      if (!found) return undefined;
+      const { [address]: _removed, ...bonds } = current.bonds;
+      return { ...current, bonds };
+    });
+    return found;
+  }
+
+  async forgetAll(): Promise<number> {
+    let count = 0;
+    await this.mutate((current) => {
+      count = Object.keys(current.bonds).length;
+      return count === 0 ? undefined : { ...current, bonds: {} };
+    });
+    return count;
+  }
+
+  async setLocalIdentity(identity: LocalIdentity): Promise<void> {
+    await this.mutate((current) => ({ ...current, local: identity }));
+  }
+
+  /** Applies `change` to fresh contents and writes the result; `undefined` means nothing changed. */
+  protected mutate(change: (current: BondFileContents) => BondFileContents | undefined): Promise<void> {
+    return this.serialise(async () => {
+      const fresh = await this.read();
+      const next = change(fresh);
+      if (next !== undefined) await this.write(next);
+      this.contents = next ?? fresh;
+    });
+  }
+
+  private serialise<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,132 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { validateBondFile } from './bond-record.js';
+import { BondStoreError } from './bond-store.js';
+import { FileBondStore } from './file-bond-store.js';
+import { MemoryBondStore } from './memory-bond-store.js';
+
+const LTK = { ltk: '00112233445566778899aabbccddeeff', ediv: 0, rand: '0000000000000000', keySize: 16, authenticated: true, sc: true };
+const PEER = 'F0:F1:F2:F3:F4:F5/random';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tsble-bonds-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('FileBondStore', () => {
+  it('starts empty without a file and saves one entry per peer with mode 0600', async () => {
+    const path = join(dir, 'ble_secrets.json');
+    const store = await FileBondStore.open(path);
+    expect(store.list()).toEqual([]);
+    await store.put({ address: PEER, peerLtk: LTK, localLtk: LTK, peerIrk: 'aa'.repeat(16), cccd: { '12': 1 } });
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    const reopened = await FileBondStore.open(path);
+    expect(reopened.get(PEER)?.peerLtk).toEqual(LTK);
+    expect(reopened.get(PEER)?.cccd).toEqual({ '12': 1 });
+    expect(validateBondFile(JSON.parse(await readFile(path, 'utf8'))).ok).toBe(true);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('keeps the local identity beside the bonds and across forgetAll', async () => {
+    const path = join(dir, 'bonds.json');
+    const store = await FileBondStore.open(path);
+    await store.setLocalIdentity({ irk: '11'.repeat(16), staticAddress: 'C1:22:33:44:55:66/random' });
+    await store.put({ address: PEER, peerLtk: LTK });
+    await store.put({ address: 'AA:BB:CC:DD:EE:FF/public', peerLtk: LTK });
+    expect(await store.forget(PEER)).toBe(true);
+    expect(await store.forget(PEER)).toBe(false);
+    expect(await store.forgetAll()).toBe(1);
+    const reopened = await FileBondStore.open(path);
+    expect(reopened.list()).toEqual([]);
+    expect(reopened.localIdentity()?.irk).toBe('11'.repeat(16));
+  });
+
+  it('merges changes made by another process sharing the file', async () => {
+    const path = join(dir, 'shared.json');
+    const a = await FileBondStore.open(path);
+    const b = await FileBondStore.open(path);
+    await a.put({ address: PEER, peerLtk: LTK });
+    await b.put({ address: 'AA:BB:CC:DD:EE:FF/public', peerLtk: LTK });
+    await a.load();
+    expect(a.list().map((r) => r.address).sort()).toEqual(['AA:BB:CC:DD:EE:FF/public', PEER]);
+  });
+
+  it('reports a corrupt file by name and never overwrites it', async () => {
+    const path = join(dir, 'ble_secrets.json');
+    await writeFile(path, '{"version":1,"bonds":{"x":');
+    const opened = FileBondStore.open(path);
+    await expect(opened).rejects.toBeInstanceOf(BondStoreError);
+    await expect(opened).rejects.toMatchObject({ code: 'corrupt', file: path });
+    await expect(opened).rejects.toThrow(path);
+    // A store that failed to load still refuses to write over the file.
+    const store = new FileBondStore(path);
+    await expect(store.put({ address: PEER, peerLtk: LTK })).rejects.toMatchObject({ code: 'corrupt' });
+    expect(await readFile(path, 'utf8')).toBe('{"version":1,"bonds":{"x":');
+  });
+
+  it('rejects a file that parses but holds invalid keys', async () => {
+    const path = join(dir, 'ble_secrets.json');
+    await writeFile(path, JSON.stringify({ version: 1, bonds: { [PEER]: { address: PEER, peerLtk: { ...LTK, ltk: 'zz' }, createdAt: '', updatedAt: '' } } }));
+    await expect(FileBondStore.open(path)).rejects.toMatchObject({ code: 'corrupt', message: expect.stringContaining('peerLtk.ltk') });
+  });
+
+  it('keeps a copy of a corrupt file when asked to start afresh', async () => {
+    const path = join(dir, 'ble_secrets.json');
+    await writeFile(path, 'garbage');
+    const copies: string[] = [];
+    const store = await FileBondStore.open(path, { onCorrupt: 'keep-copy', onCorruptCopy: (copy) => copies.push(copy) });
+    expect(store.list()).toEqual([]);
+    expect(copies).toHaveLength(1);
+    expect(await readFile(copies[0] as string, 'utf8')).toBe('garbage');
+    await store.put({ address: PEER, peerLtk: LTK });
+    expect((await FileBondStore.open(path)).get(PEER)).toBeDefined();
+  });
+
+  it('is an io error naming the file when it cannot be read', async () => {
+    const path = join(dir, 'a-directory');
+    await (await import('node:fs/promises')).mkdir(path);
+    await expect(FileBondStore.open(path)).rejects.toMatchObject({ code: 'io', file: path });
+  });
+
+  it('leaves a complete, loadable file when a saving process is SIGKILLed', { timeout: 60_000 }, async () => {
+    const script = join(dir, 'save-loop.mjs');
+    buildSync({
+      entryPoints: [fileURLToPath(new URL('./save-loop.fixture.ts', import.meta.url))],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: script,
+      logLevel: 'silent',
+    });
+    const path = join(dir, 'ble_secrets.json');
+    for (let round = 0; round < 5; round++) {
+      const child = spawn(process.execPath, [script, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, 100 + round * 37));
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const store = await FileBondStore.open(path);
+      expect(store.list().length).toBeGreaterThan(0);
+      expect(validateBondFile(JSON.parse(await readFile(path, 'utf8'))).ok).toBe(true);
+    }
+  });
+});
+
+describe('MemoryBondStore', () => {
+  it('behaves like the file store without touching disk', async () => {
+    const store = new MemoryBondStore();
+    const saved = await store.put({ address: PEER, peerLtk: LTK });
+    expect(saved.createdAt).toBe(saved.updatedAt);
+    await store.load();
+    expect(store.get(PEER)?.peerLtk).toEqual(LTK);
+    expect(store.location).toBe('memory');
+  });
+});

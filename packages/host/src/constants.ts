@@ -1,0 +1,53 @@
+/**
+ * Protocol facts the host uses directly. Everything SMP-, ATT- or HCI-specific lives in the lower packages'
+ * own constants; what is here belongs to GAP (advertising data, addresses, privacy).
+ */
+
+// Core 6.0 Vol 6 Part B 1.3: a device address is 48 bits; the two most significant bits of a random address
+// give its sub-type (Vol 6 Part B 1.3.2).
+export const ADDRESS_LENGTH = 6;
+export const RandomAddressSubType = {
+  /** 0b00: non-resolvable private address. */
+  nonResolvable: 0b00,
+  /** 0b01: resolvable private address (prand in the top 24 bits, hash below). */
+  resolvable: 0b01,
+  /** 0b11: static device address. */
+  static: 0b11,
+} as const;
+
+// Core Specification Supplement (CSS) v11, Part A 1.x; Assigned Numbers 2.3 "Common Data Types".
+export const AdType = {
+  flags: 0x01,
+  incompleteServiceUuids16: 0x02,
+  completeServiceUuids16: 0x03,
+  incompleteServiceUuids32: 0x04,
+  completeServiceUuids32: 0x05,
+  incompleteServiceUuids128: 0x06,
+  completeServiceUuids128: 0x07,
+  shortenedLocalName: 0x08,
+  completeLocalName: 0x09,
+  txPowerLevel: 0x0a,
+  appearance: 0x19,
+  manufacturerSpecificData: 0xff,
+} as const;
+
+// CSS v11 Part A 1.3: the Flags data type bits.
+export const AdFlag = {
+  leLimitedDiscoverable: 0x01,
+  leGeneralDiscoverable: 0x02,
+  brEdrNotSupported: 0x04,
+} as const;
+
+// Core 6.0 Vol 6 Part B 2.3.1: legacy advertising and scan response data are at most 31 octets.
+export const LEGACY_ADV_DATA_MAX = 31;
+
+// Core 6.0 Vol 3 Part C Appendix A: the recommended RPA regeneration interval (T_GAP(private_addr_int)) is
+// 15 minutes.
+export const DEFAULT_RPA_ROTATION_MS = 15 * 60 * 1000;
+
+// Core 6.0 Vol 3 Part H 3.4: the SMP transaction timeout, 30 seconds; the host keeps the timer and feeds time
+// to the sans-IO session.
+export const SMP_TIMEOUT_MS = 30_000;
+
+// The Bluetooth Base UUID (Core 6.0 Vol 3 Part B 2.5.1), to expand 16- and 32-bit UUIDs.
+export const BLUETOOTH_BASE_UUID_SUFFIX = '-0000-1000-8000-00805f9b34fb';
