@@ -3,3 +3,5 @@
  * Node users may call `installNodeCrypto()` from `@tsble/smp-core/node` for native P-256 and AES.
  */
 export * from './crypto/index.js';
+export * from './constants.js';
+export * from './pdu/index.js';
