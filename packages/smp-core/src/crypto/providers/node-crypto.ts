@@ -1,0 +1,50 @@
+/**
+ * The node:crypto provider (OpenSSL): native ECDH without WebCrypto's key-import round trips, and AES-128
+ * through an ECB cipher whose key schedule is set up once per key. Reached only through
+ * `installNodeCrypto()` in `@tsble/smp-core/node`, so browser bundles of the main entry never see it.
+ */
+import { createCipheriv, createECDH } from 'node:crypto';
+import type { AesBlockCipher, CryptoProvider } from '../provider.js';
+import { splitUncompressed, uncompressed } from './noble.js';
+
+const CURVE = 'prime256v1'; // OpenSSL's name for P-256 (secp256r1)
+
+function nodeAes128(key: Uint8Array): AesBlockCipher {
+  // One ECB context per key: encryption emits each complete block at once, so update() per block works
+  // and the schedule is expanded only here.
+  const cipher = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false);
+  return {
+    encryptBlock(block: Uint8Array): Uint8Array {
+      // Copy out of Node's Buffer pool into a plain Uint8Array.
+      return new Uint8Array(cipher.update(block));
+    },
+  };
+}
+
+// OpenSSL may drop leading zero octets of a private key; SMP wants exactly 32.
+function leftPad32(bytes: Uint8Array): Uint8Array {
+  if (bytes.length === 32) return new Uint8Array(bytes);
+  const out = new Uint8Array(32);
+  out.set(bytes, 32 - bytes.length);
+  return out;
+}
+
+export const nodeCryptoProvider: CryptoProvider = {
+  name: 'node',
+  aes128: nodeAes128,
+  async p256GenerateKeyPair() {
+    const ecdh = createECDH(CURVE);
+    ecdh.generateKeys();
+    return { privateKey: leftPad32(ecdh.getPrivateKey()), publicKey: splitUncompressed(ecdh.getPublicKey()) };
+  },
+  async p256PublicKey(privateKey) {
+    const ecdh = createECDH(CURVE);
+    ecdh.setPrivateKey(privateKey);
+    return splitUncompressed(ecdh.getPublicKey());
+  },
+  async p256DhKey(privateKey, peer) {
+    const ecdh = createECDH(CURVE);
+    ecdh.setPrivateKey(privateKey);
+    return new Uint8Array(ecdh.computeSecret(uncompressed(peer)));
+  },
+};
