@@ -1,0 +1,22 @@
+/**
+ * The logging door for portable packages: the subset of pino's Logger we call. A pino logger fits it
+ * as is; the default discards everything.
+ */
+export interface PortableLogger {
+  trace(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+const discard = (): void => {};
+
+/** A logger that drops every record. */
+export const silentLogger: PortableLogger = {
+  trace: discard,
+  debug: discard,
+  info: discard,
+  warn: discard,
+  error: discard,
+};
