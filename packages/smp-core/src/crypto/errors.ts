@@ -11,7 +11,11 @@ export class CryptoArgumentError extends Error {
     value: unknown,
   ) {
     const got =
-      value instanceof Uint8Array ? `${value.length} octets` : typeof value === 'object' ? typeof value : String(value);
+      value instanceof Uint8Array
+        ? `${value.length} octets`
+        : typeof value === 'object'
+          ? typeof value
+          : String(value);
     super(`${argument} must be ${expected}, got ${got}`);
     this.name = 'CryptoArgumentError';
   }

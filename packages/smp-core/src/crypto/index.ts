@@ -3,25 +3,8 @@
  * Uint8Array in on-air order (least significant octet first) except aesCmac, which is plain RFC 4493.
  */
 export { e } from './aes.js';
-export { aesCmac } from './cmac.js';
-export { f4, f5, f6, g2 } from './secure-connections.js';
-export { h6, h7, ltkToLinkKey, linkKeyToLtk } from './link-key-conversion.js';
-export { c1, s1 } from './legacy.js';
-export { ah, generateRpa, resolveRpa, resolveRpaAmong, isResolvablePrivateAddress } from './rpa.js';
-export {
-  p256GenerateKeyPair,
-  p256PublicKey,
-  p256DhKey,
-  isDebugPublicKey,
-  isValidP256PublicKey,
-  validateP256PublicKey,
-  DEBUG_PRIVATE_KEY,
-  DEBUG_PUBLIC_KEY,
-  DEBUG_KEY_PAIR,
-  type P256PublicKey,
-  type P256KeyPair,
-} from './p256.js';
 export { randomBytes } from './bytes.js';
+export { aesCmac } from './cmac.js';
 export {
   CryptoArgumentError,
   CryptoProviderError,
@@ -29,13 +12,30 @@ export {
   InvalidPublicKeyError,
   type InvalidPublicKeyReason,
 } from './errors.js';
+export { c1, s1 } from './legacy.js';
+export { h6, h7, linkKeyToLtk, ltkToLinkKey } from './link-key-conversion.js';
 export {
-  setCryptoProvider,
-  getCryptoProvider,
-  defaultCryptoProvider,
-  type CryptoProvider,
+  DEBUG_KEY_PAIR,
+  DEBUG_PRIVATE_KEY,
+  DEBUG_PUBLIC_KEY,
+  isDebugPublicKey,
+  isValidP256PublicKey,
+  type P256KeyPair,
+  type P256PublicKey,
+  p256DhKey,
+  p256GenerateKeyPair,
+  p256PublicKey,
+  validateP256PublicKey,
+} from './p256.js';
+export {
   type AesBlockCipher,
   type BigEndianPoint,
+  type CryptoProvider,
+  defaultCryptoProvider,
+  getCryptoProvider,
+  setCryptoProvider,
 } from './provider.js';
 export { nobleProvider } from './providers/noble.js';
 export { webCryptoProvider } from './providers/webcrypto.js';
+export { ah, generateRpa, isResolvablePrivateAddress, resolveRpa, resolveRpaAmong } from './rpa.js';
+export { f4, f5, f6, g2 } from './secure-connections.js';

@@ -1,8 +1,9 @@
 /**
  * LE legacy pairing functions, Core 6.0 Vol 3 Part H 2.2.3 (c1) and 2.2.4 (s1). All values on-air order.
  */
-import { concat, requireLength } from './bytes.js';
+
 import { e } from './aes.js';
+import { concat, requireLength } from './bytes.js';
 import { LENGTH } from './constants.js';
 import { CryptoArgumentError } from './errors.js';
 

@@ -6,12 +6,13 @@
  */
 import { concat, requireLength, reverse } from './bytes.js';
 import { aesCmac } from './cmac.js';
-import { CryptoArgumentError } from './errors.js';
 import { F5_KEY_ID, F5_LENGTH, F5_SALT, LENGTH } from './constants.js';
+import { CryptoArgumentError } from './errors.js';
 
 function z8(z: number | Uint8Array): Uint8Array {
   if (typeof z === 'number') {
-    if (!Number.isInteger(z) || z < 0 || z > 0xff) throw new CryptoArgumentError('z', 'one octet (0..255)', z);
+    if (!Number.isInteger(z) || z < 0 || z > 0xff)
+      throw new CryptoArgumentError('z', 'one octet (0..255)', z);
     return Uint8Array.of(z);
   }
   requireLength('z', z, 1);

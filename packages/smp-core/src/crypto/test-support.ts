@@ -32,7 +32,9 @@ export const specData: SpecSampleData = JSON.parse(
 /** Plain hex -> octets in the order written (for byte strings such as the RFC 4493 cases). */
 export function hexBytes(hex: string): Uint8Array {
   if (hex.length % 2 !== 0 || !/^[0-9a-f]*$/i.test(hex)) throw new Error(`not hex: ${hex}`);
-  return Uint8Array.from({ length: hex.length / 2 }, (_, i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+  return Uint8Array.from({ length: hex.length / 2 }, (_, i) =>
+    Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16),
+  );
 }
 
 /** A number as the spec prints it (most significant octet first) -> on-air order (least significant first). */

@@ -7,7 +7,7 @@ import { setCryptoProvider } from './provider.js';
 import { ah } from './rpa.js';
 import { f4, f5, f6, g2 } from './secure-connections.js';
 import { allProviders } from './test-providers.js';
-import { hexBytes, onAir, specData as d, specHex, toHex } from './test-support.js';
+import { specData as d, hexBytes, onAir, specHex, toHex } from './test-support.js';
 
 describe.each(allProviders)('toolbox vectors, provider $name', ({ provider }) => {
   beforeAll(() => setCryptoProvider(provider));
@@ -41,7 +41,15 @@ describe.each(allProviders)('toolbox vectors, provider $name', ({ provider }) =>
 
   it('f6', () => {
     const v = d.f6;
-    const out = f6(onAir(v.W), onAir(v.N1), onAir(v.N2), onAir(v.R), onAir(v.IOcap), onAir(v.A1), onAir(v.A2));
+    const out = f6(
+      onAir(v.W),
+      onAir(v.N1),
+      onAir(v.N2),
+      onAir(v.R),
+      onAir(v.IOcap),
+      onAir(v.A1),
+      onAir(v.A2),
+    );
     expect(specHex(out)).toBe(v.out);
   });
 
@@ -85,7 +93,16 @@ describe.each(allProviders)('toolbox vectors, provider $name', ({ provider }) =>
     const v = d.c1;
     const preq = onAir(v.preq);
     expect(preq[0]).toBe(0x01); // Pairing Request opcode
-    const out = c1(onAir(v.k), onAir(v.r), preq, onAir(v.pres), Number(v.iat), onAir(v.ia), Number(v.rat), onAir(v.ra));
+    const out = c1(
+      onAir(v.k),
+      onAir(v.r),
+      preq,
+      onAir(v.pres),
+      Number(v.iat),
+      onAir(v.ia),
+      Number(v.rat),
+      onAir(v.ra),
+    );
     expect(specHex(out)).toBe(v.out);
   });
 

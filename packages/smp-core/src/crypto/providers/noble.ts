@@ -37,4 +37,4 @@ export const nobleProvider: CryptoProvider = {
   },
 };
 
-export { uncompressed, splitUncompressed };
+export { splitUncompressed, uncompressed };

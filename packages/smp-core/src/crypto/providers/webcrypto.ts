@@ -8,8 +8,8 @@
  */
 import { p256 } from '@noble/curves/nist.js';
 import type { BigEndianPoint, CryptoProvider } from '../provider.js';
-import { nobleAes128 } from './noble-aes.js';
 import { splitUncompressed, uncompressed } from './noble.js';
+import { nobleAes128 } from './noble-aes.js';
 
 const ECDH_P256 = { name: 'ECDH', namedCurve: 'P-256' } as const;
 const DHKEY_BITS = 256;
