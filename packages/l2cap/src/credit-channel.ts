@@ -21,6 +21,8 @@ export interface CreditChannelParameters {
   remoteMtu: number;
   remoteMps: number;
   remoteInitialCredits: number;
+  /** When false the application returns credits itself with grantCredits (receive backpressure). */
+  autoCredits: boolean;
 }
 
 /** What the channel needs from its L2CAP instance. */
@@ -103,6 +105,17 @@ export class LeCreditChannel extends TypedEmitter<CreditChannelEvents> {
     this.closed('local');
   }
 
+  /**
+   * Lets the peer send `credits` more K-frames (LE Flow Control Credit indication). With autoCredits
+   * off this is how a slow consumer applies backpressure. Capped so the peer's count never passes 65535.
+   */
+  grantCredits(credits: number): void {
+    const grant = Math.min(credits, LE_CREDIT_MAX_CREDITS - this.#rxCredits);
+    if (this.#state !== 'open' || grant <= 0) return;
+    this.#rxCredits += grant;
+    this.io.sendCredits(this.parameters.localCid, grant);
+  }
+
   /** Credits from an LE Flow Control Credit indication; false means overflow (caller disconnects). */
   addCredits(credits: number): boolean {
     if (this.#txCredits + credits > LE_CREDIT_MAX_CREDITS) return false;
@@ -168,11 +181,8 @@ export class LeCreditChannel extends TypedEmitter<CreditChannelEvents> {
   /** Tops the peer back up once it has used half its credits, so one indication covers many frames. */
   #returnCredits(): void {
     const initial = this.parameters.localInitialCredits;
-    if (this.#state !== 'open' || this.#rxCredits > initial / 2) return;
-    const grant = initial - this.#rxCredits;
-    if (grant <= 0) return;
-    this.#rxCredits += grant;
-    this.io.sendCredits(this.parameters.localCid, grant);
+    if (!this.parameters.autoCredits || this.#rxCredits > initial / 2) return;
+    this.grantCredits(initial - this.#rxCredits);
   }
 
   #pump(): void {

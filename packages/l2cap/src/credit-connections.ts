@@ -25,6 +25,8 @@ export interface CreditChannelOptions {
   mtu?: number;
   mps?: number;
   initialCredits?: number;
+  /** Return credits automatically as K-frames are consumed (default true); otherwise call grantCredits. */
+  autoCredits?: boolean;
 }
 
 export interface CreditServerOptions extends CreditChannelOptions {
@@ -99,6 +101,7 @@ export class CreditConnections {
           remoteMtu: response.mtu,
           remoteMps: response.mps,
           remoteInitialCredits: response.initialCredits,
+          autoCredits: local.autoCredits,
         },
         this.#io,
       );
@@ -147,6 +150,7 @@ export class CreditConnections {
         remoteMtu: request.mtu,
         remoteMps: request.mps,
         remoteInitialCredits: request.initialCredits,
+        autoCredits: local.autoCredits,
       },
       this.#io,
     );
@@ -240,6 +244,7 @@ function resolveOptions(options: CreditChannelOptions): Required<CreditChannelOp
     mtu: options.mtu ?? DEFAULT_CREDIT_CHANNEL.mtu,
     mps: options.mps ?? DEFAULT_CREDIT_CHANNEL.mps,
     initialCredits: Math.min(options.initialCredits ?? DEFAULT_CREDIT_CHANNEL.initialCredits, LE_CREDIT_MAX_CREDITS),
+    autoCredits: options.autoCredits ?? true,
   };
 }
 
