@@ -5,3 +5,5 @@
 export * from './crypto/index.js';
 export * from './constants.js';
 export * from './pdu/index.js';
+export * from './keys/index.js';
+export * from './pairing/index.js';

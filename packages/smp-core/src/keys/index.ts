@@ -1,0 +1,12 @@
+export type { Bond, KeySet, LongTermKey, SecurityLevel, SmpAddress } from './types.js';
+export { isWeakerThan, maskKey, securityLevelOf } from './key-size.js';
+export {
+  BondFormatError,
+  bondFromJson,
+  bondToJson,
+  bytesToHex,
+  hexToBytes,
+  type AddressJson,
+  type BondJson,
+  type LongTermKeyJson,
+} from './json.js';

@@ -1,0 +1,154 @@
+/**
+ * The session's mutable state, shared by the phase modules. `PairingProgress` holds what one pairing
+ * attempt learns and is dropped (keys and all) as soon as that attempt ends.
+ */
+import { PairingFailedReason, SMP_TIMEOUT_MS } from '../constants.js';
+import type { P256KeyPair, P256PublicKey } from '../crypto/index.js';
+import type { Bond, KeySet, SmpAddress } from '../keys/types.js';
+import { encodeSmpPdu } from '../pdu/encode.js';
+import { SmpError } from '../pdu/smp-error.js';
+import type { KeyDistribution, PairingFeatures, SmpPdu } from '../pdu/types.js';
+import type { AssociationModel } from './association-model.js';
+import type { RepeatedAttemptsTracker } from './repeated-attempts.js';
+import type { PairingAction, PairingConfig, Role, SmpLogger } from './types.js';
+
+/** The session's states; each names what it waits for. Allowed opcodes per state: state-table.ts. */
+export type SessionState =
+  | 'idle'
+  | 'wait-pairing-response'
+  | 'wait-accept'
+  | 'legacy-wait-tk'
+  | 'legacy-wait-confirm'
+  | 'legacy-wait-random'
+  | 'sc-wait-public-key'
+  | 'sc-wait-passkey'
+  | 'sc-wait-confirm'
+  | 'sc-wait-random'
+  | 'sc-wait-user-confirm'
+  | 'sc-wait-dhkey-check'
+  | 'wait-encryption'
+  | 'key-distribution'
+  | 'complete'
+  | 'failed'
+  | 'timed-out';
+
+/** What phase 1 settled. */
+export interface Negotiated extends AssociationModel {
+  sc: boolean;
+  keySize: number;
+  authenticated: boolean;
+  bonding: boolean;
+  keypress: boolean;
+  /** Keys we send and keys the peer sends, after both sides' fields and the method (no EncKey in LE SC). */
+  localDist: KeyDistribution;
+  remoteDist: KeyDistribution;
+  linkKey: boolean;
+  ct2: boolean;
+}
+
+export interface PairingProgress {
+  preq: Uint8Array;
+  pres?: Uint8Array;
+  request: PairingFeatures;
+  response?: PairingFeatures;
+  negotiated?: Negotiated;
+  // Legacy (Core 6.0 Vol 3 Part H 2.3.5.5).
+  tk?: Uint8Array;
+  localRandom?: Uint8Array;
+  localConfirm?: Uint8Array;
+  peerConfirm?: Uint8Array;
+  stk?: Uint8Array;
+  // LE Secure Connections (2.3.5.6).
+  keyPair?: P256KeyPair;
+  peerPublicKey?: P256PublicKey;
+  dhKey?: Uint8Array;
+  debugKey: boolean;
+  passkey?: number;
+  round: number;
+  /** ra/rb of f6: our r and the peer's r (passkey or OOB random; zero otherwise). */
+  localR: Uint8Array;
+  peerR: Uint8Array;
+  localNonce?: Uint8Array;
+  peerNonce?: Uint8Array;
+  macKey?: Uint8Array;
+  ltk?: Uint8Array;
+  peerCheck?: Uint8Array;
+  userConfirmed: boolean;
+  // Key distribution (3.6).
+  expectedKeys: SmpPdu['op'][];
+  keys: Partial<KeySet>;
+}
+
+export interface PairingContext {
+  readonly role: Role;
+  readonly config: PairingConfig;
+  readonly localAddress: SmpAddress;
+  readonly peerAddress: SmpAddress;
+  readonly bond: Bond | undefined;
+  readonly attempts: { tracker: RepeatedAttemptsTracker; peerKey: string } | undefined;
+  readonly log: SmpLogger | undefined;
+  state: SessionState;
+  now: number;
+  /** When the SMP timer fires (ms), or undefined while no SMP procedure runs. Core 6.0 Vol 3 Part H 3.4. */
+  deadline: number | undefined;
+  progress: PairingProgress | undefined;
+  actions: PairingAction[];
+}
+
+export function emit(ctx: PairingContext, action: PairingAction): void {
+  ctx.actions.push(action);
+}
+
+/** Queues a PDU; every queued command restarts the 30 s SMP timer (Core 6.0 Vol 3 Part H 3.4). */
+export function send(ctx: PairingContext, pdu: SmpPdu): void {
+  const bytes = encodeSmpPdu(pdu);
+  ctx.log?.trace({ layer: 'smp', pdu: pdu.op }, 'send');
+  emit(ctx, { type: 'send', pdu: bytes });
+  if (pdu.op !== 'pairing-failed' && pdu.op !== 'security-request') ctx.deadline = ctx.now + SMP_TIMEOUT_MS;
+}
+
+/** Aborts the current step with a Pairing Failed reason; the session turns it into Pairing Failed + `failed`. */
+export function fail(reason: number, message: string): never {
+  throw new SmpError(reason as SmpError['reason'], message);
+}
+
+/** The pairing in progress; its absence means a handler ran in a state the state table should have refused. */
+export function progressOf(ctx: PairingContext): PairingProgress {
+  if (!ctx.progress) fail(PairingFailedReason.UnspecifiedReason, `no pairing in progress (state ${ctx.state})`);
+  return ctx.progress;
+}
+
+export function negotiatedOf(ctx: PairingContext): Negotiated {
+  const negotiated = progressOf(ctx).negotiated;
+  if (!negotiated) fail(PairingFailedReason.UnspecifiedReason, 'pairing features not negotiated yet');
+  return negotiated;
+}
+
+export function newProgress(preq: Uint8Array, request: PairingFeatures): PairingProgress {
+  return {
+    preq,
+    request,
+    debugKey: false,
+    round: 0,
+    localR: new Uint8Array(16),
+    peerR: new Uint8Array(16),
+    userConfirmed: false,
+    expectedKeys: [],
+    keys: {},
+  };
+}
+
+/** Address then type octet (0 public, 1 random): the A1/A2 of f5 and f6. */
+export function addressWithType(address: SmpAddress): Uint8Array {
+  const out = new Uint8Array(7);
+  out.set(address.address.subarray(0, 6));
+  out[6] = address.type === 'public' ? 0 : 1;
+  return out;
+}
+
+/** The initiator's and responder's addresses, whichever role we play. */
+export function initiatorResponder(ctx: PairingContext): { initiator: SmpAddress; responder: SmpAddress } {
+  return ctx.role === 'central'
+    ? { initiator: ctx.localAddress, responder: ctx.peerAddress }
+    : { initiator: ctx.peerAddress, responder: ctx.localAddress };
+}

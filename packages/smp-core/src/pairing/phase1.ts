@@ -1,0 +1,120 @@
+/**
+ * Phase 1, pairing feature exchange (Core 6.0 Vol 3 Part H 2.3, 3.5.1-3.5.2), and the Security Request
+ * (3.6.7, 2.4.6). The central starts with Pairing Request; the peripheral answers with Pairing Response;
+ * both then settle the method and, if the application asked to be consulted, wait for its consent.
+ */
+import { PairingFailedReason } from '../constants.js';
+import { encodeSmpPdu } from '../pdu/encode.js';
+import { SmpError } from '../pdu/smp-error.js';
+import type { AuthReq, PairingFeatures } from '../pdu/types.js';
+import { emit, fail, negotiatedOf, newProgress, type PairingContext, progressOf, send } from './context.js';
+import { buildPairingRequest, buildPairingResponse, negotiate } from './features.js';
+import { beginLegacy } from './legacy.js';
+import { beginSc } from './secure-connections.js';
+
+/** True while a pairing runs (any state between the first PDU and complete/failed). */
+export function isPairing(ctx: PairingContext): boolean {
+  return !['idle', 'complete', 'failed', 'timed-out'].includes(ctx.state);
+}
+
+/** Why a pairing may not start now (not pairable, or the Repeated Attempts interval has not passed). */
+export function startRefusal(ctx: PairingContext): SmpError | undefined {
+  if (!ctx.config.pairable) return new SmpError(PairingFailedReason.PairingNotSupported, 'pairing is disabled (pairable: false)');
+  const attempts = ctx.attempts;
+  if (attempts && !attempts.tracker.mayAttempt(attempts.peerKey, ctx.now)) {
+    const until = attempts.tracker.nextAttemptAt(attempts.peerKey);
+    return new SmpError(PairingFailedReason.RepeatedAttempts, `pairing with this peer is backing off until t=${until} ms`);
+  }
+  return undefined;
+}
+
+function refuseIfBackingOff(ctx: PairingContext): void {
+  const refusal = startRefusal(ctx);
+  if (refusal) throw refusal;
+}
+
+/** Central: send Pairing Request. */
+export function startPairing(ctx: PairingContext, extraMitm = false): void {
+  refuseIfBackingOff(ctx);
+  const request = buildPairingRequest(ctx.config, extraMitm);
+  const preq = encodeSmpPdu({ op: 'pairing-request', ...request });
+  ctx.progress = newProgress(preq, request);
+  send(ctx, { op: 'pairing-request', ...request });
+  ctx.state = 'wait-pairing-response';
+}
+
+/** Peripheral: a Pairing Request arrived. `raw` is the PDU as received (c1 and f6 use its exact octets). */
+export async function handlePairingRequest(ctx: PairingContext, request: PairingFeatures, raw: Uint8Array): Promise<void> {
+  ctx.progress = newProgress(raw.slice(), request);
+  refuseIfBackingOff(ctx);
+  const response = buildPairingResponse(ctx.config, request);
+  ctx.progress.response = response;
+  ctx.progress.pres = encodeSmpPdu({ op: 'pairing-response', ...response });
+  ctx.progress.negotiated = negotiate(ctx.config, 'peripheral', request, response, ctx.bond);
+  if (askToAccept(ctx, request)) return;
+  await continueAfterAccept(ctx);
+}
+
+/** Central: the Pairing Response arrived. */
+export async function handlePairingResponse(ctx: PairingContext, response: PairingFeatures, raw: Uint8Array): Promise<void> {
+  const progress = progressOf(ctx);
+  progress.response = response;
+  progress.pres = raw.slice();
+  progress.negotiated = negotiate(ctx.config, 'central', progress.request, response, ctx.bond);
+  if (askToAccept(ctx, response)) return;
+  await continueAfterAccept(ctx);
+}
+
+/** With `askToAccept`, show the application the method and the peer's claims (method-confusion defence). */
+function askToAccept(ctx: PairingContext, peer: PairingFeatures): boolean {
+  if (!ctx.config.askToAccept) return false;
+  const negotiated = negotiatedOf(ctx);
+  emit(ctx, {
+    type: 'accept-pairing',
+    method: negotiated.method,
+    sc: negotiated.sc,
+    peerIoCapability: peer.ioCapability,
+    peerAuthReq: peer.authReq,
+    peerOob: peer.oobDataFlag,
+  });
+  ctx.state = 'wait-accept';
+  return true;
+}
+
+/** The application's answer to `accept-pairing`. */
+export async function pairingAccepted(ctx: PairingContext, accepted: boolean): Promise<void> {
+  if (!accepted) fail(PairingFailedReason.PairingNotSupported, 'the application refused this pairing');
+  await continueAfterAccept(ctx);
+}
+
+async function continueAfterAccept(ctx: PairingContext): Promise<void> {
+  const progress = progressOf(ctx);
+  if (ctx.role === 'peripheral') {
+    send(ctx, { op: 'pairing-response', ...(progress.response ?? fail(PairingFailedReason.UnspecifiedReason, 'no response')) });
+  }
+  if (negotiatedOf(ctx).sc) await beginSc(ctx);
+  else beginLegacy(ctx);
+}
+
+/**
+ * Central: a Security Request. When the bond we hold already meets what the peripheral asks for, encrypt
+ * with it; otherwise pair (asking for MITM if the peripheral did). During a pairing it is ignored
+ * (SM/CEN/PIS/BV-03-C).
+ */
+export function handleSecurityRequest(ctx: PairingContext, authReq: AuthReq): void {
+  if (isPairing(ctx)) return;
+  if (!ctx.config.pairable && !ctx.bond) fail(PairingFailedReason.PairingNotSupported, 'pairing is disabled (pairable: false)');
+  const bond = ctx.bond;
+  const bondIsEnough = bond?.peerLtk && (!authReq.mitm || bond.authenticated) && (!authReq.sc || bond.sc);
+  if (bond?.peerLtk && bondIsEnough) {
+    emit(ctx, { type: 'start-encryption', ...bond.peerLtk, keySize: bond.keySize });
+    return;
+  }
+  startPairing(ctx, authReq.mitm);
+}
+
+/** Peripheral: ask the central to secure the link. */
+export function sendSecurityRequest(ctx: PairingContext): void {
+  const c = ctx.config;
+  send(ctx, { op: 'security-request', authReq: { bonding: c.bond, mitm: c.mitm, sc: c.sc || c.scOnly, keypress: c.keypress, ct2: c.ct2 } });
+}

@@ -1,0 +1,238 @@
+/**
+ * PairingSession: the sans-IO SMP state machine for one link and one role. Inputs are received PDUs, the
+ * user's answers, encryption results and the time; each input returns the actions the host must carry out
+ * (see `PairingAction`). Inputs are serialised: a call made while another is still running (P-256 work is
+ * asynchronous) waits for it. No input throws or rejects: every failure comes back as a `failed` action.
+ *
+ * Time is an input: pass a monotonic millisecond clock as `now` to every call, and call `tick(now)` when
+ * nothing else happens so the 30 s SMP timeout (Core 6.0 Vol 3 Part H 3.4) can fire. After a timeout the
+ * session ignores everything: no further SMP on that link.
+ */
+import { KeypressNotificationType, PairingFailedReason } from '../constants.js';
+import { decodeSmpPdu } from '../pdu/decode.js';
+import { SmpError } from '../pdu/smp-error.js';
+import type { SmpPdu } from '../pdu/types.js';
+import { checkAddress, resolveConfig } from './config.js';
+import { emit, type PairingContext, type SessionState, send } from './context.js';
+import { HANDLERS } from './handlers.js';
+import { beginKeyDistribution } from './key-distribution.js';
+import { legacyPasskeyEntered } from './legacy.js';
+import { isPairing, pairingAccepted, sendSecurityRequest, startPairing, startRefusal } from './phase1.js';
+import { numericComparisonAnswered } from './secure-connections.js';
+import { scPasskeyEntered } from './sc-passkey.js';
+import { ALLOWED_PDUS, NEVER_RECEIVED_BY } from './state-table.js';
+import type { PairingAction, PairingConfig, PairingSessionOptions, Role } from './types.js';
+
+type Step = (ctx: PairingContext) => void | Promise<void>;
+
+export class PairingSession {
+  private readonly ctx: PairingContext;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Throws PairingConfigError for options that cannot work (bad addresses, key sizes out of 7..16). */
+  constructor(options: PairingSessionOptions) {
+    checkAddress('localAddress', options.localAddress);
+    checkAddress('peerAddress', options.peerAddress);
+    this.ctx = {
+      role: options.role,
+      config: resolveConfig(options.config),
+      localAddress: options.localAddress,
+      peerAddress: options.peerAddress,
+      bond: options.bond,
+      attempts: options.repeatedAttempts,
+      log: options.logger,
+      state: 'idle',
+      now: 0,
+      deadline: undefined,
+      progress: undefined,
+      actions: [],
+    };
+  }
+
+  get role(): Role {
+    return this.ctx.role;
+  }
+  get config(): Readonly<PairingConfig> {
+    return this.ctx.config;
+  }
+  /** The current state (see state-table.ts for what each accepts). */
+  get state(): SessionState {
+    return this.ctx.state;
+  }
+  /** True between the first pairing PDU and `complete`/`failed`. */
+  get pairing(): boolean {
+    return isPairing(this.ctx);
+  }
+
+  /** Central: start pairing (send Pairing Request). */
+  start(now: number): Promise<PairingAction[]> {
+    return this.input(now, 'start', (ctx) => {
+      if (isPairing(ctx) || ctx.role !== 'central') return;
+      // Refusals of our own start send nothing: there is no pairing on the air to fail.
+      const refusal = startRefusal(ctx);
+      if (refusal) emit(ctx, { type: 'failed', reason: refusal.reason, byPeer: false, timedOut: false, message: refusal.message });
+      else startPairing(ctx);
+    });
+  }
+
+  /** Peripheral: send a Security Request asking the central to pair or encrypt (Core 6.0 Vol 3 Part H 3.6.7). */
+  requestSecurity(now: number): Promise<PairingAction[]> {
+    return this.input(now, 'requestSecurity', (ctx) => {
+      if (ctx.role === 'peripheral' && !isPairing(ctx)) sendSecurityRequest(ctx);
+    });
+  }
+
+  /** A PDU received on the SMP channel. */
+  receive(pdu: Uint8Array, now: number): Promise<PairingAction[]> {
+    return this.input(now, 'receive', (ctx) => this.dispatch(ctx, pdu));
+  }
+
+  /** The answer to `request-passkey`; `null` means the user cancelled (Passkey Entry Failed). */
+  passkeyEntered(passkey: number | null, now: number): Promise<PairingAction[]> {
+    return this.input(now, 'passkeyEntered', (ctx) => {
+      const progress = ctx.progress;
+      const waiting = ['legacy-wait-tk', 'legacy-wait-confirm', 'sc-wait-passkey', 'sc-wait-confirm'].includes(ctx.state);
+      const asked = progress?.negotiated?.method === 'passkey-entry' && (progress.negotiated.sc ? progress.passkey === undefined : progress.tk === undefined);
+      if (!waiting || !asked) return;
+      if (passkey === null) throw new SmpError(PairingFailedReason.PasskeyEntryFailed, 'the user cancelled passkey entry');
+      if (progress?.negotiated?.sc) scPasskeyEntered(ctx, passkey);
+      else legacyPasskeyEntered(ctx, passkey);
+    });
+  }
+
+  /** The answer to `confirm-numeric`: do both devices show the same number? */
+  numericComparisonAnswered(match: boolean, now: number): Promise<PairingAction[]> {
+    return this.input(now, 'numericComparisonAnswered', (ctx) => {
+      const progress = ctx.progress;
+      const outstanding = progress?.negotiated?.method === 'numeric-comparison' && !progress.userConfirmed;
+      const inState = ctx.state === 'sc-wait-user-confirm' || (ctx.role === 'peripheral' && ctx.state === 'sc-wait-dhkey-check');
+      if (outstanding && inState) numericComparisonAnswered(ctx, match);
+    });
+  }
+
+  /** The answer to `accept-pairing`. Refusing fails the pairing with Pairing Not Supported. */
+  acceptPairing(accepted: boolean, now: number): Promise<PairingAction[]> {
+    return this.input(now, 'acceptPairing', async (ctx) => {
+      if (ctx.state === 'wait-accept') await pairingAccepted(ctx, accepted);
+    });
+  }
+
+  /** Our user pressed a key while typing the passkey: tells the peer, when both offered keypress notifications. */
+  keypress(notificationType: KeypressNotificationType, now: number): Promise<PairingAction[]> {
+    return this.input(now, 'keypress', (ctx) => {
+      const negotiated = ctx.progress?.negotiated;
+      const typing = ['legacy-wait-tk', 'legacy-wait-confirm', 'sc-wait-passkey', 'sc-wait-confirm'].includes(ctx.state);
+      const valid = notificationType >= 0 && notificationType <= KeypressNotificationType.PasskeyEntryCompleted;
+      if (negotiated?.method === 'passkey-entry' && negotiated.keypress && typing && valid) {
+        send(ctx, { op: 'keypress-notification', notificationType });
+      }
+    });
+  }
+
+  /** The link is now encrypted (HCI Encryption Change, status success). */
+  encryptionChanged(now: number): Promise<PairingAction[]> {
+    return this.input(now, 'encryptionChanged', (ctx) => {
+      if (ctx.state === 'wait-encryption') beginKeyDistribution(ctx);
+    });
+  }
+
+  /** Encryption with the key we handed out failed (or the controller reported an error). */
+  encryptionFailed(now: number, status?: number): Promise<PairingAction[]> {
+    return this.input(now, 'encryptionFailed', (ctx) => {
+      if (ctx.state === 'wait-encryption') {
+        throw new SmpError(PairingFailedReason.UnspecifiedReason, `encryption failed (HCI status 0x${(status ?? 0).toString(16)})`);
+      }
+    });
+  }
+
+  /** Abort a running pairing locally (e.g. the user cancelled) with the given Pairing Failed reason. */
+  cancel(now: number, reason: number = PairingFailedReason.UnspecifiedReason): Promise<PairingAction[]> {
+    return this.input(now, 'cancel', (ctx) => {
+      if (isPairing(ctx)) throw new SmpError(reason as SmpError['reason'], 'pairing cancelled locally');
+    });
+  }
+
+  /** Time passes: fires the SMP timeout when due. */
+  tick(now: number): Promise<PairingAction[]> {
+    return this.input(now, 'tick', () => undefined);
+  }
+
+  private input(now: number, name: string, step: Step): Promise<PairingAction[]> {
+    const run = () => this.run(now, name, step);
+    const result = this.queue.then(run, run);
+    this.queue = result;
+    return result;
+  }
+
+  private async run(now: number, name: string, step: Step): Promise<PairingAction[]> {
+    const ctx = this.ctx;
+    ctx.actions = [];
+    if (Number.isFinite(now)) ctx.now = Math.max(ctx.now, now);
+    if (ctx.state === 'timed-out') return [];
+    if (ctx.deadline !== undefined && ctx.now >= ctx.deadline) {
+      this.timeOut();
+      return ctx.actions;
+    }
+    try {
+      await step(ctx);
+    } catch (error) {
+      this.failLocally(error, name);
+    }
+    return ctx.actions;
+  }
+
+  private async dispatch(ctx: PairingContext, bytes: Uint8Array): Promise<void> {
+    const decoded = decodeSmpPdu(bytes);
+    if (!decoded.ok) throw decoded.error;
+    const pdu = decoded.pdu;
+    ctx.log?.trace({ layer: 'smp', pdu: pdu.op, state: ctx.state }, 'receive');
+    if (NEVER_RECEIVED_BY[ctx.role].includes(pdu.op)) {
+      throw new SmpError(PairingFailedReason.CommandNotSupported, `${pdu.op} is never sent to a ${ctx.role}`, bytes[0]);
+    }
+    if (pdu.op === 'pairing-failed') return this.peerFailed(pdu.reason);
+    // SM/CEN/PIS/BV-03-C: a Security Request during pairing is ignored, not an error.
+    if (pdu.op === 'security-request' && isPairing(ctx)) return;
+    if (!ALLOWED_PDUS[ctx.state].includes(pdu.op)) {
+      throw new SmpError(PairingFailedReason.UnspecifiedReason, `${pdu.op} not expected in state ${ctx.state}`, bytes[0]);
+    }
+    const handler = HANDLERS[pdu.op] as (ctx: PairingContext, pdu: SmpPdu, raw: Uint8Array) => void | Promise<void>;
+    await handler(ctx, pdu, bytes);
+  }
+
+  private peerFailed(reason: number): void {
+    const ctx = this.ctx;
+    // After `complete`, a Pairing Failed (e.g. Key Rejected, SM/PER/KDU/BI-02-C) withdraws the keys just made.
+    if (!isPairing(ctx) && ctx.state !== 'complete') return;
+    emit(ctx, { type: 'failed', reason, byPeer: true, timedOut: false, message: `peer sent Pairing Failed 0x${reason.toString(16)}` });
+    this.endPairing('failed', true);
+  }
+
+  private failLocally(error: unknown, input: string): void {
+    const ctx = this.ctx;
+    const smpError = error instanceof SmpError ? error : undefined;
+    const reason = smpError?.reason ?? PairingFailedReason.UnspecifiedReason;
+    const message = smpError?.message ?? `internal error in ${input}: ${String(error)}`;
+    if (!smpError) ctx.log?.error({ layer: 'smp', err: error }, 'pairing session internal error');
+    const wasPairing = isPairing(ctx) || ctx.progress !== undefined;
+    // Whatever this step produced that depends on the pairing succeeding is withdrawn.
+    ctx.actions = ctx.actions.filter((a) => a.type !== 'start-encryption' && a.type !== 'ltk-ready' && a.type !== 'keys' && a.type !== 'complete');
+    send(ctx, { op: 'pairing-failed', reason });
+    if (!wasPairing) return;
+    emit(ctx, { type: 'failed', reason, byPeer: false, timedOut: false, message });
+    this.endPairing('failed', reason !== PairingFailedReason.RepeatedAttempts);
+  }
+
+  private timeOut(): void {
+    emit(this.ctx, { type: 'failed', reason: PairingFailedReason.UnspecifiedReason, byPeer: false, timedOut: true, message: 'SMP timeout (30 s)' });
+    this.endPairing('timed-out', true);
+  }
+
+  /** Drops every secret of the attempt and records the failure for the Repeated Attempts back-off. */
+  private endPairing(state: SessionState, countsAsAttempt: boolean): void {
+    const ctx = this.ctx;
+    ctx.state = state;
+    ctx.progress = undefined;
+    ctx.deadline = undefined;
+    if (countsAsAttempt && ctx.attempts) ctx.attempts.tracker.recordFailure(ctx.attempts.peerKey, ctx.now);
+  }
+}

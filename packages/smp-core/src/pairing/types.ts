@@ -1,0 +1,147 @@
+/**
+ * The pairing session's public vocabulary: its configuration, its inputs' options, and the actions it asks
+ * its host to carry out.
+ */
+import type { IoCapability, KeypressNotificationType } from '../constants.js';
+import type { P256KeyPair } from '../crypto/index.js';
+import type { Bond, KeySet, LongTermKey, SecurityLevel, SmpAddress } from '../keys/types.js';
+import type { AuthReq, KeyDistribution } from '../pdu/types.js';
+import type { PairingMethod } from './association-model.js';
+import type { RepeatedAttemptsTracker } from './repeated-attempts.js';
+
+export type Role = 'central' | 'peripheral';
+
+/** Our LE Secure Connections OOB data (Core 6.0 Vol 3 Part H 2.3.5.6.4): made by `generateScOobData`. */
+export interface LocalScOobData {
+  /** The key pair the pairing must use: the confirm value commits to its public key. */
+  keyPair: P256KeyPair;
+  /** r, 16 octets. */
+  random: Uint8Array;
+  /** C = f4(PKx, PKx, r, 0), 16 octets. */
+  confirm: Uint8Array;
+}
+
+/** What a peer gave us out of band for LE Secure Connections: its r and C. */
+export interface PeerScOobData {
+  random: Uint8Array;
+  confirm: Uint8Array;
+}
+
+/**
+ * OOB data. Legacy OOB uses one shared 128-bit TK and needs it on both sides; LE SC OOB needs only one side
+ * to have received the other's (r, C). Our OOB data flag is set when we hold `tk` or `peerSc`.
+ */
+export interface OobConfig {
+  tk?: Uint8Array;
+  localSc?: LocalScOobData;
+  peerSc?: PeerScOobData;
+}
+
+/** How this device pairs. Every field has a default (see `DEFAULT_PAIRING_CONFIG`). */
+export interface PairingConfig {
+  /** Our IO capability (default NoInputNoOutput). */
+  io: IoCapability;
+  /** Ask for bonding (keys are stored only when both sides set it). Default true. */
+  bond: boolean;
+  /** Ask for MITM protection and refuse a pairing that cannot give it (Authentication Requirements). Default false. */
+  mitm: boolean;
+  /** Offer LE Secure Connections. Default true. */
+  sc: boolean;
+  /** Secure Connections Only mode: refuse legacy pairing (Authentication Requirements) and keys under 16 octets. */
+  scOnly: boolean;
+  /** Offer keypress notifications. Default false. */
+  keypress: boolean;
+  /** Smallest acceptable Maximum Encryption Key Size, 7..16 (default 16). */
+  minKeySize: number;
+  /** The Maximum Encryption Key Size we send, 7..16 (default 16). */
+  maxKeySize: number;
+  /** The lowest security level (Vol 3 Part C 10.2.1) a pairing may reach; lower fails with Authentication Requirements. */
+  minSecurityLevel: SecurityLevel;
+  /** Keys we are willing to send (`local`) and to receive (`remote`). */
+  distribute: { local: KeyDistribution; remote: KeyDistribution };
+  /** Our IRK and identity address; required for distributing IdKey (without it we do not offer IdKey). */
+  identity?: { irk: Uint8Array; address: SmpAddress };
+  /** Our CSRK to distribute; a fresh random one when absent. */
+  csrk?: Uint8Array;
+  oob: OobConfig;
+  /** A fixed passkey to show instead of a fresh random one per pairing (e.g. a printed label). */
+  passkey?: number;
+  /** Accept the spec's debug public key (Core 6.0 Vol 3 Part H 2.3.5.6.1); keys made with it are never stored. */
+  allowDebugKeys: boolean;
+  /** Emit `accept-pairing` and wait for `acceptPairing()` before any key exchange. Default false. */
+  askToAccept: boolean;
+  /** Allow a new pairing to replace an existing bond with a weaker one. Default false. */
+  allowBondDowngrade: boolean;
+  /** Whether we pair at all; when false, requests are answered with Pairing Not Supported. Default true. */
+  pairable: boolean;
+  /** A P-256 key pair to use instead of generating a fresh one per pairing. */
+  keyPair?: P256KeyPair;
+  /** Offer the CT2 bit (h7 for cross-transport key derivation). Default false. */
+  ct2: boolean;
+}
+
+/** The subset of a logger the session uses (pino's methods fit). */
+export interface SmpLogger {
+  trace(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface PairingSessionOptions {
+  role: Role;
+  /** The addresses the link uses (initiator/responder addresses of f5, f6 and c1). */
+  localAddress: SmpAddress;
+  peerAddress: SmpAddress;
+  config?: Partial<PairingConfig>;
+  /** The bond we already hold for this peer: used to answer Security Requests and for the no-downgrade rule. */
+  bond?: Bond;
+  /** Shared across sessions by the host; `peerKey` names the peer (its identity address when known). */
+  repeatedAttempts?: { tracker: RepeatedAttemptsTracker; peerKey: string };
+  logger?: SmpLogger;
+}
+
+/**
+ * What the session asks the host to do. Actions come back from every input, in the order they must be
+ * carried out.
+ */
+export type PairingAction =
+  /** Send this PDU on the SMP channel (CID 0x0006). */
+  | { type: 'send'; pdu: Uint8Array }
+  /** Pairing would use `method`; answer with `acceptPairing(true|false)`. Only with `askToAccept`. */
+  | { type: 'accept-pairing'; method: PairingMethod; sc: boolean; peerIoCapability: IoCapability; peerAuthReq: AuthReq; peerOob: boolean }
+  /** Show this passkey (six digits, zero-padded in `digits`) for the peer's user to type. */
+  | { type: 'display-passkey'; passkey: number; digits: string }
+  /** Ask the user to type the passkey the peer shows; answer with `passkeyEntered(n | null)`. */
+  | { type: 'request-passkey' }
+  /** Ask the user whether both devices show this number; answer with `numericComparisonAnswered(bool)`. */
+  | { type: 'confirm-numeric'; value: number; digits: string }
+  /** The peer's user pressed a key while typing the passkey. */
+  | { type: 'peer-keypress'; notificationType: KeypressNotificationType }
+  /** Central: start encryption (HCI LE Enable Encryption) with this key; then call `encryptionChanged()`. */
+  | ({ type: 'start-encryption'; keySize: number } & LongTermKey)
+  /** Peripheral: answer the controller's next LE Long Term Key Request on this link with this key. */
+  | ({ type: 'ltk-ready'; keySize: number } & LongTermKey)
+  /** Store this bond (emitted only when both sides asked for bonding and no debug key was used). */
+  | { type: 'keys'; bond: Bond }
+  /** Pairing finished; the link is encrypted. */
+  | {
+      type: 'complete';
+      method: PairingMethod;
+      sc: boolean;
+      authenticated: boolean;
+      keySize: number;
+      bonded: boolean;
+      securityLevel: SecurityLevel;
+      debugKey: boolean;
+      keys: KeySet;
+    }
+  /**
+   * Pairing failed. `reason` is the Pairing Failed reason we sent, or the peer's when `byPeer`; a timeout
+   * (`timedOut`) sends nothing and ends all SMP on the link. After `complete`, a peer's Pairing Failed (e.g.
+   * Key Rejected) also arrives here: the host should then drop the bond it just stored.
+   */
+  | { type: 'failed'; reason: number; byPeer: boolean; timedOut: boolean; message: string };
+
+export type PairingActionType = PairingAction['type'];
