@@ -81,12 +81,10 @@ export async function pairInMemory(options: LinkOptions): Promise<LinkResult> {
           for (const s of waiting) enterPasskey(s);
           break;
         }
-        case 'request-passkey': {
-          const bothType = options.sharedPasskey !== undefined || users[side].passkey !== undefined;
-          if (bothType || records[other(side)].displayed !== undefined) enterPasskey(side);
+        case 'request-passkey':
+          if (users[side].passkey !== undefined || records[other(side)].displayed !== undefined) enterPasskey(side);
           else waitingForPasskey.push(side);
           break;
-        }
         case 'confirm-numeric':
           record.numeric = action.value;
           tasks.push(async () => handle(side, await session.numericComparisonAnswered(users[side].confirmNumeric ?? true, now)));
@@ -124,7 +122,13 @@ export async function pairInMemory(options: LinkOptions): Promise<LinkResult> {
 
   if (options.initiate === 'security-request') handle('peripheral', await options.peripheral.requestSecurity(now));
   else handle('central', await options.central.start(now));
-  for (let steps = 0; tasks.length > 0 && steps < 10_000; steps++) await tasks.shift()?.();
+  for (let steps = 0; steps < 10_000; steps++) {
+    // Nothing left to do but someone waits for a passkey nobody displays: both users type the same one.
+    if (tasks.length === 0) for (const side of waitingForPasskey.splice(0)) enterPasskey(side);
+    const task = tasks.shift();
+    if (!task) break;
+    await task();
+  }
   return records;
 }
 
