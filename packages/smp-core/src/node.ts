@@ -3,9 +3,9 @@
  * of `@tsble/smp-core` stay free of Node built-ins.
  */
 import { setCryptoProvider } from './crypto/provider.js';
-import { nodeCryptoProvider } from './crypto/providers/node-crypto.js';
+import { nodeCipherAes128, nodeCryptoProvider } from './crypto/providers/node-crypto.js';
 
-export { nodeCryptoProvider };
+export { nodeCipherAes128, nodeCryptoProvider };
 
 /**
  * Switches smp-core's crypto to node:crypto (OpenSSL): the fastest P-256 ECDH available in Node.

@@ -2,7 +2,12 @@ import { p256 } from '@noble/curves/nist.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bigIntToBytes, reverse } from './bytes.js';
-import { CryptoArgumentError, InvalidPrivateKeyError, InvalidPublicKeyError } from './errors.js';
+import {
+  CryptoArgumentError,
+  CryptoProviderError,
+  InvalidPrivateKeyError,
+  InvalidPublicKeyError,
+} from './errors.js';
 import {
   DEBUG_KEY_PAIR,
   DEBUG_PUBLIC_KEY,
@@ -16,6 +21,7 @@ import {
 } from './p256.js';
 import { type CryptoProvider, setCryptoProvider } from './provider.js';
 import { nobleProvider } from './providers/noble.js';
+import { webCryptoProvider } from './providers/webcrypto.js';
 import { allProviders } from './test-providers.js';
 import { specData as d, onAir, specHex } from './test-support.js';
 
@@ -88,6 +94,16 @@ describe.each(allProviders)('P-256, provider $name', ({ provider }) => {
     expect(ab).not.toEqual(await p256DhKey(alice.privateKey, alice.publicKey));
   });
 
+  it('a private key changed in place after use is not served from a stale prepared key', async () => {
+    const peer = await p256GenerateKeyPair();
+    const key = onAir(d.p256.privateA);
+    const withA = await p256DhKey(key, peer.publicKey);
+    key.set(onAir(d.p256.privateB));
+    const withB = await p256DhKey(key, peer.publicKey);
+    expect(withB).not.toEqual(withA);
+    expect(withB).toEqual(await p256DhKey(onAir(d.p256.privateB), peer.publicKey));
+  });
+
   it.each(invalidKeys)('refuses a peer key: $label -> $reason', async ({ key, reason }) => {
     const refusal = p256DhKey(onAir(d.p256.privateA), key);
     await expect(refusal).rejects.toBeInstanceOf(InvalidPublicKeyError);
@@ -123,6 +139,46 @@ describe('P-256 public key validation', () => {
       expect(provider.calls).toBe(0);
       await p256DhKey(DEBUG_KEY_PAIR.privateKey, publicB);
       expect(provider.calls).toBe(1);
+    } finally {
+      setCryptoProvider(undefined);
+    }
+  });
+
+  it("hands a generated key pair's prepared key (handle) back to the provider that made it", async () => {
+    const seen: unknown[] = [];
+    const recording: CryptoProvider = {
+      ...webCryptoProvider,
+      name: 'recording',
+      p256DhKey(privateKey, peer, handle) {
+        seen.push(handle);
+        return webCryptoProvider.p256DhKey(privateKey, peer, handle);
+      },
+    };
+    setCryptoProvider(recording);
+    try {
+      const own = await p256GenerateKeyPair();
+      const dhKey = await p256DhKey(own.privateKey, publicB);
+      expect(seen[0]).toBeInstanceOf(CryptoKey);
+      // The same key through the handle-less import path gives the same DHKey.
+      setCryptoProvider(nobleProvider);
+      expect(await p256DhKey(own.privateKey, publicB)).toEqual(dhKey);
+    } finally {
+      setCryptoProvider(undefined);
+    }
+  });
+
+  it('wraps a provider failure in CryptoProviderError', async () => {
+    setCryptoProvider({
+      ...nobleProvider,
+      name: 'broken',
+      p256DhKey: async () => {
+        throw new Error('device lost');
+      },
+    });
+    try {
+      const failure = p256DhKey(DEBUG_KEY_PAIR.privateKey, publicB);
+      await expect(failure).rejects.toBeInstanceOf(CryptoProviderError);
+      await expect(failure).rejects.toMatchObject({ provider: 'broken', operation: 'p256DhKey' });
     } finally {
       setCryptoProvider(undefined);
     }

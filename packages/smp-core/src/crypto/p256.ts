@@ -12,7 +12,7 @@ import {
   InvalidPublicKeyError,
   type InvalidPublicKeyReason,
 } from './errors.js';
-import { type BigEndianPoint, getCryptoProvider } from './provider.js';
+import { type BigEndianPoint, type CryptoProvider, getCryptoProvider } from './provider.js';
 
 /** A P-256 public key: x and y, 32 octets each, least significant octet first. */
 export interface P256PublicKey {
@@ -75,8 +75,37 @@ function checkedPrivateKey(privateKey: Uint8Array): Uint8Array {
   return bigEndianKey;
 }
 
-async function callProvider<T>(operation: string, run: () => Promise<T>): Promise<T> {
-  const provider = getCryptoProvider();
+/**
+ * Provider handles (prepared private keys, e.g. WebCrypto CryptoKeys) by the caller's private key array.
+ * A WeakMap: the handle lives exactly as long as the caller keeps the key, and this module never holds a
+ * private key by itself. The copy and provider are checked on use, so a key changed in place or a switched
+ * provider is simply prepared again.
+ */
+const preparedKeys = new WeakMap<
+  Uint8Array,
+  { key: Uint8Array; provider: CryptoProvider; handle: unknown }
+>();
+
+async function providerHandle(
+  provider: CryptoProvider,
+  privateKey: Uint8Array,
+  bigEndianKey: Uint8Array,
+): Promise<unknown> {
+  const entry = preparedKeys.get(privateKey);
+  if (entry !== undefined && entry.provider === provider && equalBytes(entry.key, privateKey))
+    return entry.handle;
+  if (provider.p256PrepareKey === undefined) return undefined;
+  const handle = await callProvider(provider, 'p256PrepareKey', () => provider.p256PrepareKey!(bigEndianKey));
+  preparedKeys.set(privateKey, { key: privateKey.slice(), provider, handle });
+  return handle;
+}
+
+/** Runs one provider operation; whatever it throws becomes a CryptoProviderError naming the provider. */
+async function callProvider<T>(
+  provider: CryptoProvider,
+  operation: string,
+  run: () => Promise<T>,
+): Promise<T> {
   try {
     return await run();
   } catch (cause) {
@@ -86,14 +115,20 @@ async function callProvider<T>(operation: string, run: () => Promise<T>): Promis
 
 /** A fresh P-256 key pair from the current provider's random source. */
 export async function p256GenerateKeyPair(): Promise<P256KeyPair> {
-  const pair = await callProvider('p256GenerateKeyPair', () => getCryptoProvider().p256GenerateKeyPair());
-  return { privateKey: reverse(pair.privateKey), publicKey: onAir(pair.publicKey) };
+  const provider = getCryptoProvider();
+  const pair = await callProvider(provider, 'p256GenerateKeyPair', () => provider.p256GenerateKeyPair());
+  const privateKey = reverse(pair.privateKey);
+  if (pair.handle !== undefined) {
+    preparedKeys.set(privateKey, { key: privateKey.slice(), provider, handle: pair.handle });
+  }
+  return { privateKey, publicKey: onAir(pair.publicKey) };
 }
 
 /** The public key of `privateKey`. Rejects with InvalidPrivateKeyError when it is 0 or >= n. */
 export async function p256PublicKey(privateKey: Uint8Array): Promise<P256PublicKey> {
   const key = checkedPrivateKey(privateKey);
-  return onAir(await callProvider('p256PublicKey', () => getCryptoProvider().p256PublicKey(key)));
+  const provider = getCryptoProvider();
+  return onAir(await callProvider(provider, 'p256PublicKey', () => provider.p256PublicKey(key)));
 }
 
 /**
@@ -106,7 +141,10 @@ export async function p256DhKey(privateKey: Uint8Array, peerPublicKey: P256Publi
   if (reason !== undefined) throw new InvalidPublicKeyError(reason);
   const key = checkedPrivateKey(privateKey);
   const peer = bigEndian(peerPublicKey);
-  return reverse(await callProvider('p256DhKey', () => getCryptoProvider().p256DhKey(key, peer)));
+  // One provider for the whole call, so a handle never reaches a provider that did not make it.
+  const provider = getCryptoProvider();
+  const handle = await providerHandle(provider, privateKey, key);
+  return reverse(await callProvider(provider, 'p256DhKey', () => provider.p256DhKey(key, peer, handle)));
 }
 
 // The SMP debug key pair, Vol 3 Part H 2.3.5.6.1, printed there most significant octet first.

@@ -29,12 +29,21 @@ export interface CryptoProvider {
   readonly name: string;
   /** Prepares AES-128 for a 16-octet key (AES byte order). Synchronous: SMP's AES functions are. */
   aes128(key: Uint8Array): AesBlockCipher;
-  /** A fresh key pair: 32-octet big-endian private key in [1, n-1] and its public point. */
-  p256GenerateKeyPair(): Promise<{ privateKey: Uint8Array; publicKey: BigEndianPoint }>;
+  /**
+   * A fresh key pair: 32-octet big-endian private key in [1, n-1] and its public point. `handle`, when
+   * given, is the provider's prepared form of the private key (e.g. a WebCrypto CryptoKey), handed back to
+   * `p256DhKey` so the key need not be imported again.
+   */
+  p256GenerateKeyPair(): Promise<{ privateKey: Uint8Array; publicKey: BigEndianPoint; handle?: unknown }>;
   /** The public point of a (valid) private key. */
   p256PublicKey(privateKey: Uint8Array): Promise<BigEndianPoint>;
-  /** The x coordinate of privateKey * peer, 32 octets big-endian. `peer` is already validated. */
-  p256DhKey(privateKey: Uint8Array, peer: BigEndianPoint): Promise<Uint8Array>;
+  /**
+   * The x coordinate of privateKey * peer, 32 octets big-endian. `peer` is already validated. `handle` is
+   * this provider's prepared form of `privateKey` when the caller has one.
+   */
+  p256DhKey(privateKey: Uint8Array, peer: BigEndianPoint, handle?: unknown): Promise<Uint8Array>;
+  /** Optional: prepares a private key for repeated `p256DhKey` calls (where importing it is costly). */
+  p256PrepareKey?(privateKey: Uint8Array): Promise<unknown>;
 }
 
 let current: CryptoProvider | undefined;

@@ -1,15 +1,21 @@
 /**
- * The node:crypto provider (OpenSSL): native ECDH without WebCrypto's key-import round trips, and AES-128
- * through an ECB cipher whose key schedule is set up once per key. Reached only through
- * `installNodeCrypto()` in `@tsble/smp-core/node`, so browser bundles of the main entry never see it.
+ * The node:crypto provider (OpenSSL): native ECDH without WebCrypto's key-import round trips. Reached only
+ * through `installNodeCrypto()` in `@tsble/smp-core/node`, so browser bundles of the main entry never see it.
+ *
+ * AES stays on noble's word-level cipher: SMP encrypts one to a handful of blocks per key, and there the
+ * cost of a node:crypto call (a cipher context per key, a Buffer per block) outweighs OpenSSL's faster
+ * rounds. Measured by tools/bench (e, f5 and RPA resolution "[node AES]" rows): about 2x to 3x slower.
+ * `nodeCipherAes128` remains for that comparison and for platforms where it wins.
  */
 import { createCipheriv, createECDH } from 'node:crypto';
 import type { AesBlockCipher, CryptoProvider } from '../provider.js';
 import { splitUncompressed, uncompressed } from './noble.js';
+import { nobleAes128 } from './noble-aes.js';
 
 const CURVE = 'prime256v1'; // OpenSSL's name for P-256 (secp256r1)
 
-function nodeAes128(key: Uint8Array): AesBlockCipher {
+/** AES-128 through an OpenSSL ECB context, its key schedule set up once per key. */
+export function nodeCipherAes128(key: Uint8Array): AesBlockCipher {
   // One ECB context per key: encryption emits each complete block at once, so update() per block works
   // and the schedule is expanded only here.
   const cipher = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false);
@@ -31,7 +37,7 @@ function leftPad32(bytes: Uint8Array): Uint8Array {
 
 export const nodeCryptoProvider: CryptoProvider = {
   name: 'node',
-  aes128: nodeAes128,
+  aes128: nobleAes128,
   async p256GenerateKeyPair() {
     const ecdh = createECDH(CURVE);
     ecdh.generateKeys();

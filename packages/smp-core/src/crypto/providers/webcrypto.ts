@@ -68,6 +68,10 @@ async function exportPublicPoint(key: CryptoKey): Promise<BigEndianPoint> {
   return { x: base64UrlDecode(jwk.x), y: base64UrlDecode(jwk.y) };
 }
 
+function isCryptoKey(handle: unknown): handle is CryptoKey {
+  return typeof CryptoKey !== 'undefined' && handle instanceof CryptoKey;
+}
+
 export const webCryptoProvider: CryptoProvider = {
   name: 'webcrypto',
   aes128: nobleAes128,
@@ -80,17 +84,22 @@ export const webCryptoProvider: CryptoProvider = {
     return {
       privateKey: base64UrlDecode(jwk.d),
       publicKey: { x: base64UrlDecode(jwk.x), y: base64UrlDecode(jwk.y) },
+      // The generated CryptoKey itself: p256DhKey then skips importing the private key (the costly part).
+      handle: pair.privateKey,
     };
   },
   async p256PublicKey(privateKey) {
     return exportPublicPoint(await importPrivateKey(privateKey, true));
   },
-  async p256DhKey(privateKey, peer) {
+  async p256DhKey(privateKey, peer, handle) {
     const [own, theirs] = await Promise.all([
-      importPrivateKey(privateKey, false),
+      isCryptoKey(handle) ? handle : importPrivateKey(privateKey, false),
       subtle().importKey('raw', uncompressed(peer), ECDH_P256, false, []),
     ]);
     const bits = await subtle().deriveBits({ name: 'ECDH', public: theirs }, own, DHKEY_BITS);
     return new Uint8Array(bits);
+  },
+  p256PrepareKey(privateKey) {
+    return importPrivateKey(privateKey, false);
   },
 };

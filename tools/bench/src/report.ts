@@ -1,0 +1,58 @@
+/** Output: a table for people, one JSON object per line for machines. */
+import type { CaseResult } from './runner.js';
+
+/** One JSON line per result: name, value, unit, opsPerSec?, baseline?, ratio?, spread and extras. */
+export function toJsonLine(result: CaseResult): string {
+  const { suite, name, value, unit, opsPerSec, baseline, ratio, samples, min, max, spreadPct, extra, error } =
+    result;
+  const finite = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? undefined : round(x));
+  return JSON.stringify({
+    suite,
+    name,
+    value: finite(value),
+    unit,
+    opsPerSec: finite(opsPerSec),
+    baseline,
+    ratio: finite(ratio),
+    samples,
+    min: finite(min),
+    max: finite(max),
+    spreadPct: finite(spreadPct),
+    ...(extra ? { extra } : {}),
+    ...(error ? { error } : {}),
+  });
+}
+
+function round(x: number): number {
+  return Number(x.toPrecision(6));
+}
+
+function formatNumber(x: number | undefined): string {
+  if (x === undefined || !Number.isFinite(x)) return '';
+  if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString('en-US');
+  if (Math.abs(x) >= 100) return x.toFixed(1);
+  if (Math.abs(x) >= 1) return x.toFixed(2);
+  return x.toPrecision(3);
+}
+
+/** A plain-text table: one row per case, medians with their spread, ratios against baselines. */
+export function formatTable(results: CaseResult[]): string {
+  const header = ['suite', 'case', 'median', 'unit', 'ops/s', 'spread', 'vs baseline'];
+  const rows = results.map((r) => [
+    r.suite,
+    r.name,
+    r.error ? 'ERROR' : formatNumber(r.value),
+    r.unit,
+    formatNumber(r.opsPerSec),
+    Number.isFinite(r.spreadPct) ? `±${r.spreadPct.toFixed(1)}%` : '',
+    r.ratio !== undefined ? `${r.ratio.toFixed(2)}x ${r.baseline}` : r.error ? r.error.slice(0, 60) : '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const numeric = new Set([2, 4, 5]);
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,180 @@
+/**
+ * Runs benchmark cases: warm-up, repeated timed samples, medians. A `fn` case is timed in batches long
+ * enough for the clock to resolve them and reported as time per operation (µs) and ops/s; a `measure`
+ * case is repeated and its own figure's median reported.
+ */
+import type { BenchCase, BenchSuite, Measurement } from './harness.js';
+import { median, type Summary, summarize } from './statistics.js';
+
+export interface RunOptions {
+  /** Time spent warming each case up before sampling (JIT, caches). */
+  warmupMs: number;
+  /** Target duration of one timed sample (a batch of calls). */
+  sampleMs: number;
+  /** Number of timed samples (at least 3 are always taken). */
+  samples: number;
+  /** Repetitions of a `measure` case (after one warm-up run). */
+  measureRuns: number;
+}
+
+export const defaultRunOptions: RunOptions = { warmupMs: 250, sampleMs: 40, samples: 15, measureRuns: 7 };
+export const quickRunOptions: RunOptions = { warmupMs: 20, sampleMs: 5, samples: 5, measureRuns: 3 };
+
+/** One case's result; `value` is in `unit` (µs per op for timed cases). */
+export interface CaseResult extends Summary {
+  suite: string;
+  name: string;
+  value: number;
+  unit: string;
+  opsPerSec?: number;
+  baseline?: string;
+  /** value / baseline's value (same unit): for timed cases 1.5 means 1.5x slower than the baseline. */
+  ratio?: number;
+  extra?: Record<string, unknown>;
+  error?: string;
+}
+
+export const TIME_UNIT = 'us/op';
+
+/** Calls `fn` `count` times; awaits only when the case is asynchronous, so sync cases pay no promise tax. */
+async function runBatch(fn: () => unknown, count: number, isAsync: boolean): Promise<void> {
+  if (isAsync) {
+    for (let i = 0; i < count; i++) await fn();
+  } else {
+    for (let i = 0; i < count; i++) fn();
+  }
+}
+
+async function timeBatch(fn: () => unknown, count: number, isAsync: boolean): Promise<number> {
+  const start = performance.now();
+  await runBatch(fn, count, isAsync);
+  return performance.now() - start;
+}
+
+function isThenable(value: unknown): boolean {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** Per-operation times in µs, one per sample. */
+export async function timeFunction(fn: () => unknown, options: RunOptions): Promise<number[]> {
+  const first = fn();
+  const isAsync = isThenable(first);
+  if (isAsync) await first;
+  // Calibrate: double the batch until it takes at least sampleMs; this doubles as the start of warm-up.
+  let batch = 1;
+  const warmupStart = performance.now();
+  for (;;) {
+    const elapsed = await timeBatch(fn, batch, isAsync);
+    if (elapsed >= options.sampleMs) break;
+    batch *= elapsed < options.sampleMs / 8 ? 4 : 2;
+  }
+  while (performance.now() - warmupStart < options.warmupMs) await runBatch(fn, batch, isAsync);
+  const perOp: number[] = [];
+  for (let i = 0; i < Math.max(3, options.samples); i++) {
+    perOp.push(((await timeBatch(fn, batch, isAsync)) * 1000) / batch);
+  }
+  return perOp;
+}
+
+async function measureRepeatedly(
+  measure: () => Promise<Measurement>,
+  options: RunOptions,
+): Promise<{ values: number[]; unit: string; extra?: Record<string, unknown> }> {
+  const warm = await measure();
+  const runs: Measurement[] = [];
+  for (let i = 0; i < Math.max(3, options.measureRuns); i++) runs.push(await measure());
+  const values = runs.map((run) => run.value);
+  // Report the extra figures of the run closest to the median.
+  const mid = median(values);
+  const representative = runs.reduce((best, run) =>
+    Math.abs(run.value - mid) < Math.abs(best.value - mid) ? run : best,
+  );
+  const result: { values: number[]; unit: string; extra?: Record<string, unknown> } = {
+    values,
+    unit: warm.unit,
+  };
+  if (representative.extra !== undefined) result.extra = representative.extra;
+  return result;
+}
+
+export async function runCase(suite: string, benchCase: BenchCase, options: RunOptions): Promise<CaseResult> {
+  const base = {
+    suite,
+    name: benchCase.name,
+    ...(benchCase.baseline ? { baseline: benchCase.baseline } : {}),
+  };
+  try {
+    if ('fn' in benchCase) {
+      const summary = summarize(await timeFunction(benchCase.fn, options));
+      return { ...base, ...summary, value: summary.median, unit: TIME_UNIT, opsPerSec: 1e6 / summary.median };
+    }
+    const { values, unit, extra } = await measureRepeatedly(benchCase.measure, options);
+    const summary = summarize(values);
+    return { ...base, ...summary, value: summary.median, unit, ...(extra ? { extra } : {}) };
+  } catch (error) {
+    const empty = { median: Number.NaN, min: Number.NaN, max: Number.NaN, spreadPct: Number.NaN, samples: 0 };
+    return { ...base, ...empty, value: Number.NaN, unit: '', error: String(error) };
+  }
+}
+
+/** Fills in `ratio` for results whose baseline ran in the same suite with the same unit. */
+export function attachRatios(results: CaseResult[]): CaseResult[] {
+  return results.map((result) => {
+    if (result.baseline === undefined) return result;
+    const baseline = results.find((r) => r.suite === result.suite && r.name === result.baseline);
+    if (baseline === undefined || baseline.unit !== result.unit || !(baseline.value > 0)) return result;
+    return { ...result, ratio: result.value / baseline.value };
+  });
+}
+
+/** The cases of a suite that match `filter` (against "suite/case"), plus any baselines they name. */
+export function selectCases(suiteName: string, cases: BenchCase[], filter: string | undefined): BenchCase[] {
+  if (filter === undefined) return cases;
+  const needle = filter.toLowerCase();
+  const chosen = new Set(cases.filter((c) => `${suiteName}/${c.name}`.toLowerCase().includes(needle)));
+  for (const c of [...chosen]) {
+    const baseline = cases.find((other) => other.name === c.baseline);
+    if (baseline !== undefined) chosen.add(baseline);
+  }
+  return cases.filter((c) => chosen.has(c));
+}
+
+export interface SuiteRunHooks {
+  /** Called after each case, e.g. to stream JSON lines. */
+  onResult?: (result: CaseResult) => void;
+}
+
+/** Runs the selected cases of one suite in declaration order. A suite whose setup throws yields one error row. */
+export async function runSuite(
+  suite: BenchSuite,
+  filter: string | undefined,
+  options: RunOptions,
+  hooks: SuiteRunHooks = {},
+): Promise<CaseResult[]> {
+  let cases: BenchCase[];
+  try {
+    cases = selectCases(suite.name, await suite.cases(), filter);
+  } catch (error) {
+    const failed: CaseResult = {
+      suite: suite.name,
+      name: '(setup)',
+      value: Number.NaN,
+      unit: '',
+      median: Number.NaN,
+      min: Number.NaN,
+      max: Number.NaN,
+      spreadPct: Number.NaN,
+      samples: 0,
+      error: String(error),
+    };
+    hooks.onResult?.(failed);
+    return [failed];
+  }
+  const results: CaseResult[] = [];
+  for (const benchCase of cases) {
+    results.push(await runCase(suite.name, benchCase, options));
+  }
+  const withRatios = attachRatios(results);
+  for (const result of withRatios) hooks.onResult?.(result);
+  return withRatios;
+}

@@ -1,0 +1,182 @@
+/**
+ * smp-core's crypto toolbox: every function, P-256 DHKey through each provider against node:crypto's raw
+ * ECDH as the native baseline, and RPA resolution among growing IRK lists.
+ */
+import { createECDH } from 'node:crypto';
+import {
+  aesCmac,
+  ah,
+  type CryptoProvider,
+  c1,
+  DEBUG_KEY_PAIR,
+  e,
+  f4,
+  f5,
+  f6,
+  g2,
+  generateRpa,
+  h6,
+  h7,
+  isValidP256PublicKey,
+  linkKeyToLtk,
+  ltkToLinkKey,
+  nobleProvider,
+  p256DhKey,
+  p256GenerateKeyPair,
+  p256PublicKey,
+  randomBytes,
+  resolveRpa,
+  resolveRpaAmong,
+  s1,
+  setCryptoProvider,
+  webCryptoProvider,
+} from '@tsble/smp-core';
+import { nodeCipherAes128, nodeCryptoProvider } from '@tsble/smp-core/node';
+import type { BenchCase, BenchSuite } from '../harness.js';
+
+/** node:crypto for everything, AES included: shows why the node provider keeps noble's AES. */
+const nodeAesProvider: CryptoProvider = { ...nodeCryptoProvider, name: 'node+aes', aes128: nodeCipherAes128 };
+
+const providers: [string, CryptoProvider][] = [
+  ['webcrypto (default)', webCryptoProvider],
+  ['noble', nobleProvider],
+  ['node', nodeCryptoProvider],
+];
+
+/** Runs `fn` with `provider` installed (one assignment per call: negligible beside any crypto). */
+function using<T>(provider: CryptoProvider, fn: () => T): () => T {
+  return () => {
+    setCryptoProvider(provider);
+    return fn();
+  };
+}
+
+function toolboxCases(provider: CryptoProvider, suffix: string): BenchCase[] {
+  const k = randomBytes(16);
+  const u = randomBytes(32);
+  const v = randomBytes(32);
+  const n1 = randomBytes(16);
+  const n2 = randomBytes(16);
+  const a1 = randomBytes(7);
+  const a2 = randomBytes(7);
+  const ioCap = Uint8Array.of(0x03, 0x00, 0x0d);
+  const preq = Uint8Array.of(0x01, 0x03, 0x00, 0x0d, 0x10, 0x07, 0x07);
+  const address = randomBytes(6);
+  const irk = randomBytes(16);
+  const rpa = generateRpa(irk);
+  const message64 = randomBytes(64);
+  const cases: [string, () => unknown][] = [
+    ['e', () => e(k, n1)],
+    ['aesCmac 16 B', () => aesCmac(k, n1)],
+    ['aesCmac 64 B', () => aesCmac(k, message64)],
+    ['f4', () => f4(u, v, n1, 0)],
+    ['f5', () => f5(u, n1, n2, a1, a2)],
+    ['f6', () => f6(k, n1, n2, n1, ioCap, a1, a2)],
+    ['g2', () => g2(u, v, n1, n2)],
+    ['h6', () => h6(k, 'lebr')],
+    ['h7', () => h7(k, n1)],
+    ['ltkToLinkKey ct2', () => ltkToLinkKey(k, true)],
+    ['linkKeyToLtk ct2', () => linkKeyToLtk(k, true)],
+    ['ah', () => ah(irk, rpa.subarray(3))],
+    ['generateRpa', () => generateRpa(irk)],
+    ['resolveRpa', () => resolveRpa(rpa, irk)],
+    ['c1', () => c1(k, n1, preq, preq, 1, address, 0, address)],
+    ['s1', () => s1(k, n1, n2)],
+  ];
+  return cases.map(([name, fn]) => ({ name: `${name}${suffix}`, fn: using(provider, fn) }));
+}
+
+const NATIVE = 'p256DhKey native node:crypto ECDH';
+const NATIVE_PAIRING = 'keypair+DHKey native node:crypto';
+
+/** node:crypto's ECDH with no validation or conversion: what native code costs. */
+function nativeDhKey(privateKey: Uint8Array, peerUncompressed: Uint8Array): () => Uint8Array {
+  return () => {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(privateKey);
+    return ecdh.computeSecret(peerUncompressed);
+  };
+}
+
+/** A pairing's whole P-256 work on one side, natively: generate a key pair, compute the DHKey. */
+function nativePairing(peerUncompressed: Uint8Array): () => Uint8Array {
+  return () => {
+    const ecdh = createECDH('prime256v1');
+    ecdh.generateKeys();
+    return ecdh.computeSecret(peerUncompressed);
+  };
+}
+
+async function p256Cases(): Promise<BenchCase[]> {
+  setCryptoProvider(nodeCryptoProvider);
+  const peer = await p256GenerateKeyPair();
+  setCryptoProvider(undefined);
+  const peerUncompressed = Uint8Array.of(
+    0x04,
+    ...peer.publicKey.x.slice().reverse(),
+    ...peer.publicKey.y.slice().reverse(),
+  );
+  const cases: BenchCase[] = [
+    { name: NATIVE, fn: nativeDhKey(DEBUG_KEY_PAIR.privateKey.slice().reverse(), peerUncompressed) },
+  ];
+  for (const [label, provider] of providers) {
+    setCryptoProvider(provider);
+    const own = await p256GenerateKeyPair(); // the provider keeps its prepared key for this pair
+    setCryptoProvider(undefined);
+    cases.push({
+      name: `p256DhKey ${label}`,
+      fn: using(provider, () => p256DhKey(own.privateKey, peer.publicKey)),
+      baseline: NATIVE,
+    });
+    cases.push({
+      // A private key the provider has not seen (e.g. loaded from storage): imported on every call.
+      name: `p256DhKey ${label}, cold key`,
+      fn: using(provider, () => p256DhKey(own.privateKey.slice(), peer.publicKey)),
+      baseline: NATIVE,
+    });
+  }
+  cases.push({ name: NATIVE_PAIRING, fn: nativePairing(peerUncompressed) });
+  for (const [label, provider] of providers) {
+    cases.push({
+      name: `keypair+DHKey ${label}`,
+      fn: using(provider, async () => p256DhKey((await p256GenerateKeyPair()).privateKey, peer.publicKey)),
+      baseline: NATIVE_PAIRING,
+    });
+  }
+  for (const [label, provider] of providers) {
+    cases.push({ name: `p256GenerateKeyPair ${label}`, fn: using(provider, () => p256GenerateKeyPair()) });
+    cases.push({
+      name: `p256PublicKey ${label}`,
+      fn: using(provider, () => p256PublicKey(DEBUG_KEY_PAIR.privateKey)),
+    });
+  }
+  cases.push({ name: 'isValidP256PublicKey', fn: () => isValidP256PublicKey(peer.publicKey) });
+  return cases;
+}
+
+/** One RPA resolved against N IRKs, matching the last one: the full scan a scanner pays per advert. */
+function rpaAmongCases(provider: CryptoProvider, suffix: string): BenchCase[] {
+  return [10, 100, 1000, 10000].map((count) => {
+    const irks = Array.from({ length: count }, () => randomBytes(16));
+    const rpa = generateRpa(irks[count - 1]!);
+    return {
+      name: `resolveRpaAmong ${count.toLocaleString('en-US')} IRKs${suffix}`,
+      fn: using(provider, () => {
+        if (resolveRpaAmong(rpa, irks) !== count - 1) throw new Error('RPA did not resolve to the last IRK');
+      }),
+    };
+  });
+}
+
+export const suite: BenchSuite = {
+  name: 'crypto',
+  async cases() {
+    return [
+      ...toolboxCases(webCryptoProvider, ''),
+      ...toolboxCases(nodeAesProvider, ' [node AES]').filter((c) => /^(e|f5|resolveRpa) /.test(c.name)),
+      ...(await p256Cases()),
+      ...rpaAmongCases(webCryptoProvider, ''),
+      ...rpaAmongCases(nodeAesProvider, ' [node AES]').filter((c) => c.name.includes('1,000')),
+    ];
+  },
+};
