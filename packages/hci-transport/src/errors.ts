@@ -1,0 +1,86 @@
+import { opcodeName } from './constants.js';
+
+/**
+ * Every error this package surfaces is an `HciError` with a `code`, so callers can branch on the code
+ * instead of parsing messages. Messages say what happened and what to do.
+ */
+export class HciError extends Error {
+  constructor(
+    readonly code: HciErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'HciError';
+  }
+}
+
+export type HciErrorCode =
+  | 'command-failed'
+  | 'command-timeout'
+  | 'no-controller'
+  | 'transport-closed'
+  | 'transport-error'
+  | 'transport-not-found'
+  | 'access-denied'
+  | 'bad-transport-spec'
+  | 'acl-disconnected'
+  | 'acl-too-long'
+  | 'controller-crashed'
+  | 'hardware-error'
+  | 'closed';
+
+/** A command the controller answered with a non-zero status (Command Complete or Command Status). */
+export class HciCommandError extends HciError {
+  constructor(
+    readonly opcode: number,
+    readonly status: number,
+  ) {
+    super(
+      'command-failed',
+      `HCI command ${opcodeName(opcode)} failed with status 0x${status.toString(16).padStart(2, '0')}`,
+    );
+    this.name = 'HciCommandError';
+  }
+}
+
+/** A command the controller did not answer in time. */
+export class HciTimeoutError extends HciError {
+  constructor(
+    readonly opcode: number,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      'command-timeout',
+      `HCI command ${opcodeName(opcode)} got no Command Complete/Status within ${timeoutMs} ms`,
+    );
+    this.name = 'HciTimeoutError';
+  }
+}
+
+/** A transport failure: the port closed, could not be opened, or nothing answers on it. */
+export class HciTransportError extends HciError {
+  constructor(
+    code: HciErrorCode,
+    readonly transport: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.name = 'HciTransportError';
+  }
+}
+
+/** A packet that could not be decoded; a value, never thrown. */
+export interface DecodeError {
+  kind: 'decode-error';
+  reason: string;
+}
+
+export function decodeError(reason: string): DecodeError {
+  return { kind: 'decode-error', reason };
+}
+
+export function isDecodeError(value: unknown): value is DecodeError {
+  return typeof value === 'object' && value !== null && (value as DecodeError).kind === 'decode-error';
+}

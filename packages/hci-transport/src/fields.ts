@@ -1,0 +1,147 @@
+import { decodeError, type DecodeError } from './errors.js';
+import { putU16, putU32, u16, u32 } from './little-endian.js';
+
+/**
+ * A tiny declarative layout language for fixed-layout HCI parameters, so that each command and event is
+ * written once as data and gets an encoder and a decoder that are exact inverses (Core 6.0 Vol 4 Part E 5.2:
+ * little-endian integers, BD_ADDR and keys as octet strings least significant octet first).
+ */
+export type FieldKind =
+  | 'u8'
+  | 'u16'
+  | 'u24'
+  | 'u32'
+  | 'addr'
+  | 'bytes2'
+  | 'bytes5'
+  | 'bytes8'
+  | 'bytes16'
+  | 'bytes64'
+  | 'mask64'
+  | 'advData';
+
+export type FieldValue<K extends FieldKind> = K extends 'u8' | 'u16' | 'u24' | 'u32'
+  ? number
+  : K extends 'mask64'
+    ? bigint
+    : Uint8Array;
+
+export type Layout = readonly (readonly [string, FieldKind])[];
+
+/** The object type a layout describes: `[['handle','u16']]` -> `{ handle: number }`. */
+export type LayoutValues<L extends Layout> = { [E in L[number] as E[0]]: FieldValue<E[1]> };
+
+const fixedSize: Record<FieldKind, number> = {
+  u8: 1,
+  u16: 2,
+  u24: 3,
+  u32: 4,
+  addr: 6,
+  bytes2: 2,
+  bytes5: 5,
+  bytes8: 8,
+  bytes16: 16,
+  bytes64: 64,
+  mask64: 8,
+  // Advertising and scan response data: a length octet and 31 octets, zero padded. Core 6.0 Vol 4 Part E 7.8.7.
+  advData: 32,
+};
+
+/** Total octets of a layout. */
+export function layoutSize(layout: Layout): number {
+  return layout.reduce((n, [, kind]) => n + fixedSize[kind], 0);
+}
+
+/** Encodes values into a new array. Numbers are masked to their width; byte fields are copied or zero-padded. */
+export function encodeLayout<L extends Layout>(layout: L, values: LayoutValues<L>): Uint8Array {
+  const out = new Uint8Array(layoutSize(layout));
+  let at = 0;
+  const record = values as Record<string, number | bigint | Uint8Array>;
+  for (const [name, kind] of layout) {
+    const value = record[name];
+    writeField(out, at, kind, value);
+    at += fixedSize[kind];
+  }
+  return out;
+}
+
+/** Decodes a layout from the start of `bytes`; shorter input is a decode error (longer is allowed). */
+export function decodeLayout<L extends Layout>(layout: L, bytes: Uint8Array): LayoutValues<L> | DecodeError {
+  const size = layoutSize(layout);
+  if (bytes.length < size) return decodeError(`expected at least ${size} octets, got ${bytes.length}`);
+  const out: Record<string, number | bigint | Uint8Array> = {};
+  let at = 0;
+  for (const [name, kind] of layout) {
+    const value = readField(bytes, at, kind);
+    if (typeof value === 'object' && 'kind' in value) return value;
+    out[name] = value;
+    at += fixedSize[kind];
+  }
+  return out as LayoutValues<L>;
+}
+
+function writeField(out: Uint8Array, at: number, kind: FieldKind, value: unknown): void {
+  switch (kind) {
+    case 'u8':
+      out[at] = Number(value) & 0xff;
+      return;
+    case 'u16':
+      putU16(out, at, Number(value));
+      return;
+    case 'u24':
+      putU16(out, at, Number(value) & 0xffff);
+      out[at + 2] = (Number(value) >>> 16) & 0xff;
+      return;
+    case 'u32':
+      putU32(out, at, Number(value));
+      return;
+    case 'mask64': {
+      let v = BigInt(value as bigint);
+      for (let i = 0; i < 8; i++, v >>= 8n) out[at + i] = Number(v & 0xffn);
+      return;
+    }
+    case 'advData': {
+      const data = (value as Uint8Array).subarray(0, 31);
+      out[at] = data.length;
+      out.set(data, at + 1);
+      return;
+    }
+    default:
+      out.set((value as Uint8Array).subarray(0, fixedSize[kind]), at);
+  }
+}
+
+function readField(bytes: Uint8Array, at: number, kind: FieldKind): number | bigint | Uint8Array | DecodeError {
+  switch (kind) {
+    case 'u8':
+      return bytes[at] ?? 0;
+    case 'u16':
+      return u16(bytes, at);
+    case 'u24':
+      return u16(bytes, at) | ((bytes[at + 2] ?? 0) << 16);
+    case 'u32':
+      return u32(bytes, at);
+    case 'mask64': {
+      let v = 0n;
+      for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(bytes[at + i] ?? 0);
+      return v;
+    }
+    case 'advData': {
+      const length = bytes[at] ?? 0;
+      if (length > 31) return decodeError(`advertising data length ${length} exceeds 31`);
+      return bytes.slice(at + 1, at + 1 + length);
+    }
+    default:
+      return bytes.slice(at, at + fixedSize[kind]);
+  }
+}
+
+/** A 64-bit mask with the given bits set (event masks, feature sets). */
+export function maskOf(bits: readonly number[]): bigint {
+  return bits.reduce((mask, bit) => mask | (1n << BigInt(bit)), 0n);
+}
+
+/** Whether bit `bit` of octet `octet` is set in a bit-field array (supported commands, features). */
+export function hasBit(bytes: Uint8Array, octet: number, bit: number): boolean {
+  return (((bytes[octet] ?? 0) >> bit) & 1) === 1;
+}

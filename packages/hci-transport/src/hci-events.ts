@@ -1,0 +1,96 @@
+import type { PacketBoundaryFlag } from './constants.js';
+import { HciError } from './errors.js';
+import type { AdvertisingReport, HciEvent } from './events.js';
+import type { ControllerInfo } from './startup.js';
+import type { TypedEmitter } from './typed-emitter.js';
+
+type Of<K extends HciEvent['kind']> = Extract<HciEvent, { kind: K }>;
+
+/** A Zephyr controller crash, with where it happened. */
+export class ControllerCrashError extends HciError {
+  constructor(
+    readonly file: string | undefined,
+    readonly line: number | undefined,
+  ) {
+    super(
+      'controller-crashed',
+      file === undefined
+        ? 'the controller crashed (Zephyr fatal error); unplug and replug it'
+        : `controller crashed at ${file}:${line}; unplug and replug it`,
+    );
+    this.name = 'ControllerCrashError';
+  }
+}
+
+/**
+ * What `Hci` emits. Payloads are the decoded events with the spec's field names (`connectionHandle`,
+ * `status`, `reason`, ...). LE Connection Complete, Enhanced v1 and v2 all arrive as `connectionComplete`
+ * (see `source`); `role` is 0 for central, 1 for peripheral.
+ */
+export type HciEventMap = {
+  acl: (handle: number, packetBoundary: PacketBoundaryFlag, data: Uint8Array) => void;
+  disconnection: (event: Of<'disconnection-complete'>) => void;
+  encryptionChange: (event: Of<'encryption-change'>) => void;
+  keyRefresh: (event: Of<'encryption-key-refresh-complete'>) => void;
+  connectionComplete: (event: Of<'le-connection-complete'>) => void;
+  advertisingReport: (report: AdvertisingReport) => void;
+  ltkRequest: (event: Of<'le-long-term-key-request'>) => void;
+  connectionUpdate: (event: Of<'le-connection-update-complete'>) => void;
+  dataLengthChange: (event: Of<'le-data-length-change'>) => void;
+  remoteFeatures: (event: Of<'le-read-remote-features-complete'>) => void;
+  remoteVersion: (event: Of<'read-remote-version-information-complete'>) => void;
+  /** Hardware Error event; the layer resets and brings the controller up again, then emits `reset`. */
+  hardwareError: (hardwareCode: number) => void;
+  /** The controller came back after a hardware error; connections were lost (each got a `disconnection`). */
+  reset: (info: ControllerInfo) => void;
+  /** A Zephyr controller reported a fatal error (vendor event 0xFF); it needs a power cycle. */
+  controllerCrash: (error: ControllerCrashError) => void;
+  /** Every other event, decoded or raw (`other`), for extensions and diagnostics. */
+  event: (event: HciEvent) => void;
+  error: (error: HciError) => void;
+  close: () => void;
+};
+
+/** Emits the typed event for a decoded HCI event. */
+export function routeEvent(emitter: TypedEmitter<HciEventMap>, event: HciEvent): void {
+  switch (event.kind) {
+    case 'disconnection-complete':
+      emitter.emit('disconnection', event);
+      return;
+    case 'encryption-change':
+      emitter.emit('encryptionChange', event);
+      return;
+    case 'encryption-key-refresh-complete':
+      emitter.emit('keyRefresh', event);
+      return;
+    case 'le-connection-complete':
+      emitter.emit('connectionComplete', event);
+      return;
+    case 'le-advertising-report':
+      for (const report of event.reports) emitter.emit('advertisingReport', report);
+      return;
+    case 'le-long-term-key-request':
+      emitter.emit('ltkRequest', event);
+      return;
+    case 'le-connection-update-complete':
+      emitter.emit('connectionUpdate', event);
+      return;
+    case 'le-data-length-change':
+      emitter.emit('dataLengthChange', event);
+      return;
+    case 'le-read-remote-features-complete':
+      emitter.emit('remoteFeatures', event);
+      return;
+    case 'read-remote-version-information-complete':
+      emitter.emit('remoteVersion', event);
+      return;
+    case 'zephyr-fatal-error': {
+      const error = new ControllerCrashError(event.file, event.line);
+      emitter.emit('controllerCrash', error);
+      emitter.emit('error', error);
+      return;
+    }
+    default:
+      emitter.emit('event', event);
+  }
+}

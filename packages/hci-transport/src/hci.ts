@@ -1,0 +1,273 @@
+import { randomBytes } from 'node:crypto';
+import { type Logger, pino } from 'pino';
+import { AclFlow } from './acl-flow.js';
+import { BtsnoopWriter } from './btsnoop.js';
+import { CommandFlow } from './command-flow.js';
+import { type CommandName, Commands } from './commands.js';
+import { HciStatus, opcodeName, type PacketBoundaryFlag } from './constants.js';
+import { HciError, isDecodeError } from './errors.js';
+import { type HciEvent, decodeEvent } from './events.js';
+import { decodeLayout, encodeLayout, type LayoutValues } from './fields.js';
+import { type HciEventMap, routeEvent } from './hci-events.js';
+import { describePacket, type HciPacket } from './packet.js';
+import { bringUp, type ControllerInfo } from './startup.js';
+import { openTransport } from './transports/open.js';
+import type { HciTransport } from './transports/transport.js';
+import { TypedEmitter } from './typed-emitter.js';
+
+export interface HciOptions {
+  /** pino logger; the layer logs through a child `{ layer: 'hci' }`, packets at trace. Default: silent. */
+  logger?: Logger;
+  /** Capture every packet to this btsnoop file (or writer). */
+  btsnoop?: string | BtsnoopWriter;
+  /** Per-command timeout. Default 5000 ms. */
+  commandTimeoutMs?: number;
+  /** Per-attempt HCI Reset timeout during bring-up (two attempts). Default 1500 ms. */
+  resetTimeoutMs?: number;
+  /** Static random address to use when the controller has no public address (from the bond store). */
+  staticAddress?: Uint8Array;
+}
+
+type Params<N extends CommandName> = LayoutValues<(typeof Commands)[N]['params']>;
+type Returns<N extends CommandName> = LayoutValues<(typeof Commands)[N]['returns']>;
+
+/** The ACL door to L2CAP for one connection: fragments no longer than `maxFragmentLength`. */
+export interface AclLink {
+  handle: number;
+  maxFragmentLength: number;
+  send(packetBoundary: PacketBoundaryFlag, data: Uint8Array): Promise<void>;
+}
+
+/**
+ * The HCI command/event layer over one transport: command flow control with timeouts, typed events, LE ACL
+ * with controller-buffer flow control, and hardware-error recovery. Open with `Hci.open`.
+ */
+export class Hci extends TypedEmitter<HciEventMap> {
+  readonly logger: Logger;
+  #info: ControllerInfo;
+  #phase: 'resetting' | 'starting' | 'ready' | 'closed' = 'resetting';
+  readonly #commands: CommandFlow;
+  readonly #acl: AclFlow;
+  readonly #connections = new Set<number>();
+  readonly #btsnoop: BtsnoopWriter | undefined;
+  readonly #commandTimeoutMs: number;
+
+  private constructor(
+    readonly transport: HciTransport,
+    private readonly options: HciOptions,
+  ) {
+    super();
+    this.logger = (options.logger ?? pino({ level: 'silent' })).child({ layer: 'hci' });
+    this.#commandTimeoutMs = options.commandTimeoutMs ?? 5000;
+    this.#btsnoop = typeof options.btsnoop === 'string' ? new BtsnoopWriter(options.btsnoop) : options.btsnoop;
+    this.#commands = new CommandFlow((opcode, params) => this.#send({ type: 'command', opcode, params }));
+    this.#acl = new AclFlow(1, (handle, packetBoundary, data) =>
+      this.#send({ type: 'acl', handle, packetBoundary, broadcast: 0, data }),
+    );
+    this.#info = undefined as unknown as ControllerInfo;
+    transport.on('packet', (packet) => this.#receive(packet));
+    transport.on('error', (error) => this.emit('error', error));
+    transport.on('close', () => this.#onClosed());
+  }
+
+  /**
+   * Opens the HCI layer: on a transport object, or a spec string (see `openTransport`). Runs the start-up
+   * sequence and resolves when the controller is ready; rejects with an HciError (`no-controller` when nothing
+   * answers Reset, naming the port and the likely fixes), closing the transport.
+   */
+  static async open(transport: HciTransport | string, options: HciOptions = {}): Promise<Hci> {
+    const t = await openTransport(transport);
+    const hci = new Hci(t, options);
+    try {
+      await hci.#bringUp();
+    } catch (error) {
+      await hci.close();
+      throw error;
+    }
+    return hci;
+  }
+
+  /** What the start-up sequence learnt: identity, versions, features, LE buffers. */
+  get info(): ControllerInfo {
+    return this.#info;
+  }
+
+  /** Largest ACL payload per HCI packet the controller accepts. */
+  get leAclDataPacketLength(): number {
+    return this.#info.leAclDataPacketLength;
+  }
+
+  /** Number of ACL packets the controller can hold at once. */
+  get leAclDataPacketCount(): number {
+    return this.#info.totalNumLeAclDataPackets;
+  }
+
+  /** Free controller ACL buffers right now (for tests and diagnostics). */
+  get aclCredits(): number {
+    return this.#acl.credits;
+  }
+
+  /**
+   * Sends any command; resolves with the return parameters after Status (empty for commands answered by
+   * Command Status), rejects with HciCommandError on a non-zero status or HciTimeoutError.
+   */
+  command(opcode: number, params: Uint8Array = new Uint8Array(0), timeoutMs = this.#commandTimeoutMs): Promise<Uint8Array> {
+    return this.#commands.submit(opcode, params, timeoutMs);
+  }
+
+  /** Sends a command from the typed table (`Commands`) and decodes its return parameters. */
+  async execute<N extends CommandName>(name: N, params: Params<N>, timeoutMs?: number): Promise<Returns<N>> {
+    const spec = Commands[name];
+    const returns = await this.command(spec.opcode, encodeLayout(spec.params, params as never), timeoutMs);
+    const decoded = decodeLayout(spec.returns, returns);
+    if (isDecodeError(decoded)) {
+      throw new HciError('command-failed', `${opcodeName(spec.opcode)} returned malformed parameters: ${decoded.reason}`);
+    }
+    return decoded as unknown as Returns<N>;
+  }
+
+  /**
+   * Sends one HCI ACL data packet (an already fragmented payload, at most `leAclDataPacketLength` octets).
+   * Resolves once handed to the controller; waits for a free controller buffer first. `packetBoundary` is 0x00
+   * for the first fragment of a PDU and 0x01 for the rest. Rejects with `acl-disconnected` when the link is
+   * (or goes) down before the packet leaves, `acl-too-long` for an oversized payload.
+   */
+  sendAcl(handle: number, packetBoundary: PacketBoundaryFlag, data: Uint8Array): Promise<void> {
+    if (data.length > this.leAclDataPacketLength) {
+      return Promise.reject(
+        new HciError('acl-too-long', `ACL payload of ${data.length} octets exceeds the controller's ${this.leAclDataPacketLength}`),
+      );
+    }
+    if (!this.#connections.has(handle)) {
+      return Promise.reject(new HciError('acl-disconnected', `no connection with handle 0x${handle.toString(16)}`));
+    }
+    return this.#acl.send(handle, packetBoundary, data);
+  }
+
+  /** An AclLink for one connection handle. */
+  aclLink(handle: number): AclLink {
+    return {
+      handle,
+      maxFragmentLength: this.leAclDataPacketLength,
+      send: (packetBoundary, data) => this.sendAcl(handle, packetBoundary, data),
+    };
+  }
+
+  /** Connection handles the controller reported and has not disconnected. */
+  get connectionHandles(): ReadonlySet<number> {
+    return this.#connections;
+  }
+
+  async close(): Promise<void> {
+    if (this.#phase === 'closed') return;
+    await this.transport.close();
+    this.#onClosed();
+  }
+
+  async #bringUp(): Promise<void> {
+    this.#phase = 'resetting';
+    this.#info = await bringUp(
+      {
+        execute: (name, params, timeoutMs) => this.execute(name, params, timeoutMs),
+        command: (opcode, params, timeoutMs) => this.command(opcode, params, timeoutMs),
+        ...(this.transport.writeRaw ? { writeRaw: (bytes: Uint8Array) => this.transport.writeRaw?.(bytes) ?? Promise.resolve() } : {}),
+        description: this.transport.description,
+        logger: this.logger,
+      },
+      {
+        resetTimeoutMs: this.options.resetTimeoutMs ?? 1500,
+        randomBytes: (n) => new Uint8Array(randomBytes(n)),
+        ...(this.options.staticAddress ? { staticAddress: this.options.staticAddress } : {}),
+      },
+    );
+    this.#acl.resize(this.#info.totalNumLeAclDataPackets);
+    this.#phase = 'ready';
+  }
+
+  #send(packet: HciPacket): Promise<void> {
+    this.logger.trace({ packet: describePacket(packet) }, 'send');
+    this.#btsnoop?.write(packet, 'sent');
+    return this.transport.send(packet);
+  }
+
+  #receive(packet: HciPacket): void {
+    this.logger.trace({ packet: describePacket(packet) }, 'receive');
+    this.#btsnoop?.write(packet, 'received');
+    if (packet.type === 'acl') {
+      if (this.#phase === 'ready') this.emit('acl', packet.handle, packet.packetBoundary, packet.data);
+      return;
+    }
+    if (packet.type !== 'event') return;
+    const event = decodeEvent(packet);
+    if (isDecodeError(event)) {
+      this.logger.warn({ packet: describePacket(packet), reason: event.reason }, 'malformed event ignored');
+      return;
+    }
+    this.#dispatch(event);
+  }
+
+  #dispatch(event: HciEvent): void {
+    // Until Reset completes, the controller may still be reporting the previous session: ignore all of it.
+    if (this.#phase === 'resetting') {
+      if (event.kind === 'command-complete' && event.commandOpcode === Commands.reset.opcode) this.#phase = 'starting';
+      else if (event.kind !== 'command-complete' && event.kind !== 'command-status') return;
+    }
+    switch (event.kind) {
+      case 'command-complete':
+        return this.#commands.onCommandComplete(event.numHciCommandPackets, event.commandOpcode, event.returnParameters);
+      case 'command-status':
+        return this.#commands.onCommandStatus(event.status, event.numHciCommandPackets, event.commandOpcode);
+      case 'number-of-completed-packets':
+        for (const c of event.completed) this.#acl.onCompleted(c.connectionHandle, c.numCompletedPackets);
+        return;
+      case 'hardware-error':
+        this.#onHardwareError(event.hardwareCode);
+        return;
+    }
+    if (this.#phase !== 'ready') return;
+    if (event.kind === 'le-connection-complete' && event.status === HciStatus.success) {
+      this.#connections.add(event.connectionHandle);
+    }
+    if (event.kind === 'disconnection-complete' && event.status === HciStatus.success) {
+      this.#connections.delete(event.connectionHandle);
+      this.#acl.onDisconnected(
+        event.connectionHandle,
+        new HciError('acl-disconnected', `connection 0x${event.connectionHandle.toString(16)} disconnected`),
+      );
+    }
+    routeEvent(this, event);
+  }
+
+  #onHardwareError(code: number): void {
+    if (this.#phase === 'closed') return;
+    this.logger.error({ hardwareCode: code }, 'controller hardware error; resetting');
+    this.emit('hardwareError', code);
+    const error = new HciError('hardware-error', `controller hardware error 0x${code.toString(16)}; it is being reset`);
+    this.#commands.failAll(error);
+    this.#acl.failAll(error);
+    for (const handle of [...this.#connections]) {
+      this.#connections.delete(handle);
+      this.emit('disconnection', {
+        kind: 'disconnection-complete',
+        status: 0,
+        connectionHandle: handle,
+        reason: HciStatus.hardwareFailure,
+      });
+    }
+    this.#bringUp().then(
+      () => this.emit('reset', this.#info),
+      (cause: unknown) => this.emit('error', new HciError('hardware-error', 'the controller did not come back after a hardware error', { cause })),
+    );
+  }
+
+  #onClosed(): void {
+    if (this.#phase === 'closed') return;
+    this.#phase = 'closed';
+    const error = new HciError('closed', `HCI on ${this.transport.description} is closed`);
+    this.#commands.failAll(error, true);
+    this.#acl.failAll(error);
+    this.#connections.clear();
+    this.#btsnoop?.close();
+    this.emit('close');
+  }
+}

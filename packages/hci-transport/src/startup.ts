@@ -1,0 +1,193 @@
+import type { Logger } from 'pino';
+import { generateStaticRandomAddress, isZeroAddress } from './address.js';
+import type { CommandName, Commands } from './commands.js';
+import {
+  eventMaskBits,
+  HciStatus,
+  leEventMaskBits,
+  Manufacturer,
+  Opcode,
+  supportedCommandLeReadBufferSizeV2,
+} from './constants.js';
+import { HciCommandError, HciError, HciTimeoutError, HciTransportError } from './errors.js';
+import { hasBit, type LayoutValues, maskOf } from './fields.js';
+
+/** What the start-up sequence learnt about the controller. */
+export interface ControllerInfo {
+  /** The identity address the host should use, HCI order (least significant octet first). */
+  address: Uint8Array;
+  addressType: 'public' | 'random';
+  /**
+   * Where the address came from: the controller's public BD_ADDR, Zephyr's vendor static address, one the
+   * caller configured, or one generated now (the host should store it so the identity stays stable).
+   */
+  addressSource: 'public' | 'zephyr-static' | 'configured' | 'generated';
+  hciVersion: number;
+  hciSubversion: number;
+  lmpVersion: number;
+  /** Company identifier (0x05F1 is Zephyr). */
+  manufacturer: number;
+  lmpSubversion: number;
+  supportedCommands: Uint8Array;
+  lmpFeatures: Uint8Array;
+  leFeatures: Uint8Array;
+  leAclDataPacketLength: number;
+  totalNumLeAclDataPackets: number;
+  /** Which command gave the buffer size: LE v2, LE v1, or the shared BR/EDR buffers. */
+  bufferSizeSource: 'le-v2' | 'le-v1' | 'br-edr';
+  zephyr?: LayoutValues<(typeof Commands)['zephyrReadVersionInformation']['returns']>;
+}
+
+export interface StartupContext {
+  execute: <N extends CommandName>(
+    name: N,
+    params: LayoutValues<(typeof Commands)[N]['params']>,
+    timeoutMs?: number,
+  ) => Promise<LayoutValues<(typeof Commands)[N]['returns']>>;
+  command: (opcode: number, params?: Uint8Array, timeoutMs?: number) => Promise<Uint8Array>;
+  writeRaw?: (bytes: Uint8Array) => Promise<void>;
+  description: string;
+  logger: Logger;
+}
+
+export interface StartupOptions {
+  /** How long to wait for each HCI Reset attempt. Default 1500 ms (two attempts are made). */
+  resetTimeoutMs: number;
+  /** The static random address to use when the controller has no public one (kept by the host's bond store). */
+  staticAddress?: Uint8Array;
+  randomBytes: (n: number) => Uint8Array;
+}
+
+/**
+ * Octets written when Reset gets no answer: enough to complete any command a previous host left half-sent
+ * (3 header octets + 255 parameter octets) or a half-sent ACL packet up to the 251-octet LE maximum. After the
+ * partial packet completes, the remaining zeros are unknown H4 type octets, which controllers skip.
+ */
+const recoveryPaddingLength = 260;
+
+/**
+ * The bring-up sequence. Core 6.0 Vol 4 Part E 4.2 and 7.3.2: Reset first (the caller ignores every event but
+ * its completion until it is done, because a dongle keeps the last session's state); then identity, features,
+ * buffers with the v2 -> v1 -> BR/EDR fallback, and the event masks the host needs.
+ */
+export async function bringUp(ctx: StartupContext, options: StartupOptions): Promise<ControllerInfo> {
+  await resetWithRecovery(ctx, options.resetTimeoutMs);
+  const version = await ctx.execute('readLocalVersionInformation', {});
+  const { supportedCommands } = await ctx.execute('readLocalSupportedCommands', {});
+  const { lmpFeatures } = await ctx.execute('readLocalSupportedFeatures', {});
+  const { leFeatures } = await ctx.execute('leReadLocalSupportedFeatures', {});
+  const buffers = await readBufferSize(ctx, supportedCommands);
+  await ctx.execute('setEventMask', { eventMask: maskOf(eventMaskBits) });
+  await ctx.execute('leSetEventMask', { leEventMask: maskOf(leEventMaskBits) });
+  const identity = await readIdentity(ctx, options, version.companyIdentifier);
+  const info: ControllerInfo = {
+    ...identity,
+    hciVersion: version.hciVersion,
+    hciSubversion: version.hciSubversion,
+    lmpVersion: version.lmpVersion,
+    manufacturer: version.companyIdentifier,
+    lmpSubversion: version.lmpSubversion,
+    supportedCommands,
+    lmpFeatures,
+    leFeatures,
+    ...buffers,
+  };
+  ctx.logger.info({ address: identity.address, manufacturer: info.manufacturer, ...buffers }, 'controller ready');
+  return info;
+}
+
+async function resetWithRecovery(ctx: StartupContext, timeoutMs: number): Promise<void> {
+  try {
+    await ctx.execute('reset', {}, timeoutMs);
+    return;
+  } catch (error) {
+    if (!(error instanceof HciTimeoutError)) throw error;
+  }
+  // A controller that got half a packet from a host that died (Zephyr's hci_uart never resynchronises) reads our
+  // Reset as the rest of that packet. Complete it with padding, then try again.
+  ctx.logger.warn({ transport: ctx.description }, 'no answer to HCI Reset; completing a possible half-sent packet and retrying');
+  if (ctx.writeRaw) await ctx.writeRaw(new Uint8Array(recoveryPaddingLength)).catch(() => undefined);
+  try {
+    await ctx.execute('reset', {}, timeoutMs);
+  } catch (error) {
+    if (!(error instanceof HciTimeoutError)) throw error;
+    throw new HciTransportError('no-controller', ctx.description, noControllerMessage(ctx.description, (2 * timeoutMs) / 1000));
+  }
+}
+
+/** The message for a controller that never answers: names the port, the baud rate and the likely fixes. */
+export function noControllerMessage(description: string, seconds: number): string {
+  const serial = description.startsWith('serial:');
+  const fixes = serial
+    ? [
+        'the wrong port (list them with `ls /dev/ttyACM* /dev/ttyUSB*`)',
+        'the wrong baud rate (Zephyr hci_uart uses 1000000; try ?baud=115200 for other firmware)',
+        'flow control mismatch (try ?rtscts=false when the board has no RTS/CTS lines)',
+        'a board without HCI controller firmware (flash Zephyr samples/bluetooth/hci_uart, or use hci_usb with usb:)',
+      ]
+    : ['the emulator or `tsble sim --listen` not serving on that address', 'something other than an HCI controller listening there'];
+  return `nothing answered HCI Reset on ${description} within ${seconds} s. Likely causes: ${fixes.join('; ')}.`;
+}
+
+async function readBufferSize(
+  ctx: StartupContext,
+  supportedCommands: Uint8Array,
+): Promise<Pick<ControllerInfo, 'leAclDataPacketLength' | 'totalNumLeAclDataPackets' | 'bufferSizeSource'>> {
+  const { octet, bit } = supportedCommandLeReadBufferSizeV2;
+  if (hasBit(supportedCommands, octet, bit)) {
+    const v2 = await ctx.execute('leReadBufferSizeV2', {}).catch(ignoreUnknownCommand);
+    if (v2 && v2.leAclDataPacketLength > 0) {
+      return { leAclDataPacketLength: v2.leAclDataPacketLength, totalNumLeAclDataPackets: v2.totalNumLeAclDataPackets, bufferSizeSource: 'le-v2' };
+    }
+  }
+  const v1 = await ctx.execute('leReadBufferSizeV1', {}).catch(ignoreUnknownCommand);
+  if (v1 && v1.leAclDataPacketLength > 0 && v1.totalNumLeAclDataPackets > 0) {
+    return { leAclDataPacketLength: v1.leAclDataPacketLength, totalNumLeAclDataPackets: v1.totalNumLeAclDataPackets, bufferSizeSource: 'le-v1' };
+  }
+  // Length 0 means LE shares the BR/EDR buffers. Core 6.0 Vol 4 Part E 7.8.2.
+  const shared = await ctx.execute('readBufferSize', {});
+  return { leAclDataPacketLength: shared.aclDataPacketLength, totalNumLeAclDataPackets: shared.totalNumAclDataPackets, bufferSizeSource: 'br-edr' };
+}
+
+function ignoreUnknownCommand(error: unknown): undefined {
+  if (error instanceof HciCommandError && error.status === HciStatus.unknownCommand) return undefined;
+  throw error;
+}
+
+async function readIdentity(
+  ctx: StartupContext,
+  options: StartupOptions,
+  manufacturer: number,
+): Promise<Pick<ControllerInfo, 'address' | 'addressType' | 'addressSource' | 'zephyr'>> {
+  const { bdAddr } = await ctx.execute('readBdAddr', {});
+  if (!isZeroAddress(bdAddr)) return { address: bdAddr, addressType: 'public', addressSource: 'public' };
+  // Only a Zephyr controller with no public address gets Zephyr vendor commands: other vendors use the same
+  // opcodes for different, sometimes destructive, commands.
+  let zephyr: ControllerInfo['zephyr'];
+  if (manufacturer === Manufacturer.zephyr) {
+    zephyr = await ctx.execute('zephyrReadVersionInformation', {}).catch(() => undefined);
+    const stored = await readZephyrStaticAddress(ctx);
+    if (stored) {
+      await ctx.execute('leSetRandomAddress', { randomAddress: stored });
+      return { address: stored, addressType: 'random', addressSource: 'zephyr-static', ...(zephyr ? { zephyr } : {}) };
+    }
+  }
+  const configured = options.staticAddress;
+  const address = configured ?? generateStaticRandomAddress(options.randomBytes);
+  await ctx.execute('leSetRandomAddress', { randomAddress: address });
+  return { address, addressType: 'random', addressSource: configured ? 'configured' : 'generated', ...(zephyr ? { zephyr } : {}) };
+}
+
+/**
+ * Zephyr's Read Static Addresses (0xFC09): Num_Addresses, then per address BD_ADDR (6) and IR (16). Some
+ * firmware reports a wrong parameter length, so the count field decides how many entries are read.
+ */
+async function readZephyrStaticAddress(ctx: StartupContext): Promise<Uint8Array | undefined> {
+  const returns = await ctx.command(Opcode.zephyrReadStaticAddresses).catch((error: unknown) => {
+    if (error instanceof HciError && error.code !== 'command-failed') throw error;
+    return undefined;
+  });
+  if (!returns || (returns[0] ?? 0) === 0 || returns.length < 1 + 6) return undefined;
+  const address = returns.slice(1, 7);
+  return isZeroAddress(address) ? undefined : address;
+}

@@ -1,0 +1,98 @@
+import type { Duplex } from 'node:stream';
+import { HciTransportError } from '../errors.js';
+import { H4Framer } from '../h4-framer.js';
+import { encodeH4, type HciPacket } from '../packet.js';
+import { BaseTransport } from './transport.js';
+
+export interface H4StreamOptions {
+  /**
+   * How long a partial packet may sit in the framer with no new bytes before it is treated as garbage and the
+   * framer resynchronises. Default 250 ms: far longer than any gap inside one packet on a working line.
+   */
+  staleAfterMs?: number;
+}
+
+/**
+ * H4 over any Node byte stream: a serial port, a unix or TCP socket. Received bytes go through the H4 framer
+ * (which resynchronises after garbage); a stream that ends or errors becomes a typed `error` then `close`.
+ */
+export class H4StreamTransport extends BaseTransport {
+  readonly #framer = new H4Framer({ accept: ['event', 'acl', 'sco', 'iso'] });
+  readonly #staleAfterMs: number;
+  #staleTimer: NodeJS.Timeout | undefined;
+  #closing = false;
+
+  constructor(
+    private readonly stream: Duplex,
+    readonly description: string,
+    options: H4StreamOptions = {},
+  ) {
+    super();
+    this.#staleAfterMs = options.staleAfterMs ?? 250;
+    stream.on('data', (chunk: Uint8Array) => this.#receive(chunk));
+    stream.on('error', (cause: Error) => this.#fail(cause));
+    stream.on('close', () => this.#fail());
+    stream.on('end', () => this.#fail());
+  }
+
+  /** Octets the framer dropped while resynchronising. */
+  get droppedBytes(): number {
+    return this.#framer.droppedBytes;
+  }
+
+  send(packet: HciPacket): Promise<void> {
+    return this.writeRaw(encodeH4(packet));
+  }
+
+  writeRaw(bytes: Uint8Array): Promise<void> {
+    if (this.closed || this.#closing) {
+      return Promise.reject(new HciTransportError('transport-closed', this.description, `${this.description} is closed`));
+    }
+    return new Promise((resolve, reject) => {
+      this.stream.write(bytes, (error) => {
+        if (error) reject(new HciTransportError('transport-error', this.description, `write to ${this.description} failed: ${error.message}`, { cause: error }));
+        else resolve();
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.#closing = true;
+    clearTimeout(this.#staleTimer);
+    await new Promise<void>((resolve) => {
+      this.stream.once('close', () => resolve());
+      this.stream.destroy();
+      // Some streams (serial ports already gone) never emit close after destroy.
+      setTimeout(resolve, 500).unref();
+    });
+    this.markClosed();
+  }
+
+  #receive(chunk: Uint8Array): void {
+    const packets = this.#framer.push(chunk);
+    for (const packet of packets) this.emit('packet', packet);
+    this.#armStaleTimer();
+  }
+
+  #armStaleTimer(): void {
+    clearTimeout(this.#staleTimer);
+    this.#staleTimer = undefined;
+    if (this.#framer.bufferedBytes === 0 || this.closed) return;
+    this.#staleTimer = setTimeout(() => {
+      for (const packet of this.#framer.resyncStale()) this.emit('packet', packet);
+      this.#armStaleTimer();
+    }, this.#staleAfterMs);
+    this.#staleTimer.unref();
+  }
+
+  #fail(cause?: Error): void {
+    clearTimeout(this.#staleTimer);
+    if (this.closed) return;
+    if (!this.#closing) {
+      const reason = cause ? `: ${cause.message}` : ' by the other end (unplugged, or the peer process exited?)';
+      this.emit('error', new HciTransportError('transport-closed', this.description, `${this.description} closed${reason}`, { cause }));
+    }
+    this.markClosed();
+  }
+}

@@ -1,0 +1,192 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { HciStatus, Manufacturer, Opcode, supportedCommandLeReadBufferSizeV2 } from '@tsble/hci-transport';
+import type { VirtualController } from '../controller.js';
+import { complete, failed, type Handler, handler } from './reply.js';
+
+/** HCI version 0x0D = Core 5.4. Core 6.0 Assigned Numbers, HCI version. */
+const hciVersion = 0x0d;
+/** A company identifier for the emulator: 0xFFFF is reserved for tests. Assigned Numbers, Company Identifiers. */
+const testManufacturer = 0xffff;
+
+/** Supported Commands bits the emulator sets (octet, bit). Core 6.0 Vol 4 Part E 6.27. */
+const supportedCommandBits: readonly (readonly [number, number])[] = [
+  [0, 5], // Disconnect
+  [2, 7], // Read Remote Version Information
+  [5, 6], // Set Event Mask
+  [5, 7], // Reset
+  [14, 3], // Read Local Version Information
+  [14, 5], // Read Local Supported Features
+  [14, 7], // Read Buffer Size
+  [15, 1], // Read BD_ADDR
+  [20, 4], // Read Encryption Key Size
+  [25, 0], // LE Set Event Mask
+  [25, 1], // LE Read Buffer Size v1
+  [25, 2], // LE Read Local Supported Features
+  [25, 4], // LE Set Random Address
+  [25, 5], // LE Set Advertising Parameters
+  [25, 7], // LE Set Advertising Data
+  [26, 0], // LE Set Scan Response Data
+  [26, 1], // LE Set Advertising Enable
+  [26, 2], // LE Set Scan Parameters
+  [26, 3], // LE Set Scan Enable
+  [26, 4], // LE Create Connection
+  [26, 5], // LE Create Connection Cancel
+  [27, 2], // LE Connection Update
+  [27, 5], // LE Read Remote Features
+  [27, 6], // LE Encrypt
+  [27, 7], // LE Rand
+  [28, 0], // LE Enable Encryption
+  [28, 1], // LE Long Term Key Request Reply
+  [28, 2], // LE Long Term Key Request Negative Reply
+  [33, 6], // LE Set Data Length
+  [34, 3], // LE Add Device To Resolving List
+  [34, 4], // LE Remove Device From Resolving List
+  [34, 5], // LE Clear Resolving List
+  [34, 6], // LE Read Resolving List Size
+  [35, 1], // LE Set Address Resolution Enable
+  [35, 2], // LE Set Resolvable Private Address Timeout
+  [35, 3], // LE Read Maximum Data Length
+];
+
+function supportedCommands(controller: VirtualController): Uint8Array {
+  const bits = new Uint8Array(64);
+  for (const [octet, bit] of supportedCommandBits) bits[octet] = (bits[octet] ?? 0) | (1 << bit);
+  if (controller.options.leReadBufferSizeV2) {
+    const { octet, bit } = supportedCommandLeReadBufferSizeV2;
+    bits[octet] = (bits[octet] ?? 0) | (1 << bit);
+  }
+  return bits;
+}
+
+/** LE features: encryption (bit 0), data length extension (bit 5), LL privacy (bit 6). Core 6.0 Vol 6 Part B 4.6. */
+export const leFeatures = Uint8Array.of(0x61, 0, 0, 0, 0, 0, 0, 0);
+/** LMP features: LE supported (controller), byte 4 bit 6; BR/EDR not supported, byte 4 bit 5. Core 6.0 Vol 2 Part C 3.3. */
+const lmpFeatures = Uint8Array.of(0, 0, 0, 0, 0x60, 0, 0, 0);
+
+/** AES-128 for LE Encrypt; HCI carries key and block least significant octet first, FIPS 197 the other way. */
+function aes128(keyLe: Uint8Array, blockLe: Uint8Array): Uint8Array {
+  const cipher = createCipheriv('aes-128-ecb', Buffer.from(keyLe).reverse(), null);
+  cipher.setAutoPadding(false);
+  const out = Buffer.concat([cipher.update(Buffer.from(blockLe).reverse()), cipher.final()]);
+  return new Uint8Array(out.reverse());
+}
+
+export const basicHandlers: [number, Handler][] = [
+  handler('reset', (c) => {
+    c.state.reset();
+    c.air.forgetLinks(c);
+    c.air.update();
+    return complete('reset');
+  }),
+  handler('setEventMask', (c, p) => {
+    c.state.eventMask = p.eventMask;
+    return complete('setEventMask');
+  }),
+  handler('leSetEventMask', (c, p) => {
+    c.state.leEventMask = p.leEventMask;
+    return complete('leSetEventMask');
+  }),
+  handler('readLocalVersionInformation', (c) =>
+    complete('readLocalVersionInformation', {
+      hciVersion,
+      hciSubversion: 0x0001,
+      lmpVersion: hciVersion,
+      companyIdentifier: c.options.zephyr ? Manufacturer.zephyr : testManufacturer,
+      lmpSubversion: 0x0001,
+    }),
+  ),
+  handler('readLocalSupportedCommands', (c) => complete('readLocalSupportedCommands', { supportedCommands: supportedCommands(c) })),
+  handler('readLocalSupportedFeatures', () => complete('readLocalSupportedFeatures', { lmpFeatures })),
+  handler('leReadLocalSupportedFeatures', () => complete('leReadLocalSupportedFeatures', { leFeatures })),
+  handler('readBdAddr', (c) => complete('readBdAddr', { bdAddr: c.state.publicAddress })),
+  handler('readBufferSize', (c) =>
+    complete('readBufferSize', {
+      aclDataPacketLength: c.options.aclLength,
+      synchronousDataPacketLength: 0,
+      totalNumAclDataPackets: c.options.aclCount,
+      totalNumSynchronousDataPackets: 0,
+    }),
+  ),
+  handler('leReadBufferSizeV1', (c) =>
+    complete('leReadBufferSizeV1', { leAclDataPacketLength: c.options.aclLength, totalNumLeAclDataPackets: c.options.aclCount }),
+  ),
+  handler('leReadBufferSizeV2', (c) =>
+    c.options.leReadBufferSizeV2
+      ? complete('leReadBufferSizeV2', {
+          leAclDataPacketLength: c.options.aclLength,
+          totalNumLeAclDataPackets: c.options.aclCount,
+          isoDataPacketLength: 0,
+          totalNumIsoDataPackets: 0,
+        })
+      : failed(HciStatus.unknownCommand),
+  ),
+  handler('leReadSupportedStates', () => complete('leReadSupportedStates', { leStates: new Uint8Array(8).fill(0xff) })),
+  handler('leReadFilterAcceptListSize', () => complete('leReadFilterAcceptListSize', { filterAcceptListSize: 8 })),
+  handler('leRand', () => complete('leRand', { randomNumber: new Uint8Array(randomBytes(8)) })),
+  handler('leEncrypt', (_c, p) => complete('leEncrypt', { encryptedData: aes128(p.key, p.plaintextData) })),
+  handler('leSetRandomAddress', (c, p) => {
+    // Changing the address while advertising or scanning is disallowed. Core 6.0 Vol 4 Part E 7.8.4.
+    if (c.state.advertising || c.state.scanning) return failed(HciStatus.commandDisallowed);
+    c.state.randomAddress = p.randomAddress;
+    return complete('leSetRandomAddress');
+  }),
+  handler('leAddDeviceToResolvingList', (c, p) => {
+    if (c.state.resolvingList.length >= 8) return failed(HciStatus.memoryCapacityExceeded);
+    c.state.resolvingList.push({ ...p });
+    return complete('leAddDeviceToResolvingList');
+  }),
+  handler('leRemoveDeviceFromResolvingList', (c, p) => {
+    const before = c.state.resolvingList.length;
+    c.state.resolvingList = c.state.resolvingList.filter(
+      (e) => e.peerIdentityAddressType !== p.peerIdentityAddressType || !sameBytes(e.peerIdentityAddress, p.peerIdentityAddress),
+    );
+    return c.state.resolvingList.length === before ? failed(HciStatus.unknownConnectionIdentifier) : complete('leRemoveDeviceFromResolvingList');
+  }),
+  handler('leClearResolvingList', (c) => {
+    c.state.resolvingList = [];
+    return complete('leClearResolvingList');
+  }),
+  handler('leReadResolvingListSize', () => complete('leReadResolvingListSize', { resolvingListSize: 8 })),
+  handler('leSetAddressResolutionEnable', (c, p) => {
+    c.state.addressResolution = p.addressResolutionEnable === 1;
+    return complete('leSetAddressResolutionEnable');
+  }),
+  handler('leSetResolvablePrivateAddressTimeout', (c, p) => {
+    c.state.rpaTimeoutSeconds = p.rpaTimeout;
+    return complete('leSetResolvablePrivateAddressTimeout');
+  }),
+  handler('leSetPrivacyMode', () => complete('leSetPrivacyMode')),
+  handler('leReadMaximumDataLength', () =>
+    complete('leReadMaximumDataLength', {
+      supportedMaxTxOctets: 251,
+      supportedMaxTxTime: 17040,
+      supportedMaxRxOctets: 251,
+      supportedMaxRxTime: 17040,
+    }),
+  ),
+  // Zephyr vendor commands; the controller answers them only with the Zephyr personality.
+  handler('zephyrReadVersionInformation', () =>
+    complete('zephyrReadVersionInformation', { hwPlatform: 2, hwVariant: 2, fwVariant: 0, fwVersion: 4, fwRevision: 0, fwBuild: 0 }),
+  ),
+  handler('zephyrReadSupportedCommands', () => {
+    const commands = new Uint8Array(64);
+    commands[0] = 0x07; // Read Version Information, Read Supported Commands, Read Supported Features
+    commands[1] = 0x01; // Read Static Addresses
+    return complete('zephyrReadSupportedCommands', { commands });
+  }),
+  [Opcode.zephyrReadStaticAddresses, zephyrReadStaticAddresses],
+];
+
+/** Status, Num_Addresses = 1, then BD_ADDR (6) and IR (16). Zephyr hci_vs.h bt_hci_rp_vs_read_static_addrs. */
+function zephyrReadStaticAddresses(c: VirtualController): ReturnType<Handler> {
+  const address = c.options.zephyr?.staticAddress;
+  if (address === undefined) return failed(HciStatus.unknownCommand);
+  const returns = new Uint8Array(2 + 6 + 16);
+  returns[1] = 1;
+  returns.set(address, 2);
+  return { complete: true, status: 0, returns };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

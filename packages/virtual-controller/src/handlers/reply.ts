@@ -1,0 +1,56 @@
+import { Commands, type CommandName, decodeLayout, encodeLayout, isDecodeError, HciStatus, type LayoutValues } from '@tsble/hci-transport';
+import type { VirtualController } from '../controller.js';
+
+/**
+ * What a command handler answers: Command Complete (with return parameters, Status first) or Command Status,
+ * and optionally work to do after the answer is queued (events that must follow it).
+ */
+export interface Reply {
+  complete: boolean;
+  status: number;
+  returns?: Uint8Array;
+  after?: () => void;
+}
+
+export type Handler = (controller: VirtualController, params: Uint8Array) => Reply;
+
+/** Command Complete with Status and the command's return parameters from the shared command table. */
+export function complete<N extends CommandName>(
+  name: N,
+  values?: LayoutValues<(typeof Commands)[N]['returns']>,
+  after?: () => void,
+): Reply {
+  const body = values === undefined ? new Uint8Array(0) : encodeLayout(Commands[name].returns, values as never);
+  const returns = new Uint8Array(1 + body.length);
+  returns.set(body, 1);
+  return { complete: true, status: 0, returns, ...(after ? { after } : {}) };
+}
+
+/** Command Complete carrying only a failure status. */
+export function failed(status: number): Reply {
+  return { complete: true, status, returns: Uint8Array.of(status) };
+}
+
+/** Command Status. */
+export function pending(status: number, after?: () => void): Reply {
+  return { complete: false, status, ...(after && status === 0 ? { after } : {}) };
+}
+
+/**
+ * A handler for a command of the shared table: decodes its parameters (a malformed command gets Invalid HCI
+ * Command Parameters) and calls `body` with them.
+ */
+export function handler<N extends CommandName>(
+  name: N,
+  body: (controller: VirtualController, params: LayoutValues<(typeof Commands)[N]['params']>) => Reply,
+): [number, Handler] {
+  const spec = Commands[name];
+  return [
+    spec.opcode,
+    (controller, raw) => {
+      const params = decodeLayout(spec.params, raw);
+      if (isDecodeError(params)) return failed(HciStatus.invalidParameters);
+      return body(controller, params as LayoutValues<(typeof Commands)[N]['params']>);
+    },
+  ];
+}

@@ -1,0 +1,111 @@
+import { equalBytes, type HciAclPacket, HciStatus, PacketBoundary } from '@tsble/hci-transport';
+import type { VirtualController } from './controller.js';
+
+/** One end of a link. */
+export interface LinkEnd {
+  controller: VirtualController;
+  handle: number;
+  /** The address this end uses on the air, and its type (0 public, 1 random). */
+  address: Uint8Array;
+  addressType: number;
+  /** LL payload octets this end sends per PDU: 27 until LE Set Data Length. Core 6.0 Vol 6 Part B 4.5.10. */
+  maxTxOctets: number;
+}
+
+interface PendingEncryption {
+  randomNumber: Uint8Array;
+  encryptedDiversifier: number;
+  longTermKey: Uint8Array;
+}
+
+/** An LE connection between two virtual controllers. */
+export class Link {
+  encrypted = false;
+  pendingEncryption: PendingEncryption | undefined;
+  connectionInterval: number;
+  peripheralLatency: number;
+  supervisionTimeout: number;
+
+  constructor(
+    readonly central: LinkEnd,
+    readonly peripheral: LinkEnd,
+    params: { connectionInterval: number; peripheralLatency: number; supervisionTimeout: number },
+  ) {
+    this.connectionInterval = params.connectionInterval;
+    this.peripheralLatency = params.peripheralLatency;
+    this.supervisionTimeout = params.supervisionTimeout;
+  }
+
+  endOf(controller: VirtualController): LinkEnd {
+    return controller === this.central.controller ? this.central : this.peripheral;
+  }
+
+  peerOf(controller: VirtualController): LinkEnd {
+    return controller === this.central.controller ? this.peripheral : this.central;
+  }
+
+  handleOf(controller: VirtualController): number {
+    return this.endOf(controller).handle;
+  }
+
+  /**
+   * Carries one host ACL packet to the peer, cut into LL PDUs of at most the sender's data length; each PDU
+   * reaches the peer's host as its own ACL packet (first flushable, then continuations), which is what real
+   * controllers do and what makes the receiving L2CAP reassemble. The sender's buffer is freed after.
+   */
+  transmit(from: VirtualController, packet: HciAclPacket): void {
+    const me = this.endOf(from);
+    const peer = this.peerOf(from);
+    setImmediate(() => {
+      const size = Math.max(1, me.maxTxOctets);
+      const first = packet.packetBoundary !== PacketBoundary.continuation;
+      for (let at = 0; at === 0 || at < packet.data.length; at += size) {
+        peer.controller.sendAcl({
+          type: 'acl',
+          handle: peer.handle,
+          packetBoundary: first && at === 0 ? PacketBoundary.firstFlushable : PacketBoundary.continuation,
+          broadcast: 0,
+          data: packet.data.slice(at, at + size),
+        });
+        if (packet.data.length === 0) break;
+      }
+      from.completeAcl(me.handle);
+    });
+  }
+
+  /**
+   * The peripheral's host answered the LTK request. Encryption starts only if its key equals the central's;
+   * otherwise both hosts see failure and the link drops, as with real controllers (the MIC check fails).
+   * Core 6.0 Vol 6 Part B 5.1.3.1.
+   */
+  answerLtk(longTermKey: Uint8Array | undefined): void {
+    const pending = this.pendingEncryption;
+    if (pending === undefined) return;
+    this.pendingEncryption = undefined;
+    const c = this.central;
+    const p = this.peripheral;
+    if (longTermKey !== undefined && equalBytes(longTermKey, pending.longTermKey)) {
+      const refresh = this.encrypted;
+      this.encrypted = true;
+      for (const end of [c, p]) {
+        end.controller.sendEvent(
+          refresh
+            ? { kind: 'encryption-key-refresh-complete', status: 0, connectionHandle: end.handle }
+            : { kind: 'encryption-change', version: 1, status: 0, connectionHandle: end.handle, encryptionEnabled: 1 },
+        );
+      }
+      return;
+    }
+    const reason = longTermKey === undefined ? HciStatus.pinOrKeyMissing : HciStatus.connectionTerminatedMicFailure;
+    for (const end of longTermKey === undefined ? [c] : [c, p]) {
+      end.controller.sendEvent({
+        kind: 'encryption-change',
+        version: 1,
+        status: HciStatus.pinOrKeyMissing,
+        connectionHandle: end.handle,
+        encryptionEnabled: 0,
+      });
+    }
+    c.controller.air.disconnect(this, undefined, reason);
+  }
+}

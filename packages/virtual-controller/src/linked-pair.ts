@@ -1,0 +1,73 @@
+import { Hci, type HciOptions, type LeConnectionComplete } from '@tsble/hci-transport';
+import { VirtualAir } from './air.js';
+import type { VirtualControllerTransport } from './transport.js';
+import type { ControllerOptions } from './options.js';
+
+/** Two hosts' HCI layers with one LE connection between them, for stack tests. */
+export interface LinkedPair {
+  air: VirtualAir;
+  central: Hci;
+  peripheral: Hci;
+  centralHandle: number;
+  peripheralHandle: number;
+  centralTransport: VirtualControllerTransport;
+  peripheralTransport: VirtualControllerTransport;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens two Hci layers on a fresh air (or `air`), makes the peripheral advertise connectably with its identity
+ * address and the central connect to it, and resolves once both sides saw the connection complete.
+ */
+export async function openLinkedPair(
+  options: { controller?: ControllerOptions; hci?: HciOptions; air?: VirtualAir } = {},
+): Promise<LinkedPair> {
+  const air = options.air ?? new VirtualAir();
+  const centralTransport = air.createController({ name: 'central', ...options.controller });
+  const peripheralTransport = air.createController({ name: 'peripheral', ...options.controller });
+  const central = await Hci.open(centralTransport, options.hci);
+  const peripheral = await Hci.open(peripheralTransport, options.hci);
+  const ownType = peripheral.info.addressType === 'public' ? 0 : 1;
+  await peripheral.execute('leSetAdvertisingParameters', {
+    advertisingIntervalMin: 0x20,
+    advertisingIntervalMax: 0x20,
+    advertisingType: 0,
+    ownAddressType: ownType,
+    peerAddressType: 0,
+    peerAddress: new Uint8Array(6),
+    advertisingChannelMap: 7,
+    advertisingFilterPolicy: 0,
+  });
+  await peripheral.execute('leSetAdvertisingEnable', { advertisingEnable: 1 });
+  const peripheralConnected = peripheral.next('connectionComplete');
+  const centralConnected = central.next('connectionComplete');
+  await central.execute('leCreateConnection', {
+    leScanInterval: 0x10,
+    leScanWindow: 0x10,
+    initiatorFilterPolicy: 0,
+    peerAddressType: ownType,
+    peerAddress: peripheral.info.address,
+    ownAddressType: central.info.addressType === 'public' ? 0 : 1,
+    connectionIntervalMin: 24,
+    connectionIntervalMax: 40,
+    maxLatency: 0,
+    supervisionTimeout: 400,
+    minCeLength: 0,
+    maxCeLength: 0,
+  });
+  const [[c], [p]] = await Promise.all([centralConnected, peripheralConnected]);
+  return {
+    air,
+    central,
+    peripheral,
+    centralHandle: (c as LeConnectionComplete).connectionHandle,
+    peripheralHandle: (p as LeConnectionComplete).connectionHandle,
+    centralTransport,
+    peripheralTransport,
+    close: async () => {
+      await central.close();
+      await peripheral.close();
+      air.close();
+    },
+  };
+}
