@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchCase } from './harness.js';
+import {
+  attachRatios,
+  type CaseResult,
+  quickRunOptions,
+  runCase,
+  runSuite,
+  selectCases,
+  TIME_UNIT,
+} from './runner.js';
+
+function spin(microseconds: number): void {
+  const end = performance.now() + microseconds / 1000;
+  while (performance.now() < end) {
+    // busy: a case with a known cost
+  }
+}
+
+describe('runCase', () => {
+  it('times a sync fn: per-op time near its real cost, ops/s its inverse', async () => {
+    const result = await runCase('t', { name: 'spin 200us', fn: () => spin(200) }, quickRunOptions);
+    expect(result.unit).toBe(TIME_UNIT);
+    expect(result.value).toBeGreaterThanOrEqual(190);
+    expect(result.value).toBeLessThan(2000); // generous: the machine is shared
+    expect(result.opsPerSec).toBeCloseTo(1e6 / result.value);
+    expect(result.samples).toBe(quickRunOptions.samples);
+  });
+
+  it('awaits async fns', async () => {
+    const result = await runCase(
+      't',
+      { name: 'sleep', fn: () => new Promise((resolve) => setTimeout(resolve, 2)) },
+      quickRunOptions,
+    );
+    expect(result.value).toBeGreaterThanOrEqual(1500);
+  });
+
+  it('reports the median of a measure case and its unit and extras', async () => {
+    const figures = [999, 5, 1, 3, 100, 2];
+    let call = 0;
+    const result = await runCase(
+      't',
+      {
+        name: 'latency',
+        measure: async () => ({ value: figures[call++ % figures.length]!, unit: 'ms', extra: { call } }),
+      },
+      { ...quickRunOptions, measureRuns: 5 },
+    );
+    // the first run (999) is warm-up; the median of 5, 1, 3, 100, 2 is 3
+    expect(result).toMatchObject({ value: 3, unit: 'ms', samples: 5, extra: { call: 4 } });
+  });
+
+  it('turns a throwing case into an error row instead of crashing the run', async () => {
+    const result = await runCase(
+      't',
+      {
+        name: 'broken',
+        fn: () => {
+          throw new Error('boom');
+        },
+      },
+      quickRunOptions,
+    );
+    expect(result.error).toMatch(/boom/);
+    expect(result.value).toBeNaN();
+  });
+});
+
+describe('ratios and selection', () => {
+  const row = (name: string, value: number, unit = TIME_UNIT, baseline?: string): CaseResult => ({
+    suite: 's',
+    name,
+    value,
+    unit,
+    median: value,
+    min: value,
+    max: value,
+    spreadPct: 0,
+    samples: 1,
+    ...(baseline ? { baseline } : {}),
+  });
+
+  it('ratio is value over the baseline value, only for matching units', () => {
+    const [, slow, odd] = attachRatios([
+      row('native', 100),
+      row('slow', 250, TIME_UNIT, 'native'),
+      row('odd', 1, 'ms', 'native'),
+    ]);
+    expect(slow!.ratio).toBeCloseTo(2.5);
+    expect(odd!.ratio).toBeUndefined();
+  });
+
+  it('a filter keeps matching cases and brings their baselines along', () => {
+    const cases: BenchCase[] = [
+      { name: 'native', fn: () => 0 },
+      { name: 'dh webcrypto', fn: () => 0, baseline: 'native' },
+      { name: 'other', fn: () => 0 },
+    ];
+    expect(selectCases('crypto', cases, 'webcrypto').map((c) => c.name)).toEqual(['native', 'dh webcrypto']);
+    expect(selectCases('crypto', cases, 'CRYPTO/oth').map((c) => c.name)).toEqual(['other']);
+    expect(selectCases('crypto', cases, undefined)).toHaveLength(3);
+  });
+
+  it('runSuite reports a failing setup as one error row', async () => {
+    const results = await runSuite(
+      {
+        name: 'bad',
+        cases: async () => {
+          throw new Error('no fixture');
+        },
+      },
+      undefined,
+      quickRunOptions,
+    );
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ suite: 'bad', name: '(setup)' });
+    expect(results[0]!.error).toMatch(/no fixture/);
+  });
+});
