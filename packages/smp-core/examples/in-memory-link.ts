@@ -13,6 +13,8 @@ export interface UserScript {
   confirmNumeric?: boolean;
   /** Answer to accept-pairing; default true. */
   accept?: boolean;
+  /** Keypress notifications to report (via `keypress()`) before entering the passkey. */
+  keypresses?: number[];
 }
 
 export interface SideRecord {
@@ -60,6 +62,9 @@ export async function pairInMemory(options: LinkOptions): Promise<LinkResult> {
   const enterPasskey = (side: Side) => {
     const user = users[side];
     const passkey = user.passkey !== undefined ? user.passkey : (records[other(side)].displayed ?? options.sharedPasskey ?? null);
+    for (const type of user.keypresses ?? []) {
+      tasks.push(async () => handle(side, await sessions[side].keypress(type as 0 | 1 | 2 | 3 | 4, now)));
+    }
     tasks.push(async () => handle(side, await sessions[side].passkeyEntered(passkey, now)));
   };
 
