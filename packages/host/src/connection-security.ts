@@ -1,0 +1,381 @@
+/**
+ * The security glue for one connection (Core 6.0 Vol 3 Part H; Vol 3 Part C 10.3): SMP PDUs from L2CAP CID 6
+ * go into a smp-core PairingSession and its actions are carried out here: PDUs sent, the pairing delegate
+ * asked, encryption started (central) or the controller's LTK request answered (peripheral), keys saved. The
+ * 30-second SMP timer lives here too, as ticks fed to the session.
+ *
+ * Re-encryption from a bond also lives here: a bonded central encrypts with the stored LTK without pairing; a
+ * bonded peripheral answers the LTK request from the store and sends a negative reply when it has no key. A
+ * failed re-encryption is a BondLostError, never a silent re-pairing or a fall back to plaintext.
+ */
+import type { Hci } from '@tsble/hci-transport';
+import {
+  type Bond,
+  type PairingAction,
+  type PairingConfig,
+  PairingSession,
+  type RepeatedAttemptsTracker,
+  type SmpAddress,
+  securityLevelOf,
+} from '@tsble/smp-core';
+import type { Logger } from 'pino';
+import { bondFromRecord, recordFromBond, recordSecurityLevel } from './bond-store/bond-keys.js';
+import { type LtkRecord, fromHex } from './bond-store/bond-record.js';
+import type { BondStore } from './bond-store/bond-store.js';
+import { SMP_TIMEOUT_MS } from './constants.js';
+import { BondLostError, HostError, PairingError } from './errors.js';
+import { type PairingContext, type PairingDelegate, parsePasskey } from './pairing-delegate.js';
+import { type LinkSecurityState, OPEN_LINK, type PairingResult } from './link-security.js';
+import type { SecurityEvents } from './security-events.js';
+
+/** The SMP channel as L2CAP gives it: whole PDUs both ways. */
+export interface SmpChannel {
+  send(pdu: Uint8Array): Promise<void>;
+  on(event: 'pdu', listener: (pdu: Uint8Array) => void): unknown;
+}
+
+export interface ConnectionSecurityOptions {
+  role: 'central' | 'peripheral';
+  handle: number;
+  hci: Hci;
+  smp: SmpChannel;
+  localAddress: SmpAddress;
+  peerAddress: SmpAddress;
+  /** The identity the peer's bond is stored under (resolved from an RPA when possible); may change after pairing. */
+  peerIdentity: () => string;
+  setPeerIdentity: (identity: string) => void;
+  bondStore: BondStore;
+  delegate: Required<PairingDelegate>;
+  /** The application supplied its own acceptPairing: ask it before any key exchange. */
+  askToAccept: boolean;
+  /** Pairing configuration used when the peer starts pairing (and the base for `pair()`). */
+  config: Partial<PairingConfig>;
+  tracker: RepeatedAttemptsTracker;
+  logger: Logger;
+  events: SecurityEvents;
+}
+
+interface Pending<T> {
+  resolve: (value: T) => void;
+  reject: (error: Error) => void;
+}
+
+export class ConnectionSecurity {
+  private session: PairingSession | undefined;
+  private state: LinkSecurityState = OPEN_LINK;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private smpDead = false;
+  private readyLtk: { key: Uint8Array; keySize: number } | undefined;
+  /** Key we asked the controller to encrypt with from a bond (central), or answered from the store (peripheral). */
+  private bondEncryption: { record: LtkRecord } | undefined;
+  private pairingWaiters: Pending<PairingResult>[] = [];
+  private encryptionWaiters: Pending<void>[] = [];
+  private actionChain: Promise<void> = Promise.resolve();
+  private lastLtk: Uint8Array | undefined;
+  private closed = false;
+
+  constructor(private readonly o: ConnectionSecurityOptions) {
+    o.smp.on('pdu', (pdu) => this.onSmpPdu(pdu));
+    this.state = { ...OPEN_LINK, bonded: this.record() !== undefined };
+  }
+
+  get current(): LinkSecurityState {
+    return this.state;
+  }
+
+  /** Whether the store holds a bond for this peer. */
+  get hasBond(): boolean {
+    return this.record() !== undefined;
+  }
+
+  /**
+   * Pair now. Central: sends Pairing Request; peripheral: sends a Security Request and waits for the central.
+   * Resolves with the result; rejects with PairingError (reason, byPeer, timedOut).
+   */
+  pair(config: Partial<PairingConfig> = {}): Promise<PairingResult> {
+    if (this.closed) return Promise.reject(new HostError('not-connected', 'the connection is closed'));
+    if (this.smpDead) return Promise.reject(new PairingError(0x08, false, true, 'SMP timed out earlier on this link; reconnect to pair'));
+    const result = new Promise<PairingResult>((resolve, reject) => this.pairingWaiters.push({ resolve, reject }));
+    const session = this.newSession(config);
+    const now = performance.now();
+    this.feed(this.o.role === 'central' ? session.start(now) : session.requestSecurity(now));
+    return result;
+  }
+
+  /**
+   * Central: encrypt the link with the stored LTK (no pairing). Rejects with BondLostError when the peer no
+   * longer has the key, HostError('invalid-argument') when there is no bond.
+   */
+  async encryptFromBond(): Promise<void> {
+    if (this.o.role !== 'central') throw new HostError('invalid-argument', 'only the central starts encryption; a peripheral may pair() to send a Security Request');
+    const ltk = this.record()?.peerLtk;
+    if (!ltk) throw new HostError('invalid-argument', `no bond with ${this.o.peerIdentity()} to encrypt from`);
+    if (this.state.encrypted) return;
+    const done = new Promise<void>((resolve, reject) => this.encryptionWaiters.push({ resolve, reject }));
+    this.bondEncryption = { record: ltk };
+    await this.startEncryption(fromHex(ltk.ltk), ltk.ediv, fromHex(ltk.rand));
+    return done;
+  }
+
+  /** HCI Encryption Change / Key Refresh for this link. */
+  onEncryptionChange(status: number, enabled: boolean, keySizeFromController?: number): void {
+    const now = performance.now();
+    const session = this.session;
+    const pairingKey = session?.pairing === true && this.bondEncryption === undefined;
+    if (status !== 0 || !enabled) {
+      this.state = { ...this.state, encrypted: false, keySize: 0, securityLevel: 1 };
+      if (pairingKey && session) {
+        this.feed(session.encryptionFailed(now, status));
+      } else if (this.bondEncryption) {
+        this.bondEncryption = undefined;
+        const error = new BondLostError(this.o.peerIdentity(), status);
+        this.o.events.emit('bondLost', error);
+        this.settleEncryption(error);
+      }
+      this.o.events.emit('security', this.state);
+      return;
+    }
+    if (pairingKey && session) {
+      this.feed(session.encryptionChanged(now));
+      return;
+    }
+    if (this.bondEncryption) {
+      const record = this.bondEncryption.record;
+      this.bondEncryption = undefined;
+      this.state = {
+        encrypted: true,
+        authenticated: record.authenticated,
+        sc: record.sc,
+        keySize: keySizeFromController ?? record.keySize,
+        securityLevel: recordSecurityLevel(record),
+        bonded: true,
+      };
+      this.lastLtk = fromHex(record.ltk);
+      this.o.logger.info({ peer: this.o.peerIdentity(), level: this.state.securityLevel }, 'link encrypted from the bond');
+      this.o.events.emit('encrypted', this.state);
+      this.o.events.emit('security', this.state);
+      this.settleEncryption();
+    }
+  }
+
+  /** HCI LE Long Term Key Request (peripheral): answer from the pairing in progress or from the store. */
+  async onLtkRequest(rand: Uint8Array, ediv: number): Promise<void> {
+    const handle = this.o.handle;
+    try {
+      if (this.readyLtk && this.session?.pairing) {
+        await this.o.hci.execute('leLongTermKeyRequestReply', { connectionHandle: handle, longTermKey: this.readyLtk.key });
+        return;
+      }
+      const ltk = this.record()?.localLtk;
+      if (ltk && ltk.ediv === ediv && ltk.rand === hexOf(rand)) {
+        this.bondEncryption = { record: ltk };
+        await this.o.hci.execute('leLongTermKeyRequestReply', { connectionHandle: handle, longTermKey: fromHex(ltk.ltk) });
+        return;
+      }
+      // Vol 3 Part H 2.4.4.2: no key for this EDIV/Rand: a negative reply, and the central learns it lost the bond.
+      this.o.logger.info({ peer: this.o.peerIdentity(), ediv }, 'LTK request without a stored key: negative reply');
+      await this.o.hci.execute('leLongTermKeyRequestNegativeReply', { connectionHandle: handle });
+    } catch (error) {
+      this.o.logger.warn({ err: error }, 'answering the LTK request failed');
+    }
+  }
+
+  /** The link is gone: pending operations fail, timers stop. */
+  close(error: Error): void {
+    this.closed = true;
+    this.stopTimer();
+    for (const waiter of this.pairingWaiters.splice(0)) waiter.reject(error);
+    this.settleEncryption(error);
+  }
+
+  private record() {
+    return this.o.bondStore.get(this.o.peerIdentity());
+  }
+
+  private newSession(overrides: Partial<PairingConfig> = {}): PairingSession {
+    const record = this.record();
+    const bond = record ? bondFromRecord(record) : undefined;
+    this.readyLtk = undefined;
+    this.session = new PairingSession({
+      role: this.o.role,
+      localAddress: this.o.localAddress,
+      peerAddress: this.o.peerAddress,
+      config: { ...this.o.config, ...overrides, askToAccept: this.o.askToAccept },
+      ...(bond ? { bond } : {}),
+      repeatedAttempts: { tracker: this.o.tracker, peerKey: this.o.peerIdentity() },
+      logger: this.o.logger,
+    });
+    return this.session;
+  }
+
+  private onSmpPdu(pdu: Uint8Array): void {
+    if (this.smpDead || this.closed) return;
+    const session = this.session && (this.session.pairing || this.session.state !== 'idle') ? this.session : undefined;
+    // A new Pairing Request (or a central's Security Request) after a finished pairing starts a fresh session.
+    const fresh = !session || (!session.pairing && (pdu[0] === 0x01 || pdu[0] === 0x0b));
+    const target = fresh ? this.newSession() : session;
+    this.feed(target.receive(pdu, performance.now()));
+  }
+
+  /** Carries out a batch of actions, strictly after the previous batch. */
+  private feed(actions: Promise<PairingAction[]>): void {
+    this.actionChain = this.actionChain
+      .then(async () => {
+        for (const action of await actions) await this.carryOut(action);
+      })
+      .catch((error) => this.o.logger.error({ err: error }, 'carrying out an SMP action failed'));
+    if (this.session?.pairing !== false) this.startTimer();
+  }
+
+  private context(extra: Partial<PairingContext> = {}): PairingContext {
+    return { peer: this.o.peerIdentity(), central: this.o.role === 'central', ...extra };
+  }
+
+  private async carryOut(action: PairingAction): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    switch (action.type) {
+      case 'send':
+        await this.o.smp.send(action.pdu).catch((error) => this.o.logger.warn({ err: error }, 'SMP PDU not sent'));
+        return;
+      case 'accept-pairing': {
+        const context = this.context({ method: action.method, sc: action.sc, peerIoCapability: action.peerIoCapability });
+        this.o.events.emit('pairingRequest', context);
+        void Promise.resolve(this.o.delegate.acceptPairing(context))
+          .catch(() => false)
+          .then((accepted) => this.feed(session.acceptPairing(accepted, performance.now())));
+        return;
+      }
+      case 'display-passkey':
+        this.o.events.emit('passkeyDisplay', action.digits);
+        this.o.delegate.displayPasskey(action.digits, this.context({ method: 'passkey-entry' }));
+        return;
+      case 'request-passkey':
+        this.o.events.emit('passkeyRequest');
+        void Promise.resolve(this.o.delegate.requestPasskey(this.context({ method: 'passkey-entry' })))
+          .catch(() => undefined)
+          .then((answer) => this.feed(session.passkeyEntered(parsePasskey(answer) ?? null, performance.now())));
+        return;
+      case 'confirm-numeric':
+        this.o.events.emit('numericComparison', action.digits);
+        void Promise.resolve(this.o.delegate.confirmNumericComparison(action.digits, this.context({ method: 'numeric-comparison' })))
+          .catch(() => false)
+          .then((match) => this.feed(session.numericComparisonAnswered(match === true, performance.now())));
+        return;
+      case 'peer-keypress':
+        return;
+      case 'start-encryption':
+        await this.onStartEncryption(action, session);
+        return;
+      case 'ltk-ready':
+        this.readyLtk = { key: action.key, keySize: action.keySize };
+        return;
+      case 'keys':
+        await this.saveBond(action.bond);
+        return;
+      case 'complete':
+        this.onComplete(action);
+        return;
+      case 'failed':
+        this.onFailed(action);
+        return;
+    }
+  }
+
+  private async onStartEncryption(action: Extract<PairingAction, { type: 'start-encryption' }>, session: PairingSession): Promise<void> {
+    if (!session.pairing) {
+      // The session answered a Security Request from a bonded peer by encrypting with the stored key.
+      const ltk = this.record()?.peerLtk;
+      if (ltk) this.bondEncryption = { record: ltk };
+    }
+    this.lastLtk = action.key;
+    await this.startEncryption(action.key, action.ediv, action.rand).catch((error) => {
+      this.o.logger.warn({ err: error }, 'LE Enable Encryption failed');
+      this.onEncryptionChange(0x1f, false);
+    });
+  }
+
+  private startEncryption(ltk: Uint8Array, ediv: number, rand: Uint8Array): Promise<void> {
+    return this.o.hci
+      .execute('leEnableEncryption', { connectionHandle: this.o.handle, randomNumber: rand, encryptedDiversifier: ediv, longTermKey: ltk })
+      .then(() => undefined);
+  }
+
+  private async saveBond(bond: Bond): Promise<void> {
+    const previous = this.record();
+    const record = recordFromBond(bond, previous);
+    if (record.address !== this.o.peerIdentity()) this.o.setPeerIdentity(record.address);
+    try {
+      await this.o.bondStore.put(record);
+      this.o.events.emit('bonded', record.address);
+    } catch (error) {
+      this.o.logger.error({ err: error }, 'the bond could not be saved');
+      this.o.events.emit('error', error as Error);
+    }
+  }
+
+  private onComplete(action: Extract<PairingAction, { type: 'complete' }>): void {
+    this.stopTimer();
+    const ltk = action.keys.peerLtk?.key ?? action.keys.localLtk?.key ?? this.readyLtk?.key ?? this.lastLtk;
+    this.state = {
+      encrypted: true,
+      authenticated: action.authenticated,
+      sc: action.sc,
+      keySize: action.keySize,
+      securityLevel: securityLevelOf(action),
+      bonded: action.bonded,
+    };
+    const result: PairingResult = {
+      method: action.method,
+      sc: action.sc,
+      authenticated: action.authenticated,
+      keySize: action.keySize,
+      bonded: action.bonded,
+      securityLevel: action.securityLevel,
+      ...(ltk ? { ltk } : {}),
+    };
+    this.o.logger.info({ peer: this.o.peerIdentity(), method: action.method, sc: action.sc, level: action.securityLevel }, 'paired');
+    this.o.events.emit('paired', result);
+    this.o.events.emit('encrypted', this.state);
+    this.o.events.emit('security', this.state);
+    for (const waiter of this.pairingWaiters.splice(0)) waiter.resolve(result);
+    this.settleEncryption();
+  }
+
+  private onFailed(action: Extract<PairingAction, { type: 'failed' }>): void {
+    this.stopTimer();
+    if (action.timedOut) this.smpDead = true;
+    const error = new PairingError(action.reason, action.byPeer, action.timedOut, action.message);
+    this.o.logger.warn({ peer: this.o.peerIdentity(), reason: action.reason, byPeer: action.byPeer }, 'pairing failed');
+    this.o.events.emit('pairingFailed', error);
+    for (const waiter of this.pairingWaiters.splice(0)) waiter.reject(error);
+    this.settleEncryption(error);
+  }
+
+  private settleEncryption(error?: Error): void {
+    for (const waiter of this.encryptionWaiters.splice(0)) {
+      if (error) waiter.reject(error);
+      else waiter.resolve();
+    }
+  }
+
+  /** Feeds time to the session once a second while it pairs, so its 30 s timeout can fire. */
+  private startTimer(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setInterval(() => {
+      const session = this.session;
+      if (!session?.pairing) return this.stopTimer();
+      this.feed(session.tick(performance.now()));
+    }, Math.min(1000, SMP_TIMEOUT_MS));
+    this.timer.unref?.();
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
+
+function hexOf(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
