@@ -1,6 +1,6 @@
 /**
  * @tsble/smp-core: the LE Security Manager. Runs anywhere (no Node built-ins).
- * Node users may call `installNodeCrypto()` from `@tsble/smp-core/node` for native P-256 and AES.
+ * Node users may call `installNodeCrypto()` from `@tsble/smp-core/node` for native P-256 (node:crypto ECDH).
  */
 export * from './crypto/index.js';
 export * from './constants.js';
