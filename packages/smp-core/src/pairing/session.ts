@@ -8,7 +8,7 @@
  * nothing else happens so the 30 s SMP timeout (Core 6.0 Vol 3 Part H 3.4) can fire. After a timeout the
  * session ignores everything: no further SMP on that link.
  */
-import { KeypressNotificationType, PairingFailedReason } from '../constants.js';
+import { KeypressNotificationType, PairingFailedReason, SmpOpcode } from '../constants.js';
 import { decodeSmpPdu } from '../pdu/decode.js';
 import { SmpError } from '../pdu/smp-error.js';
 import type { SmpPdu } from '../pdu/types.js';
@@ -213,7 +213,9 @@ export class PairingSession {
     const reason = smpError?.reason ?? PairingFailedReason.UnspecifiedReason;
     const message = smpError?.message ?? `internal error in ${input}: ${String(error)}`;
     if (!smpError) ctx.log?.error({ layer: 'smp', err: error }, 'pairing session internal error');
-    const wasPairing = isPairing(ctx) || ctx.progress !== undefined;
+    // A malformed Pairing Request to a peripheral is a pairing attempt that failed, and is reported as one.
+    const refusedRequest = ctx.role === 'peripheral' && smpError?.opcode === SmpOpcode.PairingRequest;
+    const wasPairing = isPairing(ctx) || ctx.progress !== undefined || refusedRequest;
     // Whatever this step produced that depends on the pairing succeeding is withdrawn.
     ctx.actions = ctx.actions.filter((a) => a.type !== 'start-encryption' && a.type !== 'ltk-ready' && a.type !== 'keys' && a.type !== 'complete');
     send(ctx, { op: 'pairing-failed', reason });
