@@ -10,7 +10,7 @@ import {
   TypedEmitter,
 } from '@tsble/hci-transport';
 import type { VirtualAir } from './air.js';
-import { faultFor } from './faults.js';
+import { type FaultRule, faultFor } from './faults.js';
 import { commandHandlers, type Reply } from './handlers/index.js';
 import type { Link } from './link.js';
 import { type ControllerOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -39,6 +39,8 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
   readonly state: ControllerState;
   /** Every flow-control violation by the host, in order. Strict tests expect this to stay empty. */
   readonly violations: string[] = [];
+  /** Opcodes of every command received, in order (tests check what a host sent). */
+  readonly commandLog: number[] = [];
   readonly #framer: H4Framer;
   readonly #outbox: Outgoing[] = [];
   #flushScheduled = false;
@@ -67,6 +69,16 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
   /** ACL buffers currently holding host data. */
   get aclBuffersInUse(): number {
     return this.#aclHeld;
+  }
+
+  /** Packets sent to the host so far (the numbering fault rules use). */
+  get packetsToHost(): number {
+    return this.#sentToHost;
+  }
+
+  /** Adds a fault rule; `at` counts from the first packet ever sent (see `packetsToHost`). */
+  addFault(rule: FaultRule): void {
+    this.options.faults.push(rule);
   }
 
   /** Octets from the host. */
@@ -151,6 +163,7 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
       this.violation(`command ${opcodeName(opcode)} sent without a Num_HCI_Command_Packets credit`);
     }
     this.#commandCreditsLeft--;
+    this.commandLog.push(opcode);
     const handler = commandHandlers.get(opcode);
     let reply: Reply;
     if (handler === undefined || (opcode >= 0xfc00 && this.options.zephyr === undefined)) {
