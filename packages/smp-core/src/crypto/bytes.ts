@@ -52,6 +52,17 @@ export function randomBytes(n: number): Uint8Array {
   return out;
 }
 
+/**
+ * A big-endian integer widened to `length` octets with leading zeros. Crypto libraries may drop leading
+ * zero octets of private keys and coordinates; SMP fields are fixed-width.
+ */
+export function leftPad(bytes: Uint8Array, length: number): Uint8Array {
+  if (bytes.length >= length) return bytes.slice(bytes.length - length);
+  const out = new Uint8Array(length);
+  out.set(bytes, length - bytes.length);
+  return out;
+}
+
 /** Big-endian octets -> bigint (used for P-256 coordinates, which the providers exchange big-endian). */
 export function bytesToBigInt(bytes: Uint8Array): bigint {
   let value = 0n;

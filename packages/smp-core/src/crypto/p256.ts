@@ -92,8 +92,9 @@ async function providerHandle(
   bigEndianKey: Uint8Array,
 ): Promise<unknown> {
   const entry = preparedKeys.get(privateKey);
-  if (entry !== undefined && entry.provider === provider && equalBytes(entry.key, privateKey))
+  if (entry !== undefined && entry.provider === provider && equalBytes(entry.key, privateKey)) {
     return entry.handle;
+  }
   if (provider.p256PrepareKey === undefined) return undefined;
   const handle = await callProvider(provider, 'p256PrepareKey', () => provider.p256PrepareKey!(bigEndianKey));
   preparedKeys.set(privateKey, { key: privateKey.slice(), provider, handle });

@@ -8,6 +8,7 @@
  * `nodeCipherAes128` remains for that comparison and for platforms where it wins.
  */
 import { createCipheriv, createECDH } from 'node:crypto';
+import { leftPad } from '../bytes.js';
 import type { AesBlockCipher, CryptoProvider } from '../provider.js';
 import { splitUncompressed, uncompressed } from './noble.js';
 import { nobleAes128 } from './noble-aes.js';
@@ -27,21 +28,17 @@ export function nodeCipherAes128(key: Uint8Array): AesBlockCipher {
   };
 }
 
-// OpenSSL may drop leading zero octets of a private key; SMP wants exactly 32.
-function leftPad32(bytes: Uint8Array): Uint8Array {
-  if (bytes.length === 32) return new Uint8Array(bytes);
-  const out = new Uint8Array(32);
-  out.set(bytes, 32 - bytes.length);
-  return out;
-}
-
 export const nodeCryptoProvider: CryptoProvider = {
   name: 'node',
   aes128: nobleAes128,
   async p256GenerateKeyPair() {
     const ecdh = createECDH(CURVE);
     ecdh.generateKeys();
-    return { privateKey: leftPad32(ecdh.getPrivateKey()), publicKey: splitUncompressed(ecdh.getPublicKey()) };
+    // OpenSSL may drop leading zero octets of the private key.
+    return {
+      privateKey: leftPad(ecdh.getPrivateKey(), 32),
+      publicKey: splitUncompressed(ecdh.getPublicKey()),
+    };
   },
   async p256PublicKey(privateKey) {
     const ecdh = createECDH(CURVE);

@@ -7,6 +7,7 @@
  * imported as a JWK, which needs the public point: noble computes it.
  */
 import { p256 } from '@noble/curves/nist.js';
+import { leftPad } from '../bytes.js';
 import type { BigEndianPoint, CryptoProvider } from '../provider.js';
 import { splitUncompressed, uncompressed } from './noble.js';
 import { nobleAes128 } from './noble-aes.js';
@@ -31,9 +32,13 @@ function base64UrlEncode(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function base64UrlDecode(text: string): Uint8Array {
+/** A JWK integer or coordinate (base64url, RFC 7518 6.2) as 32 big-endian octets. */
+function base64UrlDecode32(text: string): Uint8Array {
   const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  return leftPad(
+    Uint8Array.from(binary, (c) => c.charCodeAt(0)),
+    32,
+  );
 }
 
 // Set once a runtime has refused the PKCS #8 form, so later imports go straight to JWK.
@@ -65,7 +70,7 @@ async function importPrivateKey(privateKey: Uint8Array, extractable: boolean): P
 async function exportPublicPoint(key: CryptoKey): Promise<BigEndianPoint> {
   const jwk = await subtle().exportKey('jwk', key);
   if (jwk.x === undefined || jwk.y === undefined) throw new Error('WebCrypto exported a JWK without x/y');
-  return { x: base64UrlDecode(jwk.x), y: base64UrlDecode(jwk.y) };
+  return { x: base64UrlDecode32(jwk.x), y: base64UrlDecode32(jwk.y) };
 }
 
 function isCryptoKey(handle: unknown): handle is CryptoKey {
@@ -82,8 +87,8 @@ export const webCryptoProvider: CryptoProvider = {
       throw new Error('WebCrypto exported an incomplete private JWK');
     }
     return {
-      privateKey: base64UrlDecode(jwk.d),
-      publicKey: { x: base64UrlDecode(jwk.x), y: base64UrlDecode(jwk.y) },
+      privateKey: base64UrlDecode32(jwk.d),
+      publicKey: { x: base64UrlDecode32(jwk.x), y: base64UrlDecode32(jwk.y) },
       // The generated CryptoKey itself: p256DhKey then skips importing the private key (the costly part).
       handle: pair.privateKey,
     };
