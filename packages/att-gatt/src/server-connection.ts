@@ -1,0 +1,264 @@
+/**
+ * One client's view of the GATT server: its CCCD and Client Supported Features values (persisted for
+ * bonded clients), its prepare queue, the security gate with this link's security, and the request
+ * handler table the ATT bearer calls.
+ */
+import { type LinkSecurity, type PortableLogger, UNSECURED_LINK } from '@tsble/l2cap';
+import type { AttBearer, AttCommand, AttRequest, AttRequestOp, AttServerHandler } from './att-bearer.js';
+import { type AttPdu, type AttPduOf, encodeAttPdu } from './att-pdu.js';
+import { AttErrorCode, CccdBits, CharacteristicProperty, ATT_SIGNATURE_LENGTH } from './constants.js';
+import type { Attribute, GattCharacteristic, GattDatabase } from './gatt-database.js';
+import { checkAccess } from './permissions.js';
+import * as access from './server-access.js';
+import type { PreparedWrite, ServerContext } from './server-context.js';
+import * as discovery from './server-discovery.js';
+import { signCounterOf, verifySignature } from './signing.js';
+
+/** Where bonded clients' CCCD / Client Supported Features values live between connections. */
+export interface ClientConfigurationStore {
+  load(peer: string): Record<number, number> | undefined | Promise<Record<number, number> | undefined>;
+  save(peer: string, values: Record<number, number>): void | Promise<void>;
+}
+
+/** The peer's signing key, for ATT_SIGNED_WRITE_CMD (Core 6.0 Vol 3 Part H 2.4.5). */
+export interface PeerSigning {
+  /** CSRK in on-air order (least significant octet first). */
+  csrk: Uint8Array;
+  /** The highest SignCounter accepted so far; replays at or below it are dropped. */
+  lastCounter?: number;
+  /** Called with each accepted counter so the host can persist it with the bond. */
+  onCounter?: (counter: number) => void;
+}
+
+export interface GattServerConnectionOptions {
+  /** The peer's identity (address string) for persistence and authorization callbacks. */
+  peer?: string;
+  bonded?: boolean;
+  security?: () => LinkSecurity;
+  signing?: PeerSigning;
+}
+
+/** What the connection needs from its GattServer. */
+export interface ServerCore {
+  readonly database: GattDatabase;
+  readonly store: ClientConfigurationStore | undefined;
+  readonly logger: PortableLogger;
+  databaseHash(): Uint8Array;
+  detach(connection: GattServerConnection): void;
+}
+
+type Handler = (ctx: ServerContext, pdu: AttRequest) => AttPdu | Promise<AttPdu>;
+
+const HANDLERS: Record<AttRequestOp, Handler> = {
+  'find-information-request': (c, p) => discovery.findInformation(c, p as AttPduOf<'find-information-request'>),
+  'find-by-type-value-request': (c, p) => discovery.findByTypeValue(c, p as AttPduOf<'find-by-type-value-request'>),
+  'read-by-type-request': (c, p) => discovery.readByType(c, p as AttPduOf<'read-by-type-request'>),
+  'read-by-group-type-request': (c, p) => discovery.readByGroupType(c, p as AttPduOf<'read-by-group-type-request'>),
+  'read-request': (c, p) => access.read(c, p as AttPduOf<'read-request'>),
+  'read-blob-request': (c, p) => access.readBlob(c, p as AttPduOf<'read-blob-request'>),
+  'read-multiple-request': (c, p) => access.readMultiple(c, p as AttPduOf<'read-multiple-request'>),
+  'read-multiple-variable-request': (c, p) => access.readMultipleVariable(c, p as AttPduOf<'read-multiple-variable-request'>),
+  'write-request': (c, p) => access.write(c, (p as AttPduOf<'write-request'>).handle, (p as AttPduOf<'write-request'>).value),
+  'prepare-write-request': (c, p) => access.prepareWrite(c, p as AttPduOf<'prepare-write-request'>),
+  'execute-write-request': (c, p) => access.executeWrite(c, p as AttPduOf<'execute-write-request'>),
+};
+
+export class GattServerConnection implements AttServerHandler, ServerContext {
+  /** CCCD and Client Supported Features values of this client, by attribute handle. */
+  readonly #clientValues = new Map<number, number>();
+  readonly prepareQueue: PreparedWrite[] = [];
+  readonly #ready: Promise<void>;
+  #bonded: boolean;
+  #signing: PeerSigning | undefined;
+
+  constructor(
+    readonly bearer: AttBearer,
+    private readonly core: ServerCore,
+    private readonly options: GattServerConnectionOptions,
+  ) {
+    this.#bonded = options.bonded ?? false;
+    this.#signing = options.signing;
+    this.#ready = this.#load();
+    bearer.setServer(this);
+    bearer.on('close', () => core.detach(this));
+  }
+
+  get database(): GattDatabase {
+    return this.core.database;
+  }
+  get mtu(): number {
+    return this.bearer.mtu;
+  }
+  get peer(): string | undefined {
+    return this.options.peer;
+  }
+  get bonded(): boolean {
+    return this.#bonded;
+  }
+
+  /** The link is now bonded (pairing finished with bonding): persist this client's configuration. */
+  setBonded(peer: string): void {
+    this.options.peer = peer;
+    this.#bonded = true;
+    void this.#persist();
+  }
+
+  setSigning(signing: PeerSigning | undefined): void {
+    this.#signing = signing;
+  }
+
+  /** The CCCD bits this client set for a characteristic. */
+  subscription(characteristic: GattCharacteristic): number {
+    return characteristic.cccdHandle === undefined ? 0 : (this.#clientValues.get(characteristic.cccdHandle) ?? 0);
+  }
+
+  /** Notifies if this client enabled notifications; false if not subscribed. Value cut to ATT_MTU - 3. */
+  notify(characteristic: GattCharacteristic, value: Uint8Array): Promise<boolean> {
+    if ((this.subscription(characteristic) & CccdBits.notification) === 0 || !this.bearer.isOpen) return Promise.resolve(false);
+    return this.bearer.notify(characteristic.valueHandle, value.subarray(0, this.mtu - 3)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Indicates if this client enabled indications; resolves true once confirmed. */
+  indicate(characteristic: GattCharacteristic, value: Uint8Array): Promise<boolean> {
+    if ((this.subscription(characteristic) & CccdBits.indication) === 0 || !this.bearer.isOpen) return Promise.resolve(false);
+    return this.bearer.indicate(characteristic.valueHandle, value.subarray(0, this.mtu - 3)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async handleRequest(request: AttRequest): Promise<AttPdu> {
+    await this.#ready;
+    return HANDLERS[request.op](this, request);
+  }
+
+  async handleCommand(command: AttCommand): Promise<void> {
+    await this.#ready;
+    if (command.op === 'signed-write-command' && !this.#verifySigned(command)) return;
+    // Commands are never answered, even with an error (Core 6.0 Vol 3 Part F 3.4.5.3).
+    const outcome = await access.write(this, command.handle, command.value);
+    if (outcome.op === 'error-response') this.core.logger.debug({ handle: command.handle, error: outcome.errorCode }, 'write command refused');
+  }
+
+  check(attribute: Attribute, kind: 'read' | 'write'): Promise<number | undefined> {
+    const rule = kind === 'read' ? attribute.read : attribute.write;
+    return checkAccess(rule, { peer: this.peer, handle: attribute.handle, access: kind }, this.#security());
+  }
+
+  async readValue(attribute: Attribute): Promise<Uint8Array> {
+    switch (attribute.kind) {
+      case 'cccd': {
+        const bits = this.#clientValues.get(attribute.handle) ?? 0;
+        return Uint8Array.of(bits & 0xff, bits >>> 8);
+      }
+      case 'client-supported-features':
+        return Uint8Array.of(this.#clientValues.get(attribute.handle) ?? 0);
+      case 'database-hash':
+        return this.core.databaseHash();
+      default:
+        return attribute.onRead ? await attribute.onRead({ peer: this.peer, handle: attribute.handle }) : attribute.value;
+    }
+  }
+
+  async writeValue(attribute: Attribute, value: Uint8Array): Promise<number | undefined> {
+    if (value.length > attribute.maxLength) return AttErrorCode.invalidAttributeValueLength;
+    if (attribute.kind === 'cccd') return this.#writeCccd(attribute, value);
+    if (attribute.kind === 'client-supported-features') return this.#writeClientFeatures(attribute, value);
+    if (attribute.onWrite) {
+      const refused = await attribute.onWrite(value.slice(), { peer: this.peer, handle: attribute.handle });
+      if (typeof refused === 'number') return refused;
+    }
+    attribute.value = value.slice();
+    return undefined;
+  }
+
+  #writeCccd(attribute: Attribute, value: Uint8Array): number | undefined {
+    if (value.length !== 2) return AttErrorCode.invalidAttributeValueLength;
+    const bits = (value[0] ?? 0) | ((value[1] ?? 0) << 8);
+    const properties = attribute.characteristic?.properties ?? 0;
+    const allowed =
+      ((properties & CharacteristicProperty.notify) !== 0 ? CccdBits.notification : 0) |
+      ((properties & CharacteristicProperty.indicate) !== 0 ? CccdBits.indication : 0);
+    if ((bits & ~allowed) !== 0) return AttErrorCode.valueNotAllowed;
+    this.#setClientValue(attribute.handle, bits);
+    return undefined;
+  }
+
+  /** Core 6.0 Vol 3 Part G 7.2: a client may not clear a feature bit it has set. */
+  #writeClientFeatures(attribute: Attribute, value: Uint8Array): number | undefined {
+    if (value.length < 1) return AttErrorCode.invalidAttributeValueLength;
+    const previous = this.#clientValues.get(attribute.handle) ?? 0;
+    const bits = value[0] ?? 0;
+    if ((previous & ~bits) !== 0) return AttErrorCode.valueNotAllowed;
+    this.#setClientValue(attribute.handle, bits);
+    return undefined;
+  }
+
+  #setClientValue(handle: number, bits: number): void {
+    if (bits === 0) this.#clientValues.delete(handle);
+    else this.#clientValues.set(handle, bits);
+    void this.#persist();
+  }
+
+  /** Core 6.0 Vol 3 Part H 2.4.5 and Part F 3.4.5.4: verify the CSRK signature and refuse replays. */
+  #verifySigned(command: AttPduOf<'signed-write-command'>): boolean {
+    const attribute = this.database.get(command.handle);
+    const signing = this.#signing;
+    const logger = this.core.logger;
+    if (!signing || !attribute?.characteristic) {
+      logger.warn({ handle: command.handle }, 'signed write without a CSRK or to a non-characteristic; dropped');
+      return false;
+    }
+    if ((attribute.characteristic.properties & CharacteristicProperty.authenticatedSignedWrites) === 0) {
+      logger.warn({ handle: command.handle }, 'signed write to a characteristic without that property; dropped');
+      return false;
+    }
+    const pdu = encodeAttPdu(command);
+    const message = pdu.subarray(0, pdu.length - ATT_SIGNATURE_LENGTH);
+    const counter = signCounterOf(command.signature);
+    if (signing.lastCounter !== undefined && counter <= signing.lastCounter) {
+      logger.warn({ counter }, 'signed write replayed (SignCounter not increasing); dropped');
+      return false;
+    }
+    if (!verifySignature(signing.csrk, message, command.signature)) {
+      logger.warn({ handle: command.handle }, 'signed write with a bad signature; dropped');
+      return false;
+    }
+    signing.lastCounter = counter;
+    signing.onCounter?.(counter);
+    return true;
+  }
+
+  #security(): LinkSecurity {
+    return this.options.security?.() ?? UNSECURED_LINK;
+  }
+
+  async #load(): Promise<void> {
+    const { store } = this.core;
+    if (!store || !this.#bonded || this.peer === undefined) return;
+    try {
+      const saved = await store.load(this.peer);
+      for (const [handle, bits] of Object.entries(saved ?? {})) {
+        const attribute = this.database.get(Number(handle));
+        if (attribute && (attribute.kind === 'cccd' || attribute.kind === 'client-supported-features')) {
+          this.#clientValues.set(attribute.handle, bits);
+        }
+      }
+    } catch (error) {
+      this.core.logger.error({ err: error, peer: this.peer }, 'loading client configuration failed; starting clean');
+    }
+  }
+
+  async #persist(): Promise<void> {
+    const { store } = this.core;
+    if (!store || !this.#bonded || this.peer === undefined) return;
+    try {
+      await store.save(this.peer, Object.fromEntries(this.#clientValues));
+    } catch (error) {
+      this.core.logger.error({ err: error, peer: this.peer }, 'saving client configuration failed');
+    }
+  }
+}
