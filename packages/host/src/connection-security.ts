@@ -72,6 +72,7 @@ export class ConnectionSecurity {
   private encryptionWaiters: Pending<void>[] = [];
   private actionChain: Promise<void> = Promise.resolve();
   private lastLtk: Uint8Array | undefined;
+  private pendingKeySize: number | undefined;
   private closed = false;
 
   constructor(private readonly o: ConnectionSecurityOptions) {
@@ -136,6 +137,9 @@ export class ConnectionSecurity {
       return;
     }
     if (pairingKey && session) {
+      // Encrypted now; how strong is known when the pairing completes (after key distribution).
+      const keySize = this.readyLtk?.keySize ?? keySizeFromController ?? this.pendingKeySize ?? 16;
+      this.state = { ...this.state, encrypted: true, keySize, securityLevel: this.state.securityLevel === 1 ? 2 : this.state.securityLevel };
       this.feed(session.encryptionChanged(now));
       return;
     }
@@ -289,6 +293,7 @@ export class ConnectionSecurity {
       if (ltk) this.bondEncryption = { record: ltk };
     }
     this.lastLtk = action.key;
+    this.pendingKeySize = action.keySize;
     await this.startEncryption(action.key, action.ediv, action.rand).catch((error) => {
       this.o.logger.warn({ err: error }, 'LE Enable Encryption failed');
       this.onEncryptionChange(0x1f, false);

@@ -1,0 +1,202 @@
+/**
+ * One LE connection: its L2CAP, its security (pairing, encryption from a bond), its GATT client and the GATT
+ * server's view of it. Made by `Host` when the controller reports a connection, in either role.
+ */
+import { type Hci, TypedEmitter } from '@tsble/hci-transport';
+import { IoCapability, type PairingConfig } from '@tsble/smp-core';
+import { FixedCid, L2cap } from '@tsble/l2cap';
+import type { Logger } from 'pino';
+import { type Address, formatAddress } from './address.js';
+import type { ConnectionSecurity } from './connection-security.js';
+import { DisconnectedError, HostError } from './errors.js';
+import { HciErrorCode } from './constants.js';
+import type { LinkSecurityState, PairingResult } from './link-security.js';
+import type { SecurityEventMap } from './security-events.js';
+
+/** IO capabilities by the names the CLI and applications use (Core 6.0 Vol 3 Part H 3.5.1). */
+export const IoCapabilityName = {
+  none: IoCapability.NoInputNoOutput,
+  display: IoCapability.DisplayOnly,
+  'display-yesno': IoCapability.DisplayYesNo,
+  keyboard: IoCapability.KeyboardOnly,
+  'keyboard-display': IoCapability.KeyboardDisplay,
+} as const;
+export type IoCapabilityName = keyof typeof IoCapabilityName;
+
+/** `Connection.pair()` options, with aioble's defaults. */
+export interface PairOptions {
+  /** Store the keys (default true). */
+  bond?: boolean;
+  /** Offer LE Secure Connections (default true). */
+  leSecure?: boolean;
+  /** Require MITM protection (default false). */
+  mitm?: boolean;
+  /** Our IO capability (default NoInputNoOutput). */
+  io?: IoCapabilityName | IoCapability;
+  /** Refuse legacy pairing. */
+  scOnly?: boolean;
+  /** Smallest acceptable key size, 7..16 (default 16). */
+  minKeySize?: number;
+  /** A fixed passkey to display instead of a random one. */
+  passkey?: number;
+}
+
+export function pairingConfigOf(options: PairOptions): Partial<PairingConfig> {
+  const config: Partial<PairingConfig> = {};
+  if (options.bond !== undefined) config.bond = options.bond;
+  if (options.leSecure !== undefined) config.sc = options.leSecure;
+  if (options.mitm !== undefined) config.mitm = options.mitm;
+  if (options.io !== undefined) config.io = typeof options.io === 'string' ? IoCapabilityName[options.io] : options.io;
+  if (options.scOnly !== undefined) config.scOnly = options.scOnly;
+  if (options.minKeySize !== undefined) config.minKeySize = options.minKeySize;
+  if (options.passkey !== undefined) config.passkey = options.passkey;
+  return config;
+}
+
+export type ConnectionEventMap = SecurityEventMap & {
+  /** The link is gone; `reason` is the HCI reason code. */
+  disconnected: (reason: number) => void;
+};
+
+export interface ConnectionInit {
+  hci: Hci;
+  handle: number;
+  role: 'central' | 'peripheral';
+  peerAddress: Address;
+  identity: string;
+  logger: Logger;
+}
+
+export class Connection extends TypedEmitter<ConnectionEventMap> {
+  readonly handle: number;
+  readonly role: 'central' | 'peripheral';
+  /** The address the peer used on this link. */
+  readonly peerAddress: Address;
+  readonly l2cap: L2cap;
+  private _identity: string;
+  private _security: ConnectionSecurity | undefined;
+  private _connected = true;
+  private readonly hci: Hci;
+  private readonly logger: Logger;
+  private closedWith: DisconnectedError | undefined;
+
+  constructor(init: ConnectionInit) {
+    super();
+    this.hci = init.hci;
+    this.handle = init.handle;
+    this.role = init.role;
+    this.peerAddress = init.peerAddress;
+    this._identity = init.identity;
+    this.logger = init.logger;
+    this.l2cap = new L2cap(init.hci.aclLink(init.handle), {
+      role: init.role,
+      logger: init.logger,
+      security: () => this.securityState,
+      // A peripheral's parameter requests are accepted when they are valid (L2CAP checks the ranges).
+      onConnectionParameterUpdateRequest: () => true,
+    });
+  }
+
+  /** @internal the host attaches the security glue once the connection exists. */
+  attachSecurity(security: ConnectionSecurity): void {
+    this._security = security;
+  }
+
+  /** @internal */
+  get securityGlue(): ConnectionSecurity | undefined {
+    return this._security;
+  }
+
+  /** The peer's identity: its bonded identity address when it uses a resolvable private address we resolved. */
+  get identity(): string {
+    return this._identity;
+  }
+
+  /** @internal identity learnt from key distribution. */
+  setIdentity(identity: string): void {
+    this._identity = identity;
+  }
+
+  get address(): string {
+    return formatAddress(this.peerAddress);
+  }
+
+  get connected(): boolean {
+    return this._connected;
+  }
+
+  get securityState(): LinkSecurityState {
+    if (!this._security) throw new HostError('not-connected', 'security is not set up yet');
+    return this._security.current;
+  }
+  get encrypted(): boolean {
+    return this.securityState.encrypted;
+  }
+  get authenticated(): boolean {
+    return this.securityState.authenticated;
+  }
+  get bonded(): boolean {
+    return this.securityState.bonded || (this._security?.hasBond ?? false);
+  }
+  get keySize(): number {
+    return this.securityState.keySize;
+  }
+  get sc(): boolean {
+    return this.securityState.sc;
+  }
+  get securityLevel(): number {
+    return this.securityState.securityLevel;
+  }
+
+  /** Pair (central) or ask the central to pair (peripheral: Security Request). Rejects with PairingError. */
+  pair(options: PairOptions = {}): Promise<PairingResult> {
+    if (!this._connected || !this._security) return Promise.reject(this.closedWith ?? new HostError('not-connected', 'not connected'));
+    return this._security.pair(pairingConfigOf(options));
+  }
+
+  /** Central: encrypt from the stored bond without pairing. Rejects with BondLostError if the peer lost it. */
+  encrypt(): Promise<void> {
+    if (!this._connected || !this._security) return Promise.reject(this.closedWith ?? new HostError('not-connected', 'not connected'));
+    return this._security.encryptFromBond();
+  }
+
+  /** Disconnects (HCI Disconnect, reason Remote User Terminated Connection) and resolves once the link is gone. */
+  async disconnect(reason: number = HciErrorCode.remoteUserTerminatedConnection): Promise<void> {
+    if (!this._connected) return;
+    const gone = this.next('disconnected');
+    try {
+      await this.hci.execute('disconnect', { connectionHandle: this.handle, reason });
+    } catch (error) {
+      if (!this._connected) return;
+      throw new HostError('controller', `disconnect failed: ${(error as Error).message}`, { cause: error });
+    }
+    await gone;
+  }
+
+  /** Resolves when the link goes down (with the HCI reason). */
+  waitForDisconnection(): Promise<number> {
+    if (!this._connected) return Promise.resolve(this.closedWith?.reason ?? 0);
+    return this.next('disconnected').then(([reason]) => reason);
+  }
+
+  /** @internal from the host's event routing. */
+  receiveAcl(packetBoundary: number, data: Uint8Array): void {
+    this.l2cap.receiveAcl(packetBoundary, data);
+  }
+
+  /** @internal the controller reported the disconnection. */
+  closed(reason: number): void {
+    if (!this._connected) return;
+    this._connected = false;
+    this.closedWith = new DisconnectedError(reason);
+    this.l2cap.close();
+    this._security?.close(this.closedWith);
+    this.logger.info({ reason }, 'disconnected');
+    this.emit('disconnected', reason);
+  }
+
+  /** The SMP fixed channel (CID 0x0006). */
+  get smpChannel() {
+    return this.l2cap.fixedChannel(FixedCid.smp);
+  }
+}

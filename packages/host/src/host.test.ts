@@ -1,0 +1,92 @@
+import { VirtualAir, registerSimTransport } from '@tsble/virtual-controller';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryBondStore } from './bond-store/memory-bond-store.js';
+import { BondLostError } from './errors.js';
+import { Host, type HostOptions } from './host.js';
+
+const opened: Host[] = [];
+afterEach(async () => {
+  for (const host of opened.splice(0)) await host.close();
+});
+
+async function open(air: VirtualAir, options: HostOptions = {}): Promise<Host> {
+  const host = await Host.open(air.createController(), { bondStore: new MemoryBondStore(), ...options });
+  opened.push(host);
+  return host;
+}
+
+async function connectPair(air: VirtualAir, centralOptions: HostOptions = {}, peripheralOptions: HostOptions = {}) {
+  const peripheral = await open(air, peripheralOptions);
+  const central = await open(air, centralOptions);
+  await peripheral.advertise({ name: 'periph' });
+  const accepted = peripheral.accept();
+  const connection = await central.connect(peripheral.identityAddress);
+  const remote = await accepted;
+  return { central, peripheral, connection, remote };
+}
+
+describe('Host over the virtual controller', () => {
+  it('scans, sees the name and connects', async () => {
+    const air = new VirtualAir();
+    const peripheral = await open(air);
+    const central = await open(air);
+    await peripheral.advertise({ name: 'tsble test', serviceUuids: ['180f'] });
+    let found: string | undefined;
+    for await (const advertisement of central.scan({ durationMs: 2000 })) {
+      if (advertisement.name === 'tsble test') {
+        found = advertisement.addressText;
+        expect(advertisement.serviceUuids).toContain('180f');
+        break;
+      }
+    }
+    expect(found).toBeDefined();
+    const connection = await central.connect(found as string);
+    expect(connection.role).toBe('central');
+    await connection.disconnect();
+    expect(connection.connected).toBe(false);
+  });
+
+  it('pairs with LE Secure Connections Just Works, bonds both sides, and re-encrypts from the bond', async () => {
+    const air = new VirtualAir();
+    const centralStore = new MemoryBondStore();
+    const peripheralStore = new MemoryBondStore();
+    const { connection, remote, central, peripheral } = await connectPair(air, { bondStore: centralStore }, { bondStore: peripheralStore });
+    const remotePaired = remote.next('paired');
+    const result = await connection.pair();
+    await remotePaired;
+    expect(result).toMatchObject({ method: 'just-works', sc: true, authenticated: false, keySize: 16, bonded: true, securityLevel: 2 });
+    expect(connection.encrypted).toBe(true);
+    expect(remote.encrypted).toBe(true);
+    expect(centralStore.list()).toHaveLength(1);
+    expect(peripheralStore.list()).toHaveLength(1);
+    expect(centralStore.get(connection.identity)?.peerLtk?.ltk).toBe(peripheralStore.get(remote.identity)?.localLtk?.ltk);
+    await connection.disconnect();
+
+    const accepted = peripheral.accept();
+    const again = await central.connect(peripheral.identityAddress);
+    const remoteAgain = await accepted;
+    expect(again.bonded).toBe(true);
+    await again.encrypt();
+    expect(again.encrypted).toBe(true);
+    expect(again.securityLevel).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(remoteAgain.encrypted).toBe(true);
+  });
+
+  it('reports a peer that lost the bond instead of re-pairing', async () => {
+    const air = new VirtualAir();
+    const centralStore = new MemoryBondStore();
+    const peripheralStore = new MemoryBondStore();
+    const { connection, remote, central, peripheral } = await connectPair(air, { bondStore: centralStore }, { bondStore: peripheralStore });
+    const remoteBonded = remote.next('bonded');
+    await connection.pair();
+    await remoteBonded;
+    await connection.disconnect();
+    await peripheralStore.forgetAll();
+    const again = await central.connect(peripheral.identityAddress);
+    await expect(again.encrypt()).rejects.toBeInstanceOf(BondLostError);
+    expect(again.encrypted).toBe(false);
+  });
+});
+
+void registerSimTransport;

@@ -1,0 +1,283 @@
+/**
+ * Host: the user-facing stack on one controller. `Host.open(spec, options)` brings the controller up, loads
+ * the bond store and our identity, and from then on turns HCI events into `Connection`s (either role),
+ * advertisements and security changes.
+ */
+import { Hci, type HciTransport, type LeConnectionComplete, TypedEmitter } from '@tsble/hci-transport';
+import { RepeatedAttemptsTracker, type SmpAddress } from '@tsble/smp-core';
+import { registerSimTransport } from '@tsble/virtual-controller';
+import { type Logger, pino } from 'pino';
+import { type Address, addressFromBytes, formatAddress, parseAddress, randomAddressKind } from './address.js';
+import { type AdvertiseOptions, startAdvertising, stopAdvertising } from './advertising.js';
+import type { BondStore } from './bond-store/bond-store.js';
+import { FileBondStore } from './bond-store/file-bond-store.js';
+import { type ConnectOptions, Connector } from './connecting.js';
+import { Connection, type PairOptions, pairingConfigOf } from './connection.js';
+import { ConnectionSecurity } from './connection-security.js';
+import { HciAddressType, HciRole } from './constants.js';
+import { HostError } from './errors.js';
+import { type PairingDelegate, completeDelegate } from './pairing-delegate.js';
+import { PeerResolver, RpaRotator, ensureLocalIrk } from './privacy.js';
+import type { Advertisement } from './scan-reports.js';
+import { type ScanOptions, Scanner } from './scanning.js';
+import { type GattSetup, attachGatt } from './gatt-glue.js';
+
+export interface HostOptions {
+  /** A bond store, or the path of the JSON file to keep bonds in (default `./ble_secrets.json`). */
+  bondStore?: BondStore | string;
+  /** What to do with a corrupt bond file: refuse to start (default) or keep a copy and start empty. */
+  onCorruptBondStore?: 'fail' | 'keep-copy';
+  logger?: Logger;
+  /** Capture every HCI packet to this btsnoop file. */
+  btsnoop?: string;
+  /** Our own static random address, `C0:11:22:33:44:55` (with or without `/random`). */
+  address?: string;
+  /** Use a resolvable private address as our own, rotated every `rotationMs` (default 15 minutes). */
+  privacy?: boolean | { rotationMs?: number };
+  /** Pairing defaults: used to answer peers that pair with us, and as the base of `Connection.pair()`. */
+  pairing?: PairOptions;
+  /** Answers pairing questions (accept?, passkeys, numeric comparison). */
+  delegate?: PairingDelegate;
+  /** Our GATT server's services and the device name (GAP). */
+  gatt?: GattSetup;
+}
+
+export type HostEventMap = {
+  /** A device advertised (while scanning). */
+  advertisement: (advertisement: Advertisement) => void;
+  /** A new connection, in either role. */
+  connection: (connection: Connection) => void;
+  /** A connection ended. */
+  disconnection: (connection: Connection, reason: number) => void;
+  error: (error: Error) => void;
+};
+
+let simRegistered = false;
+
+export class Host extends TypedEmitter<HostEventMap> {
+  readonly connections = new Map<number, Connection>();
+  private readonly scanner: Scanner;
+  private readonly connector: Connector;
+  private readonly resolver: PeerResolver;
+  private readonly tracker = new RepeatedAttemptsTracker();
+  private rotator: RpaRotator | undefined;
+  private advertising: AdvertiseOptions | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly hci: Hci,
+    readonly bondStore: BondStore,
+    /** Our identity address (public, or static random): distributed to peers when bonding. */
+    readonly identityAddress: Address,
+    private readonly localIrk: Uint8Array,
+    private ownAddressType: number,
+    private readonly options: HostOptions,
+    readonly logger: Logger,
+  ) {
+    super();
+    this.resolver = new PeerResolver(bondStore);
+    this.scanner = new Scanner(hci, () => this.ownAddressType, (a) => this.resolver.resolve(a), (a) => this.emit('advertisement', a));
+    this.connector = new Connector(hci, () => this.ownAddressType);
+    hci.on('connectionComplete', (event) => this.onConnectionComplete(event));
+    hci.on('disconnection', (event) => this.onDisconnection(event.connectionHandle, event.reason));
+    hci.on('acl', (handle, packetBoundary, data) => this.connections.get(handle)?.receiveAcl(packetBoundary, data));
+    hci.on('encryptionChange', (e) => this.security(e.connectionHandle)?.onEncryptionChange(e.status, e.encryptionEnabled !== 0, e.encryptionKeySize));
+    hci.on('keyRefresh', (e) => this.security(e.connectionHandle)?.onEncryptionChange(e.status, true));
+    hci.on('ltkRequest', (e) => void this.security(e.connectionHandle)?.onLtkRequest(e.randomNumber, e.encryptedDiversifier));
+    hci.on('error', (error) => this.emit('error', error));
+  }
+
+  /**
+   * Opens the controller named by `spec` (`sim`, `serial:/dev/ttyACM0`, `unix:/tmp/bt-server-le`, ... or a
+   * transport object) and loads the bond store. Rejects with BondStoreError (corrupt or unreadable store),
+   * HciError / HciTransportError (no controller), or HostError (bad options).
+   */
+  static async open(spec: string | HciTransport = 'sim', options: HostOptions = {}): Promise<Host> {
+    const logger = options.logger ?? pino({ level: 'silent' });
+    const bondStore =
+      typeof options.bondStore === 'object'
+        ? options.bondStore
+        : new FileBondStore(options.bondStore ?? 'ble_secrets.json', {
+            onCorrupt: options.onCorruptBondStore ?? 'fail',
+            onCorruptCopy: (copy, problem) => logger.warn({ copy, problem }, 'the bond store was corrupt; a copy was kept and it starts empty'),
+          });
+    await bondStore.load();
+    const configured = options.address !== undefined ? parseOwnAddress(options.address) : undefined;
+    const localIrk = await ensureLocalIrk(bondStore);
+    const stored = bondStore.localIdentity()?.staticAddress;
+    const storedAddress = stored ? parseAddress(stored) : undefined;
+    if (typeof spec === 'string' && spec.split(':')[0] === 'sim' && !simRegistered) {
+      registerSimTransport();
+      simRegistered = true;
+    }
+    const hci = await Hci.open(spec, {
+      logger,
+      ...(options.btsnoop ? { btsnoop: options.btsnoop } : {}),
+      ...(storedAddress?.ok ? { staticAddress: storedAddress.value.bytes } : {}),
+    });
+    try {
+      const info = hci.info;
+      let identity = addressFromBytes(info.address, info.addressType);
+      if (info.addressSource === 'generated') {
+        // Keep the generated identity so peers that bonded with us still know us after a restart.
+        await bondStore.setLocalIdentity({ ...(bondStore.localIdentity() ?? { irk: '' }), staticAddress: formatAddress(identity) });
+      }
+      if (configured) {
+        await hci.execute('leSetRandomAddress', { randomAddress: configured.bytes });
+        identity = configured;
+      }
+      const ownType = identity.type === 'public' ? HciAddressType.public : HciAddressType.random;
+      const host = new Host(hci, bondStore, identity, localIrk, ownType, options, logger.child({ layer: 'host' }));
+      if (options.privacy) await host.enablePrivacy(typeof options.privacy === 'object' ? options.privacy.rotationMs : undefined);
+      return host;
+    } catch (error) {
+      await hci.close();
+      throw error;
+    }
+  }
+
+  /** The address we use on air right now (our RPA with privacy on, else the identity). */
+  get currentAddress(): Address {
+    const rpa = this.rotator?.current;
+    return rpa ? addressFromBytes(rpa, 'random') : this.identityAddress;
+  }
+
+  /** Scan for advertisements; see ScanOptions. Also emitted as `advertisement` events. */
+  scan(options: ScanOptions = {}): AsyncGenerator<Advertisement> {
+    return this.scanner.scan(options);
+  }
+
+  /** Start advertising; after a peripheral connection ends, advertising resumes with the same options. */
+  async advertise(options: AdvertiseOptions = {}): Promise<void> {
+    this.advertising = options;
+    await startAdvertising(this.hci, this.ownAddressType, options);
+  }
+
+  async stopAdvertising(): Promise<void> {
+    this.advertising = undefined;
+    await stopAdvertising(this.hci);
+  }
+
+  /**
+   * Connect to `address` (`F0:F1:F2:F3:F4:F5/random`, or an Address) as central. Rejects with
+   * HostError('connect-timeout' | 'connect-cancelled') or the controller's error.
+   */
+  async connect(address: string | Address, options: ConnectOptions = {}): Promise<Connection> {
+    const peer = typeof address === 'string' ? parseAddressOrThrow(address) : address;
+    if (this.scanner.scanning) await this.scanner.stop();
+    const handle = await this.connector.connect(peer, options);
+    const connection = this.connections.get(handle);
+    if (!connection) throw new HostError('controller', 'the controller reported a connection the host did not see');
+    return connection;
+  }
+
+  /** Peripheral: resolves with the next connection a central makes to us. */
+  async accept(options: { signal?: AbortSignal } = {}): Promise<Connection> {
+    for (;;) {
+      const [connection] = await this.next('connection', options.signal);
+      if (connection.role === 'peripheral') return connection;
+    }
+  }
+
+  /** Forget a peer: its bond leaves the store (and the file). */
+  forget(identity: string): Promise<boolean> {
+    return this.bondStore.forget(identity);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.rotator?.stop();
+    for (const connection of this.connections.values()) {
+      await connection.disconnect().catch(() => undefined);
+    }
+    await this.hci.close();
+  }
+
+  private async enablePrivacy(rotationMs?: number): Promise<void> {
+    this.rotator = new RpaRotator({
+      irk: this.localIrk,
+      ...(rotationMs !== undefined ? { rotationMs } : {}),
+      apply: async (rpa) => {
+        // Legacy controllers refuse a new random address while advertising (Vol 4 Part E 7.8.4): pause it.
+        const resume = this.advertising;
+        if (resume) await stopAdvertising(this.hci).catch(() => undefined);
+        await this.hci.execute('leSetRandomAddress', { randomAddress: rpa });
+        if (resume) await startAdvertising(this.hci, this.ownAddressType, resume);
+      },
+      onError: (error) => this.logger.warn({ err: error }, 'RPA rotation failed; the previous address stays'),
+    });
+    this.ownAddressType = HciAddressType.random;
+    await this.rotator.start();
+  }
+
+  private security(handle: number): ConnectionSecurity | undefined {
+    return this.connections.get(handle)?.securityGlue;
+  }
+
+  private onConnectionComplete(event: LeConnectionComplete): void {
+    if (event.status !== 0) return; // the connector reports failed attempts
+    const role = event.role === HciRole.central ? 'central' : 'peripheral';
+    const publicType = event.peerAddressType === HciAddressType.public || event.peerAddressType === HciAddressType.publicIdentity;
+    const resolvedByController = event.peerAddressType >= HciAddressType.publicIdentity;
+    const onAirPeer: Uint8Array = resolvedByController && event.peerResolvablePrivateAddress.some((b) => b !== 0) ? event.peerResolvablePrivateAddress : event.peerAddress;
+    const peerAddress = addressFromBytes(onAirPeer, resolvedByController ? 'random' : publicType ? 'public' : 'random');
+    const identity = resolvedByController ? formatAddress(addressFromBytes(event.peerAddress, publicType ? 'public' : 'random')) : this.resolver.identityOf(peerAddress);
+    const logger = this.logger.child({ handle: event.connectionHandle, peer: identity });
+    const connection = new Connection({ hci: this.hci, handle: event.connectionHandle, role, peerAddress, identity, logger });
+    const local = this.currentAddress;
+    const security = new ConnectionSecurity({
+      role,
+      handle: event.connectionHandle,
+      hci: this.hci,
+      smp: connection.smpChannel,
+      localAddress: { address: local.bytes, type: local.type },
+      peerAddress: { address: peerAddress.bytes, type: peerAddress.type },
+      peerIdentity: () => connection.identity,
+      setPeerIdentity: (id) => connection.setIdentity(id),
+      bondStore: this.bondStore,
+      delegate: completeDelegate(this.options.delegate),
+      askToAccept: this.options.delegate?.acceptPairing !== undefined,
+      config: { ...pairingConfigOf(this.options.pairing ?? {}), identity: { irk: this.localIrk, address: this.identitySmpAddress() } },
+      tracker: this.tracker,
+      logger,
+      events: connection,
+    });
+    connection.attachSecurity(security);
+    attachGatt(connection, this.options.gatt, this.bondStore, logger);
+    this.connections.set(event.connectionHandle, connection);
+    logger.info({ role, address: formatAddress(peerAddress) }, 'connected');
+    this.emit('connection', connection);
+  }
+
+  private onDisconnection(handle: number, reason: number): void {
+    const connection = this.connections.get(handle);
+    if (!connection) return;
+    this.connections.delete(handle);
+    connection.closed(reason);
+    this.emit('disconnection', connection, reason);
+    if (connection.role === 'peripheral' && this.advertising && !this.closed) {
+      void startAdvertising(this.hci, this.ownAddressType, this.advertising).catch((error) => this.logger.warn({ err: error }, 'could not resume advertising'));
+    }
+  }
+
+  private identitySmpAddress(): SmpAddress {
+    return { address: this.identityAddress.bytes, type: this.identityAddress.type };
+  }
+}
+
+function parseAddressOrThrow(text: string): Address {
+  const parsed = parseAddress(text);
+  if (!parsed.ok) throw new HostError('invalid-argument', parsed.error.message);
+  return parsed.value;
+}
+
+/** `--address`: must be a static random address (Vol 6 Part B 1.3.2.1). */
+function parseOwnAddress(text: string): Address {
+  const address = parseAddressOrThrow(text.includes('/') ? text : `${text}/random`);
+  if (randomAddressKind(address) !== 'static') {
+    throw new HostError('invalid-argument', `${text} is not a static random address (its two most significant bits must be 1, e.g. C0:...)`);
+  }
+  return address;
+}
+
