@@ -1,5 +1,5 @@
 export type { Bond, KeySet, LongTermKey, SecurityLevel, SmpAddress } from './types.js';
-export { isWeakerThan, maskKey, securityLevelOf } from './key-size.js';
+export { isWeakerThan, ltkForRequest, maskKey, securityLevelOf } from './key-size.js';
 export {
   BondFormatError,
   bondFromJson,

@@ -1,5 +1,5 @@
 import { MAX_ENCRYPTION_KEY_SIZE } from '../constants.js';
-import type { KeySet, SecurityLevel } from './types.js';
+import type { KeySet, LongTermKey, SecurityLevel } from './types.js';
 
 /**
  * The key masked to `keySize` octets: the most significant 16 - keySize octets are zero. Core 6.0 Vol 3
@@ -32,4 +32,16 @@ export function isWeakerThan(
     (existing.authenticated && !candidate.authenticated) ||
     (existing.sc && !candidate.sc)
   );
+}
+
+/**
+ * The key to answer a controller's LE Long Term Key Request with, when we are the peripheral of a bonded link:
+ * the LTK we distributed if EDIV and Rand match it (legacy), or the LE SC LTK for EDIV = 0 and Rand = 0.
+ * Undefined means "no key": the host answers with LE Long Term Key Request Negative Reply.
+ */
+export function ltkForRequest(keys: Pick<KeySet, 'localLtk' | 'sc'>, ediv: number, rand: Uint8Array): LongTermKey | undefined {
+  const ltk = keys.localLtk;
+  if (!ltk || ltk.ediv !== ediv || ltk.rand.length !== rand.length) return undefined;
+  for (let i = 0; i < rand.length; i++) if (ltk.rand[i] !== rand[i]) return undefined;
+  return ltk;
 }

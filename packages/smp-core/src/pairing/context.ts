@@ -84,7 +84,8 @@ export interface PairingContext {
   readonly config: PairingConfig;
   readonly localAddress: SmpAddress;
   readonly peerAddress: SmpAddress;
-  readonly bond: Bond | undefined;
+  /** The bond held for this peer; replaced when a pairing on this link bonds. */
+  bond: Bond | undefined;
   readonly attempts: { tracker: RepeatedAttemptsTracker; peerKey: string } | undefined;
   readonly log: SmpLogger | undefined;
   state: SessionState;

@@ -123,6 +123,7 @@ function finishDistribution(ctx: PairingContext): void {
   if (bonded) {
     const bond: Bond = { ...keys, peerAddress: keys.peerIdentityAddress ?? ctx.peerAddress };
     emit(ctx, { type: 'keys', bond });
+    ctx.bond = bond;
   }
   emit(ctx, {
     type: 'complete',

@@ -3,7 +3,7 @@
  * (3.6.7, 2.4.6). The central starts with Pairing Request; the peripheral answers with Pairing Response;
  * both then settle the method and, if the application asked to be consulted, wait for its consent.
  */
-import { PairingFailedReason } from '../constants.js';
+import { PairingFailedReason, SMP_TIMEOUT_MS } from '../constants.js';
 import { encodeSmpPdu } from '../pdu/encode.js';
 import { SmpError } from '../pdu/smp-error.js';
 import type { AuthReq, PairingFeatures } from '../pdu/types.js';
