@@ -40,7 +40,8 @@ function bigEndian(point: P256PublicKey): BigEndianPoint {
  * Why `publicKey` is not a valid P-256 point, or undefined when it is. Coordinates are on-air order.
  * The checks follow the attacks they stop: the point at infinity (encoded as all zeros) and y = 0 (the
  * CVE-2018-5383 "fixed coordinate" downgrade) yield predictable DHKeys; coordinates >= p and points off
- * the curve enable invalid-curve attacks that leak the private key.
+ * the curve enable invalid-curve attacks that leak the private key. Coordinates of the wrong length are a
+ * caller error (the PDU codec fixes them at 32 octets) and throw CryptoArgumentError.
  */
 export function validateP256PublicKey(publicKey: P256PublicKey): InvalidPublicKeyReason | undefined {
   requireLength('publicKey.x', publicKey.x, LENGTH.p256Coordinate);
