@@ -27,6 +27,18 @@ describe('runCase', () => {
     expect(result.samples).toBe(quickRunOptions.samples);
   });
 
+  it('with a baseline, samples both alternately and reports the median time ratio', async () => {
+    const result = await runCase(
+      't',
+      { name: 'spin 300us', fn: () => spin(300), baseline: 'b' },
+      quickRunOptions,
+      () => spin(100),
+    );
+    expect(result.ratio).toBeGreaterThan(2);
+    expect(result.ratio).toBeLessThan(4.5);
+    expect(result.value).toBeGreaterThanOrEqual(290);
+  });
+
   it('awaits async fns', async () => {
     const result = await runCase(
       't',
@@ -89,6 +101,12 @@ describe('ratios and selection', () => {
     ]);
     expect(slow!.ratio).toBeCloseTo(2.5);
     expect(odd!.ratio).toBeUndefined();
+    // A ratio measured alternately is kept, not recomputed from the two medians.
+    const [, paired] = attachRatios([
+      row('native', 100),
+      { ...row('paired', 250, TIME_UNIT, 'native'), ratio: 2 },
+    ]);
+    expect(paired!.ratio).toBe(2);
   });
 
   it('a filter keeps matching cases and brings their baselines along', () => {

@@ -28,7 +28,10 @@ export interface CaseResult extends Summary {
   unit: string;
   opsPerSec?: number;
   baseline?: string;
-  /** value / baseline's value (same unit): for timed cases 1.5 means 1.5x slower than the baseline. */
+  /**
+   * Against the baseline: for timed cases the median of per-sample time ratios taken alternately with the
+   * baseline (1.5 means 1.5x slower); otherwise value / baseline's value (same unit).
+   */
   ratio?: number;
   extra?: Record<string, unknown>;
   error?: string;
@@ -55,25 +58,69 @@ function isThenable(value: unknown): boolean {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-/** Per-operation times in µs, one per sample. */
-export async function timeFunction(fn: () => unknown, options: RunOptions): Promise<number[]> {
+/** A function ready for timing: whether to await it, and a batch size the clock resolves well. */
+interface Timed {
+  fn: () => unknown;
+  isAsync: boolean;
+  batch: number;
+}
+
+/** First call (sync or async?), then doubles the batch until one takes at least sampleMs. */
+async function calibrate(fn: () => unknown, options: RunOptions): Promise<Timed> {
   const first = fn();
   const isAsync = isThenable(first);
   if (isAsync) await first;
-  // Calibrate: double the batch until it takes at least sampleMs; this doubles as the start of warm-up.
   let batch = 1;
-  const warmupStart = performance.now();
   for (;;) {
     const elapsed = await timeBatch(fn, batch, isAsync);
-    if (elapsed >= options.sampleMs) break;
+    if (elapsed >= options.sampleMs) return { fn, isAsync, batch };
     batch *= elapsed < options.sampleMs / 8 ? 4 : 2;
   }
-  while (performance.now() - warmupStart < options.warmupMs) await runBatch(fn, batch, isAsync);
-  const perOp: number[] = [];
-  for (let i = 0; i < Math.max(3, options.samples); i++) {
-    perOp.push(((await timeBatch(fn, batch, isAsync)) * 1000) / batch);
+}
+
+/** One sample: µs per operation over one batch. */
+async function sample(timed: Timed): Promise<number> {
+  return ((await timeBatch(timed.fn, timed.batch, timed.isAsync)) * 1000) / timed.batch;
+}
+
+/** Per-operation times in µs, one per sample; with `baseline`, also the per-sample ratios against it. */
+export interface Timing {
+  perOp: number[];
+  ratios?: number[];
+}
+
+/**
+ * Times `fn` over repeated samples after a warm-up. With a `baseline`, the two are sampled alternately
+ * (and in alternating order), and each sample pair gives a ratio: load from other processes on a shared
+ * machine then slows both sides of every ratio alike instead of skewing it.
+ */
+export async function timeFunction(
+  fn: () => unknown,
+  options: RunOptions,
+  baseline?: () => unknown,
+): Promise<Timing> {
+  const warmupStart = performance.now();
+  const timed = await calibrate(fn, options);
+  const reference = baseline === undefined ? undefined : await calibrate(baseline, options);
+  while (performance.now() - warmupStart < options.warmupMs) {
+    await runBatch(timed.fn, timed.batch, timed.isAsync);
+    if (reference !== undefined) await runBatch(reference.fn, reference.batch, reference.isAsync);
   }
-  return perOp;
+  const perOp: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < Math.max(3, options.samples); i++) {
+    if (reference === undefined) {
+      perOp.push(await sample(timed));
+      continue;
+    }
+    const caseFirst = i % 2 === 0;
+    const before = await sample(caseFirst ? timed : reference);
+    const after = await sample(caseFirst ? reference : timed);
+    const [own, base] = caseFirst ? [before, after] : [after, before];
+    perOp.push(own);
+    ratios.push(own / base);
+  }
+  return reference === undefined ? { perOp } : { perOp, ratios };
 }
 
 async function measureRepeatedly(
@@ -97,7 +144,16 @@ async function measureRepeatedly(
   return result;
 }
 
-export async function runCase(suite: string, benchCase: BenchCase, options: RunOptions): Promise<CaseResult> {
+/**
+ * Runs one case. `baselineFn`, the baseline case's function when both are timed cases, is sampled
+ * alternately with this one to give a load-resistant `ratio` (see timeFunction).
+ */
+export async function runCase(
+  suite: string,
+  benchCase: BenchCase,
+  options: RunOptions,
+  baselineFn?: () => unknown,
+): Promise<CaseResult> {
   const base = {
     suite,
     name: benchCase.name,
@@ -105,8 +161,16 @@ export async function runCase(suite: string, benchCase: BenchCase, options: RunO
   };
   try {
     if ('fn' in benchCase) {
-      const summary = summarize(await timeFunction(benchCase.fn, options));
-      return { ...base, ...summary, value: summary.median, unit: TIME_UNIT, opsPerSec: 1e6 / summary.median };
+      const { perOp, ratios } = await timeFunction(benchCase.fn, options, baselineFn);
+      const summary = summarize(perOp);
+      const timed = {
+        ...base,
+        ...summary,
+        value: summary.median,
+        unit: TIME_UNIT,
+        opsPerSec: 1e6 / summary.median,
+      };
+      return ratios === undefined ? timed : { ...timed, ratio: median(ratios) };
     }
     const { values, unit, extra } = await measureRepeatedly(benchCase.measure, options);
     const summary = summarize(values);
@@ -117,10 +181,13 @@ export async function runCase(suite: string, benchCase: BenchCase, options: RunO
   }
 }
 
-/** Fills in `ratio` for results whose baseline ran in the same suite with the same unit. */
+/**
+ * Fills in `ratio` (value / baseline value) for results that have none yet (measure cases, or a timed case
+ * whose baseline is a measure case) and whose baseline ran in the same suite with the same unit.
+ */
 export function attachRatios(results: CaseResult[]): CaseResult[] {
   return results.map((result) => {
-    if (result.baseline === undefined) return result;
+    if (result.baseline === undefined || result.ratio !== undefined) return result;
     const baseline = results.find((r) => r.suite === result.suite && r.name === result.baseline);
     if (baseline === undefined || baseline.unit !== result.unit || !(baseline.value > 0)) return result;
     return { ...result, ratio: result.value / baseline.value };
@@ -137,6 +204,13 @@ export function selectCases(suiteName: string, cases: BenchCase[], filter: strin
     if (baseline !== undefined) chosen.add(baseline);
   }
   return cases.filter((c) => chosen.has(c));
+}
+
+/** The function of `benchCase`'s baseline when both are timed cases (so they can be sampled alternately). */
+function timedBaseline(benchCase: BenchCase, cases: BenchCase[]): (() => unknown) | undefined {
+  if (!('fn' in benchCase) || benchCase.baseline === undefined) return undefined;
+  const baseline = cases.find((c) => c.name === benchCase.baseline);
+  return baseline !== undefined && baseline !== benchCase && 'fn' in baseline ? baseline.fn : undefined;
 }
 
 export interface SuiteRunHooks {
@@ -172,7 +246,7 @@ export async function runSuite(
   }
   const results: CaseResult[] = [];
   for (const benchCase of cases) {
-    results.push(await runCase(suite.name, benchCase, options));
+    results.push(await runCase(suite.name, benchCase, options, timedBaseline(benchCase, cases)));
   }
   const withRatios = attachRatios(results);
   for (const result of withRatios) hooks.onResult?.(result);
