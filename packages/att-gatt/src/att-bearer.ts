@@ -11,6 +11,7 @@ import {
   decodeAttPdu,
   encodeAttPdu,
   isAttDecodeError,
+  opOf,
   opcodeOf,
 } from './att-pdu.js';
 import {
@@ -247,15 +248,20 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
   #onUndecodable(error: string, opcode: number | undefined): void {
     this.#logger.warn({ error, opcode }, 'undecodable ATT PDU');
     if (opcode === undefined || (opcode & ATT_COMMAND_FLAG) !== 0) return; // commands are never answered
-    const known = error === 'invalid-pdu';
-    const isResponse = known && this.#request !== undefined && opcodeOf(this.#request.responseOp) === opcode;
-    if (isResponse) {
-      this.#finish('request', new AttBearerError('invalid-response', `malformed response (opcode 0x${opcode.toString(16)})`));
+    const op = opOf(opcode);
+    if (op === undefined) {
+      // Core 6.0 Vol 3 Part F 3.4.1.1: a request we do not know -> Request Not Supported.
+      void this.send({ op: 'error-response', requestOpcode: opcode, handle: 0, errorCode: AttErrorCode.requestNotSupported }).catch(() => {});
       return;
     }
-    // Core 6.0 Vol 3 Part F 3.4.1.1: unsupported request -> Request Not Supported; malformed -> Invalid PDU.
-    const errorCode = known ? AttErrorCode.invalidPdu : AttErrorCode.requestNotSupported;
-    void this.send({ op: 'error-response', requestOpcode: opcode, handle: 0, errorCode }).catch(() => {});
+    if (REQUEST_OPS.has(op) || op === 'exchange-mtu-request') {
+      void this.send({ op: 'error-response', requestOpcode: opcode, handle: 0, errorCode: AttErrorCode.invalidPdu }).catch(() => {});
+      return;
+    }
+    if (this.#request !== undefined && (op === this.#request.responseOp || op === 'error-response')) {
+      this.#finish('request', new AttBearerError('invalid-response', `malformed ${op}`));
+    }
+    // Other malformed responses, notifications, indications and confirmations are dropped.
   }
 
   #onRequest(request: AttRequest): void {
