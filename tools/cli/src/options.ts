@@ -64,7 +64,7 @@ export function resolveGlobalOptions(values: Record<string, unknown>, env: NodeJ
   const timeoutSeconds = timeoutText === undefined ? undefined : Number(timeoutText);
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds`);
   return {
-    transport: (values.transport as string | undefined) ?? env.TSBLE_TRANSPORT ?? 'sim',
+    transport: (values.transport as string | undefined) ?? (env.TSBLE_TRANSPORT || 'sim'),
     json: (values.json as boolean | undefined) ?? false,
     btsnoop: values.btsnoop as string | undefined,
     logLevel,
