@@ -6,7 +6,7 @@ declare module 'node:crypto' {
     setAutoPadding(autoPadding: boolean): this;
     update(data: Uint8Array): Uint8Array;
   }
-  interface ECDH {
+  export interface ECDH {
     generateKeys(): Uint8Array;
     getPrivateKey(): Uint8Array;
     getPublicKey(): Uint8Array;

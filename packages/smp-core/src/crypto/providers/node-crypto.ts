@@ -7,7 +7,7 @@
  * rounds. Measured by tools/bench (e, f5 and RPA resolution "[node AES]" rows): about 2x to 3x slower.
  * `nodeCipherAes128` remains for that comparison and for platforms where it wins.
  */
-import { createCipheriv, createECDH } from 'node:crypto';
+import { createCipheriv, createECDH, type ECDH } from 'node:crypto';
 import { leftPad } from '../bytes.js';
 import type { AesBlockCipher, CryptoProvider } from '../provider.js';
 import { splitUncompressed, uncompressed } from './noble.js';
@@ -28,26 +28,38 @@ export function nodeCipherAes128(key: Uint8Array): AesBlockCipher {
   };
 }
 
+/** This provider's prepared private key: an ECDH context with the key already set. */
+class NodeKeyHandle {
+  constructor(readonly ecdh: ECDH) {}
+}
+
+function contextFor(privateKey: Uint8Array): ECDH {
+  const ecdh = createECDH(CURVE);
+  ecdh.setPrivateKey(privateKey);
+  return ecdh;
+}
+
 export const nodeCryptoProvider: CryptoProvider = {
   name: 'node',
   aes128: nobleAes128,
   async p256GenerateKeyPair() {
     const ecdh = createECDH(CURVE);
     ecdh.generateKeys();
-    // OpenSSL may drop leading zero octets of the private key.
     return {
+      // OpenSSL may drop leading zero octets of the private key.
       privateKey: leftPad(ecdh.getPrivateKey(), 32),
       publicKey: splitUncompressed(ecdh.getPublicKey()),
+      handle: new NodeKeyHandle(ecdh),
     };
   },
   async p256PublicKey(privateKey) {
-    const ecdh = createECDH(CURVE);
-    ecdh.setPrivateKey(privateKey);
-    return splitUncompressed(ecdh.getPublicKey());
+    return splitUncompressed(contextFor(privateKey).getPublicKey());
   },
-  async p256DhKey(privateKey, peer) {
-    const ecdh = createECDH(CURVE);
-    ecdh.setPrivateKey(privateKey);
+  async p256DhKey(privateKey, peer, handle) {
+    const ecdh = handle instanceof NodeKeyHandle ? handle.ecdh : contextFor(privateKey);
     return new Uint8Array(ecdh.computeSecret(uncompressed(peer)));
+  },
+  async p256PrepareKey(privateKey) {
+    return new NodeKeyHandle(contextFor(privateKey));
   },
 };
