@@ -192,8 +192,13 @@ export class ConnectionSecurity {
     this.settleEncryption(error);
   }
 
-  private record() {
+  /** The stored bond for this peer. */
+  storedBond() {
     return this.o.bondStore.get(this.o.peerIdentity());
+  }
+
+  private record() {
+    return this.storedBond();
   }
 
   private newSession(overrides: Partial<PairingConfig> = {}): PairingSession {

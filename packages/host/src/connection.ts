@@ -7,7 +7,9 @@ import { IoCapability, type PairingConfig } from '@tsble/smp-core';
 import { FixedCid, L2cap } from '@tsble/l2cap';
 import type { Logger } from 'pino';
 import { type Address, formatAddress } from './address.js';
+import type { BondRecord } from './bond-store/bond-record.js';
 import type { ConnectionSecurity } from './connection-security.js';
+import type { GattAccess } from './gatt-glue.js';
 import { DisconnectedError, HostError } from './errors.js';
 import { HciErrorCode } from './constants.js';
 import type { LinkSecurityState, PairingResult } from './link-security.js';
@@ -76,6 +78,7 @@ export class Connection extends TypedEmitter<ConnectionEventMap> {
   private _identity: string;
   private _security: ConnectionSecurity | undefined;
   private _connected = true;
+  private _gatt: GattAccess | undefined;
   private readonly hci: Hci;
   private readonly logger: Logger;
   private closedWith: DisconnectedError | undefined;
@@ -193,6 +196,22 @@ export class Connection extends TypedEmitter<ConnectionEventMap> {
     this._security?.close(this.closedWith);
     this.logger.info({ reason }, 'disconnected');
     this.emit('disconnected', reason);
+  }
+
+  /** The GATT client of this connection (reads by UUID secure the link when the server asks for it). */
+  get gatt(): GattAccess {
+    if (!this._gatt) throw new HostError('not-connected', 'GATT is not set up on this connection');
+    return this._gatt;
+  }
+
+  /** @internal */
+  attachGatt(gatt: GattAccess): void {
+    this._gatt = gatt;
+  }
+
+  /** The bond the store holds for this peer, if any. */
+  storedBond(): BondRecord | undefined {
+    return this._security?.storedBond();
   }
 
   /** The SMP fixed channel (CID 0x0006). */

@@ -20,7 +20,8 @@ import { type PairingDelegate, completeDelegate } from './pairing-delegate.js';
 import { PeerResolver, RpaRotator, ensureLocalIrk } from './privacy.js';
 import type { Advertisement } from './scan-reports.js';
 import { type ScanOptions, Scanner } from './scanning.js';
-import { type GattSetup, attachGatt } from './gatt-glue.js';
+import type { GattServer } from '@tsble/att-gatt';
+import { type GattSetup, attachGatt, createGattServer } from './gatt-glue.js';
 
 export interface HostOptions {
   /** A bond store, or the path of the JSON file to keep bonds in (default `./ble_secrets.json`). */
@@ -63,6 +64,8 @@ export class Host extends TypedEmitter<HostEventMap> {
   private rotator: RpaRotator | undefined;
   private advertising: AdvertiseOptions | undefined;
   private closed = false;
+  /** Our GATT server: the services every connected client sees. */
+  readonly gattServer: GattServer;
 
   private constructor(
     readonly hci: Hci,
@@ -76,6 +79,7 @@ export class Host extends TypedEmitter<HostEventMap> {
   ) {
     super();
     this.resolver = new PeerResolver(bondStore);
+    this.gattServer = createGattServer(options.gatt, bondStore, logger);
     this.scanner = new Scanner(hci, () => this.ownAddressType, (a) => this.resolver.resolve(a), (a) => this.emit('advertisement', a));
     this.connector = new Connector(hci, () => this.ownAddressType);
     hci.on('connectionComplete', (event) => this.onConnectionComplete(event));
@@ -244,7 +248,7 @@ export class Host extends TypedEmitter<HostEventMap> {
       events: connection,
     });
     connection.attachSecurity(security);
-    attachGatt(connection, this.options.gatt, this.bondStore, logger);
+    connection.attachGatt(attachGatt(connection, this.gattServer, logger).access);
     this.connections.set(event.connectionHandle, connection);
     logger.info({ role, address: formatAddress(peerAddress) }, 'connected');
     this.emit('connection', connection);

@@ -1,0 +1,108 @@
+import { DEMO_UUIDS, demoService } from '@tsble/att-gatt';
+import { VirtualAir } from '@tsble/virtual-controller';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryBondStore } from './bond-store/memory-bond-store.js';
+import { PairingError } from './errors.js';
+import { Host, type HostOptions } from './host.js';
+
+const opened: Host[] = [];
+afterEach(async () => {
+  for (const host of opened.splice(0)) await host.close();
+});
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+async function setup(central: HostOptions = {}, peripheral: HostOptions = {}) {
+  const air = new VirtualAir();
+  const server = await Host.open(air.createController(), { bondStore: new MemoryBondStore(), gatt: { services: [demoService()] }, ...peripheral });
+  const client = await Host.open(air.createController(), { bondStore: new MemoryBondStore(), ...central });
+  opened.push(server, client);
+  await server.advertise({ name: 'demo' });
+  const accepted = server.accept();
+  const connection = await client.connect(server.identityAddress);
+  return { server, client, connection, remote: await accepted };
+}
+
+describe('GATT through the host', () => {
+  it('reads the open value without security and pairs on Insufficient Encryption, then retries', async () => {
+    const { connection } = await setup();
+    expect(text(await connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.open))).toBe('open');
+    expect(connection.encrypted).toBe(false);
+    expect(text(await connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.encrypted))).toBe('encrypted');
+    expect(connection.encrypted).toBe(true);
+    expect(connection.bonded).toBe(true);
+  });
+
+  it('refuses the authenticated value when neither side can do MITM', async () => {
+    const { connection } = await setup();
+    await expect(connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.authenticated)).rejects.toBeInstanceOf(PairingError);
+  });
+
+  it('pairs with Passkey Entry (display on the peripheral, keyboard on the central) and reads the authenticated value', async () => {
+    let shown: string | undefined;
+    const { connection } = await setup(
+      { pairing: { io: 'keyboard' }, delegate: { requestPasskey: () => shown } },
+      { pairing: { io: 'display' }, delegate: { displayPasskey: (passkey) => void (shown = passkey) } },
+    );
+    expect(text(await connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.authenticated))).toBe('authenticated');
+    expect(connection.authenticated).toBe(true);
+    expect(connection.securityLevel).toBe(4);
+    expect(shown).toMatch(/^\d{6}$/);
+  });
+
+  it('pairs with Numeric Comparison when both confirm the same number', async () => {
+    const numbers: string[] = [];
+    const confirm = (value: string) => {
+      numbers.push(value);
+      return true;
+    };
+    const { connection } = await setup(
+      { pairing: { io: 'display-yesno' }, delegate: { confirmNumericComparison: confirm } },
+      { pairing: { io: 'display-yesno' }, delegate: { confirmNumericComparison: confirm } },
+    );
+    const result = await connection.pair({ mitm: true });
+    expect(result.method).toBe('numeric-comparison');
+    expect(numbers).toHaveLength(2);
+    expect(numbers[0]).toBe(numbers[1]);
+  });
+
+  it('fails Numeric Comparison when the user says no', async () => {
+    const { connection } = await setup(
+      { pairing: { io: 'display-yesno' }, delegate: { confirmNumericComparison: () => false } },
+      { pairing: { io: 'display-yesno' }, delegate: { confirmNumericComparison: () => true } },
+    );
+    await expect(connection.pair({ mitm: true })).rejects.toMatchObject({ reason: 0x0c });
+    expect(connection.encrypted).toBe(false);
+  });
+
+  it('pairs with legacy Just Works and legacy Passkey Entry', async () => {
+    const jw = await setup();
+    const legacy = await jw.connection.pair({ leSecure: false });
+    expect(legacy).toMatchObject({ method: 'just-works', sc: false });
+    let shown: string | undefined;
+    const pk = await setup(
+      { pairing: { io: 'keyboard', leSecure: false }, delegate: { requestPasskey: () => shown } },
+      { pairing: { io: 'display', leSecure: false }, delegate: { displayPasskey: (p) => void (shown = p) } },
+    );
+    const result = await pk.connection.pair({ mitm: true });
+    expect(result).toMatchObject({ method: 'passkey-entry', sc: false, authenticated: true, securityLevel: 3 });
+    expect(text(await pk.connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.authenticated))).toBe('authenticated');
+  });
+
+  it('keeps a bonded client subscription across reconnection in the bond store', async () => {
+    const serverStore = new MemoryBondStore();
+    const { connection, server, client } = await setup({}, { bondStore: serverStore });
+    const stream = await connection.gatt.notifications(DEMO_UUIDS.service, DEMO_UUIDS.encryptedNotify);
+    expect(connection.encrypted).toBe(true);
+    const characteristic = server.gattServer.characteristic(DEMO_UUIDS.encryptedNotify);
+    if (!characteristic) throw new Error('demo notify characteristic missing');
+    await server.gattServer.notify(characteristic, Uint8Array.of(1, 0, 0, 0));
+    const first = await stream.next();
+    expect(Array.from(first.value as Uint8Array)).toEqual([1, 0, 0, 0]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const cccd = serverStore.list()[0]?.cccd;
+    expect(cccd && Object.values(cccd)).toContain(1);
+    await connection.disconnect();
+    void client;
+  });
+});
