@@ -61,7 +61,10 @@ export async function pairInMemory(options: LinkOptions): Promise<LinkResult> {
 
   const enterPasskey = (side: Side) => {
     const user = users[side];
-    const passkey = user.passkey !== undefined ? user.passkey : (records[other(side)].displayed ?? options.sharedPasskey ?? null);
+    const passkey =
+      user.passkey !== undefined
+        ? user.passkey
+        : (records[other(side)].displayed ?? options.sharedPasskey ?? null);
     for (const type of user.keypresses ?? []) {
       tasks.push(async () => handle(side, await sessions[side].keypress(type as 0 | 1 | 2 | 3 | 4, now)));
     }
@@ -77,7 +80,8 @@ export async function pairInMemory(options: LinkOptions): Promise<LinkResult> {
         case 'send': {
           record.sent.push(action.pdu);
           const pdu = options.tamper ? options.tamper(side, action.pdu) : action.pdu;
-          if (pdu) tasks.push(async () => handle(other(side), await sessions[other(side)].receive(pdu, ++now)));
+          if (pdu)
+            tasks.push(async () => handle(other(side), await sessions[other(side)].receive(pdu, ++now)));
           break;
         }
         case 'display-passkey': {
@@ -87,12 +91,15 @@ export async function pairInMemory(options: LinkOptions): Promise<LinkResult> {
           break;
         }
         case 'request-passkey':
-          if (users[side].passkey !== undefined || records[other(side)].displayed !== undefined) enterPasskey(side);
+          if (users[side].passkey !== undefined || records[other(side)].displayed !== undefined)
+            enterPasskey(side);
           else waitingForPasskey.push(side);
           break;
         case 'confirm-numeric':
           record.numeric = action.value;
-          tasks.push(async () => handle(side, await session.numericComparisonAnswered(users[side].confirmNumeric ?? true, now)));
+          tasks.push(async () =>
+            handle(side, await session.numericComparisonAnswered(users[side].confirmNumeric ?? true, now)),
+          );
           break;
         case 'accept-pairing':
           tasks.push(async () => handle(side, await session.acceptPairing(users[side].accept ?? true, now)));
@@ -106,7 +113,14 @@ export async function pairInMemory(options: LinkOptions): Promise<LinkResult> {
           // The pretend controller: encryption works only if both hosts supplied the same key.
           const same = ltkReady !== undefined && bytesEqual(ltkReady, action.key);
           for (const s of ['central', 'peripheral'] as const) {
-            tasks.push(async () => handle(s, same ? await sessions[s].encryptionChanged(now) : await sessions[s].encryptionFailed(now, 0x06)));
+            tasks.push(async () =>
+              handle(
+                s,
+                same
+                  ? await sessions[s].encryptionChanged(now)
+                  : await sessions[s].encryptionFailed(now, 0x06),
+              ),
+            );
           }
           break;
         }
@@ -125,7 +139,8 @@ export async function pairInMemory(options: LinkOptions): Promise<LinkResult> {
     }
   };
 
-  if (options.initiate === 'security-request') handle('peripheral', await options.peripheral.requestSecurity(now));
+  if (options.initiate === 'security-request')
+    handle('peripheral', await options.peripheral.requestSecurity(now));
   else handle('central', await options.central.start(now));
   for (let steps = 0; steps < 10_000; steps++) {
     // Nothing left to do but someone waits for a passkey nobody displays: both users type the same one.

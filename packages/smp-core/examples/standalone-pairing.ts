@@ -6,7 +6,14 @@
  * Run by src/pairing/example.test.ts. To try it by hand:
  *   npx esbuild examples/standalone-pairing.ts --bundle --platform=node --format=esm --outfile=/tmp/ex.mjs && node /tmp/ex.mjs
  */
-import { IoCapability, type PairingAction, PairingSession, bondToJson, type BondJson, type SmpAddress } from '../src/index.js';
+import {
+  type BondJson,
+  bondToJson,
+  IoCapability,
+  type PairingAction,
+  PairingSession,
+  type SmpAddress,
+} from '../src/index.js';
 
 /** Your stack's link: here a pair of in-memory queues and a pretend controller. */
 class Device {
@@ -17,7 +24,10 @@ class Device {
   encryptionKey?: Uint8Array;
   log: string[] = [];
 
-  constructor(readonly name: string, readonly session: PairingSession) {}
+  constructor(
+    readonly name: string,
+    readonly session: PairingSession,
+  ) {}
 
   /** Carries out what the session asks. */
   async perform(actions: PairingAction[]): Promise<void> {
@@ -30,10 +40,13 @@ class Device {
           this.displayed = action.digits;
           this.log.push(`shows ${action.digits}`);
           break;
-        case 'request-passkey': { // your UI: the user reads the number off the other device
+        case 'request-passkey': {
+          // your UI: the user reads the number off the other device
           const typed = Number(this.peer?.displayed ?? 'NaN');
           this.log.push(`types ${this.peer?.displayed}`);
-          await this.perform(await this.session.passkeyEntered(Number.isNaN(typed) ? null : typed, Date.now()));
+          await this.perform(
+            await this.session.passkeyEntered(Number.isNaN(typed) ? null : typed, Date.now()),
+          );
           break;
         }
         case 'confirm-numeric':
@@ -62,23 +75,35 @@ class Device {
   }
 }
 
-const phoneAddress: SmpAddress = { address: Uint8Array.of(0x11, 0x22, 0x33, 0x44, 0x55, 0xc6), type: 'random' };
-const sensorAddress: SmpAddress = { address: Uint8Array.of(0x66, 0x55, 0x44, 0x33, 0x22, 0x11), type: 'public' };
+const phoneAddress: SmpAddress = {
+  address: Uint8Array.of(0x11, 0x22, 0x33, 0x44, 0x55, 0xc6),
+  type: 'random',
+};
+const sensorAddress: SmpAddress = {
+  address: Uint8Array.of(0x66, 0x55, 0x44, 0x33, 0x22, 0x11),
+  type: 'public',
+};
 
 /** A phone (central, keyboard) pairs with a sensor (peripheral, display) using LE SC Passkey Entry. */
 export async function runStandaloneExample(): Promise<{ phone: Device; sensor: Device }> {
-  const phone = new Device('phone', new PairingSession({
-    role: 'central',
-    localAddress: phoneAddress,
-    peerAddress: sensorAddress,
-    config: { io: IoCapability.KeyboardDisplay, mitm: true },
-  }));
-  const sensor = new Device('sensor', new PairingSession({
-    role: 'peripheral',
-    localAddress: sensorAddress,
-    peerAddress: phoneAddress,
-    config: { io: IoCapability.DisplayOnly, mitm: true },
-  }));
+  const phone = new Device(
+    'phone',
+    new PairingSession({
+      role: 'central',
+      localAddress: phoneAddress,
+      peerAddress: sensorAddress,
+      config: { io: IoCapability.KeyboardDisplay, mitm: true },
+    }),
+  );
+  const sensor = new Device(
+    'sensor',
+    new PairingSession({
+      role: 'peripheral',
+      localAddress: sensorAddress,
+      peerAddress: phoneAddress,
+      config: { io: IoCapability.DisplayOnly, mitm: true },
+    }),
+  );
   phone.peer = sensor;
   sensor.peer = phone;
 
@@ -93,7 +118,11 @@ export async function runStandaloneExample(): Promise<{ phone: Device; sensor: D
     if (phone.encryptionKey && sensor.encryptionKey && phone.session.state === 'wait-encryption') {
       const same = phone.encryptionKey.every((b, i) => b === sensor.encryptionKey?.[i]);
       for (const device of [phone, sensor]) {
-        await device.perform(same ? await device.session.encryptionChanged(Date.now()) : await device.session.encryptionFailed(Date.now()));
+        await device.perform(
+          same
+            ? await device.session.encryptionChanged(Date.now())
+            : await device.session.encryptionFailed(Date.now()),
+        );
       }
     }
   }

@@ -2,18 +2,50 @@
  * Helpers for the pairing tests (kept out of src/ so they never ship): address fixtures, session
  * factories, and a `Probe` that plays a scripted (possibly hostile) peer against one real session.
  */
-import { decodeSmpPdu, encodeSmpPdu, type PairingAction, PairingSession, type PairingSessionOptions, type SmpAddress, type SmpPdu } from '../src/index.js';
+import {
+  decodeSmpPdu,
+  encodeSmpPdu,
+  type PairingAction,
+  PairingSession,
+  type PairingSessionOptions,
+  type SmpAddress,
+  type SmpPdu,
+} from '../src/index.js';
 import type { PairingConfig } from '../src/pairing/types.js';
 
-export const CENTRAL_ADDRESS: SmpAddress = { address: Uint8Array.of(0x10, 0x20, 0x30, 0x40, 0x50, 0xc0), type: 'random' };
-export const PERIPHERAL_ADDRESS: SmpAddress = { address: Uint8Array.of(0xa0, 0xb0, 0xc0, 0xd0, 0xe0, 0xf0), type: 'public' };
+export const CENTRAL_ADDRESS: SmpAddress = {
+  address: Uint8Array.of(0x10, 0x20, 0x30, 0x40, 0x50, 0xc0),
+  type: 'random',
+};
+export const PERIPHERAL_ADDRESS: SmpAddress = {
+  address: Uint8Array.of(0xa0, 0xb0, 0xc0, 0xd0, 0xe0, 0xf0),
+  type: 'public',
+};
 
-export function makeCentral(config: Partial<PairingConfig> = {}, extra: Partial<PairingSessionOptions> = {}): PairingSession {
-  return new PairingSession({ role: 'central', localAddress: CENTRAL_ADDRESS, peerAddress: PERIPHERAL_ADDRESS, config, ...extra });
+export function makeCentral(
+  config: Partial<PairingConfig> = {},
+  extra: Partial<PairingSessionOptions> = {},
+): PairingSession {
+  return new PairingSession({
+    role: 'central',
+    localAddress: CENTRAL_ADDRESS,
+    peerAddress: PERIPHERAL_ADDRESS,
+    config,
+    ...extra,
+  });
 }
 
-export function makePeripheral(config: Partial<PairingConfig> = {}, extra: Partial<PairingSessionOptions> = {}): PairingSession {
-  return new PairingSession({ role: 'peripheral', localAddress: PERIPHERAL_ADDRESS, peerAddress: CENTRAL_ADDRESS, config, ...extra });
+export function makePeripheral(
+  config: Partial<PairingConfig> = {},
+  extra: Partial<PairingSessionOptions> = {},
+): PairingSession {
+  return new PairingSession({
+    role: 'peripheral',
+    localAddress: PERIPHERAL_ADDRESS,
+    peerAddress: CENTRAL_ADDRESS,
+    config,
+    ...extra,
+  });
 }
 
 /** The PDUs among `actions`, decoded. */

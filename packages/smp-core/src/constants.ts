@@ -96,7 +96,8 @@ export const KeypressNotificationType = {
   PasskeyCleared: 0x03,
   PasskeyEntryCompleted: 0x04,
 } as const;
-export type KeypressNotificationType = (typeof KeypressNotificationType)[keyof typeof KeypressNotificationType];
+export type KeypressNotificationType =
+  (typeof KeypressNotificationType)[keyof typeof KeypressNotificationType];
 
 /** Identity Address Information AddrType. Core 6.0 Vol 3 Part H 3.6.5 (0x00 public, 0x01 static random). */
 export const IdentityAddressType = { Public: 0x00, StaticRandom: 0x01 } as const;

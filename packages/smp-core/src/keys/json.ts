@@ -34,7 +34,10 @@ export interface BondJson {
 /** A bond JSON value that failed validation; `field` names the first offending field. */
 export class BondFormatError extends Error {
   readonly code = 'invalid-bond' as const;
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`bond field ${field}: ${message}`);
     this.name = 'BondFormatError';
   }
@@ -46,13 +49,18 @@ export function bytesToHex(bytes: Uint8Array): string {
 
 /** Parses `octets` octets of hex, or returns undefined when `value` is anything else. */
 export function hexToBytes(value: unknown, octets: number): Uint8Array | undefined {
-  if (typeof value !== 'string' || value.length !== octets * 2 || !/^[0-9a-fA-F]*$/.test(value)) return undefined;
+  if (typeof value !== 'string' || value.length !== octets * 2 || !/^[0-9a-fA-F]*$/.test(value))
+    return undefined;
   const out = new Uint8Array(octets);
   for (let i = 0; i < octets; i++) out[i] = Number.parseInt(value.slice(i * 2, i * 2 + 2), 16);
   return out;
 }
 
-const ltkToJson = (ltk: LongTermKey): LongTermKeyJson => ({ key: bytesToHex(ltk.key), ediv: ltk.ediv, rand: bytesToHex(ltk.rand) });
+const ltkToJson = (ltk: LongTermKey): LongTermKeyJson => ({
+  key: bytesToHex(ltk.key),
+  ediv: ltk.ediv,
+  rand: bytesToHex(ltk.rand),
+});
 const addressToJson = (a: SmpAddress): AddressJson => ({ address: bytesToHex(a.address), type: a.type });
 
 export function bondToJson(bond: Bond): BondJson {
@@ -91,7 +99,8 @@ function parseAddress(value: unknown, field: string): Parsed<SmpAddress | undefi
   if (!isRecord(value)) return new BondFormatError(field, 'expected an object');
   const address = hexToBytes(value.address, 6);
   if (!address) return new BondFormatError(`${field}.address`, 'expected 12 hex digits');
-  if (value.type !== 'public' && value.type !== 'random') return new BondFormatError(`${field}.type`, "expected 'public' or 'random'");
+  if (value.type !== 'public' && value.type !== 'random')
+    return new BondFormatError(`${field}.type`, "expected 'public' or 'random'");
   return { address, type: value.type };
 }
 
@@ -110,17 +119,21 @@ function parseLtk(value: unknown, field: string): Parsed<LongTermKey | undefined
 }
 
 /** Parses what `bondToJson` produced (after a JSON round trip). Never throws. */
-export function bondFromJson(value: unknown): { ok: true; bond: Bond } | { ok: false; error: BondFormatError } {
+export function bondFromJson(
+  value: unknown,
+): { ok: true; bond: Bond } | { ok: false; error: BondFormatError } {
   if (!isRecord(value)) return { ok: false, error: new BondFormatError('(root)', 'expected an object') };
   const { keySize, authenticated, sc, linkKey, ct2 } = value;
   if (typeof keySize !== 'number' || !Number.isInteger(keySize) || keySize < 7 || keySize > 16) {
     return { ok: false, error: new BondFormatError('keySize', 'expected an integer 7..16') };
   }
   for (const [name, flag] of Object.entries({ authenticated, sc, linkKey, ct2 })) {
-    if (typeof flag !== 'boolean') return { ok: false, error: new BondFormatError(name, 'expected a boolean') };
+    if (typeof flag !== 'boolean')
+      return { ok: false, error: new BondFormatError(name, 'expected a boolean') };
   }
   const fields = {
-    peerAddress: parseAddress(value.peerAddress, 'peerAddress') ?? new BondFormatError('peerAddress', 'missing'),
+    peerAddress:
+      parseAddress(value.peerAddress, 'peerAddress') ?? new BondFormatError('peerAddress', 'missing'),
     peerLtk: parseLtk(value.peerLtk, 'peerLtk'),
     localLtk: parseLtk(value.localLtk, 'localLtk'),
     peerIrk: key16(value.peerIrk, 'peerIrk'),

@@ -39,7 +39,11 @@ export function isWeakerThan(
  * the LTK we distributed if EDIV and Rand match it (legacy), or the LE SC LTK for EDIV = 0 and Rand = 0.
  * Undefined means "no key": the host answers with LE Long Term Key Request Negative Reply.
  */
-export function ltkForRequest(keys: Pick<KeySet, 'localLtk' | 'sc'>, ediv: number, rand: Uint8Array): LongTermKey | undefined {
+export function ltkForRequest(
+  keys: Pick<KeySet, 'localLtk' | 'sc'>,
+  ediv: number,
+  rand: Uint8Array,
+): LongTermKey | undefined {
   const ltk = keys.localLtk;
   if (!ltk || ltk.ediv !== ediv || ltk.rand.length !== rand.length) return undefined;
   for (let i = 0; i < rand.length; i++) if (ltk.rand[i] !== rand[i]) return undefined;

@@ -5,8 +5,15 @@ import { isWeakerThan, ltkForRequest, maskKey, securityLevelOf } from './key-siz
 import type { Bond } from './types.js';
 
 const b16 = fc.uint8Array({ minLength: 16, maxLength: 16 });
-const address = fc.record({ address: fc.uint8Array({ minLength: 6, maxLength: 6 }), type: fc.constantFrom('public' as const, 'random' as const) });
-const ltk = fc.record({ key: b16, ediv: fc.integer({ min: 0, max: 0xffff }), rand: fc.uint8Array({ minLength: 8, maxLength: 8 }) });
+const address = fc.record({
+  address: fc.uint8Array({ minLength: 6, maxLength: 6 }),
+  type: fc.constantFrom('public' as const, 'random' as const),
+});
+const ltk = fc.record({
+  key: b16,
+  ediv: fc.integer({ min: 0, max: 0xffff }),
+  rand: fc.uint8Array({ minLength: 8, maxLength: 8 }),
+});
 const bond: fc.Arbitrary<Bond> = fc.record(
   {
     peerAddress: address,
@@ -52,7 +59,14 @@ describe('bond JSON', () => {
   });
 
   it('refuses malformed values with the offending field, never throws', () => {
-    const good = bondToJson({ peerAddress: { address: new Uint8Array(6), type: 'random' }, keySize: 16, authenticated: false, sc: true, linkKey: false, ct2: false });
+    const good = bondToJson({
+      peerAddress: { address: new Uint8Array(6), type: 'random' },
+      keySize: 16,
+      authenticated: false,
+      sc: true,
+      linkKey: false,
+      ct2: false,
+    });
     const cases: [unknown, string][] = [
       [null, '(root)'],
       [{ ...good, keySize: 17 }, 'keySize'],
@@ -95,9 +109,17 @@ describe('key size and strength', () => {
   });
 
   it('finds the LTK for an LE Long Term Key Request by EDIV and Rand', () => {
-    const localLtk = { key: new Uint8Array(16).fill(9), ediv: 0x1234, rand: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) };
-    expect(ltkForRequest({ localLtk, sc: false }, 0x1234, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8))).toBe(localLtk);
-    expect(ltkForRequest({ localLtk, sc: false }, 0x1235, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8))).toBeUndefined();
+    const localLtk = {
+      key: new Uint8Array(16).fill(9),
+      ediv: 0x1234,
+      rand: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8),
+    };
+    expect(ltkForRequest({ localLtk, sc: false }, 0x1234, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8))).toBe(
+      localLtk,
+    );
+    expect(
+      ltkForRequest({ localLtk, sc: false }, 0x1235, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)),
+    ).toBeUndefined();
     expect(ltkForRequest({ localLtk, sc: false }, 0x1234, new Uint8Array(8))).toBeUndefined();
     expect(ltkForRequest({ sc: true }, 0, new Uint8Array(8))).toBeUndefined();
   });

@@ -19,33 +19,67 @@ export interface AssociationModel {
 
 const JW: AssociationModel = { method: 'just-works' };
 const NC: AssociationModel = { method: 'numeric-comparison' };
-const INIT_DISPLAYS: AssociationModel = { method: 'passkey-entry', passkey: { initiator: 'display', responder: 'input' } };
-const RESP_DISPLAYS: AssociationModel = { method: 'passkey-entry', passkey: { initiator: 'input', responder: 'display' } };
-const BOTH_INPUT: AssociationModel = { method: 'passkey-entry', passkey: { initiator: 'input', responder: 'input' } };
+const INIT_DISPLAYS: AssociationModel = {
+  method: 'passkey-entry',
+  passkey: { initiator: 'display', responder: 'input' },
+};
+const RESP_DISPLAYS: AssociationModel = {
+  method: 'passkey-entry',
+  passkey: { initiator: 'input', responder: 'display' },
+};
+const BOTH_INPUT: AssociationModel = {
+  method: 'passkey-entry',
+  passkey: { initiator: 'input', responder: 'input' },
+};
 
 /** One cell of Table 2.8: the legacy method, and the LE SC method where it differs. */
 type Cell = AssociationModel | { legacy: AssociationModel; sc: AssociationModel };
 
-const { DisplayOnly: DO, DisplayYesNo: DYN, KeyboardOnly: KO, NoInputNoOutput: NIO, KeyboardDisplay: KD } = IoCapability;
+const {
+  DisplayOnly: DO,
+  DisplayYesNo: DYN,
+  KeyboardOnly: KO,
+  NoInputNoOutput: NIO,
+  KeyboardDisplay: KD,
+} = IoCapability;
 
 /** Table 2.8, indexed [responder][initiator]. */
 const IO_MAPPING: Readonly<Record<IoCapability, Readonly<Record<IoCapability, Cell>>>> = {
   [DO]: { [DO]: JW, [DYN]: JW, [KO]: RESP_DISPLAYS, [NIO]: JW, [KD]: RESP_DISPLAYS },
-  [DYN]: { [DO]: JW, [DYN]: { legacy: JW, sc: NC }, [KO]: RESP_DISPLAYS, [NIO]: JW, [KD]: { legacy: RESP_DISPLAYS, sc: NC } },
+  [DYN]: {
+    [DO]: JW,
+    [DYN]: { legacy: JW, sc: NC },
+    [KO]: RESP_DISPLAYS,
+    [NIO]: JW,
+    [KD]: { legacy: RESP_DISPLAYS, sc: NC },
+  },
   [KO]: { [DO]: INIT_DISPLAYS, [DYN]: INIT_DISPLAYS, [KO]: BOTH_INPUT, [NIO]: JW, [KD]: INIT_DISPLAYS },
   [NIO]: { [DO]: JW, [DYN]: JW, [KO]: JW, [NIO]: JW, [KD]: JW },
-  [KD]: { [DO]: INIT_DISPLAYS, [DYN]: { legacy: INIT_DISPLAYS, sc: NC }, [KO]: RESP_DISPLAYS, [NIO]: JW, [KD]: { legacy: INIT_DISPLAYS, sc: NC } },
+  [KD]: {
+    [DO]: INIT_DISPLAYS,
+    [DYN]: { legacy: INIT_DISPLAYS, sc: NC },
+    [KO]: RESP_DISPLAYS,
+    [NIO]: JW,
+    [KD]: { legacy: INIT_DISPLAYS, sc: NC },
+  },
 };
 
 /** The Table 2.8 cell for these IO capabilities. */
-export function ioCapabilityMapping(initiator: IoCapability, responder: IoCapability, sc: boolean): AssociationModel {
+export function ioCapabilityMapping(
+  initiator: IoCapability,
+  responder: IoCapability,
+  sc: boolean,
+): AssociationModel {
   const cell = IO_MAPPING[responder][initiator];
   if ('method' in cell) return cell;
   return sc ? cell.sc : cell.legacy;
 }
 
 /** The association model for a pairing, given the Pairing Request and Pairing Response as decoded. */
-export function selectAssociationModel(request: PairingFeatures, response: PairingFeatures): AssociationModel {
+export function selectAssociationModel(
+  request: PairingFeatures,
+  response: PairingFeatures,
+): AssociationModel {
   const sc = request.authReq.sc && response.authReq.sc;
   const oob = sc ? request.oobDataFlag || response.oobDataFlag : request.oobDataFlag && response.oobDataFlag;
   if (oob) return { method: 'oob' };

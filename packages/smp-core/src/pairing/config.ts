@@ -28,27 +28,36 @@ export const DEFAULT_PAIRING_CONFIG: Readonly<PairingConfig> = Object.freeze({
 /** A session option that cannot work (thrown by the PairingSession constructor, never by an input). */
 export class PairingConfigError extends Error {
   readonly code = 'invalid-pairing-config' as const;
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`pairing option ${field}: ${message}`);
     this.name = 'PairingConfigError';
   }
 }
 
-const isKeySize = (n: number) => Number.isInteger(n) && n >= MIN_ENCRYPTION_KEY_SIZE && n <= MAX_ENCRYPTION_KEY_SIZE;
+const isKeySize = (n: number) =>
+  Number.isInteger(n) && n >= MIN_ENCRYPTION_KEY_SIZE && n <= MAX_ENCRYPTION_KEY_SIZE;
 const is16 = (b: Uint8Array | undefined) => b === undefined || (b instanceof Uint8Array && b.length === 16);
 
 export function checkAddress(field: string, address: SmpAddress): void {
-  if (!(address?.address instanceof Uint8Array) || address.address.length !== 6) throw new PairingConfigError(field, 'address must be 6 octets');
-  if (address.type !== 'public' && address.type !== 'random') throw new PairingConfigError(field, "type must be 'public' or 'random'");
+  if (!(address?.address instanceof Uint8Array) || address.address.length !== 6)
+    throw new PairingConfigError(field, 'address must be 6 octets');
+  if (address.type !== 'public' && address.type !== 'random')
+    throw new PairingConfigError(field, "type must be 'public' or 'random'");
 }
 
 /** The full configuration, defaults filled in; throws PairingConfigError for values that cannot work. */
 export function resolveConfig(partial: Partial<PairingConfig> = {}): PairingConfig {
   const config: PairingConfig = { ...DEFAULT_PAIRING_CONFIG, ...partial };
   if (!isKeySize(config.minKeySize)) throw new PairingConfigError('minKeySize', 'must be 7..16');
-  if (!isKeySize(config.maxKeySize) || config.maxKeySize < config.minKeySize) throw new PairingConfigError('maxKeySize', 'must be minKeySize..16');
-  if (config.io < 0 || config.io > IoCapability.KeyboardDisplay) throw new PairingConfigError('io', 'unknown IO capability');
-  if (config.passkey !== undefined && !isValidPasskey(config.passkey)) throw new PairingConfigError('passkey', 'must be 0..999999');
+  if (!isKeySize(config.maxKeySize) || config.maxKeySize < config.minKeySize)
+    throw new PairingConfigError('maxKeySize', 'must be minKeySize..16');
+  if (config.io < 0 || config.io > IoCapability.KeyboardDisplay)
+    throw new PairingConfigError('io', 'unknown IO capability');
+  if (config.passkey !== undefined && !isValidPasskey(config.passkey))
+    throw new PairingConfigError('passkey', 'must be 0..999999');
   if (!is16(config.oob.tk)) throw new PairingConfigError('oob.tk', 'must be 16 octets');
   if (!is16(config.csrk)) throw new PairingConfigError('csrk', 'must be 16 octets');
   if (config.identity) {

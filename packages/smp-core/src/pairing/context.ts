@@ -115,7 +115,8 @@ export function fail(reason: number, message: string): never {
 
 /** The pairing in progress; its absence means a handler ran in a state the state table should have refused. */
 export function progressOf(ctx: PairingContext): PairingProgress {
-  if (!ctx.progress) fail(PairingFailedReason.UnspecifiedReason, `no pairing in progress (state ${ctx.state})`);
+  if (!ctx.progress)
+    fail(PairingFailedReason.UnspecifiedReason, `no pairing in progress (state ${ctx.state})`);
   return ctx.progress;
 }
 

@@ -24,11 +24,19 @@ function offeredRemoteKeys(config: PairingConfig): KeyDistribution {
   return config.bond ? config.distribute.remote : NO_KEYS;
 }
 
-function localFields(config: PairingConfig): Omit<PairingFeatures, 'initiatorKeyDistribution' | 'responderKeyDistribution'> {
+function localFields(
+  config: PairingConfig,
+): Omit<PairingFeatures, 'initiatorKeyDistribution' | 'responderKeyDistribution'> {
   return {
     ioCapability: config.io,
     oobDataFlag: config.oob.tk !== undefined || config.oob.peerSc !== undefined,
-    authReq: { bonding: config.bond, mitm: config.mitm, sc: config.sc || config.scOnly, keypress: config.keypress, ct2: config.ct2 },
+    authReq: {
+      bonding: config.bond,
+      mitm: config.mitm,
+      sc: config.sc || config.scOnly,
+      keypress: config.keypress,
+      ct2: config.ct2,
+    },
     maxKeySize: config.maxKeySize,
   };
 }
@@ -49,13 +57,19 @@ export function buildPairingResponse(config: PairingConfig, request: PairingFeat
   const bonding = request.authReq.bonding && config.bond;
   return {
     ...localFields(config),
-    initiatorKeyDistribution: bonding ? intersectKeyDistribution(request.initiatorKeyDistribution, offeredRemoteKeys(config)) : NO_KEYS,
-    responderKeyDistribution: bonding ? intersectKeyDistribution(request.responderKeyDistribution, offeredLocalKeys(config)) : NO_KEYS,
+    initiatorKeyDistribution: bonding
+      ? intersectKeyDistribution(request.initiatorKeyDistribution, offeredRemoteKeys(config))
+      : NO_KEYS,
+    responderKeyDistribution: bonding
+      ? intersectKeyDistribution(request.responderKeyDistribution, offeredLocalKeys(config))
+      : NO_KEYS,
   };
 }
 
 function isSubset(a: KeyDistribution, b: KeyDistribution): boolean {
-  return (!a.encKey || b.encKey) && (!a.idKey || b.idKey) && (!a.signKey || b.signKey) && (!a.linkKey || b.linkKey);
+  return (
+    (!a.encKey || b.encKey) && (!a.idKey || b.idKey) && (!a.signKey || b.signKey) && (!a.linkKey || b.linkKey)
+  );
 }
 
 /** Keys that travel as SMP PDUs: EncKey only in legacy pairing (LE SC derives the LTK); LinkKey never. */
@@ -78,26 +92,55 @@ export function negotiate(
     throw new SmpError(reason as SmpError['reason'], message);
   };
   const sc = request.authReq.sc && response.authReq.sc;
-  if (config.scOnly && !sc) refuse(PairingFailedReason.AuthenticationRequirements, 'Secure Connections Only mode refuses legacy pairing');
+  if (config.scOnly && !sc)
+    refuse(
+      PairingFailedReason.AuthenticationRequirements,
+      'Secure Connections Only mode refuses legacy pairing',
+    );
   const keySize = Math.min(request.maxKeySize, response.maxKeySize);
-  if (keySize < config.minKeySize) refuse(PairingFailedReason.EncryptionKeySize, `key size ${keySize} below our minimum ${config.minKeySize}`);
-  if (config.scOnly && keySize < MAX_ENCRYPTION_KEY_SIZE) refuse(PairingFailedReason.EncryptionKeySize, 'Secure Connections Only mode needs 16-octet keys');
+  if (keySize < config.minKeySize)
+    refuse(
+      PairingFailedReason.EncryptionKeySize,
+      `key size ${keySize} below our minimum ${config.minKeySize}`,
+    );
+  if (config.scOnly && keySize < MAX_ENCRYPTION_KEY_SIZE)
+    refuse(PairingFailedReason.EncryptionKeySize, 'Secure Connections Only mode needs 16-octet keys');
   // The responder may only clear bits the initiator set (3.6.1).
-  if (!isSubset(response.initiatorKeyDistribution, request.initiatorKeyDistribution) || !isSubset(response.responderKeyDistribution, request.responderKeyDistribution)) {
-    refuse(PairingFailedReason.InvalidParameters, 'Pairing Response asks for keys the Pairing Request did not offer');
+  if (
+    !isSubset(response.initiatorKeyDistribution, request.initiatorKeyDistribution) ||
+    !isSubset(response.responderKeyDistribution, request.responderKeyDistribution)
+  ) {
+    refuse(
+      PairingFailedReason.InvalidParameters,
+      'Pairing Response asks for keys the Pairing Request did not offer',
+    );
   }
   const model = selectAssociationModel(request, response);
   const authenticated = isAuthenticated(model.method);
-  if (config.mitm && !authenticated) refuse(PairingFailedReason.AuthenticationRequirements, 'MITM protection required but only Just Works is possible');
+  if (config.mitm && !authenticated)
+    refuse(
+      PairingFailedReason.AuthenticationRequirements,
+      'MITM protection required but only Just Works is possible',
+    );
   if (securityLevelOf({ authenticated, sc, keySize }) < config.minSecurityLevel) {
-    refuse(PairingFailedReason.AuthenticationRequirements, `pairing cannot reach security level ${config.minSecurityLevel}`);
+    refuse(
+      PairingFailedReason.AuthenticationRequirements,
+      `pairing cannot reach security level ${config.minSecurityLevel}`,
+    );
   }
   const peerFeatures = role === 'central' ? response : request;
   if (model.method === 'oob' && sc && peerFeatures.oobDataFlag && !config.oob.localSc) {
     refuse(PairingFailedReason.OobNotAvailable, 'peer has OOB data from us but we have no local OOB data');
   }
-  if (existingBond && !config.allowBondDowngrade && isWeakerThan({ authenticated, sc, keySize }, existingBond)) {
-    refuse(PairingFailedReason.AuthenticationRequirements, 'pairing would replace the existing bond with a weaker one');
+  if (
+    existingBond &&
+    !config.allowBondDowngrade &&
+    isWeakerThan({ authenticated, sc, keySize }, existingBond)
+  ) {
+    refuse(
+      PairingFailedReason.AuthenticationRequirements,
+      'pairing would replace the existing bond with a weaker one',
+    );
   }
   const initiatorDist = smpKeys(response.initiatorKeyDistribution, sc);
   const responderDist = smpKeys(response.responderKeyDistribution, sc);

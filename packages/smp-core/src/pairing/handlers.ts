@@ -8,10 +8,19 @@ import { emit, fail, negotiatedOf, type PairingContext } from './context.js';
 import { handleKeyPdu } from './key-distribution.js';
 import { handleLegacyConfirm, handleLegacyRandom } from './legacy.js';
 import { handlePairingRequest, handlePairingResponse, handleSecurityRequest } from './phase1.js';
-import { handleDhKeyCheck, handlePublicKey, handleScJustWorksConfirm, handleScRandom } from './secure-connections.js';
 import { handleScPasskeyConfirm, handleScPasskeyRandom, peerTypesPasskey } from './sc-passkey.js';
+import {
+  handleDhKeyCheck,
+  handlePublicKey,
+  handleScJustWorksConfirm,
+  handleScRandom,
+} from './secure-connections.js';
 
-type Handler<K extends SmpPduName> = (ctx: PairingContext, pdu: Extract<SmpPdu, { op: K }>, raw: Uint8Array) => void | Promise<void>;
+type Handler<K extends SmpPduName> = (
+  ctx: PairingContext,
+  pdu: Extract<SmpPdu, { op: K }>,
+  raw: Uint8Array,
+) => void | Promise<void>;
 type HandlerTable = { [K in SmpPduName]: Handler<K> };
 
 const usesPasskey = (ctx: PairingContext) => negotiatedOf(ctx).method === 'passkey-entry';
@@ -21,7 +30,9 @@ export const HANDLERS: HandlerTable = {
   'pairing-response': (ctx, pdu, raw) => handlePairingResponse(ctx, pdu, raw),
   'pairing-confirm': (ctx, pdu) => {
     if (!negotiatedOf(ctx).sc) return handleLegacyConfirm(ctx, pdu.confirm);
-    return usesPasskey(ctx) ? handleScPasskeyConfirm(ctx, pdu.confirm) : handleScJustWorksConfirm(ctx, pdu.confirm);
+    return usesPasskey(ctx)
+      ? handleScPasskeyConfirm(ctx, pdu.confirm)
+      : handleScJustWorksConfirm(ctx, pdu.confirm);
   },
   'pairing-random': (ctx, pdu) => {
     if (!negotiatedOf(ctx).sc) return handleLegacyRandom(ctx, pdu.random);

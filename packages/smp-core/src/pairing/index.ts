@@ -1,10 +1,17 @@
-export { PairingSession } from './session.js';
+export {
+  type AssociationModel,
+  ioCapabilityMapping,
+  isAuthenticated,
+  type PairingMethod,
+  type PasskeyRoles,
+  selectAssociationModel,
+} from './association-model.js';
 export { DEFAULT_PAIRING_CONFIG, PairingConfigError } from './config.js';
-export { RepeatedAttemptsTracker, type RepeatedAttemptsOptions } from './repeated-attempts.js';
-export { ioCapabilityMapping, selectAssociationModel, isAuthenticated, type AssociationModel, type PairingMethod, type PasskeyRoles } from './association-model.js';
+export type { SessionState } from './context.js';
 export { generateScOobData } from './oob.js';
 export { passkeyDigits, randomPasskey } from './passkey.js';
-export type { SessionState } from './context.js';
+export { type RepeatedAttemptsOptions, RepeatedAttemptsTracker } from './repeated-attempts.js';
+export { PairingSession } from './session.js';
 export type {
   LocalScOobData,
   OobConfig,

@@ -13,7 +13,14 @@ import { emit, fail, negotiatedOf, type PairingContext, progressOf, send } from 
 
 type KeyPdu = Extract<
   SmpPdu,
-  { op: 'encryption-information' | 'central-identification' | 'identity-information' | 'identity-address-information' | 'signing-information' }
+  {
+    op:
+      | 'encryption-information'
+      | 'central-identification'
+      | 'identity-information'
+      | 'identity-address-information'
+      | 'signing-information';
+  }
 >;
 
 export const KEY_PDUS: readonly KeyPdu['op'][] = [
@@ -47,17 +54,30 @@ function sendLocalKeys(ctx: PairingContext): void {
   const negotiated = negotiatedOf(ctx);
   const dist = negotiated.localDist;
   if (dist.encKey) {
-    const ltk: LongTermKey = { key: maskKey(randomBytes(16), negotiated.keySize), ediv: randomEdiv(), rand: randomBytes(8) };
+    const ltk: LongTermKey = {
+      key: maskKey(randomBytes(16), negotiated.keySize),
+      ediv: randomEdiv(),
+      rand: randomBytes(8),
+    };
     send(ctx, { op: 'encryption-information', ltk: ltk.key });
     send(ctx, { op: 'central-identification', ediv: ltk.ediv, rand: ltk.rand });
     progress.keys.localLtk = ltk;
   }
   if (dist.idKey) {
-    const identity = ctx.config.identity ?? fail(PairingFailedReason.UnspecifiedReason, 'IdKey negotiated without an identity');
+    const identity =
+      ctx.config.identity ??
+      fail(PairingFailedReason.UnspecifiedReason, 'IdKey negotiated without an identity');
     send(ctx, { op: 'identity-information', irk: identity.irk });
-    send(ctx, { op: 'identity-address-information', addressType: identity.address.type, address: identity.address.address });
+    send(ctx, {
+      op: 'identity-address-information',
+      addressType: identity.address.type,
+      address: identity.address.address,
+    });
     progress.keys.localIrk = identity.irk.slice();
-    progress.keys.localIdentityAddress = { address: identity.address.address.slice(), type: identity.address.type };
+    progress.keys.localIdentityAddress = {
+      address: identity.address.address.slice(),
+      type: identity.address.type,
+    };
   }
   if (dist.signKey) {
     const csrk = ctx.config.csrk?.slice() ?? randomBytes(16);
@@ -75,7 +95,8 @@ function randomEdiv(): number {
 export function handleKeyPdu(ctx: PairingContext, pdu: KeyPdu): void {
   const progress = progressOf(ctx);
   const next = progress.expectedKeys[0];
-  if (next !== pdu.op) fail(PairingFailedReason.UnspecifiedReason, `${pdu.op} received, ${next ?? 'no key'} expected`);
+  if (next !== pdu.op)
+    fail(PairingFailedReason.UnspecifiedReason, `${pdu.op} received, ${next ?? 'no key'} expected`);
   progress.expectedKeys.shift();
   storePeerKey(ctx, pdu);
   if (progress.expectedKeys.length === 0) finishDistribution(ctx);
@@ -112,9 +133,20 @@ function finishDistribution(ctx: PairingContext): void {
   const progress = progressOf(ctx);
   const negotiated = negotiatedOf(ctx);
   if (ctx.role === 'central') sendLocalKeys(ctx);
-  const keys: KeySet = { ...progress.keys, keySize: negotiated.keySize, authenticated: negotiated.authenticated, sc: negotiated.sc, linkKey: negotiated.linkKey, ct2: negotiated.ct2 };
+  const keys: KeySet = {
+    ...progress.keys,
+    keySize: negotiated.keySize,
+    authenticated: negotiated.authenticated,
+    sc: negotiated.sc,
+    linkKey: negotiated.linkKey,
+    ct2: negotiated.ct2,
+  };
   if (negotiated.sc) {
-    const ltk: LongTermKey = { key: maskKey(progress.ltk ?? fail(PairingFailedReason.UnspecifiedReason, 'no LTK'), negotiated.keySize), ediv: 0, rand: new Uint8Array(8) };
+    const ltk: LongTermKey = {
+      key: maskKey(progress.ltk ?? fail(PairingFailedReason.UnspecifiedReason, 'no LTK'), negotiated.keySize),
+      ediv: 0,
+      rand: new Uint8Array(8),
+    };
     keys.peerLtk = ltk;
     keys.localLtk = ltk;
   }

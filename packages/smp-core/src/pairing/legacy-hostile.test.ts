@@ -1,6 +1,14 @@
 /** Hostile and invalid behaviour in legacy pairing, against a scripted peer that computes c1/s1 itself. */
 import { describe, expect, it } from 'vitest';
-import { CENTRAL_ADDRESS, failedOf, features, makeCentral, makePeripheral, PERIPHERAL_ADDRESS, Probe } from '../../examples/test-peers.js';
+import {
+  CENTRAL_ADDRESS,
+  failedOf,
+  features,
+  makeCentral,
+  makePeripheral,
+  PERIPHERAL_ADDRESS,
+  Probe,
+} from '../../examples/test-peers.js';
 import { PairingFailedReason as R } from '../constants.js';
 import { c1, randomBytes, s1 } from '../crypto/index.js';
 import { encodeSmpPdu } from '../pdu/encode.js';
@@ -33,9 +41,13 @@ describe('legacy pairing against a scripted peer', () => {
     await probe.send({ op: 'pairing-confirm', confirm: confirm(ZERO_TK, srand, preq, pres) });
     const mrand = probe.last('pairing-random')?.random ?? new Uint8Array(16);
     const actions = await probe.send({ op: 'pairing-random', random: srand });
-    expect(actions).toContainEqual(expect.objectContaining({ type: 'start-encryption', key: s1(ZERO_TK, srand, mrand), ediv: 0 }));
+    expect(actions).toContainEqual(
+      expect.objectContaining({ type: 'start-encryption', key: s1(ZERO_TK, srand, mrand), ediv: 0 }),
+    );
     const done = await probe.do((s, now) => s.encryptionChanged(now));
-    expect(done).toContainEqual(expect.objectContaining({ type: 'complete', method: 'just-works', sc: false, authenticated: false }));
+    expect(done).toContainEqual(
+      expect.objectContaining({ type: 'complete', method: 'just-works', sc: false, authenticated: false }),
+    );
   });
 
   it('SM/CEN/JW/BI-06-C: a reflected Mconfirm fails with Confirm Value Failed', async () => {
@@ -87,12 +99,19 @@ describe('legacy pairing against a scripted peer', () => {
     await probe.send({ op: 'pairing-confirm', confirm: confirm(ZERO_TK, mrand, preq, pres) });
     const actions = await probe.send({ op: 'pairing-random', random: mrand });
     const srand = probe.last('pairing-random')?.random ?? new Uint8Array(16);
-    expect(actions).toContainEqual(expect.objectContaining({ type: 'ltk-ready', key: s1(ZERO_TK, srand, mrand) }));
+    expect(actions).toContainEqual(
+      expect.objectContaining({ type: 'ltk-ready', key: s1(ZERO_TK, srand, mrand) }),
+    );
   });
 
   it('SM/PER/KDU/BV-01-C: distributes exactly EncKey (Encryption Information, then Central Identification)', async () => {
     const probe = new Probe(makePeripheral({ sc: false }));
-    const req: Req = { op: 'pairing-request', ...features({ responderKeyDistribution: { encKey: true, idKey: false, signKey: false, linkKey: false } }) };
+    const req: Req = {
+      op: 'pairing-request',
+      ...features({
+        responderKeyDistribution: { encKey: true, idKey: false, signKey: false, linkKey: false },
+      }),
+    };
     await probe.send(req);
     const pres = encodeSmpPdu(probe.last('pairing-response') as SmpPdu);
     const mrand = randomBytes(16);
@@ -122,7 +141,10 @@ describe('legacy key distribution order', () => {
   async function centralEncrypted(responderKeys: { encKey: boolean; idKey: boolean; signKey: boolean }) {
     const probe = new Probe(makeCentral({ sc: false }));
     const preq = (await probe.start()).find((a) => a.type === 'send')?.pdu ?? new Uint8Array(0);
-    const rsp = { op: 'pairing-response' as const, ...features({ responderKeyDistribution: { ...responderKeys, linkKey: false } }) };
+    const rsp = {
+      op: 'pairing-response' as const,
+      ...features({ responderKeyDistribution: { ...responderKeys, linkKey: false } }),
+    };
     await probe.send(rsp);
     const srand = randomBytes(16);
     await probe.send({ op: 'pairing-confirm', confirm: confirm(ZERO_TK, srand, preq, encodeSmpPdu(rsp)) });
@@ -152,18 +174,34 @@ describe('legacy key distribution order', () => {
     const irk = randomBytes(16);
     const csrk = randomBytes(16);
     await probe.send({ op: 'encryption-information', ltk });
-    await probe.send({ op: 'central-identification', ediv: 0xbeef, rand: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) });
+    await probe.send({
+      op: 'central-identification',
+      ediv: 0xbeef,
+      rand: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8),
+    });
     await probe.send({ op: 'identity-information', irk });
-    await probe.send({ op: 'identity-address-information', addressType: 'random', address: Uint8Array.of(1, 2, 3, 4, 5, 0xc0) });
+    await probe.send({
+      op: 'identity-address-information',
+      addressType: 'random',
+      address: Uint8Array.of(1, 2, 3, 4, 5, 0xc0),
+    });
     const actions = await probe.send({ op: 'signing-information', csrk });
     const complete = actions.find((a) => a.type === 'complete');
-    expect(complete?.type === 'complete' && complete.keys).toMatchObject({ peerLtk: { key: ltk, ediv: 0xbeef }, peerIrk: irk, peerCsrk: csrk });
+    expect(complete?.type === 'complete' && complete.keys).toMatchObject({
+      peerLtk: { key: ltk, ediv: 0xbeef },
+      peerIrk: irk,
+      peerCsrk: csrk,
+    });
   });
 
   it('refuses a random identity address that is not static (Invalid Parameters)', async () => {
     const probe = await centralEncrypted({ encKey: false, idKey: true, signKey: false });
     await probe.send({ op: 'identity-information', irk: randomBytes(16) });
-    const actions = await probe.send({ op: 'identity-address-information', addressType: 'random', address: Uint8Array.of(1, 2, 3, 4, 5, 0x40) });
+    const actions = await probe.send({
+      op: 'identity-address-information',
+      addressType: 'random',
+      address: Uint8Array.of(1, 2, 3, 4, 5, 0x40),
+    });
     expect(failedOf(actions)?.reason).toBe(R.InvalidParameters);
   });
 

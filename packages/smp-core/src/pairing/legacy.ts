@@ -8,7 +8,15 @@ import { PairingFailedReason } from '../constants.js';
 import { c1, randomBytes, s1 } from '../crypto/index.js';
 import { maskKey } from '../keys/key-size.js';
 import { equalBytes } from './bytes.js';
-import { emit, fail, initiatorResponder, negotiatedOf, type PairingContext, progressOf, send } from './context.js';
+import {
+  emit,
+  fail,
+  initiatorResponder,
+  negotiatedOf,
+  type PairingContext,
+  progressOf,
+  send,
+} from './context.js';
 import { isValidPasskey, passkeyDigits, passkeyToBytes, randomPasskey } from './passkey.js';
 
 /** Starts phase 2 once phase 1 is settled: work out the TK, then (central) commit to it. */
@@ -18,7 +26,8 @@ export function beginLegacy(ctx: PairingContext): void {
   if (negotiated.method === 'just-works') progress.tk = new Uint8Array(16);
   if (negotiated.method === 'oob') {
     const tk = ctx.config.oob.tk;
-    if (!tk || tk.length !== 16) fail(PairingFailedReason.OobNotAvailable, 'legacy OOB selected but no 16-octet TK configured');
+    if (!tk || tk.length !== 16)
+      fail(PairingFailedReason.OobNotAvailable, 'legacy OOB selected but no 16-octet TK configured');
     progress.tk = tk.slice();
   }
   if (negotiated.method === 'passkey-entry') {
@@ -42,7 +51,8 @@ export function beginLegacy(ctx: PairingContext): void {
 /** The user typed the passkey (legacy Passkey Entry, input side). */
 export function legacyPasskeyEntered(ctx: PairingContext, passkey: number): void {
   const progress = progressOf(ctx);
-  if (!isValidPasskey(passkey)) fail(PairingFailedReason.PasskeyEntryFailed, 'the passkey entered is not 000000..999999');
+  if (!isValidPasskey(passkey))
+    fail(PairingFailedReason.PasskeyEntryFailed, 'the passkey entered is not 000000..999999');
   progress.tk = passkeyToBytes(passkey);
   if (ctx.role === 'central') sendLegacyConfirm(ctx);
   else if (progress.peerConfirm) sendLegacyConfirm(ctx);
@@ -52,10 +62,20 @@ export function legacyPasskeyEntered(ctx: PairingContext, passkey: number): void
 function confirmValue(ctx: PairingContext, random: Uint8Array): Uint8Array {
   const progress = progressOf(ctx);
   const { initiator, responder } = initiatorResponder(ctx);
-  if (!progress.tk || !progress.pres) fail(PairingFailedReason.UnspecifiedReason, 'confirm needed before TK and Pairing Response');
+  if (!progress.tk || !progress.pres)
+    fail(PairingFailedReason.UnspecifiedReason, 'confirm needed before TK and Pairing Response');
   const iat = initiator.type === 'public' ? 0 : 1;
   const rat = responder.type === 'public' ? 0 : 1;
-  return c1(progress.tk, random, progress.preq, progress.pres, iat, initiator.address, rat, responder.address);
+  return c1(
+    progress.tk,
+    random,
+    progress.preq,
+    progress.pres,
+    iat,
+    initiator.address,
+    rat,
+    responder.address,
+  );
 }
 
 /** Mconfirm (central) or Sconfirm (peripheral, after Mconfirm arrived) with a fresh 128-bit random. */
@@ -75,7 +95,10 @@ export function handleLegacyConfirm(ctx: PairingContext, confirm: Uint8Array): v
   }
   progress.peerConfirm = confirm;
   if (ctx.role === 'central') {
-    send(ctx, { op: 'pairing-random', random: progress.localRandom ?? fail(PairingFailedReason.UnspecifiedReason, 'no Mrand') });
+    send(ctx, {
+      op: 'pairing-random',
+      random: progress.localRandom ?? fail(PairingFailedReason.UnspecifiedReason, 'no Mrand'),
+    });
     ctx.state = 'legacy-wait-random';
   } else if (progress.tk) {
     sendLegacyConfirm(ctx);
@@ -89,10 +112,15 @@ export function handleLegacyRandom(ctx: PairingContext, random: Uint8Array): voi
   const negotiated = negotiatedOf(ctx);
   const localRandom = progress.localRandom;
   const peerConfirm = progress.peerConfirm;
-  if (!localRandom || !peerConfirm) fail(PairingFailedReason.UnspecifiedReason, 'Pairing Random before confirm values');
-  if (equalBytes(random, localRandom)) fail(PairingFailedReason.ConfirmValueFailed, 'peer reflected our random value');
+  if (!localRandom || !peerConfirm)
+    fail(PairingFailedReason.UnspecifiedReason, 'Pairing Random before confirm values');
+  if (equalBytes(random, localRandom))
+    fail(PairingFailedReason.ConfirmValueFailed, 'peer reflected our random value');
   if (!equalBytes(confirmValue(ctx, random), peerConfirm)) {
-    fail(PairingFailedReason.ConfirmValueFailed, 'peer confirm value does not match its random (wrong passkey or TK?)');
+    fail(
+      PairingFailedReason.ConfirmValueFailed,
+      'peer confirm value does not match its random (wrong passkey or TK?)',
+    );
   }
   const [mrand, srand] = ctx.role === 'central' ? [localRandom, random] : [random, localRandom];
   const tk = progress.tk ?? fail(PairingFailedReason.UnspecifiedReason, 'no TK');

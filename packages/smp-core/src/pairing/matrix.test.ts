@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pairInMemory } from '../../examples/in-memory-link.js';
-import { IoCapability } from '../constants.js';
+import type { IoCapability } from '../constants.js';
 import { randomBytes } from '../crypto/index.js';
 import type { SmpAddress } from '../keys/types.js';
 import { generateScOobData } from './oob.js';
@@ -24,7 +24,13 @@ KeyboardOnly     PI  PI     PB  JW  PI
 NoInputNoOutput  JW  JW     JW  JW  JW
 KeyboardDisplay  PI  NC/PI  PR  JW  NC/PI`;
 
-const CODES: Record<string, string> = { JW: 'just-works', NC: 'numeric-comparison', PR: 'passkey-entry', PI: 'passkey-entry', PB: 'passkey-entry' };
+const CODES: Record<string, string> = {
+  JW: 'just-works',
+  NC: 'numeric-comparison',
+  PR: 'passkey-entry',
+  PI: 'passkey-entry',
+  PB: 'passkey-entry',
+};
 
 function table28(initiator: number, responder: number, sc: boolean): { method: string; code: string } {
   const row = TABLE_2_8.trim().split('\n')[responder]?.trim().split(/\s+/).slice(1) ?? [];
@@ -34,10 +40,22 @@ function table28(initiator: number, responder: number, sc: boolean): { method: s
   return { method: CODES[code] ?? '?', code };
 }
 
-const centralIdentity = { irk: randomBytes(16), address: { address: Uint8Array.of(1, 2, 3, 4, 5, 0xc1), type: 'random' as const } };
-const peripheralIdentity = { irk: randomBytes(16), address: { address: Uint8Array.of(6, 5, 4, 3, 2, 1), type: 'public' as const } };
-const centralAddress: SmpAddress = { address: Uint8Array.of(0x10, 0x20, 0x30, 0x40, 0x50, 0x4a), type: 'random' };
-const peripheralAddress: SmpAddress = { address: Uint8Array.of(0xa0, 0xb0, 0xc0, 0xd0, 0xe0, 0xf0), type: 'public' };
+const centralIdentity = {
+  irk: randomBytes(16),
+  address: { address: Uint8Array.of(1, 2, 3, 4, 5, 0xc1), type: 'random' as const },
+};
+const peripheralIdentity = {
+  irk: randomBytes(16),
+  address: { address: Uint8Array.of(6, 5, 4, 3, 2, 1), type: 'public' as const },
+};
+const centralAddress: SmpAddress = {
+  address: Uint8Array.of(0x10, 0x20, 0x30, 0x40, 0x50, 0x4a),
+  type: 'random',
+};
+const peripheralAddress: SmpAddress = {
+  address: Uint8Array.of(0xa0, 0xb0, 0xc0, 0xd0, 0xe0, 0xf0),
+  type: 'public',
+};
 
 type Oob = 'none' | 'central' | 'both';
 type Mitm = 'none' | 'central' | 'peripheral' | 'both';
@@ -83,13 +101,25 @@ async function checkOne(sc: boolean, oob: Oob, mitm: Mitm, ic: number, rc: numbe
     role: 'central',
     localAddress: centralAddress,
     peerAddress: peripheralAddress,
-    config: { ...common, io: ic as IoCapability, mitm: mitm === 'central' || mitm === 'both', oob: cOob, identity: centralIdentity },
+    config: {
+      ...common,
+      io: ic as IoCapability,
+      mitm: mitm === 'central' || mitm === 'both',
+      oob: cOob,
+      identity: centralIdentity,
+    },
   });
   const peripheral = new PairingSession({
     role: 'peripheral',
     localAddress: peripheralAddress,
     peerAddress: centralAddress,
-    config: { ...common, io: rc as IoCapability, mitm: mitm === 'peripheral' || mitm === 'both', oob: pOob, identity: peripheralIdentity },
+    config: {
+      ...common,
+      io: rc as IoCapability,
+      mitm: mitm === 'peripheral' || mitm === 'both',
+      oob: pOob,
+      identity: peripheralIdentity,
+    },
   });
   const result = await pairInMemory({ central, peripheral, sharedPasskey: 314159 });
 
@@ -117,7 +147,8 @@ async function checkOne(sc: boolean, oob: Oob, mitm: Mitm, ic: number, rc: numbe
   expect(c?.securityLevel, label).toBe(expected === 'just-works' ? 2 : sc ? 4 : 3);
   expect(c?.bonded && p?.bonded, label).toBe(true);
   expect(result.central.encryptionKey, label).toEqual(result.peripheral.encryptionKey);
-  if (expected === 'numeric-comparison') expect(result.central.numeric, label).toBe(result.peripheral.numeric);
+  if (expected === 'numeric-comparison')
+    expect(result.central.numeric, label).toBe(result.peripheral.numeric);
   // Keys: each side's copy of the other's keys equals what the other distributed.
   const ck = c?.keys;
   const pk = p?.keys;

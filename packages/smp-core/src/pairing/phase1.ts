@@ -19,11 +19,15 @@ export function isPairing(ctx: PairingContext): boolean {
 
 /** Why a pairing may not start now (not pairable, or the Repeated Attempts interval has not passed). */
 export function startRefusal(ctx: PairingContext): SmpError | undefined {
-  if (!ctx.config.pairable) return new SmpError(PairingFailedReason.PairingNotSupported, 'pairing is disabled (pairable: false)');
+  if (!ctx.config.pairable)
+    return new SmpError(PairingFailedReason.PairingNotSupported, 'pairing is disabled (pairable: false)');
   const attempts = ctx.attempts;
   if (attempts && !attempts.tracker.mayAttempt(attempts.peerKey, ctx.now)) {
     const until = attempts.tracker.nextAttemptAt(attempts.peerKey);
-    return new SmpError(PairingFailedReason.RepeatedAttempts, `pairing with this peer is backing off until t=${until} ms`);
+    return new SmpError(
+      PairingFailedReason.RepeatedAttempts,
+      `pairing with this peer is backing off until t=${until} ms`,
+    );
   }
   return undefined;
 }
@@ -44,8 +48,14 @@ export function startPairing(ctx: PairingContext, extraMitm = false): void {
 }
 
 /** Peripheral: a Pairing Request arrived. `raw` is the PDU as received (c1 and f6 use its exact octets). */
-export async function handlePairingRequest(ctx: PairingContext, request: PairingFeatures, raw: Uint8Array): Promise<void> {
+export async function handlePairingRequest(
+  ctx: PairingContext,
+  request: PairingFeatures,
+  raw: Uint8Array,
+): Promise<void> {
   ctx.progress = newProgress(raw.slice(), request);
+  // The timer runs from the request, so a pairing stalled waiting for the application still times out.
+  ctx.deadline = ctx.now + SMP_TIMEOUT_MS;
   refuseIfBackingOff(ctx);
   const response = buildPairingResponse(ctx.config, request);
   ctx.progress.response = response;
@@ -56,7 +66,11 @@ export async function handlePairingRequest(ctx: PairingContext, request: Pairing
 }
 
 /** Central: the Pairing Response arrived. */
-export async function handlePairingResponse(ctx: PairingContext, response: PairingFeatures, raw: Uint8Array): Promise<void> {
+export async function handlePairingResponse(
+  ctx: PairingContext,
+  response: PairingFeatures,
+  raw: Uint8Array,
+): Promise<void> {
   const progress = progressOf(ctx);
   progress.response = response;
   progress.pres = raw.slice();
@@ -90,7 +104,10 @@ export async function pairingAccepted(ctx: PairingContext, accepted: boolean): P
 async function continueAfterAccept(ctx: PairingContext): Promise<void> {
   const progress = progressOf(ctx);
   if (ctx.role === 'peripheral') {
-    send(ctx, { op: 'pairing-response', ...(progress.response ?? fail(PairingFailedReason.UnspecifiedReason, 'no response')) });
+    send(ctx, {
+      op: 'pairing-response',
+      ...(progress.response ?? fail(PairingFailedReason.UnspecifiedReason, 'no response')),
+    });
   }
   if (negotiatedOf(ctx).sc) await beginSc(ctx);
   else beginLegacy(ctx);
@@ -103,7 +120,8 @@ async function continueAfterAccept(ctx: PairingContext): Promise<void> {
  */
 export function handleSecurityRequest(ctx: PairingContext, authReq: AuthReq): void {
   if (isPairing(ctx)) return;
-  if (!ctx.config.pairable && !ctx.bond) fail(PairingFailedReason.PairingNotSupported, 'pairing is disabled (pairable: false)');
+  if (!ctx.config.pairable && !ctx.bond)
+    fail(PairingFailedReason.PairingNotSupported, 'pairing is disabled (pairable: false)');
   const bond = ctx.bond;
   const bondIsEnough = bond?.peerLtk && (!authReq.mitm || bond.authenticated) && (!authReq.sc || bond.sc);
   if (bond?.peerLtk && bondIsEnough) {
@@ -116,5 +134,8 @@ export function handleSecurityRequest(ctx: PairingContext, authReq: AuthReq): vo
 /** Peripheral: ask the central to secure the link. */
 export function sendSecurityRequest(ctx: PairingContext): void {
   const c = ctx.config;
-  send(ctx, { op: 'security-request', authReq: { bonding: c.bond, mitm: c.mitm, sc: c.sc || c.scOnly, keypress: c.keypress, ct2: c.ct2 } });
+  send(ctx, {
+    op: 'security-request',
+    authReq: { bonding: c.bond, mitm: c.mitm, sc: c.sc || c.scOnly, keypress: c.keypress, ct2: c.ct2 },
+  });
 }

@@ -26,9 +26,15 @@ describe('encryption key size', () => {
   });
 
   it('SM/CEN/EKS/BI-01-C, SM/PER/EKS/BI-02-C: a maximum below our minimum fails with Encryption Key Size', async () => {
-    const central = await pairInMemory({ central: makeCentral({ minKeySize: 12 }), peripheral: makePeripheral({ maxKeySize: 11, minKeySize: 7 }) });
+    const central = await pairInMemory({
+      central: makeCentral({ minKeySize: 12 }),
+      peripheral: makePeripheral({ maxKeySize: 11, minKeySize: 7 }),
+    });
     expect(central.central.failed).toMatchObject({ reason: R.EncryptionKeySize, byPeer: false });
-    const peripheral = await pairInMemory({ central: makeCentral({ maxKeySize: 11, minKeySize: 7 }), peripheral: makePeripheral({ minKeySize: 12 }) });
+    const peripheral = await pairInMemory({
+      central: makeCentral({ maxKeySize: 11, minKeySize: 7 }),
+      peripheral: makePeripheral({ minKeySize: 12 }),
+    });
     expect(peripheral.peripheral.failed).toMatchObject({ reason: R.EncryptionKeySize, byPeer: false });
   });
 
@@ -42,7 +48,12 @@ describe('encryption key size', () => {
   it('security level 4 needs a 16-octet key: minSecurityLevel 4 refuses 15', async () => {
     const result = await pairInMemory({
       central: makeCentral({ io: IoCapability.DisplayYesNo, mitm: true, minSecurityLevel: 4, minKeySize: 7 }),
-      peripheral: makePeripheral({ io: IoCapability.DisplayYesNo, mitm: true, maxKeySize: 15, minKeySize: 7 }),
+      peripheral: makePeripheral({
+        io: IoCapability.DisplayYesNo,
+        mitm: true,
+        maxKeySize: 15,
+        minKeySize: 7,
+      }),
     });
     expect(result.central.failed).toMatchObject({ reason: R.AuthenticationRequirements, byPeer: false });
   });
@@ -58,18 +69,27 @@ describe('encryption key size', () => {
 
 describe('Secure Connections Only mode and MITM policy', () => {
   it('refuses a legacy request with Authentication Requirements', async () => {
-    const result = await pairInMemory({ central: makeCentral({ sc: false }), peripheral: makePeripheral({ scOnly: true }) });
+    const result = await pairInMemory({
+      central: makeCentral({ sc: false }),
+      peripheral: makePeripheral({ scOnly: true }),
+    });
     expect(result.peripheral.failed).toMatchObject({ reason: R.AuthenticationRequirements, byPeer: false });
     expect(result.central.failed).toMatchObject({ reason: R.AuthenticationRequirements, byPeer: true });
   });
 
   it('refuses a legacy response as central', async () => {
-    const result = await pairInMemory({ central: makeCentral({ scOnly: true }), peripheral: makePeripheral({ sc: false }) });
+    const result = await pairInMemory({
+      central: makeCentral({ scOnly: true }),
+      peripheral: makePeripheral({ sc: false }),
+    });
     expect(result.central.failed).toMatchObject({ reason: R.AuthenticationRequirements, byPeer: false });
   });
 
   it('SM/PER/PKE/BV-05-C: NoInputNoOutput against a MITM-requiring peripheral fails with Authentication Requirements', async () => {
-    const result = await pairInMemory({ central: makeCentral({ sc: false }), peripheral: makePeripheral({ sc: false, mitm: true, io: IoCapability.KeyboardDisplay }) });
+    const result = await pairInMemory({
+      central: makeCentral({ sc: false }),
+      peripheral: makePeripheral({ sc: false, mitm: true, io: IoCapability.KeyboardDisplay }),
+    });
     expect(result.peripheral.failed?.reason).toBe(R.AuthenticationRequirements);
   });
 });
@@ -82,22 +102,35 @@ describe('the application decides (method confusion defence)', () => {
       peripheralUser: { accept: false },
     });
     const ask = result.peripheral.actions.find((a) => a.type === 'accept-pairing');
-    expect(ask).toMatchObject({ method: 'numeric-comparison', peerIoCapability: IoCapability.KeyboardDisplay, sc: true });
+    expect(ask).toMatchObject({
+      method: 'numeric-comparison',
+      peerIoCapability: IoCapability.KeyboardDisplay,
+      sc: true,
+    });
     expect(result.peripheral.failed?.reason).toBe(R.PairingNotSupported);
     expect(result.central.failed).toMatchObject({ reason: R.PairingNotSupported, byPeer: true });
   });
 
   it('continues when the application accepts', async () => {
-    const result = await pairInMemory({ central: makeCentral({ askToAccept: true }), peripheral: makePeripheral({ askToAccept: true }) });
+    const result = await pairInMemory({
+      central: makeCentral({ askToAccept: true }),
+      peripheral: makePeripheral({ askToAccept: true }),
+    });
     expect(result.central.complete?.method).toBe('just-works');
     expect(result.peripheral.complete?.method).toBe('just-works');
   });
 
   it('"compare" and "enter" prompts are distinct actions', async () => {
-    const nc = await pairInMemory({ central: makeCentral({ io: IoCapability.DisplayYesNo, mitm: true }), peripheral: makePeripheral({ io: IoCapability.DisplayYesNo }) });
+    const nc = await pairInMemory({
+      central: makeCentral({ io: IoCapability.DisplayYesNo, mitm: true }),
+      peripheral: makePeripheral({ io: IoCapability.DisplayYesNo }),
+    });
     expect(nc.central.actions.map((a) => a.type)).toContain('confirm-numeric');
     expect(nc.central.actions.map((a) => a.type)).not.toContain('request-passkey');
-    const pk = await pairInMemory({ central: makeCentral({ io: IoCapability.KeyboardOnly, mitm: true }), peripheral: makePeripheral({ io: IoCapability.DisplayYesNo }) });
+    const pk = await pairInMemory({
+      central: makeCentral({ io: IoCapability.KeyboardOnly, mitm: true }),
+      peripheral: makePeripheral({ io: IoCapability.DisplayYesNo }),
+    });
     expect(pk.central.actions.map((a) => a.type)).toContain('request-passkey');
     expect(pk.central.actions.map((a) => a.type)).not.toContain('confirm-numeric');
   });
@@ -115,20 +148,32 @@ describe('no silent bond downgrade (BLURtooth class)', () => {
   };
 
   it('refuses Just Works over an authenticated SC bond with Authentication Requirements', async () => {
-    const result = await pairInMemory({ central: makeCentral(), peripheral: makePeripheral({}, { bond: strongBond }) });
+    const result = await pairInMemory({
+      central: makeCentral(),
+      peripheral: makePeripheral({}, { bond: strongBond }),
+    });
     expect(result.peripheral.failed).toMatchObject({ reason: R.AuthenticationRequirements, byPeer: false });
   });
 
   it('refuses legacy over an SC bond, and a shorter key over a 16-octet bond', async () => {
     const unauthenticated = { ...strongBond, authenticated: false };
-    const legacy = await pairInMemory({ central: makeCentral({ sc: false }, { bond: unauthenticated }), peripheral: makePeripheral({ sc: false }) });
+    const legacy = await pairInMemory({
+      central: makeCentral({ sc: false }, { bond: unauthenticated }),
+      peripheral: makePeripheral({ sc: false }),
+    });
     expect(legacy.central.failed?.reason).toBe(R.AuthenticationRequirements);
-    const short = await pairInMemory({ central: makeCentral({ minKeySize: 7 }, { bond: unauthenticated }), peripheral: makePeripheral({ maxKeySize: 10, minKeySize: 7 }) });
+    const short = await pairInMemory({
+      central: makeCentral({ minKeySize: 7 }, { bond: unauthenticated }),
+      peripheral: makePeripheral({ maxKeySize: 10, minKeySize: 7 }),
+    });
     expect(short.central.failed?.reason).toBe(R.AuthenticationRequirements);
   });
 
   it('allows it when the application says so, and allows an equal or stronger pairing', async () => {
-    const allowed = await pairInMemory({ central: makeCentral(), peripheral: makePeripheral({ allowBondDowngrade: true }, { bond: strongBond }) });
+    const allowed = await pairInMemory({
+      central: makeCentral(),
+      peripheral: makePeripheral({ allowBondDowngrade: true }, { bond: strongBond }),
+    });
     expect(allowed.peripheral.complete?.bonded).toBe(true);
     const equal = await pairInMemory({
       central: makeCentral({ io: IoCapability.DisplayYesNo, mitm: true }),
@@ -140,7 +185,10 @@ describe('no silent bond downgrade (BLURtooth class)', () => {
 
 describe('pairable: false', () => {
   it('answers a Pairing Request with Pairing Not Supported', async () => {
-    const result = await pairInMemory({ central: makeCentral(), peripheral: makePeripheral({ pairable: false }) });
+    const result = await pairInMemory({
+      central: makeCentral(),
+      peripheral: makePeripheral({ pairable: false }),
+    });
     expect(result.central.failed).toMatchObject({ reason: R.PairingNotSupported, byPeer: true });
   });
 });
@@ -150,7 +198,10 @@ describe('Repeated Attempts (Core 6.0 Vol 3 Part H 2.3.6)', () => {
     const tracker = new RepeatedAttemptsTracker({ initialIntervalMs: 1000 });
     const attempts = { tracker, peerKey: 'central' };
     const first = new Probe(makePeripheral({}, { repeatedAttempts: attempts }));
-    await first.send({ op: 'pairing-request', ...features({ authReq: { bonding: true, mitm: false, sc: true, keypress: false, ct2: false } }) });
+    await first.send({
+      op: 'pairing-request',
+      ...features({ authReq: { bonding: true, mitm: false, sc: true, keypress: false, ct2: false } }),
+    });
     await first.send({ op: 'pairing-public-key', x: new Uint8Array(32), y: new Uint8Array(32) }); // invalid: fails
     expect(first.last('pairing-failed')?.reason).toBe(R.DhKeyCheckFailed);
 
@@ -190,7 +241,10 @@ describe('Repeated Attempts (Core 6.0 Vol 3 Part H 2.3.6)', () => {
     const tracker = new RepeatedAttemptsTracker();
     tracker.recordFailure('p', 0);
     const probe = new Probe(makeCentral({}, { repeatedAttempts: { tracker, peerKey: 'p' } }));
-    await probe.send({ op: 'security-request', authReq: { bonding: true, mitm: false, sc: true, keypress: false, ct2: false } });
+    await probe.send({
+      op: 'security-request',
+      authReq: { bonding: true, mitm: false, sc: true, keypress: false, ct2: false },
+    });
     expect(probe.sent.map((p) => p.op)).toEqual(['pairing-failed']);
     expect(probe.last('pairing-failed')?.reason).toBe(R.RepeatedAttempts);
   });

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pairInMemory } from '../../examples/in-memory-link.js';
 import { makeCentral, makePeripheral } from '../../examples/test-peers.js';
-import { IoCapability, SMP_TIMEOUT_MS } from '../constants.js';
+import { type IoCapability, SMP_TIMEOUT_MS } from '../constants.js';
 import type { PairingSession } from './session.js';
 import type { PairingAction } from './types.js';
 
@@ -20,11 +20,33 @@ function noKeysAfterFailure(actions: PairingAction[]): boolean {
 }
 
 // PDUs: mostly valid opcodes with plausible lengths, sometimes anything at all.
-const lengths: Record<number, number> = { 1: 7, 2: 7, 3: 17, 4: 17, 5: 2, 6: 17, 7: 11, 8: 17, 9: 8, 10: 17, 11: 2, 12: 65, 13: 17, 14: 2 };
+const lengths: Record<number, number> = {
+  1: 7,
+  2: 7,
+  3: 17,
+  4: 17,
+  5: 2,
+  6: 17,
+  7: 11,
+  8: 17,
+  9: 8,
+  10: 17,
+  11: 2,
+  12: 65,
+  13: 17,
+  14: 2,
+};
 const plausiblePdu = fc
   .integer({ min: 1, max: 14 })
-  .chain((op) => fc.uint8Array({ minLength: (lengths[op] ?? 1) - 1, maxLength: (lengths[op] ?? 1) - 1 }).map((rest) => Uint8Array.of(op, ...rest)));
-const anyPdu = fc.oneof({ weight: 4, arbitrary: plausiblePdu }, { weight: 1, arbitrary: fc.uint8Array({ maxLength: 70 }) });
+  .chain((op) =>
+    fc
+      .uint8Array({ minLength: (lengths[op] ?? 1) - 1, maxLength: (lengths[op] ?? 1) - 1 })
+      .map((rest) => Uint8Array.of(op, ...rest)),
+  );
+const anyPdu = fc.oneof(
+  { weight: 4, arbitrary: plausiblePdu },
+  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 70 }) },
+);
 
 type Input =
   | { kind: 'pdu'; pdu: Uint8Array }
@@ -40,7 +62,9 @@ type Input =
 
 const input: fc.Arbitrary<Input> = fc.oneof(
   { weight: 8, arbitrary: anyPdu.map((pdu) => ({ kind: 'pdu' as const, pdu })) },
-  fc.option(fc.integer({ min: -5, max: 1_200_000 }), { nil: null }).map((value) => ({ kind: 'passkey' as const, value })),
+  fc
+    .option(fc.integer({ min: -5, max: 1_200_000 }), { nil: null })
+    .map((value) => ({ kind: 'passkey' as const, value })),
   fc.boolean().map((match) => ({ kind: 'numeric' as const, match })),
   fc.boolean().map((yes) => ({ kind: 'accept' as const, yes })),
   fc.constant({ kind: 'encrypted' as const }),
@@ -108,11 +132,18 @@ describe('random PDU sequences', () => {
   }
 });
 
-type Mutation = { kind: 'keep' } | { kind: 'drop' } | { kind: 'flip'; at: number; bit: number } | { kind: 'truncate'; to: number } | { kind: 'replace'; pdu: Uint8Array };
+type Mutation =
+  | { kind: 'keep' }
+  | { kind: 'drop' }
+  | { kind: 'flip'; at: number; bit: number }
+  | { kind: 'truncate'; to: number }
+  | { kind: 'replace'; pdu: Uint8Array };
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 12, arbitrary: fc.constant({ kind: 'keep' as const }) },
   fc.constant({ kind: 'drop' as const }),
-  fc.record({ at: fc.nat(80), bit: fc.integer({ min: 0, max: 7 }) }).map((m) => ({ kind: 'flip' as const, ...m })),
+  fc
+    .record({ at: fc.nat(80), bit: fc.integer({ min: 0, max: 7 }) })
+    .map((m) => ({ kind: 'flip' as const, ...m })),
   fc.nat(70).map((to) => ({ kind: 'truncate' as const, to })),
   plausiblePdu.map((pdu) => ({ kind: 'replace' as const, pdu })),
 );
@@ -131,21 +162,38 @@ function apply(m: Mutation | undefined, pdu: Uint8Array): Uint8Array | undefined
 describe('mutated real pairings', () => {
   it('both roles: never throw, no keys after failure, equal keys whenever both complete', async () => {
     await fc.assert(
-      fc.asyncProperty(configArb, configArb, fc.array(mutation, { minLength: 1, maxLength: 40 }), async (cConfig, pConfig, plan) => {
-        let n = 0;
-        const central = makeCentral({ ...cConfig, mitm: false });
-        const peripheral = makePeripheral({ ...pConfig, mitm: false });
-        const result = await pairInMemory({ central, peripheral, sharedPasskey: 4321, tamper: (_side, pdu) => apply(plan[n++], pdu) });
-        for (const [session, record] of [[central, result.central], [peripheral, result.peripheral]] as const) {
-          record.actions.push(...(await session.tick(10 * SMP_TIMEOUT_MS)));
-          expect(session.pairing).toBe(false);
-          expect(noKeysAfterFailure(record.actions)).toBe(true);
-        }
-        if (result.central.complete && result.peripheral.complete) {
-          expect(result.central.encryptionKey).toEqual(result.peripheral.encryptionKey);
-          expect(result.central.complete.keys.peerLtk).toEqual(result.peripheral.complete.keys.localLtk);
-        }
-      }),
+      fc.asyncProperty(
+        configArb,
+        configArb,
+        fc.array(mutation, { minLength: 1, maxLength: 40 }),
+        async (cConfig, pConfig, plan) => {
+          let n = 0;
+          const central = makeCentral({ ...cConfig, mitm: false });
+          const peripheral = makePeripheral({ ...pConfig, mitm: false });
+          const result = await pairInMemory({
+            central,
+            peripheral,
+            sharedPasskey: 4321,
+            tamper: (_side, pdu) => apply(plan[n++], pdu),
+          });
+          for (const [session, record] of [
+            [central, result.central],
+            [peripheral, result.peripheral],
+          ] as const) {
+            record.actions.push(...(await session.tick(10 * SMP_TIMEOUT_MS)));
+            expect(session.pairing).toBe(false);
+            expect(noKeysAfterFailure(record.actions)).toBe(true);
+          }
+          if (result.central.complete && result.peripheral.complete) {
+            expect(result.central.encryptionKey).toEqual(result.peripheral.encryptionKey);
+            // Distributed legacy keys travel on the encrypted link, which in reality stops in-flight edits
+            // (the MIC); the LE SC LTK is derived, so it must agree whatever happened afterwards.
+            if (result.central.complete.sc) {
+              expect(result.central.complete.keys.peerLtk).toEqual(result.peripheral.complete.keys.localLtk);
+            }
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });

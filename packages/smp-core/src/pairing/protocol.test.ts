@@ -30,7 +30,11 @@ describe('command errors', () => {
     await peripheral.send({ op: 'security-request', authReq: SC_AUTH });
     expect(peripheral.last('pairing-failed')?.reason).toBe(R.CommandNotSupported);
     await peripheral.send({ op: 'pairing-response', ...features() });
-    expect(peripheral.sent.filter((p) => p.op === 'pairing-failed').map((p) => p.op === 'pairing-failed' && p.reason)).toEqual([R.CommandNotSupported, R.CommandNotSupported]);
+    expect(
+      peripheral.sent
+        .filter((p) => p.op === 'pairing-failed')
+        .map((p) => p.op === 'pairing-failed' && p.reason),
+    ).toEqual([R.CommandNotSupported, R.CommandNotSupported]);
   });
 });
 
@@ -112,10 +116,13 @@ describe("the peer's Pairing Failed (SM/CEN/JW/BV-05-C, SM/CEN/SCJW/BI-01-C)", (
     const result = await pairInMemory({
       central: makeCentral(),
       peripheral: makePeripheral(),
-      tamper: (side, pdu) => (side === 'peripheral' && pdu[0] === 0x03 ? Uint8Array.of(0x05, R.NumericComparisonFailed) : pdu),
+      tamper: (side, pdu) =>
+        side === 'peripheral' && pdu[0] === 0x03 ? Uint8Array.of(0x05, R.NumericComparisonFailed) : pdu,
     });
     expect(result.central.failed).toMatchObject({ reason: R.NumericComparisonFailed, byPeer: true });
-    expect(result.central.actions.some((a) => a.type === 'keys' || a.type === 'start-encryption')).toBe(false);
+    expect(result.central.actions.some((a) => a.type === 'keys' || a.type === 'start-encryption')).toBe(
+      false,
+    );
   });
 
   it('is ignored when no pairing runs', async () => {
@@ -149,7 +156,9 @@ describe('Security Request', () => {
   it('SM/PER/PIS/BV-02-C: a bonded central encrypts with the stored LTK instead of pairing', async () => {
     const probe = new Probe(makeCentral({}, { bond }));
     const actions = await probe.send({ op: 'security-request', authReq: { ...SC_AUTH, mitm: false } });
-    expect(actions).toEqual([expect.objectContaining({ type: 'start-encryption', key: bond.peerLtk?.key, keySize: 16 })]);
+    expect(actions).toEqual([
+      expect.objectContaining({ type: 'start-encryption', key: bond.peerLtk?.key, keySize: 16 }),
+    ]);
   });
 
   it('pairs again when the bond is weaker than what is asked (MITM requested, bond unauthenticated)', async () => {
@@ -179,9 +188,13 @@ describe('serialised inputs', () => {
     const central = makeCentral();
     const peripheral = makePeripheral();
     const [request] = (await central.start(0)).flatMap((a) => (a.type === 'send' ? [a.pdu] : []));
-    const response = (await peripheral.receive(request ?? new Uint8Array(0), 0)).flatMap((a) => (a.type === 'send' ? [a.pdu] : []));
+    const response = (await peripheral.receive(request ?? new Uint8Array(0), 0)).flatMap((a) =>
+      a.type === 'send' ? [a.pdu] : [],
+    );
     // Feed the response and a duplicate at once: the first is processed fully before the second is judged.
-    const [first, second] = await Promise.all(response.map((pdu) => central.receive(pdu, 1)).concat(response.map((pdu) => central.receive(pdu, 1))));
+    const [first, second] = await Promise.all(
+      response.map((pdu) => central.receive(pdu, 1)).concat(response.map((pdu) => central.receive(pdu, 1))),
+    );
     expect(first?.some((a) => a.type === 'send')).toBe(true);
     expect(failedOf(second ?? [])?.reason).toBe(R.UnspecifiedReason);
   });

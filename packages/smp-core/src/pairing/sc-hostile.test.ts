@@ -1,17 +1,22 @@
 /** Hostile-peer rules for LE Secure Connections: two real sessions, with PDUs tampered in flight. */
 import { describe, expect, it } from 'vitest';
-import { pairInMemory, type LinkOptions } from '../../examples/in-memory-link.js';
+import { type LinkOptions, pairInMemory } from '../../examples/in-memory-link.js';
 import { makeCentral, makePeripheral } from '../../examples/test-peers.js';
 import { IoCapability, PairingFailedReason as R, SmpOpcode } from '../constants.js';
 import { DEBUG_KEY_PAIR, p256GenerateKeyPair } from '../crypto/index.js';
 import { generateScOobData } from './oob.js';
 
 const P_MINUS_ONE_LE = Uint8Array.from([
-  0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff,
+  0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff,
 ]);
 
 /** Rewrites the first PDU with `opcode` sent by `from`. */
-function rewrite(from: 'central' | 'peripheral', opcode: number, change: (pdu: Uint8Array) => Uint8Array | undefined): LinkOptions['tamper'] {
+function rewrite(
+  from: 'central' | 'peripheral',
+  opcode: number,
+  change: (pdu: Uint8Array) => Uint8Array | undefined,
+): LinkOptions['tamper'] {
   let done = false;
   return (side, pdu) => {
     if (done || side !== from || pdu[0] !== opcode) return pdu;
@@ -20,22 +25,38 @@ function rewrite(from: 'central' | 'peripheral', opcode: number, change: (pdu: U
   };
 }
 
+/** Applies an in-place change to a PDU and returns it. */
+const edit =
+  (change: (pdu: Uint8Array) => void) =>
+  (pdu: Uint8Array): Uint8Array => {
+    change(pdu);
+    return pdu;
+  };
+
 const INVALID_KEYS: [string, (pdu: Uint8Array) => Uint8Array][] = [
-  ['y = 0', (pdu) => (pdu.fill(0, 33, 65), pdu)],
-  ['one bit of y flipped', (pdu) => ((pdu[40] = (pdu[40] ?? 0) ^ 0x10), pdu)],
-  ['the point (0, 0)', (pdu) => (pdu.fill(0, 1, 65), pdu)],
-  ['x >= p', (pdu) => (pdu.fill(0xff, 1, 33), pdu)],
-  ['x = p - 1 (in range, off the curve)', (pdu) => (pdu.set(P_MINUS_ONE_LE, 1), pdu)],
+  ['y = 0', edit((pdu) => pdu.fill(0, 33, 65))],
+  ['one bit of y flipped', edit((pdu) => pdu.set([(pdu[40] ?? 0) ^ 0x10], 40))],
+  ['the point (0, 0)', edit((pdu) => pdu.fill(0, 1, 65))],
+  ['x >= p', edit((pdu) => pdu.fill(0xff, 1, 33))],
+  ['x = p - 1 (in range, off the curve)', edit((pdu) => pdu.set(P_MINUS_ONE_LE, 1))],
 ];
 
 describe('peer public key validation (SM/*/KDU/BI-04-C)', () => {
   for (const from of ['central', 'peripheral'] as const) {
     for (const [name, corrupt] of INVALID_KEYS) {
       it(`${from} sends an invalid key (${name}): DHKey Check Failed, no key handed out`, async () => {
-        const result = await pairInMemory({ central: makeCentral(), peripheral: makePeripheral(), tamper: rewrite(from, SmpOpcode.PairingPublicKey, corrupt) });
+        const result = await pairInMemory({
+          central: makeCentral(),
+          peripheral: makePeripheral(),
+          tamper: rewrite(from, SmpOpcode.PairingPublicKey, corrupt),
+        });
         const victim = from === 'central' ? result.peripheral : result.central;
         expect(victim.failed).toMatchObject({ reason: R.DhKeyCheckFailed, byPeer: false });
-        expect(victim.actions.some((a) => a.type === 'ltk-ready' || a.type === 'start-encryption' || a.type === 'keys')).toBe(false);
+        expect(
+          victim.actions.some(
+            (a) => a.type === 'ltk-ready' || a.type === 'start-encryption' || a.type === 'keys',
+          ),
+        ).toBe(false);
       });
     }
   }
@@ -47,12 +68,19 @@ describe('peer public key validation (SM/*/KDU/BI-04-C)', () => {
       pdu.set(peripheralKeys.publicKey.y, 33);
       return pdu;
     });
-    const result = await pairInMemory({ central: makeCentral(), peripheral: makePeripheral({ keyPair: peripheralKeys }), tamper: reflect });
+    const result = await pairInMemory({
+      central: makeCentral(),
+      peripheral: makePeripheral({ keyPair: peripheralKeys }),
+      tamper: reflect,
+    });
     expect(result.peripheral.failed).toMatchObject({ reason: R.DhKeyCheckFailed, byPeer: false });
   });
 
   it('refuses the debug public key unless debug keys are enabled', async () => {
-    const result = await pairInMemory({ central: makeCentral(), peripheral: makePeripheral({ keyPair: DEBUG_KEY_PAIR, allowDebugKeys: true }) });
+    const result = await pairInMemory({
+      central: makeCentral(),
+      peripheral: makePeripheral({ keyPair: DEBUG_KEY_PAIR, allowDebugKeys: true }),
+    });
     expect(result.central.failed?.reason).toBe(R.AuthenticationRequirements);
   });
 
@@ -68,23 +96,35 @@ describe('peer public key validation (SM/*/KDU/BI-04-C)', () => {
 });
 
 describe('confirm values and DHKey checks are verified before anything depends on them', () => {
-  const flip = (index: number) => (pdu: Uint8Array) => ((pdu[index] = (pdu[index] ?? 0) ^ 1), pdu);
+  const flip = (index: number) => edit((pdu) => pdu.set([(pdu[index] ?? 0) ^ 1], index));
 
   it('a wrong Ea: the peripheral fails with DHKey Check Failed and never answers an LTK request', async () => {
-    const result = await pairInMemory({ central: makeCentral(), peripheral: makePeripheral(), tamper: rewrite('central', SmpOpcode.PairingDhKeyCheck, flip(5)) });
+    const result = await pairInMemory({
+      central: makeCentral(),
+      peripheral: makePeripheral(),
+      tamper: rewrite('central', SmpOpcode.PairingDhKeyCheck, flip(5)),
+    });
     expect(result.peripheral.failed).toMatchObject({ reason: R.DhKeyCheckFailed, byPeer: false });
     expect(result.peripheral.actions.some((a) => a.type === 'ltk-ready')).toBe(false);
   });
 
   it('a wrong Eb: the central fails with DHKey Check Failed and never starts encryption', async () => {
-    const result = await pairInMemory({ central: makeCentral(), peripheral: makePeripheral(), tamper: rewrite('peripheral', SmpOpcode.PairingDhKeyCheck, flip(9)) });
+    const result = await pairInMemory({
+      central: makeCentral(),
+      peripheral: makePeripheral(),
+      tamper: rewrite('peripheral', SmpOpcode.PairingDhKeyCheck, flip(9)),
+    });
     expect(result.central.failed).toMatchObject({ reason: R.DhKeyCheckFailed, byPeer: false });
     expect(result.central.actions.some((a) => a.type === 'start-encryption')).toBe(false);
   });
 
   it('a skipped DHKey check: the central waits (no encryption) until the SMP timeout', async () => {
     const central = makeCentral();
-    const result = await pairInMemory({ central, peripheral: makePeripheral(), tamper: rewrite('peripheral', SmpOpcode.PairingDhKeyCheck, () => undefined) });
+    const result = await pairInMemory({
+      central,
+      peripheral: makePeripheral(),
+      tamper: rewrite('peripheral', SmpOpcode.PairingDhKeyCheck, () => undefined),
+    });
     expect(result.central.actions.some((a) => a.type === 'start-encryption')).toBe(false);
     expect(central.state).toBe('sc-wait-dhkey-check');
     const late = await central.tick(60_000);
@@ -92,7 +132,11 @@ describe('confirm values and DHKey checks are verified before anything depends o
   });
 
   it('a wrong Cb (Just Works) fails with Confirm Value Failed', async () => {
-    const result = await pairInMemory({ central: makeCentral(), peripheral: makePeripheral(), tamper: rewrite('peripheral', SmpOpcode.PairingConfirm, flip(3)) });
+    const result = await pairInMemory({
+      central: makeCentral(),
+      peripheral: makePeripheral(),
+      tamper: rewrite('peripheral', SmpOpcode.PairingConfirm, flip(3)),
+    });
     expect(result.central.failed).toMatchObject({ reason: R.ConfirmValueFailed, byPeer: false });
   });
 
@@ -103,7 +147,8 @@ describe('confirm values and DHKey checks are verified before anything depends o
       peripheral: makePeripheral({ io: IoCapability.DisplayOnly, mitm: true }),
       tamper: (side, pdu) => {
         if (side === 'central' && pdu[0] === SmpOpcode.PairingConfirm) centralConfirm = pdu.slice(1);
-        if (side === 'peripheral' && pdu[0] === SmpOpcode.PairingConfirm && centralConfirm) return Uint8Array.of(SmpOpcode.PairingConfirm, ...centralConfirm);
+        if (side === 'peripheral' && pdu[0] === SmpOpcode.PairingConfirm && centralConfirm)
+          return Uint8Array.of(SmpOpcode.PairingConfirm, ...centralConfirm);
         return pdu;
       },
     });
@@ -165,7 +210,8 @@ describe('user answers', () => {
         peripheral: makePeripheral({ io: IoCapability.KeyboardOnly, mitm: true }),
       });
       passkeys.add(result.central.displayed ?? -1);
-      for (const pdu of result.central.sent) if (pdu[0] === SmpOpcode.PairingRandom) nonces.add(Array.from(pdu).join(','));
+      for (const pdu of result.central.sent)
+        if (pdu[0] === SmpOpcode.PairingRandom) nonces.add(Array.from(pdu).join(','));
     }
     expect(passkeys.size).toBe(3);
     expect(nonces.size).toBe(60);
@@ -176,7 +222,9 @@ describe('LE SC OOB', () => {
   it('SM/CEN/SCOB/BI-04-C: wrong OOB data fails with Confirm Value Failed', async () => {
     const peripheralOob = await generateScOobData();
     const result = await pairInMemory({
-      central: makeCentral({ oob: { peerSc: { random: peripheralOob.random, confirm: new Uint8Array(16).fill(7) } } }),
+      central: makeCentral({
+        oob: { peerSc: { random: peripheralOob.random, confirm: new Uint8Array(16).fill(7) } },
+      }),
       peripheral: makePeripheral({ oob: { localSc: peripheralOob } }),
     });
     expect(result.central.failed).toMatchObject({ reason: R.ConfirmValueFailed, byPeer: false });
@@ -185,7 +233,9 @@ describe('LE SC OOB', () => {
   it('a peer claiming our OOB data when we have none: OOB Not Available', async () => {
     const peripheralOob = await generateScOobData();
     const result = await pairInMemory({
-      central: makeCentral({ oob: { peerSc: { random: peripheralOob.random, confirm: peripheralOob.confirm } } }),
+      central: makeCentral({
+        oob: { peerSc: { random: peripheralOob.random, confirm: peripheralOob.confirm } },
+      }),
       peripheral: makePeripheral(),
     });
     expect(result.peripheral.failed).toMatchObject({ reason: R.OobNotAvailable, byPeer: false });

@@ -3,7 +3,7 @@
  * one per passkey bit ri. Round i: Cai = f4(PKax, PKbx, Nai, 0x80|ri) from the initiator, Cbi likewise
  * from the responder, then Nai and Nbi revealed and checked. Fresh 128-bit nonces every round.
  */
-import { PairingFailedReason, PASSKEY_ROUNDS } from '../constants.js';
+import { PASSKEY_ROUNDS, PairingFailedReason } from '../constants.js';
 import { f4, randomBytes } from '../crypto/index.js';
 import { equalBytes } from './bytes.js';
 import { emit, fail, negotiatedOf, type PairingContext, progressOf, send } from './context.js';
@@ -27,7 +27,11 @@ export function beginScPasskey(ctx: PairingContext): void {
   progress.round = 0;
   if (ourPasskeyRole(ctx) === 'display') {
     setPasskey(ctx, ctx.config.passkey ?? randomPasskey());
-    emit(ctx, { type: 'display-passkey', passkey: progress.passkey ?? 0, digits: passkeyDigits(progress.passkey ?? 0) });
+    emit(ctx, {
+      type: 'display-passkey',
+      passkey: progress.passkey ?? 0,
+      digits: passkeyDigits(progress.passkey ?? 0),
+    });
   } else {
     emit(ctx, { type: 'request-passkey' });
   }
@@ -49,7 +53,8 @@ function setPasskey(ctx: PairingContext, passkey: number): void {
 
 export function scPasskeyEntered(ctx: PairingContext, passkey: number): void {
   const progress = progressOf(ctx);
-  if (!isValidPasskey(passkey)) fail(PairingFailedReason.PasskeyEntryFailed, 'the passkey entered is not 000000..999999');
+  if (!isValidPasskey(passkey))
+    fail(PairingFailedReason.PasskeyEntryFailed, 'the passkey entered is not 000000..999999');
   setPasskey(ctx, passkey);
   if (ctx.role === 'central' || progress.peerConfirm) sendRoundConfirm(ctx);
   else ctx.state = 'sc-wait-confirm';
@@ -81,10 +86,14 @@ function sendRoundConfirm(ctx: PairingContext): void {
 export function handleScPasskeyConfirm(ctx: PairingContext, confirm: Uint8Array): void {
   const progress = progressOf(ctx);
   // A reflected commitment would let the peer replay our own round back to us.
-  if (progress.localConfirm && equalBytes(confirm, progress.localConfirm)) fail(PairingFailedReason.ConfirmValueFailed, 'peer reflected our confirm value');
+  if (progress.localConfirm && equalBytes(confirm, progress.localConfirm))
+    fail(PairingFailedReason.ConfirmValueFailed, 'peer reflected our confirm value');
   progress.peerConfirm = confirm;
   if (ctx.role === 'central') {
-    send(ctx, { op: 'pairing-random', random: progress.localNonce ?? fail(PairingFailedReason.UnspecifiedReason, 'no Nai') });
+    send(ctx, {
+      op: 'pairing-random',
+      random: progress.localNonce ?? fail(PairingFailedReason.UnspecifiedReason, 'no Nai'),
+    });
     ctx.state = 'sc-wait-random';
   } else if (progress.passkey !== undefined) {
     sendRoundConfirm(ctx);
@@ -95,14 +104,22 @@ export function handleScPasskeyConfirm(ctx: PairingContext, confirm: Uint8Array)
 
 export function handleScPasskeyRandom(ctx: PairingContext, nonce: Uint8Array): void {
   const progress = progressOf(ctx);
-  if (progress.localNonce && equalBytes(nonce, progress.localNonce)) fail(PairingFailedReason.ConfirmValueFailed, 'peer reflected our nonce');
+  if (progress.localNonce && equalBytes(nonce, progress.localNonce))
+    fail(PairingFailedReason.ConfirmValueFailed, 'peer reflected our nonce');
   const { local, peer } = xs(ctx);
   const peerConfirm = progress.peerConfirm ?? fail(PairingFailedReason.UnspecifiedReason, 'no peer confirm');
   if (!equalBytes(f4(peer, local, nonce, roundBit(ctx)), peerConfirm)) {
-    fail(PairingFailedReason.ConfirmValueFailed, `round ${progress.round + 1}: confirm does not match (wrong passkey?)`);
+    fail(
+      PairingFailedReason.ConfirmValueFailed,
+      `round ${progress.round + 1}: confirm does not match (wrong passkey?)`,
+    );
   }
   progress.peerNonce = nonce;
-  if (ctx.role === 'peripheral') send(ctx, { op: 'pairing-random', random: progress.localNonce ?? fail(PairingFailedReason.UnspecifiedReason, 'no Nbi') });
+  if (ctx.role === 'peripheral')
+    send(ctx, {
+      op: 'pairing-random',
+      random: progress.localNonce ?? fail(PairingFailedReason.UnspecifiedReason, 'no Nbi'),
+    });
   progress.round += 1;
   progress.peerConfirm = undefined;
   if (progress.round === PASSKEY_ROUNDS) {

@@ -4,7 +4,17 @@
  * f5 for MacKey and LTK, f6 DHKey checks (2.3.5.6.5). Passkey Entry's 20 rounds live in sc-passkey.ts.
  */
 import { PairingFailedReason } from '../constants.js';
-import { f4, f5, f6, g2, isDebugPublicKey, isValidP256PublicKey, p256DhKey, p256GenerateKeyPair, randomBytes } from '../crypto/index.js';
+import {
+  f4,
+  f5,
+  f6,
+  g2,
+  isDebugPublicKey,
+  isValidP256PublicKey,
+  p256DhKey,
+  p256GenerateKeyPair,
+  randomBytes,
+} from '../crypto/index.js';
 import { maskKey } from '../keys/key-size.js';
 import { equalBytes } from './bytes.js';
 import {
@@ -51,11 +61,14 @@ export async function handlePublicKey(ctx: PairingContext, x: Uint8Array, y: Uin
   const keyPair = localKeyPair(progress);
   const peerKey = { x, y };
   // CVE-2020-26558: a peer mirroring our X coordinate can complete Passkey Entry without the passkey.
-  if (equalBytes(x, keyPair.publicKey.x)) fail(PairingFailedReason.DhKeyCheckFailed, 'peer public key has our X coordinate (reflection)');
+  if (equalBytes(x, keyPair.publicKey.x))
+    fail(PairingFailedReason.DhKeyCheckFailed, 'peer public key has our X coordinate (reflection)');
   // Invalid-curve attacks (CVE-2018-5383): Core 6.0 requires DHKey Check Failed right after the exchange.
-  if (!isValidP256PublicKey(peerKey)) fail(PairingFailedReason.DhKeyCheckFailed, 'peer public key is not a valid P-256 point');
+  if (!isValidP256PublicKey(peerKey))
+    fail(PairingFailedReason.DhKeyCheckFailed, 'peer public key is not a valid P-256 point');
   const debugKey = isDebugPublicKey(peerKey) || isDebugPublicKey(keyPair.publicKey);
-  if (debugKey && !ctx.config.allowDebugKeys) fail(PairingFailedReason.AuthenticationRequirements, 'debug public key refused (debug keys not enabled)');
+  if (debugKey && !ctx.config.allowDebugKeys)
+    fail(PairingFailedReason.AuthenticationRequirements, 'debug public key refused (debug keys not enabled)');
   progress.debugKey = debugKey;
   progress.peerPublicKey = peerKey;
   if (ctx.role === 'peripheral') send(ctx, { op: 'pairing-public-key', ...keyPair.publicKey });
@@ -97,7 +110,10 @@ function beginScOob(ctx: PairingContext): void {
   if (peerOob) {
     const peerX = progress.peerPublicKey?.x ?? fail(PairingFailedReason.UnspecifiedReason, 'no peer key');
     if (!equalBytes(f4(peerX, peerX, peerOob.random, 0), peerOob.confirm)) {
-      fail(PairingFailedReason.ConfirmValueFailed, 'peer OOB confirm does not match its public key and random');
+      fail(
+        PairingFailedReason.ConfirmValueFailed,
+        'peer OOB confirm does not match its public key and random',
+      );
     }
     progress.peerR = peerOob.random.slice();
   }
@@ -112,7 +128,8 @@ function beginScOob(ctx: PairingContext): void {
 /** Pairing Confirm in Just Works / Numeric Comparison: the central receives Cb and reveals Na. */
 export function handleScJustWorksConfirm(ctx: PairingContext, confirm: Uint8Array): void {
   const progress = progressOf(ctx);
-  if (ctx.role !== 'central') fail(PairingFailedReason.UnspecifiedReason, 'the initiator sends no confirm in Just Works');
+  if (ctx.role !== 'central')
+    fail(PairingFailedReason.UnspecifiedReason, 'the initiator sends no confirm in Just Works');
   progress.peerConfirm = confirm;
   progress.localNonce = randomBytes(16);
   send(ctx, { op: 'pairing-random', random: progress.localNonce });
@@ -123,15 +140,20 @@ export function handleScJustWorksConfirm(ctx: PairingContext, confirm: Uint8Arra
 export function handleScRandom(ctx: PairingContext, nonce: Uint8Array): void {
   const progress = progressOf(ctx);
   const negotiated = negotiatedOf(ctx);
-  if (progress.localNonce && equalBytes(nonce, progress.localNonce)) fail(PairingFailedReason.ConfirmValueFailed, 'peer reflected our nonce');
+  if (progress.localNonce && equalBytes(nonce, progress.localNonce))
+    fail(PairingFailedReason.ConfirmValueFailed, 'peer reflected our nonce');
   progress.peerNonce = nonce;
   const { pkax, pkbx } = publicXs(ctx);
   if (ctx.role === 'peripheral') {
     if (negotiated.method === 'oob') progress.localNonce = randomBytes(16);
-    send(ctx, { op: 'pairing-random', random: progress.localNonce ?? fail(PairingFailedReason.UnspecifiedReason, 'no Nb') });
+    send(ctx, {
+      op: 'pairing-random',
+      random: progress.localNonce ?? fail(PairingFailedReason.UnspecifiedReason, 'no Nb'),
+    });
   } else if (negotiated.method !== 'oob') {
     const cb = progress.peerConfirm ?? fail(PairingFailedReason.UnspecifiedReason, 'no Cb');
-    if (!equalBytes(f4(pkbx, pkax, nonce, 0), cb)) fail(PairingFailedReason.ConfirmValueFailed, 'Cb does not match Nb');
+    if (!equalBytes(f4(pkbx, pkax, nonce, 0), cb))
+      fail(PairingFailedReason.ConfirmValueFailed, 'Cb does not match Nb');
   }
   if (negotiated.method === 'numeric-comparison') {
     const [na, nb] = ctx.role === 'central' ? [progress.localNonce, nonce] : [nonce, progress.localNonce];
@@ -185,7 +207,8 @@ function dhKeyChecks(ctx: PairingContext): { local: Uint8Array; peer: Uint8Array
   const ioCapA = progress.preq.slice(1, 4);
   const ioCapB = pres.slice(1, 4);
   // ra/rb: the r each side's check uses is the one the *other* side knows (OOB) or the passkey.
-  const [ra, rb] = ctx.role === 'central' ? [progress.localR, progress.peerR] : [progress.peerR, progress.localR];
+  const [ra, rb] =
+    ctx.role === 'central' ? [progress.localR, progress.peerR] : [progress.peerR, progress.localR];
   const ea = f6(macKey, na, nb, rb, ioCapA, a, b);
   const eb = f6(macKey, nb, na, ra, ioCapB, b, a);
   return ctx.role === 'central' ? { local: ea, peer: eb } : { local: eb, peer: ea };
@@ -203,14 +226,21 @@ export function handleDhKeyCheck(ctx: PairingContext, check: Uint8Array): void {
   const checks = dhKeyChecks(ctx);
   if (!equalBytes(check, checks.peer)) fail(PairingFailedReason.DhKeyCheckFailed, 'Eb does not match');
   const ltk = maskKey(progress.ltk ?? new Uint8Array(16), negotiatedOf(ctx).keySize);
-  emit(ctx, { type: 'start-encryption', key: ltk, ediv: 0, rand: new Uint8Array(8), keySize: negotiatedOf(ctx).keySize });
+  emit(ctx, {
+    type: 'start-encryption',
+    key: ltk,
+    ediv: 0,
+    rand: new Uint8Array(8),
+    keySize: negotiatedOf(ctx).keySize,
+  });
   ctx.state = 'wait-encryption';
 }
 
 function finishPeripheralCheck(ctx: PairingContext): void {
   const progress = progressOf(ctx);
   const checks = dhKeyChecks(ctx);
-  if (!progress.peerCheck || !equalBytes(progress.peerCheck, checks.peer)) fail(PairingFailedReason.DhKeyCheckFailed, 'Ea does not match');
+  if (!progress.peerCheck || !equalBytes(progress.peerCheck, checks.peer))
+    fail(PairingFailedReason.DhKeyCheckFailed, 'Ea does not match');
   send(ctx, { op: 'pairing-dhkey-check', check: checks.local });
   const keySize = negotiatedOf(ctx).keySize;
   const ltk = maskKey(progress.ltk ?? new Uint8Array(16), keySize);

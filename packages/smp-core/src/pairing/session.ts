@@ -18,8 +18,8 @@ import { HANDLERS } from './handlers.js';
 import { beginKeyDistribution } from './key-distribution.js';
 import { legacyPasskeyEntered } from './legacy.js';
 import { isPairing, pairingAccepted, sendSecurityRequest, startPairing, startRefusal } from './phase1.js';
-import { numericComparisonAnswered } from './secure-connections.js';
 import { scPasskeyEntered } from './sc-passkey.js';
+import { numericComparisonAnswered } from './secure-connections.js';
 import { ALLOWED_PDUS, NEVER_RECEIVED_BY } from './state-table.js';
 import type { PairingAction, PairingConfig, PairingSessionOptions, Role } from './types.js';
 
@@ -70,7 +70,14 @@ export class PairingSession {
       if (isPairing(ctx) || ctx.role !== 'central') return;
       // Refusals of our own start send nothing: there is no pairing on the air to fail.
       const refusal = startRefusal(ctx);
-      if (refusal) emit(ctx, { type: 'failed', reason: refusal.reason, byPeer: false, timedOut: false, message: refusal.message });
+      if (refusal)
+        emit(ctx, {
+          type: 'failed',
+          reason: refusal.reason,
+          byPeer: false,
+          timedOut: false,
+          message: refusal.message,
+        });
       else startPairing(ctx);
     });
   }
@@ -91,10 +98,18 @@ export class PairingSession {
   passkeyEntered(passkey: number | null, now: number): Promise<PairingAction[]> {
     return this.input(now, 'passkeyEntered', (ctx) => {
       const progress = ctx.progress;
-      const waiting = ['legacy-wait-tk', 'legacy-wait-confirm', 'sc-wait-passkey', 'sc-wait-confirm'].includes(ctx.state);
-      const asked = progress?.negotiated?.method === 'passkey-entry' && (progress.negotiated.sc ? progress.passkey === undefined : progress.tk === undefined);
+      const waiting = [
+        'legacy-wait-tk',
+        'legacy-wait-confirm',
+        'sc-wait-passkey',
+        'sc-wait-confirm',
+      ].includes(ctx.state);
+      const asked =
+        progress?.negotiated?.method === 'passkey-entry' &&
+        (progress.negotiated.sc ? progress.passkey === undefined : progress.tk === undefined);
       if (!waiting || !asked) return;
-      if (passkey === null) throw new SmpError(PairingFailedReason.PasskeyEntryFailed, 'the user cancelled passkey entry');
+      if (passkey === null)
+        throw new SmpError(PairingFailedReason.PasskeyEntryFailed, 'the user cancelled passkey entry');
       if (progress?.negotiated?.sc) scPasskeyEntered(ctx, passkey);
       else legacyPasskeyEntered(ctx, passkey);
     });
@@ -105,7 +120,9 @@ export class PairingSession {
     return this.input(now, 'numericComparisonAnswered', (ctx) => {
       const progress = ctx.progress;
       const outstanding = progress?.negotiated?.method === 'numeric-comparison' && !progress.userConfirmed;
-      const inState = ctx.state === 'sc-wait-user-confirm' || (ctx.role === 'peripheral' && ctx.state === 'sc-wait-dhkey-check');
+      const inState =
+        ctx.state === 'sc-wait-user-confirm' ||
+        (ctx.role === 'peripheral' && ctx.state === 'sc-wait-dhkey-check');
       if (outstanding && inState) numericComparisonAnswered(ctx, match);
     });
   }
@@ -121,8 +138,11 @@ export class PairingSession {
   keypress(notificationType: KeypressNotificationType, now: number): Promise<PairingAction[]> {
     return this.input(now, 'keypress', (ctx) => {
       const negotiated = ctx.progress?.negotiated;
-      const typing = ['legacy-wait-tk', 'legacy-wait-confirm', 'sc-wait-passkey', 'sc-wait-confirm'].includes(ctx.state);
-      const valid = notificationType >= 0 && notificationType <= KeypressNotificationType.PasskeyEntryCompleted;
+      const typing = ['legacy-wait-tk', 'legacy-wait-confirm', 'sc-wait-passkey', 'sc-wait-confirm'].includes(
+        ctx.state,
+      );
+      const valid =
+        notificationType >= 0 && notificationType <= KeypressNotificationType.PasskeyEntryCompleted;
       if (negotiated?.method === 'passkey-entry' && negotiated.keypress && typing && valid) {
         send(ctx, { op: 'keypress-notification', notificationType });
       }
@@ -140,7 +160,10 @@ export class PairingSession {
   encryptionFailed(now: number, status?: number): Promise<PairingAction[]> {
     return this.input(now, 'encryptionFailed', (ctx) => {
       if (ctx.state === 'wait-encryption') {
-        throw new SmpError(PairingFailedReason.UnspecifiedReason, `encryption failed (HCI status 0x${(status ?? 0).toString(16)})`);
+        throw new SmpError(
+          PairingFailedReason.UnspecifiedReason,
+          `encryption failed (HCI status 0x${(status ?? 0).toString(16)})`,
+        );
       }
     });
   }
@@ -187,15 +210,27 @@ export class PairingSession {
     const pdu = decoded.pdu;
     ctx.log?.trace({ layer: 'smp', pdu: pdu.op, state: ctx.state }, 'receive');
     if (NEVER_RECEIVED_BY[ctx.role].includes(pdu.op)) {
-      throw new SmpError(PairingFailedReason.CommandNotSupported, `${pdu.op} is never sent to a ${ctx.role}`, bytes[0]);
+      throw new SmpError(
+        PairingFailedReason.CommandNotSupported,
+        `${pdu.op} is never sent to a ${ctx.role}`,
+        bytes[0],
+      );
     }
     if (pdu.op === 'pairing-failed') return this.peerFailed(pdu.reason);
     // SM/CEN/PIS/BV-03-C: a Security Request during pairing is ignored, not an error.
     if (pdu.op === 'security-request' && isPairing(ctx)) return;
     if (!ALLOWED_PDUS[ctx.state].includes(pdu.op)) {
-      throw new SmpError(PairingFailedReason.UnspecifiedReason, `${pdu.op} not expected in state ${ctx.state}`, bytes[0]);
+      throw new SmpError(
+        PairingFailedReason.UnspecifiedReason,
+        `${pdu.op} not expected in state ${ctx.state}`,
+        bytes[0],
+      );
     }
-    const handler = HANDLERS[pdu.op] as (ctx: PairingContext, pdu: SmpPdu, raw: Uint8Array) => void | Promise<void>;
+    const handler = HANDLERS[pdu.op] as (
+      ctx: PairingContext,
+      pdu: SmpPdu,
+      raw: Uint8Array,
+    ) => void | Promise<void>;
     await handler(ctx, pdu, bytes);
   }
 
@@ -203,7 +238,13 @@ export class PairingSession {
     const ctx = this.ctx;
     // After `complete`, a Pairing Failed (e.g. Key Rejected, SM/PER/KDU/BI-02-C) withdraws the keys just made.
     if (!isPairing(ctx) && ctx.state !== 'complete') return;
-    emit(ctx, { type: 'failed', reason, byPeer: true, timedOut: false, message: `peer sent Pairing Failed 0x${reason.toString(16)}` });
+    emit(ctx, {
+      type: 'failed',
+      reason,
+      byPeer: true,
+      timedOut: false,
+      message: `peer sent Pairing Failed 0x${reason.toString(16)}`,
+    });
     this.endPairing('failed', true);
   }
 
@@ -217,7 +258,10 @@ export class PairingSession {
     const refusedRequest = ctx.role === 'peripheral' && smpError?.opcode === SmpOpcode.PairingRequest;
     const wasPairing = isPairing(ctx) || ctx.progress !== undefined || refusedRequest;
     // Whatever this step produced that depends on the pairing succeeding is withdrawn.
-    ctx.actions = ctx.actions.filter((a) => a.type !== 'start-encryption' && a.type !== 'ltk-ready' && a.type !== 'keys' && a.type !== 'complete');
+    ctx.actions = ctx.actions.filter(
+      (a) =>
+        a.type !== 'start-encryption' && a.type !== 'ltk-ready' && a.type !== 'keys' && a.type !== 'complete',
+    );
     send(ctx, { op: 'pairing-failed', reason });
     if (!wasPairing) return;
     emit(ctx, { type: 'failed', reason, byPeer: false, timedOut: false, message });
@@ -225,7 +269,13 @@ export class PairingSession {
   }
 
   private timeOut(): void {
-    emit(this.ctx, { type: 'failed', reason: PairingFailedReason.UnspecifiedReason, byPeer: false, timedOut: true, message: 'SMP timeout (30 s)' });
+    emit(this.ctx, {
+      type: 'failed',
+      reason: PairingFailedReason.UnspecifiedReason,
+      byPeer: false,
+      timedOut: true,
+      message: 'SMP timeout (30 s)',
+    });
     this.endPairing('timed-out', true);
   }
 

@@ -110,7 +110,14 @@ export type PairingAction =
   /** Send this PDU on the SMP channel (CID 0x0006). */
   | { type: 'send'; pdu: Uint8Array }
   /** Pairing would use `method`; answer with `acceptPairing(true|false)`. Only with `askToAccept`. */
-  | { type: 'accept-pairing'; method: PairingMethod; sc: boolean; peerIoCapability: IoCapability; peerAuthReq: AuthReq; peerOob: boolean }
+  | {
+      type: 'accept-pairing';
+      method: PairingMethod;
+      sc: boolean;
+      peerIoCapability: IoCapability;
+      peerAuthReq: AuthReq;
+      peerOob: boolean;
+    }
   /** Show this passkey (six digits, zero-padded in `digits`) for the peer's user to type. */
   | { type: 'display-passkey'; passkey: number; digits: string }
   /** Ask the user to type the passkey the peer shows; answer with `passkeyEntered(n | null)`. */

@@ -45,16 +45,28 @@ function decodePairingFeatures(pdu: Uint8Array): PairingFeatures | SmpError {
   const opcode = u8(pdu, 0);
   const ioCapability = u8(pdu, 1);
   if (ioCapability > IoCapability.KeyboardDisplay) {
-    return new SmpError(PairingFailedReason.InvalidParameters, `reserved IO capability 0x${hex(ioCapability)}`, opcode);
+    return new SmpError(
+      PairingFailedReason.InvalidParameters,
+      `reserved IO capability 0x${hex(ioCapability)}`,
+      opcode,
+    );
   }
   const oob = u8(pdu, 2);
   if (oob !== OobDataFlag.NotPresent && oob !== OobDataFlag.Present) {
-    return new SmpError(PairingFailedReason.InvalidParameters, `reserved OOB data flag 0x${hex(oob)}`, opcode);
+    return new SmpError(
+      PairingFailedReason.InvalidParameters,
+      `reserved OOB data flag 0x${hex(oob)}`,
+      opcode,
+    );
   }
   const maxKeySize = u8(pdu, 4);
   // A Maximum Encryption Key Size outside 7..16 can never be negotiated (Core 6.0 Vol 3 Part H 3.5.1).
   if (maxKeySize < MIN_ENCRYPTION_KEY_SIZE || maxKeySize > MAX_ENCRYPTION_KEY_SIZE) {
-    return new SmpError(PairingFailedReason.EncryptionKeySize, `maximum key size ${maxKeySize} outside 7..16`, opcode);
+    return new SmpError(
+      PairingFailedReason.EncryptionKeySize,
+      `maximum key size ${maxKeySize} outside 7..16`,
+      opcode,
+    );
   }
   return {
     ioCapability: ioCapability as IoCapability,
@@ -93,7 +105,11 @@ const DECODERS: Readonly<Record<SmpOpcode, ParameterDecoder>> = {
   [SmpOpcode.IdentityAddressInformation]: (pdu) => {
     const type = u8(pdu, 1);
     if (type !== IdentityAddressType.Public && type !== IdentityAddressType.StaticRandom) {
-      return new SmpError(PairingFailedReason.InvalidParameters, `reserved identity address type 0x${hex(type)}`, 0x09);
+      return new SmpError(
+        PairingFailedReason.InvalidParameters,
+        `reserved identity address type 0x${hex(type)}`,
+        0x09,
+      );
     }
     return {
       op: 'identity-address-information',
@@ -103,12 +119,20 @@ const DECODERS: Readonly<Record<SmpOpcode, ParameterDecoder>> = {
   },
   [SmpOpcode.SigningInformation]: (pdu) => ({ op: 'signing-information', csrk: slice(pdu, 1, 16) }),
   [SmpOpcode.SecurityRequest]: (pdu) => ({ op: 'security-request', authReq: decodeAuthReq(u8(pdu, 1)) }),
-  [SmpOpcode.PairingPublicKey]: (pdu) => ({ op: 'pairing-public-key', x: slice(pdu, 1, 32), y: slice(pdu, 33, 32) }),
+  [SmpOpcode.PairingPublicKey]: (pdu) => ({
+    op: 'pairing-public-key',
+    x: slice(pdu, 1, 32),
+    y: slice(pdu, 33, 32),
+  }),
   [SmpOpcode.PairingDhKeyCheck]: (pdu) => ({ op: 'pairing-dhkey-check', check: slice(pdu, 1, 16) }),
   [SmpOpcode.PairingKeypressNotification]: (pdu) => {
     const type = u8(pdu, 1);
     if (type > KeypressNotificationType.PasskeyEntryCompleted) {
-      return new SmpError(PairingFailedReason.InvalidParameters, `reserved keypress type 0x${hex(type)}`, 0x0e);
+      return new SmpError(
+        PairingFailedReason.InvalidParameters,
+        `reserved keypress type 0x${hex(type)}`,
+        0x0e,
+      );
     }
     return { op: 'keypress-notification', notificationType: type as KeypressNotificationType };
   },
@@ -130,7 +154,11 @@ export function decodeSmpPdu(pdu: Uint8Array): DecodeResult {
   }
   const opcode = u8(pdu, 0);
   if (!isSmpOpcode(opcode)) {
-    const error = new SmpError(PairingFailedReason.CommandNotSupported, `unknown SMP opcode 0x${hex(opcode)}`, opcode);
+    const error = new SmpError(
+      PairingFailedReason.CommandNotSupported,
+      `unknown SMP opcode 0x${hex(opcode)}`,
+      opcode,
+    );
     return { ok: false, error };
   }
   const expected = PDU_LENGTH[opcode];

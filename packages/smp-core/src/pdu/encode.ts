@@ -52,11 +52,17 @@ export function encodeSmpPdu(pdu: SmpPdu): Uint8Array {
     case 'encryption-information':
       return octets(SmpOpcode.EncryptionInformation, field('ltk', pdu.ltk, 16));
     case 'central-identification':
-      return octets(SmpOpcode.CentralIdentification, pdu.ediv & 0xff, pdu.ediv >> 8, field('rand', pdu.rand, 8));
+      return octets(
+        SmpOpcode.CentralIdentification,
+        pdu.ediv & 0xff,
+        pdu.ediv >> 8,
+        field('rand', pdu.rand, 8),
+      );
     case 'identity-information':
       return octets(SmpOpcode.IdentityInformation, field('irk', pdu.irk, 16));
     case 'identity-address-information': {
-      const type = pdu.addressType === 'public' ? IdentityAddressType.Public : IdentityAddressType.StaticRandom;
+      const type =
+        pdu.addressType === 'public' ? IdentityAddressType.Public : IdentityAddressType.StaticRandom;
       return octets(SmpOpcode.IdentityAddressInformation, type, field('address', pdu.address, 6));
     }
     case 'signing-information':

@@ -52,4 +52,9 @@ export function intersectKeyDistribution(a: KeyDistribution, b: KeyDistribution)
   };
 }
 
-export const NO_KEYS: KeyDistribution = Object.freeze({ encKey: false, idKey: false, signKey: false, linkKey: false });
+export const NO_KEYS: KeyDistribution = Object.freeze({
+  encKey: false,
+  idKey: false,
+  signKey: false,
+  linkKey: false,
+});

@@ -1,11 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PairingFailedReason, SmpOpcode } from '../constants.js';
+import { PairingFailedReason, type SmpOpcode } from '../constants.js';
 import { decodeSmpPdu, encodeSmpPdu, PDU_LENGTH, type SmpPdu } from './index.js';
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
-const authReq = fc.record({ bonding: fc.boolean(), mitm: fc.boolean(), sc: fc.boolean(), keypress: fc.boolean(), ct2: fc.boolean() });
-const dist = fc.record({ encKey: fc.boolean(), idKey: fc.boolean(), signKey: fc.boolean(), linkKey: fc.boolean() });
+const authReq = fc.record({
+  bonding: fc.boolean(),
+  mitm: fc.boolean(),
+  sc: fc.boolean(),
+  keypress: fc.boolean(),
+  ct2: fc.boolean(),
+});
+const dist = fc.record({
+  encKey: fc.boolean(),
+  idKey: fc.boolean(),
+  signKey: fc.boolean(),
+  linkKey: fc.boolean(),
+});
 const features = fc.record({
   ioCapability: fc.constantFrom(0, 1, 2, 3, 4 as const),
   oobDataFlag: fc.boolean(),
@@ -22,7 +33,9 @@ const anyPdu: fc.Arbitrary<SmpPdu> = fc.oneof(
   bytes(16).map((random) => ({ op: 'pairing-random' as const, random })),
   fc.integer({ min: 0, max: 255 }).map((reason) => ({ op: 'pairing-failed' as const, reason })),
   bytes(16).map((ltk) => ({ op: 'encryption-information' as const, ltk })),
-  fc.record({ ediv: fc.integer({ min: 0, max: 0xffff }), rand: bytes(8) }).map((v) => ({ op: 'central-identification' as const, ...v })),
+  fc
+    .record({ ediv: fc.integer({ min: 0, max: 0xffff }), rand: bytes(8) })
+    .map((v) => ({ op: 'central-identification' as const, ...v })),
   bytes(16).map((irk) => ({ op: 'identity-information' as const, irk })),
   fc
     .record({ addressType: fc.constantFrom('public' as const, 'random' as const), address: bytes(6) })
@@ -31,7 +44,9 @@ const anyPdu: fc.Arbitrary<SmpPdu> = fc.oneof(
   authReq.map((a) => ({ op: 'security-request' as const, authReq: a })),
   fc.record({ x: bytes(32), y: bytes(32) }).map((v) => ({ op: 'pairing-public-key' as const, ...v })),
   bytes(16).map((check) => ({ op: 'pairing-dhkey-check' as const, check })),
-  fc.constantFrom(0, 1, 2, 3, 4 as const).map((t) => ({ op: 'keypress-notification' as const, notificationType: t }) as SmpPdu),
+  fc
+    .constantFrom(0, 1, 2, 3, 4 as const)
+    .map((t) => ({ op: 'keypress-notification' as const, notificationType: t }) as SmpPdu),
 );
 
 describe('SMP PDU codec', () => {
@@ -102,12 +117,21 @@ describe('SMP PDU codec', () => {
     const result = decodeSmpPdu(Uint8Array.of(0x01, 0x03, 0, 0xc1, 16, 0xf7, 0xf7));
     expect(result.ok).toBe(true);
     if (!result.ok || result.pdu.op !== 'pairing-request') return;
-    expect(result.pdu.authReq).toEqual({ bonding: true, mitm: false, sc: false, keypress: false, ct2: false });
+    expect(result.pdu.authReq).toEqual({
+      bonding: true,
+      mitm: false,
+      sc: false,
+      keypress: false,
+      ct2: false,
+    });
     expect(encodeSmpPdu(result.pdu)).toEqual(Uint8Array.of(0x01, 0x03, 0, 0x01, 16, 0x07, 0x07));
   });
 
   it('reads multi-octet fields least significant octet first', () => {
     const result = decodeSmpPdu(Uint8Array.of(0x07, 0x34, 0x12, 1, 2, 3, 4, 5, 6, 7, 8));
-    expect(result).toEqual({ ok: true, pdu: { op: 'central-identification', ediv: 0x1234, rand: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) } });
+    expect(result).toEqual({
+      ok: true,
+      pdu: { op: 'central-identification', ediv: 0x1234, rand: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) },
+    });
   });
 });

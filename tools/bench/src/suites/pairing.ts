@@ -23,8 +23,18 @@ const PERIPHERAL: SmpAddress = { address: Uint8Array.of(6, 5, 4, 3, 2, 1), type:
 /** One full pairing; resolves when both sides complete, rejects if either fails. */
 async function pairOnce(central: Partial<PairingConfig>, peripheral: Partial<PairingConfig>): Promise<void> {
   const sessions = {
-    central: new PairingSession({ role: 'central', localAddress: CENTRAL, peerAddress: PERIPHERAL, config: central }),
-    peripheral: new PairingSession({ role: 'peripheral', localAddress: PERIPHERAL, peerAddress: CENTRAL, config: peripheral }),
+    central: new PairingSession({
+      role: 'central',
+      localAddress: CENTRAL,
+      peerAddress: PERIPHERAL,
+      config: central,
+    }),
+    peripheral: new PairingSession({
+      role: 'peripheral',
+      localAddress: PERIPHERAL,
+      peerAddress: CENTRAL,
+      config: peripheral,
+    }),
   };
   type Side = keyof typeof sessions;
   const queue: [Side, () => Promise<PairingAction[]>][] = [['central', () => sessions.central.start(0)]];
@@ -36,9 +46,13 @@ async function pairOnce(central: Partial<PairingConfig>, peripheral: Partial<Pai
     for (const action of await input()) {
       if (action.type === 'send') queue.push([peer, () => sessions[peer].receive(action.pdu, 0)]);
       else if (action.type === 'display-passkey') displayed = action.passkey;
-      else if (action.type === 'request-passkey') queue.push([side, () => sessions[side].passkeyEntered(displayed ?? null, 0)]);
+      else if (action.type === 'request-passkey')
+        queue.push([side, () => sessions[side].passkeyEntered(displayed ?? null, 0)]);
       else if (action.type === 'start-encryption') {
-        queue.push(['central', () => sessions.central.encryptionChanged(0)], ['peripheral', () => sessions.peripheral.encryptionChanged(0)]);
+        queue.push(
+          ['central', () => sessions.central.encryptionChanged(0)],
+          ['peripheral', () => sessions.peripheral.encryptionChanged(0)],
+        );
       } else if (action.type === 'complete') completed++;
       else if (action.type === 'failed') throw new Error(`pairing failed: ${action.message}`);
     }
@@ -48,10 +62,18 @@ async function pairOnce(central: Partial<PairingConfig>, peripheral: Partial<Pai
 
 const justWorks = [{}, {}] as const;
 // The peripheral displays (it answers first, so its passkey exists before the central is asked to type it).
-const passkey = [{ io: IoCapability.KeyboardOnly, mitm: true }, { io: IoCapability.DisplayOnly, mitm: true }] as const;
+const passkey = [
+  { io: IoCapability.KeyboardOnly, mitm: true },
+  { io: IoCapability.DisplayOnly, mitm: true },
+] as const;
 const legacy = [{ sc: false }, { sc: false }] as const;
 
-function pairingCase(name: string, provider: CryptoProvider, configs: readonly [Partial<PairingConfig>, Partial<PairingConfig>], baseline?: string): BenchCase {
+function pairingCase(
+  name: string,
+  provider: CryptoProvider,
+  configs: readonly [Partial<PairingConfig>, Partial<PairingConfig>],
+  baseline?: string,
+): BenchCase {
   return {
     name,
     fn: () => {
@@ -73,10 +95,30 @@ export const suite: BenchSuite = {
     }
     return [
       pairingCase('LE SC Just Works pairing (webcrypto)', webCryptoProvider, justWorks),
-      pairingCase('LE SC Passkey Entry pairing (webcrypto)', webCryptoProvider, passkey, 'LE SC Just Works pairing (webcrypto)'),
-      pairingCase('LE SC Just Works pairing (node)', nodeCryptoProvider, justWorks, 'LE SC Just Works pairing (webcrypto)'),
-      pairingCase('LE SC Passkey Entry pairing (node)', nodeCryptoProvider, passkey, 'LE SC Just Works pairing (node)'),
-      pairingCase('legacy Just Works pairing (no P-256)', webCryptoProvider, legacy, 'LE SC Just Works pairing (webcrypto)'),
+      pairingCase(
+        'LE SC Passkey Entry pairing (webcrypto)',
+        webCryptoProvider,
+        passkey,
+        'LE SC Just Works pairing (webcrypto)',
+      ),
+      pairingCase(
+        'LE SC Just Works pairing (node)',
+        nodeCryptoProvider,
+        justWorks,
+        'LE SC Just Works pairing (webcrypto)',
+      ),
+      pairingCase(
+        'LE SC Passkey Entry pairing (node)',
+        nodeCryptoProvider,
+        passkey,
+        'LE SC Just Works pairing (node)',
+      ),
+      pairingCase(
+        'legacy Just Works pairing (no P-256)',
+        webCryptoProvider,
+        legacy,
+        'LE SC Just Works pairing (webcrypto)',
+      ),
     ];
   },
 };
