@@ -29,3 +29,12 @@ export {
   type TransportSpec,
 } from './transports/open.js';
 export { toHex, fromHex, equalBytes, concatBytes } from './little-endian.js';
+export {
+  openUsbTransport,
+  isBluetoothDevice,
+  UsbTransport,
+  type UsbDeviceLike,
+  type UsbEndpointLike,
+  type UsbOptions,
+  type UsbSelector,
+} from './transports/usb.js';

@@ -107,7 +107,8 @@ export async function openTransport(
       return openSerialTransport(parsed.path, { ...options, ...parsed });
     case 'usb': {
       const { openUsbTransport } = await import('./usb.js');
-      return openUsbTransport(parsed);
+      const { kind: _kind, ...selector } = parsed;
+      return openUsbTransport(selector);
     }
     case 'tcp':
       return openTcpTransport(parsed.host, parsed.port, options);
