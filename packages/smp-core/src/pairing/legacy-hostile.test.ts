@@ -212,3 +212,16 @@ describe('legacy key distribution order', () => {
     expect(failedOf(actions)).toMatchObject({ reason: R.KeyRejected, byPeer: true });
   });
 });
+
+describe('legacy OOB (SM/CEN/OOB/BI-01-C, SM/PER/OOB/BI-02-C)', () => {
+  it('different TKs on the two sides fail with Confirm Value Failed', async () => {
+    const { pairInMemory } = await import('../../examples/in-memory-link.js');
+    const result = await pairInMemory({
+      central: makeCentral({ sc: false, oob: { tk: randomBytes(16) } }),
+      peripheral: makePeripheral({ sc: false, oob: { tk: randomBytes(16) } }),
+    });
+    const local = [result.central.failed, result.peripheral.failed].find((f) => f && !f.byPeer);
+    expect(local?.reason).toBe(R.ConfirmValueFailed);
+    expect(result.central.actions.some((a) => a.type === 'start-encryption')).toBe(false);
+  });
+});

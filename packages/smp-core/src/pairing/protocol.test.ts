@@ -101,6 +101,16 @@ describe('SMP timeout (SM/CEN/PROT/BV-01-C, SM/PER/PROT/BV-02-C)', () => {
   });
 });
 
+describe('SMP timeout while the application decides', () => {
+  it('a peripheral waiting for accept-pairing times out 30 s after the Pairing Request', async () => {
+    const probe = new Probe(makePeripheral({ askToAccept: true }));
+    await probe.send({ op: 'pairing-request', ...features() });
+    expect(probe.session.state).toBe('wait-accept');
+    expect(failedOf(await probe.session.tick(SMP_TIMEOUT_MS))?.timedOut).toBe(true);
+    expect(await probe.do((s, now) => s.acceptPairing(true, now + SMP_TIMEOUT_MS))).toEqual([]);
+  });
+});
+
 describe("the peer's Pairing Failed (SM/CEN/JW/BV-05-C, SM/CEN/SCJW/BI-01-C)", () => {
   it('aborts and reports each reason; a new pairing can start after each', async () => {
     const probe = new Probe(makeCentral());
