@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { BtsnoopWriter } from './btsnoop.js';
+
+describe('btsnoop writer', () => {
+  it('writes the header and records with direction and command/event flags (datalink 1002, H4)', () => {
+    const chunks: Uint8Array[] = [];
+    const writer = new BtsnoopWriter({ write: (b) => chunks.push(b.slice()) });
+    writer.write({ type: 'command', opcode: 0x0c03, params: new Uint8Array(0) }, 'sent', 0);
+    writer.write({ type: 'acl', handle: 1, packetBoundary: 2, broadcast: 0, data: Uint8Array.of(9) }, 'received', 0);
+    const header = chunks[0] as Uint8Array;
+    expect(new TextDecoder().decode(header.subarray(0, 8))).toBe('btsnoop\0');
+    const h = new DataView(header.buffer);
+    expect([h.getUint32(8), h.getUint32(12)]).toEqual([1, 1002]);
+    const command = new DataView((chunks[1] as Uint8Array).buffer);
+    expect([command.getUint32(0), command.getUint32(4), command.getUint32(8)]).toEqual([4, 4, 2]);
+    expect(command.getBigInt64(16)).toBe(0x00dcddb30f2f8000n);
+    expect([...(chunks[1] as Uint8Array).subarray(24)]).toEqual([1, 3, 0x0c, 0]);
+    const acl = new DataView((chunks[2] as Uint8Array).buffer);
+    expect(acl.getUint32(8)).toBe(1);
+    expect(writer.count).toBe(2);
+  });
+});
