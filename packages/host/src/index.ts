@@ -36,3 +36,4 @@ export type { SecurityEventMap } from './security-events.js';
 export type { GattSetup } from './gatt-glue.js';
 export { AdType, AdFlag, DEFAULT_RPA_ROTATION_MS } from './constants.js';
 export type { Result } from './result.js';
+export { demoService, DEMO_UUIDS } from '@tsble/att-gatt';

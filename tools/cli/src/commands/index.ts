@@ -1,5 +1,7 @@
 import type { CliCommand } from './command.js';
 import { info } from './info.js';
+import { pair } from './pair.js';
+import { serve } from './serve.js';
 import { sim } from './sim.js';
 
 export type { CliCommand, CommandContext } from './command.js';
@@ -8,4 +10,6 @@ export type { CliCommand, CommandContext } from './command.js';
 export const commands: Record<string, CliCommand> = {
   info,
   sim,
+  serve,
+  pair,
 };

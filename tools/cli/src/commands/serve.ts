@@ -1,0 +1,74 @@
+/** `tsble serve`: a connectable peripheral with the demo GATT service, answering whatever pairing a central starts. */
+
+import { type Connection, DEMO_UUIDS, formatAddress } from '@tsble/host';
+import { ExitCode } from '../options.js';
+import type { CliCommand, CommandContext } from './command.js';
+import { failure, openHost, reportConnection, reportPaired } from './host-session.js';
+import { type CliPairing, cliDelegate, pairingHelp, pairingOptions, parsePairingOptions } from './pairing-options.js';
+import { LineQuestions } from './prompts.js';
+
+export const serve: CliCommand = {
+  summary: 'connectable peripheral with the demo GATT service (until SIGINT/SIGTERM)',
+  help: `Usage: tsble serve [--name N] [--security-request] [pairing options]
+
+Advertises as N (default "tsble") with the demo service b1e50000-3c9b-4e7a-9f1d-5e2a7c4d8b00: an open, an
+encryption-required, an authentication-required, an encrypted-write and an encrypted-notify characteristic
+(a counter, once a second). Answers whatever pairing a central starts; bonds are kept in the bond store.
+  --name N              advertised name
+  --security-request    ask each central to pair (SMP Security Request) when it connects
+
+${pairingHelp}`,
+  options: { ...pairingOptions, name: { type: 'string' }, 'security-request': { type: 'boolean' } },
+  async run(context) {
+    const pairing = parsePairingOptions(context.values);
+    const questions = new LineQuestions();
+    const name = (context.values.name as string | undefined) ?? 'tsble';
+    const host = await openHost(context, { pairing, delegate: cliDelegate(context, pairing, questions), demo: true, name });
+    try {
+      host.on('connection', (connection) => onConnection(connection, context, pairing));
+      await host.advertise({ name, serviceUuids: [DEMO_UUIDS.service] });
+      const address = formatAddress(host.identityAddress);
+      context.out.event('ready', { address, name, transport: context.options.transport }, `tsble serve: ${name} at ${address}`);
+      context.out.event('advertising', { address, name }, `advertising the demo service (Ctrl-C to stop)`);
+      const counter = startCounter(host);
+      await new Promise<void>((resolve) => {
+        if (context.signal.aborted) resolve();
+        context.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      clearInterval(counter);
+      return ExitCode.done;
+    } catch (error) {
+      return failure(error, context);
+    } finally {
+      questions.close();
+      await host.close();
+    }
+  },
+};
+
+function onConnection(connection: Connection, context: CommandContext, pairing: CliPairing): void {
+  reportConnection(connection, context);
+  connection.on('paired', (result) => reportPaired(result, connection, context, pairing.showKeys));
+  connection.on('pairingFailed', (error) => {
+    context.out.event('pairing-failed', { address: connection.identity, reason: error.reason, byPeer: error.byPeer, message: error.message }, `pairing with ${connection.identity} failed: ${error.message}`);
+  });
+  if (context.values['security-request'] === true) {
+    connection.pair(pairing.options).catch(() => undefined); // reported through the events above
+  }
+}
+
+/** The encrypted-notify characteristic: a 32-bit little-endian counter, once a second. */
+function startCounter(host: Awaited<ReturnType<typeof openHost>>): ReturnType<typeof setInterval> {
+  const characteristic = host.gattServer.characteristic(DEMO_UUIDS.encryptedNotify, DEMO_UUIDS.service);
+  let count = 0;
+  const timer = setInterval(() => {
+    if (!characteristic) return;
+    count = (count + 1) >>> 0;
+    const value = new Uint8Array(4);
+    new DataView(value.buffer).setUint32(0, count, true);
+    host.gattServer.setValue(characteristic, value);
+    void host.gattServer.notify(characteristic, value).catch(() => undefined);
+  }, 1000);
+  timer.unref();
+  return timer;
+}
