@@ -225,3 +225,19 @@ describe('legacy OOB (SM/CEN/OOB/BI-01-C, SM/PER/OOB/BI-02-C)', () => {
     expect(result.central.actions.some((a) => a.type === 'start-encryption')).toBe(false);
   });
 });
+
+describe('keypress notifications are sent only by the side that types', () => {
+  const authReq = { bonding: true, mitm: true, sc: false, keypress: true, ct2: false };
+  for (const [ours, expected] of [
+    [0x02, 1],
+    [0x00, 0],
+  ] as const) {
+    it(`peripheral with IO 0x0${ours}: ${expected ? 'sends' : 'sends nothing'}`, async () => {
+      const probe = new Probe(makePeripheral({ sc: false, keypress: true, io: ours, mitm: true }));
+      // The central is KeyboardDisplay: with a KeyboardOnly peripheral the central displays, else it types.
+      await probe.send({ op: 'pairing-request', ...features({ ioCapability: 4, authReq }) });
+      const actions = await probe.do((s, now) => s.keypress(1, now));
+      expect(actions.filter((a) => a.type === 'send').length).toBe(expected);
+    });
+  }
+});

@@ -143,7 +143,10 @@ export class PairingSession {
       );
       const valid =
         notificationType >= 0 && notificationType <= KeypressNotificationType.PasskeyEntryCompleted;
-      if (negotiated?.method === 'passkey-entry' && negotiated.keypress && typing && valid) {
+      const roles = negotiated?.passkey;
+      const weType =
+        roles !== undefined && (ctx.role === 'central' ? roles.initiator : roles.responder) === 'input';
+      if (negotiated?.method === 'passkey-entry' && negotiated.keypress && weType && typing && valid) {
         send(ctx, { op: 'keypress-notification', notificationType });
       }
     });
