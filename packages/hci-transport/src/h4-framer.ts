@@ -50,7 +50,10 @@ export class H4Framer {
   readonly #accept: ReadonlySet<HciPacketType>;
   readonly #maxAclLength: number;
   readonly #checkHeaders: boolean;
-  #pending: Uint8Array = new Uint8Array(0);
+  /** Received octets not yet framed live in #buffer[#start, #end); the buffer grows and compacts as needed. */
+  #buffer = new Uint8Array(1024);
+  #start = 0;
+  #end = 0;
   /** Octets discarded while resynchronising, for diagnostics. */
   droppedBytes = 0;
 
@@ -62,13 +65,13 @@ export class H4Framer {
 
   /** Octets held back waiting for the rest of a packet. */
   get bufferedBytes(): number {
-    return this.#pending.length;
+    return this.#end - this.#start;
   }
 
   /** Feeds received bytes; returns the complete packets they finish, in order. */
   push(chunk: Uint8Array): HciPacket[] {
-    const bytes = this.#pending.length === 0 ? chunk : concat(this.#pending, chunk);
-    return this.#scan(bytes);
+    this.#append(chunk);
+    return this.#scan();
   }
 
   /**
@@ -76,19 +79,36 @@ export class H4Framer {
    * returning any packets that now come out. Returns [] when nothing is buffered.
    */
   resyncStale(): HciPacket[] {
-    if (this.#pending.length === 0) return [];
+    if (this.#end === this.#start) return [];
     this.droppedBytes++;
-    return this.#scan(this.#pending.subarray(1));
+    this.#start++;
+    return this.#scan();
   }
 
   /** Forgets any buffered partial packet. */
   reset(): void {
-    this.#pending = new Uint8Array(0);
+    this.#start = 0;
+    this.#end = 0;
   }
 
-  #scan(bytes: Uint8Array): HciPacket[] {
+  #append(chunk: Uint8Array): void {
+    const held = this.#end - this.#start;
+    if (this.#end + chunk.length > this.#buffer.length) {
+      const needed = held + chunk.length;
+      const target = needed > this.#buffer.length ? new Uint8Array(Math.max(needed, 2 * this.#buffer.length)) : this.#buffer;
+      target.set(this.#buffer.subarray(this.#start, this.#end), 0);
+      this.#buffer = target;
+      this.#start = 0;
+      this.#end = held;
+    }
+    this.#buffer.set(chunk, this.#end);
+    this.#end += chunk.length;
+  }
+
+  #scan(): HciPacket[] {
     const packets: HciPacket[] = [];
-    let at = 0;
+    const bytes = this.#buffer.subarray(0, this.#end);
+    let at = this.#start;
     while (at < bytes.length) {
       const type = typeByIndicator.get(bytes[at] ?? 0);
       if (type === undefined || !this.#accept.has(type)) {
@@ -109,7 +129,11 @@ export class H4Framer {
       packets.push(decodePacketAt(type, bytes, at + 1, length));
       at += total;
     }
-    this.#pending = at >= bytes.length ? new Uint8Array(0) : bytes.slice(at);
+    this.#start = at;
+    if (this.#start === this.#end) {
+      this.#start = 0;
+      this.#end = 0;
+    }
     return packets;
   }
 
@@ -134,11 +158,4 @@ export class H4Framer {
         return (u16(bytes, offset) & 0x0fff) <= maxConnectionHandle;
     }
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }
