@@ -46,11 +46,21 @@ export class Reassembler {
     if (isStart) {
       // A start while a PDU is open loses the partial PDU (the caller checks `inProgress` to log it).
       this.#reset();
+      const whole = this.#wholePdu(fragment);
+      if (whole) return whole;
       this.#open = true;
     } else if (!this.#open) {
       return { kind: 'dropped', reason: 'continuation-without-start' };
     }
     return this.#append(fragment);
+  }
+
+  /** Fast path: a start fragment holding exactly one whole PDU is delivered as a view, no copy. */
+  #wholePdu(fragment: Uint8Array): ReassemblyResult | undefined {
+    if (fragment.length < BASIC_HEADER_LENGTH) return undefined;
+    const length = readUint16(fragment, 0);
+    if (fragment.length !== BASIC_HEADER_LENGTH + length || length > this.maxPduLength) return undefined;
+    return { kind: 'pdu', cid: readUint16(fragment, 2), payload: fragment.subarray(BASIC_HEADER_LENGTH) };
   }
 
   #append(fragment: Uint8Array): ReassemblyResult {
