@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from './bytes.js';
 import { CryptoArgumentError } from './errors.js';
 import { setCryptoProvider } from './provider.js';
-import { ah, generateRpa, isResolvablePrivateAddress, resolveRpa, resolveRpaAmong } from './rpa.js';
+import { ah, generateRpa, IrkSet, isResolvablePrivateAddress, resolveRpa, resolveRpaAmong } from './rpa.js';
 import { allProviders } from './test-providers.js';
 import { specData as d, onAir } from './test-support.js';
 
@@ -34,6 +34,20 @@ describe.each(allProviders)('resolvable private addresses, provider $name', ({ p
     expect(resolveRpaAmong(address, irks)).toBe(37);
     expect(resolveRpaAmong(address, irks.slice(0, 37))).toBe(-1);
     expect(resolveRpaAmong(address, [])).toBe(-1);
+  });
+
+  it('IrkSet resolves like the array form and is not affected by later changes to its source arrays', () => {
+    const irks = Array.from({ length: 20 }, () => randomBytes(16));
+    const set = new IrkSet(irks);
+    expect(set.size).toBe(20);
+    const address = generateRpa(irks[13]!);
+    expect(resolveRpaAmong(address, set)).toBe(13);
+    expect(set.resolve(address)).toBe(resolveRpaAmong(address, irks));
+    irks[13]!.fill(0);
+    expect(set.resolve(address)).toBe(13);
+    expect(resolveRpaAmong(address, irks)).toBe(-1);
+    expect(set.resolve(generateRpa(randomBytes(16)))).toBe(-1);
+    expect(() => new IrkSet([new Uint8Array(15)])).toThrow(CryptoArgumentError);
   });
 
   it('a cached key schedule follows an IRK changed in place', () => {

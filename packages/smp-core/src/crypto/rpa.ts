@@ -85,10 +85,44 @@ export function resolveRpa(address: Uint8Array, irk: Uint8Array): boolean {
 }
 
 /**
- * The index in `irks` of the first IRK that resolves `address`, or -1 when none does (or the address is
- * not an RPA). Each IRK's key schedule is cached across calls; keep passing the same IRK arrays to benefit.
+ * A prepared list of IRKs: private copies with each AES key schedule expanded once. For resolving many
+ * addresses against a list that changes rarely (a scanner against its bonded peers): no per-call cache
+ * lookups or mutation checks. Later changes to the arrays it was built from do not affect it.
  */
-export function resolveRpaAmong(address: Uint8Array, irks: readonly Uint8Array[]): number {
+export class IrkSet {
+  readonly size: number;
+  readonly #ciphers: AesBlockCipher[];
+
+  constructor(irks: readonly Uint8Array[]) {
+    const provider = getCryptoProvider();
+    this.#ciphers = irks.map((irk, i) => {
+      requireLength(`irks[${i}]`, irk, LENGTH.key);
+      return provider.aes128(irk.slice().reverse());
+    });
+    this.size = irks.length;
+  }
+
+  /** The index of the first IRK that resolves `address` (6 octets, on-air order), or -1. */
+  resolve(address: Uint8Array): number {
+    requireLength('address', address, LENGTH.address);
+    if (!isResolvablePrivateAddress(address)) return -1;
+    const plaintext = ahPlaintext(address.subarray(LENGTH.hash));
+    const hash = address.subarray(0, LENGTH.hash);
+    const ciphers = this.#ciphers;
+    for (let i = 0; i < ciphers.length; i++) {
+      if (hashMatches(ciphers[i]!.encryptBlock(plaintext), hash)) return i;
+    }
+    return -1;
+  }
+}
+
+/**
+ * The index in `irks` of the first IRK that resolves `address`, or -1 when none does (or the address is
+ * not an RPA). With an array, each IRK's key schedule is cached across calls (keyed by the IRK array
+ * object, checked against changes); with an IrkSet, the prepared schedules are used directly.
+ */
+export function resolveRpaAmong(address: Uint8Array, irks: readonly Uint8Array[] | IrkSet): number {
+  if (irks instanceof IrkSet) return irks.resolve(address);
   requireLength('address', address, LENGTH.address);
   if (!isResolvablePrivateAddress(address)) return -1;
   const plaintext = ahPlaintext(address.subarray(LENGTH.hash));
