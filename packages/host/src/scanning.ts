@@ -85,9 +85,16 @@ export class Scanner {
       ownAddressType: this.ownAddressType(),
       scanningFilterPolicy: 0,
     });
-    // Duplicates are filtered here (they carry changed scan responses the controller's filter would hide).
-    await this.hci.execute('leSetScanEnable', { leScanEnable: 1, filterDuplicates: 0 });
+    // Reports can arrive in the same read as the command's completion (btvirt sends them at once): accept
+    // them from the moment the enable is sent. Duplicates are filtered here, not by the controller, so
+    // changed scan responses still come through.
     this.running = true;
+    try {
+      await this.hci.execute('leSetScanEnable', { leScanEnable: 1, filterDuplicates: 0 });
+    } catch (error) {
+      this.running = false;
+      throw error;
+    }
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,16 @@
 
 /** HCI_Version values. Assigned Numbers 2.1 (Link Layer / HCI versions). */
 const coreVersions: Record<number, string> = {
-  0x06: '4.0', 0x07: '4.1', 0x08: '4.2', 0x09: '5.0', 0x0a: '5.1', 0x0b: '5.2', 0x0c: '5.3', 0x0d: '5.4', 0x0e: '6.0', 0x0f: '6.1',
+  6: '4.0',
+  7: '4.1',
+  8: '4.2',
+  9: '5.0',
+  10: '5.1',
+  11: '5.2',
+  12: '5.3',
+  13: '5.4',
+  14: '6.0',
+  15: '6.1',
 };
 
 export function coreVersionName(hciVersion: number): string {
@@ -11,18 +20,18 @@ export function coreVersionName(hciVersion: number): string {
 
 /** A few company identifiers seen on BLE controllers. Assigned Numbers, Company Identifiers. */
 const companies: Record<number, string> = {
-  0x0002: 'Intel',
-  0x000a: 'Qualcomm Technologies International (CSR)',
-  0x000d: 'Texas Instruments',
-  0x000f: 'Broadcom',
-  0x001d: 'Qualcomm',
-  0x003f: 'Bluetooth SIG (BlueZ emulator)',
-  0x0046: 'MediaTek',
-  0x0059: 'Nordic Semiconductor',
-  0x005d: 'Realtek',
-  0x0131: 'Cypress Semiconductor',
-  0x05f1: 'The Linux Foundation (Zephyr)',
-  0xffff: 'test/unassigned (tsble virtual controller)',
+  2: 'Intel',
+  10: 'Qualcomm Technologies International (CSR)',
+  13: 'Texas Instruments',
+  15: 'Broadcom',
+  29: 'Qualcomm',
+  63: 'Bluetooth SIG (BlueZ emulator)',
+  70: 'MediaTek',
+  89: 'Nordic Semiconductor',
+  93: 'Realtek',
+  305: 'Cypress Semiconductor',
+  1521: 'The Linux Foundation (Zephyr)',
+  65535: 'test/unassigned (tsble virtual controller)',
 };
 
 export function companyName(id: number): string {

@@ -10,14 +10,14 @@ import {
   BondStoreError,
   type Connection,
   DisconnectedError,
+  demoService,
+  formatAddress,
+  formatAddressBytes,
   Host,
   HostError,
   type PairingDelegate,
   PairingError,
   type PairingResult,
-  demoService,
-  formatAddress,
-  formatAddressBytes,
   parseAddressText,
 } from '@tsble/host';
 import { ExitCode, UsageError } from '../options.js';
@@ -47,8 +47,15 @@ export async function openHost(context: CommandContext, options: OpenHostOptions
 }
 
 /** The ADDRESS argument as an Address; without a type, scans (up to `timeoutMs`) to learn it. */
-export async function resolveTarget(host: Host, text: string | undefined, context: CommandContext, progress: Progress, timeoutMs: number): Promise<Address> {
-  if (text === undefined) throw new UsageError('an ADDRESS is needed, like F0:F1:F2:F3:F4:F5 or F0:F1:F2:F3:F4:F5/random');
+export async function resolveTarget(
+  host: Host,
+  text: string | undefined,
+  context: CommandContext,
+  progress: Progress,
+  timeoutMs: number,
+): Promise<Address> {
+  if (text === undefined)
+    throw new UsageError('an ADDRESS is needed, like F0:F1:F2:F3:F4:F5 or F0:F1:F2:F3:F4:F5/random');
   const parsed = parseAddressText(text);
   if (!parsed.ok) throw new UsageError(parsed.error.message);
   const { bytes, type } = parsed.value;
@@ -62,11 +69,20 @@ export async function resolveTarget(host: Host, text: string | undefined, contex
     }
   }
   progress.done();
-  throw new HostError('connect-timeout', `${text} was not seen advertising; give its type (${text}/public or /random) or check it is advertising`);
+  throw new HostError(
+    'connect-timeout',
+    `${text} was not seen advertising; give its type (${text}/public or /random) or check it is advertising`,
+  );
 }
 
 /** Connects and reports `connected`. */
-export async function connectTo(host: Host, target: Address, context: CommandContext, progress: Progress, timeoutMs: number): Promise<Connection> {
+export async function connectTo(
+  host: Host,
+  target: Address,
+  context: CommandContext,
+  progress: Progress,
+  timeoutMs: number,
+): Promise<Connection> {
   progress.show(`connecting to ${formatAddress(target)}`);
   try {
     const connection = await host.connect(target, { timeoutMs, signal: context.signal });
@@ -81,18 +97,43 @@ export function reportConnection(connection: Connection, context: CommandContext
   const { out } = context;
   out.event(
     'connected',
-    { address: connection.address, identity: connection.identity, role: connection.role, bonded: connection.bonded },
+    {
+      address: connection.address,
+      identity: connection.identity,
+      role: connection.role,
+      bonded: connection.bonded,
+    },
     `connected to ${connection.address}${connection.identity !== connection.address ? ` (bonded identity ${connection.identity})` : ''} as ${connection.role}`,
   );
   connection.on('encrypted', (state) => {
-    out.event('encrypted', { address: connection.identity, ...state }, `link encrypted: security level ${state.securityLevel}, ${state.keySize * 8}-bit key${state.sc ? ', LE Secure Connections' : ''}`);
+    out.event(
+      'encrypted',
+      { address: connection.identity, ...state },
+      `link encrypted: security level ${state.securityLevel}, ${state.keySize * 8}-bit key${state.sc ? ', LE Secure Connections' : ''}`,
+    );
   });
-  connection.on('bondLost', (error) => out.event('error', { code: 'bond-lost', message: error.message }, `tsble: ${error.message}`));
-  connection.on('disconnected', (reason) => out.event('disconnected', { address: connection.identity, reason }, `disconnected (reason 0x${reason.toString(16).padStart(2, '0')})`));
+  connection.on('bondLost', (error) =>
+    out.event('error', { code: 'bond-lost', message: error.message }, `tsble: ${error.message}`),
+  );
+  connection.on('disconnected', (reason) =>
+    out.event(
+      'disconnected',
+      { address: connection.identity, reason },
+      `disconnected (reason 0x${reason.toString(16).padStart(2, '0')})`,
+    ),
+  );
 }
 
-export function reportPaired(result: PairingResult, connection: Connection, context: CommandContext, showKeys: boolean): void {
-  const ltk = showKeys && result.ltk ? Array.from(result.ltk, (b) => b.toString(16).padStart(2, '0')).join('') : undefined;
+export function reportPaired(
+  result: PairingResult,
+  connection: Connection,
+  context: CommandContext,
+  showKeys: boolean,
+): void {
+  const ltk =
+    showKeys && result.ltk
+      ? Array.from(result.ltk, (b) => b.toString(16).padStart(2, '0')).join('')
+      : undefined;
   context.out.event(
     'paired',
     {
@@ -114,16 +155,27 @@ export function failure(error: unknown, context: CommandContext): number {
   const { out } = context;
   if (error instanceof UsageError) throw error;
   if (error instanceof PairingError) {
-    out.event('pairing-failed', { reason: error.reason, byPeer: error.byPeer, timedOut: error.timedOut, message: error.message }, `tsble: pairing failed: ${error.message}`);
+    out.event(
+      'pairing-failed',
+      { reason: error.reason, byPeer: error.byPeer, timedOut: error.timedOut, message: error.message },
+      `tsble: pairing failed: ${error.message}`,
+    );
     return ExitCode.failed;
   }
   if (error instanceof HciError) throw error; // main maps it: 3, or 2 for a bad transport spec
   if (error instanceof HostError && error.code === 'invalid-argument') throw new UsageError(error.message);
-  if (error instanceof BondLostError || error instanceof BondStoreError || error instanceof HostError || error instanceof DisconnectedError) {
+  if (
+    error instanceof BondLostError ||
+    error instanceof BondStoreError ||
+    error instanceof HostError ||
+    error instanceof DisconnectedError
+  ) {
     out.error(error.message, { code: error.code });
     return ExitCode.failed;
   }
-  out.error(error instanceof Error ? error.message : String(error), { code: (error as { code?: string })?.code ?? 'failed' });
+  out.error(error instanceof Error ? error.message : String(error), {
+    code: (error as { code?: string })?.code ?? 'failed',
+  });
   return ExitCode.failed;
 }
 
@@ -137,7 +189,10 @@ export function deadline(ms: number, signal: AbortSignal): { promise: Promise<ne
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const promise = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HostError('connect-timeout', `the operation did not finish within ${ms / 1000} s`)), ms);
+    timer = setTimeout(
+      () => reject(new HostError('connect-timeout', `the operation did not finish within ${ms / 1000} s`)),
+      ms,
+    );
     onAbort = () => reject(new HostError('connect-cancelled', 'interrupted'));
     signal.addEventListener('abort', onAbort, { once: true });
   });

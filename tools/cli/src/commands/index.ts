@@ -1,6 +1,10 @@
 import type { CliCommand } from './command.js';
+import { bonds } from './bonds.js';
+import { gatt } from './gatt.js';
 import { info } from './info.js';
 import { pair } from './pair.js';
+import { read } from './read.js';
+import { scan } from './scan.js';
 import { serve } from './serve.js';
 import { sim } from './sim.js';
 
@@ -10,6 +14,10 @@ export type { CliCommand, CommandContext } from './command.js';
 export const commands: Record<string, CliCommand> = {
   info,
   sim,
+  scan,
   serve,
   pair,
+  read,
+  gatt,
+  bonds,
 };

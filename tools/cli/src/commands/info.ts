@@ -1,6 +1,6 @@
 import { formatBdAddr, toHex } from '@tsble/hci-transport';
-import { ExitCode } from '../options.js';
 import { openHci } from '../open-hci.js';
+import { ExitCode } from '../options.js';
 import type { CliCommand } from './command.js';
 import { companyName, coreVersionName, leFeatureList } from './describe-controller.js';
 

@@ -1,7 +1,15 @@
 /** `tsble pair ADDRESS`: connect, pair, report, disconnect. */
 import { ExitCode } from '../options.js';
 import type { CliCommand } from './command.js';
-import { connectTo, deadline, failure, openHost, reportPaired, resolveTarget, timeoutMs } from './host-session.js';
+import {
+  connectTo,
+  deadline,
+  failure,
+  openHost,
+  reportPaired,
+  resolveTarget,
+  timeoutMs,
+} from './host-session.js';
 import { cliDelegate, pairingHelp, pairingOptions, parsePairingOptions } from './pairing-options.js';
 import { Progress } from './progress.js';
 import { LineQuestions } from './prompts.js';
@@ -24,8 +32,14 @@ ${pairingHelp}`,
     const host = await openHost(context, { pairing, delegate: cliDelegate(context, pairing, questions) });
     const whole = deadline(limit, context.signal);
     try {
-      const target = await Promise.race([resolveTarget(host, context.positionals[0], context, progress, limit), whole.promise]);
-      const connection = await Promise.race([connectTo(host, target, context, progress, limit), whole.promise]);
+      const target = await Promise.race([
+        resolveTarget(host, context.positionals[0], context, progress, limit),
+        whole.promise,
+      ]);
+      const connection = await Promise.race([
+        connectTo(host, target, context, progress, limit),
+        whole.promise,
+      ]);
       progress.show('pairing');
       const result = await Promise.race([connection.pair(pairing.options), whole.promise]);
       progress.done();

@@ -4,10 +4,10 @@
  * terminal or a line from stdin.
  */
 import type { ParseArgsConfig } from 'node:util';
-import { type IoCapabilityName, type PairOptions, type PairingDelegate } from '@tsble/host';
+import type { IoCapabilityName, PairingDelegate, PairOptions } from '@tsble/host';
 import { UsageError } from '../options.js';
 import type { CommandContext } from './command.js';
-import { LineQuestions, isYes } from './prompts.js';
+import { isYes, type LineQuestions } from './prompts.js';
 
 export const pairingOptions = {
   io: { type: 'string' },
@@ -47,7 +47,10 @@ export function parsePairingOptions(values: CommandContext['values']): CliPairin
   if (!IO_NAMES.has(io)) throw new UsageError(`--io must be one of ${[...IO_NAMES].join(', ')}, not "${io}"`);
   const passkeyText = values.passkey as string | undefined;
   const passkey = passkeyText === undefined ? undefined : Number(passkeyText);
-  if (passkey !== undefined && !(Number.isInteger(passkey) && passkey >= 0 && passkey <= 999_999 && /^\d{1,6}$/.test(passkeyText ?? ''))) {
+  if (
+    passkey !== undefined &&
+    !(Number.isInteger(passkey) && passkey >= 0 && passkey <= 999_999 && /^\d{1,6}$/.test(passkeyText ?? ''))
+  ) {
     throw new UsageError(`--passkey must be a number 0..999999, not "${passkeyText}"`);
   }
   const minText = values['min-key-size'] as string | undefined;
@@ -56,7 +59,8 @@ export function parsePairingOptions(values: CommandContext['values']): CliPairin
     throw new UsageError(`--min-key-size must be 7..16, not "${minText}"`);
   }
   if (values.oob !== undefined) throw new UsageError('--oob is not supported yet by this build of tsble');
-  if (values.legacy && values['sc-only']) throw new UsageError('--legacy and --sc-only contradict each other');
+  if (values.legacy && values['sc-only'])
+    throw new UsageError('--legacy and --sc-only contradict each other');
   const options: PairOptions = {
     io: io as IoCapabilityName,
     bond: values['no-bond'] !== true,
@@ -70,23 +74,43 @@ export function parsePairingOptions(values: CommandContext['values']): CliPairin
 }
 
 /** The CLI's delegate: every question is a contract event, then an answer from the options or the user. */
-export function cliDelegate(context: CommandContext, pairing: CliPairing, questions: LineQuestions): PairingDelegate {
+export function cliDelegate(
+  context: CommandContext,
+  pairing: CliPairing,
+  questions: LineQuestions,
+): PairingDelegate {
   const { out } = context;
   return {
     acceptPairing: (c) => {
-      out.event('pairing-request', { peer: c.peer, method: c.method, sc: c.sc, peerIoCapability: c.peerIoCapability }, `${c.peer} asks to pair (${c.method}${c.sc ? ', LE Secure Connections' : ', legacy'})`);
+      out.event(
+        'pairing-request',
+        { peer: c.peer, method: c.method, sc: c.sc, peerIoCapability: c.peerIoCapability },
+        `${c.central ? `pairing with ${c.peer}` : `${c.peer} asks to pair`}: ${c.method}, ${c.sc ? 'LE Secure Connections' : 'legacy'}`,
+      );
       return true;
     },
     displayPasskey: (passkey, c) => {
-      out.event('passkey-display', { peer: c.peer, passkey }, `Passkey for ${c.peer}: ${passkey} (type it on the other device)`);
+      out.event(
+        'passkey-display',
+        { peer: c.peer, passkey },
+        `Passkey for ${c.peer}: ${passkey} (type it on the other device)`,
+      );
     },
     requestPasskey: async (c) => {
-      out.event('passkey-request', { peer: c.peer }, pairing.passkey === undefined ? '' : `Using passkey ${String(pairing.passkey).padStart(6, '0')}`);
+      out.event(
+        'passkey-request',
+        { peer: c.peer },
+        pairing.passkey === undefined ? '' : `Using passkey ${String(pairing.passkey).padStart(6, '0')}`,
+      );
       if (pairing.passkey !== undefined) return pairing.passkey;
       return questions.ask('Passkey shown on the other device: ');
     },
     confirmNumericComparison: async (value, c) => {
-      out.event('numeric-comparison', { peer: c.peer, value }, `Does ${c.peer} show ${value}?${pairing.yes ? ' (--yes: confirmed)' : ''}`);
+      out.event(
+        'numeric-comparison',
+        { peer: c.peer, value },
+        `Does ${c.peer} show ${value}?${pairing.yes ? ' (--yes: confirmed)' : ''}`,
+      );
       if (pairing.yes) return true;
       return isYes(await questions.ask('Confirm the numbers match [y/N]: '));
     },

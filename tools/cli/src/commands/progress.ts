@@ -8,7 +8,10 @@ export class Progress {
   private frame = 0;
   private readonly enabled: boolean;
 
-  constructor(json: boolean, private readonly stream: NodeJS.WriteStream = process.stderr) {
+  constructor(
+    json: boolean,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {
     this.enabled = !json && stream.isTTY === true;
   }
 

@@ -4,7 +4,13 @@ import { type Connection, DEMO_UUIDS, formatAddress } from '@tsble/host';
 import { ExitCode } from '../options.js';
 import type { CliCommand, CommandContext } from './command.js';
 import { failure, openHost, reportConnection, reportPaired } from './host-session.js';
-import { type CliPairing, cliDelegate, pairingHelp, pairingOptions, parsePairingOptions } from './pairing-options.js';
+import {
+  type CliPairing,
+  cliDelegate,
+  pairingHelp,
+  pairingOptions,
+  parsePairingOptions,
+} from './pairing-options.js';
 import { LineQuestions } from './prompts.js';
 
 export const serve: CliCommand = {
@@ -23,12 +29,21 @@ ${pairingHelp}`,
     const pairing = parsePairingOptions(context.values);
     const questions = new LineQuestions();
     const name = (context.values.name as string | undefined) ?? 'tsble';
-    const host = await openHost(context, { pairing, delegate: cliDelegate(context, pairing, questions), demo: true, name });
+    const host = await openHost(context, {
+      pairing,
+      delegate: cliDelegate(context, pairing, questions),
+      demo: true,
+      name,
+    });
     try {
       host.on('connection', (connection) => onConnection(connection, context, pairing));
       await host.advertise({ name, serviceUuids: [DEMO_UUIDS.service] });
       const address = formatAddress(host.identityAddress);
-      context.out.event('ready', { address, name, transport: context.options.transport }, `tsble serve: ${name} at ${address}`);
+      context.out.event(
+        'ready',
+        { address, name, transport: context.options.transport },
+        `tsble serve: ${name} at ${address}`,
+      );
       context.out.event('advertising', { address, name }, `advertising the demo service (Ctrl-C to stop)`);
       const counter = startCounter(host);
       await new Promise<void>((resolve) => {
@@ -50,7 +65,11 @@ function onConnection(connection: Connection, context: CommandContext, pairing: 
   reportConnection(connection, context);
   connection.on('paired', (result) => reportPaired(result, connection, context, pairing.showKeys));
   connection.on('pairingFailed', (error) => {
-    context.out.event('pairing-failed', { address: connection.identity, reason: error.reason, byPeer: error.byPeer, message: error.message }, `pairing with ${connection.identity} failed: ${error.message}`);
+    context.out.event(
+      'pairing-failed',
+      { address: connection.identity, reason: error.reason, byPeer: error.byPeer, message: error.message },
+      `pairing with ${connection.identity} failed: ${error.message}`,
+    );
   });
   if (context.values['security-request'] === true) {
     connection.pair(pairing.options).catch(() => undefined); // reported through the events above

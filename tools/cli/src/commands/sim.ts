@@ -26,7 +26,11 @@ they can advertise, scan, connect, exchange data and encrypt. Prints a "ready" e
       strict: values.strict === true,
       onViolation: (message) => logger.error({ violation: message }, 'host violated flow control'),
     });
-    out.event('ready', { listen: server.spec }, `virtual controller listening on ${server.spec} (Ctrl-C to stop)`);
+    out.event(
+      'ready',
+      { listen: server.spec },
+      `virtual controller listening on ${server.spec} (Ctrl-C to stop)`,
+    );
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
       signal.addEventListener('abort', () => resolve(), { once: true });

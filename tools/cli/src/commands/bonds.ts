@@ -1,0 +1,69 @@
+/** `tsble bonds [list] | bonds forget ADDRESS | bonds forget --all`: the bond store. */
+import { type BondRecord, FileBondStore, parseAddress } from '@tsble/host';
+import { ExitCode, UsageError } from '../options.js';
+import type { CliCommand, CommandContext } from './command.js';
+import { failure } from './host-session.js';
+
+export const bonds: CliCommand = {
+  summary: 'list the bond store, or forget one peer (or all)',
+  help: `Usage: tsble bonds [list]
+       tsble bonds forget ADDRESS
+       tsble bonds forget --all
+
+Reads the bond store (--bond-store, default ./ble_secrets.json) without touching any controller. ADDRESS is
+the identity address with its type, as listed (F0:F1:F2:F3:F4:F5/random).
+  --all    with forget: remove every bond (our own identity is kept)`,
+  options: { all: { type: 'boolean' } },
+  async run(context) {
+    const [action = 'list', address] = context.positionals.slice(1);
+    try {
+      const store = await FileBondStore.open(context.options.bondStore);
+      if (action === 'list') return list(store.list(), context, store.location);
+      if (action !== 'forget') throw new UsageError(`unknown bonds action "${action}": use list or forget`);
+      if (context.values.all === true) {
+        if (address !== undefined) throw new UsageError('give either ADDRESS or --all, not both');
+        const count = await store.forgetAll();
+        context.out.event('forgotten', { all: true, count }, `forgot ${count} bond${count === 1 ? '' : 's'}`);
+        return ExitCode.done;
+      }
+      if (address === undefined) throw new UsageError('bonds forget needs ADDRESS (or --all)');
+      const parsed = parseAddress(address.includes('/') ? address : `${address}/public`);
+      if (!parsed.ok) throw new UsageError(parsed.error.message);
+      const candidates = address.includes('/') ? [address.toUpperCase().replace('/PUBLIC', '/public').replace('/RANDOM', '/random')] : [`${address.toUpperCase()}/public`, `${address.toUpperCase()}/random`];
+      let removed = false;
+      for (const candidate of candidates) removed = (await store.forget(candidate)) || removed;
+      if (!removed) {
+        context.out.error(`no bond with ${address} in ${store.location}`, { code: 'not-found' });
+        return ExitCode.failed;
+      }
+      context.out.event('forgotten', { address }, `forgot ${address}`);
+      return ExitCode.done;
+    } catch (error) {
+      return failure(error, context);
+    }
+  },
+};
+
+function list(records: BondRecord[], context: CommandContext, location: string): number {
+  const { out } = context;
+  if (records.length === 0 && !out.json) process.stdout.write(`no bonds in ${location}\n`);
+  for (const record of records) {
+    const ltk = record.peerLtk ?? record.localLtk;
+    const keys = [record.peerLtk || record.localLtk ? 'LTK' : '', record.peerIrk ? 'IRK' : '', record.peerCsrk || record.localCsrk ? 'CSRK' : ''].filter(Boolean);
+    out.event(
+      'bond',
+      {
+        address: record.address,
+        sc: ltk?.sc ?? false,
+        authenticated: ltk?.authenticated ?? false,
+        keySize: ltk?.keySize ?? 0,
+        keys,
+        cccds: Object.keys(record.cccd ?? {}).length,
+        createdAt: record.createdAt,
+        updatedAt: record.updatedAt,
+      },
+      `${record.address.padEnd(26)} ${ltk?.sc ? 'LE SC ' : 'legacy'} ${ltk?.authenticated ? 'authenticated  ' : 'unauthenticated'} ${String((ltk?.keySize ?? 0) * 8).padStart(3)}-bit  ${keys.join('+').padEnd(12)} since ${record.createdAt}`,
+    );
+  }
+  return ExitCode.done;
+}

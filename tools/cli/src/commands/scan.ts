@@ -1,0 +1,64 @@
+/** `tsble scan`: advertising reports, names decoded, bonded peers' RPAs resolved to their identity. */
+import { ExitCode } from '../options.js';
+import type { CliCommand } from './command.js';
+import { failure, openHost } from './host-session.js';
+import { Progress } from './progress.js';
+
+export const scan: CliCommand = {
+  summary: 'advertising reports: names, services, bonded peers recognised behind their private addresses',
+  help: `Usage: tsble scan [--timeout S] [--duplicates] [--passive]
+
+Scans for S seconds (default 10; until Ctrl-C with --timeout 0 is not allowed, use a large value), printing
+one line (or an "adv" event) per device, and again when what it advertises changes.
+  --duplicates   report every advertising packet
+  --passive      do not ask for scan responses`,
+  options: { duplicates: { type: 'boolean' }, passive: { type: 'boolean' } },
+  async run(context) {
+    const { out } = context;
+    const progress = new Progress(out.json);
+    const host = await openHost(context);
+    try {
+      const durationMs = (context.options.timeoutSeconds ?? 10) * 1000;
+      progress.show('scanning');
+      let seen = 0;
+      for await (const a of host.scan({
+        durationMs,
+        signal: context.signal,
+        duplicates: context.values.duplicates === true,
+        active: context.values.passive !== true,
+      })) {
+        seen += 1;
+        progress.done();
+        out.event(
+          'adv',
+          {
+            address: a.addressText,
+            ...(a.identity ? { identity: a.identity } : {}),
+            ...(a.name !== undefined ? { name: a.name } : {}),
+            ...(a.rssi !== 127 ? { rssi: a.rssi } : {}),
+            connectable: a.connectable,
+            serviceUuids: a.serviceUuids,
+            ...(a.data.manufacturerData
+              ? {
+                  manufacturerData: a.data.manufacturerData.map((m) => ({
+                    companyId: m.companyId,
+                    data: m.data,
+                  })),
+                }
+              : {}),
+          },
+          `${a.addressText.padEnd(26)} ${a.rssi === 127 ? '   n/a   ' : `${String(a.rssi).padStart(4)} dBm`}  ${a.name ?? '(no name)'}${a.identity ? `  = bonded ${a.identity}` : ''}${a.serviceUuids.length ? `  [${a.serviceUuids.join(', ')}]` : ''}${a.connectable ? '' : '  (not connectable)'}`,
+        );
+        progress.show('scanning');
+      }
+      progress.done();
+      if (!out.json) process.stdout.write(`${seen} report${seen === 1 ? '' : 's'}\n`);
+      return ExitCode.done;
+    } catch (error) {
+      progress.done();
+      return failure(error, context);
+    } finally {
+      await host.close();
+    }
+  },
+};
