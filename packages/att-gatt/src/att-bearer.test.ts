@@ -1,7 +1,7 @@
 import { FixedCid, ManualTimers } from '@tsble/l2cap';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeAttPdu, encodeAttPdu, type AttPdu } from './att-pdu.js';
+import { type AttPdu, decodeAttPdu, encodeAttPdu } from './att-pdu.js';
 import { AttErrorCode } from './constants.js';
 import { demoService } from './demo-service.js';
 import { gattStack, settle } from './test-stack.js';
@@ -26,7 +26,9 @@ describe('ATT bearer', () => {
       events.push('out');
       return send(p);
     };
-    const reads = await Promise.all([1, 2, 3, 5].map((h) => client.bearer.request({ op: 'read-request', handle: h })));
+    const reads = await Promise.all(
+      [1, 2, 3, 5].map((h) => client.bearer.request({ op: 'read-request', handle: h })),
+    );
     expect(reads).toHaveLength(4);
     expect(events).toEqual(['in:1', 'out', 'in:2', 'out', 'in:3', 'out', 'in:5', 'out']);
   });
@@ -45,7 +47,9 @@ describe('ATT bearer', () => {
     await expect(pending).rejects.toMatchObject({ kind: 'timeout' });
     await expect(queued).rejects.toMatchObject({ kind: 'timeout' });
     expect(clientBearer.isOpen).toBe(false);
-    await expect(clientBearer.request({ op: 'read-request', handle: 1 })).rejects.toMatchObject({ kind: 'closed' });
+    await expect(clientBearer.request({ op: 'read-request', handle: 1 })).rejects.toMatchObject({
+      kind: 'closed',
+    });
   });
 
   it('an indication without confirmation times out the same way', async () => {
@@ -80,13 +84,36 @@ describe('ATT bearer', () => {
 describe('hostile ATT input at the server', () => {
   const anyPdu = fc.oneof(
     fc.uint8Array({ minLength: 1, maxLength: 30 }),
-    fc.tuple(
-      fc.constantFrom(0x02, 0x04, 0x06, 0x08, 0x0a, 0x0c, 0x0e, 0x10, 0x12, 0x16, 0x18, 0x1e, 0x20, 0x52, 0xd2),
-      fc.uint8Array({ maxLength: 24 }),
-    ).map(([op, rest]) => Uint8Array.of(op, ...rest)),
-    fc.tuple(fc.constantFrom(0x08, 0x10), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }), fc.constantFrom(0x2800, 0x2803, 0x2902, 0x2a00)).map(
-      ([op, s, e, t]) => Uint8Array.of(op, s, 0, e, 0, t & 0xff, t >> 8),
-    ),
+    fc
+      .tuple(
+        fc.constantFrom(
+          0x02,
+          0x04,
+          0x06,
+          0x08,
+          0x0a,
+          0x0c,
+          0x0e,
+          0x10,
+          0x12,
+          0x16,
+          0x18,
+          0x1e,
+          0x20,
+          0x52,
+          0xd2,
+        ),
+        fc.uint8Array({ maxLength: 24 }),
+      )
+      .map(([op, rest]) => Uint8Array.of(op, ...rest)),
+    fc
+      .tuple(
+        fc.constantFrom(0x08, 0x10),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.constantFrom(0x2800, 0x2803, 0x2902, 0x2a00),
+      )
+      .map(([op, s, e, t]) => Uint8Array.of(op, s, 0, e, 0, t & 0xff, t >> 8)),
   );
 
   it('every request gets exactly one answer (or none for commands), nothing throws, the server stays usable', async () => {
@@ -109,10 +136,15 @@ describe('hostile ATT input at the server', () => {
           await channel.send(p);
           await settle();
         }
-        expect(answers.filter((a) => a.op !== 'handle-value-notification' && a.op !== 'handle-value-indication').length).toBeLessThanOrEqual(expected);
+        expect(
+          answers.filter((a) => a.op !== 'handle-value-notification' && a.op !== 'handle-value-indication')
+            .length,
+        ).toBeLessThanOrEqual(expected);
         const [gap] = await client.discoverServices('1800');
         expect(gap?.startHandle).toBe(1);
-        expect(answers.every((a) => a.op !== 'error-response' || a.errorCode !== AttErrorCode.unlikelyError)).toBe(true);
+        expect(
+          answers.every((a) => a.op !== 'error-response' || a.errorCode !== AttErrorCode.unlikelyError),
+        ).toBe(true);
       }),
       { numRuns: 150 },
     );

@@ -3,7 +3,14 @@
  * outstanding indication per direction, the 30-second transaction timeout after which the bearer is
  * dead, ATT_MTU exchange, and routing of what arrives to the local server or client.
  */
-import { type FixedChannel, type PortableLogger, type Timers, TypedEmitter, realTimers, silentLogger } from '@tsble/l2cap';
+import {
+  type FixedChannel,
+  type PortableLogger,
+  realTimers,
+  silentLogger,
+  type Timers,
+  TypedEmitter,
+} from '@tsble/l2cap';
 import {
   type AttOp,
   type AttPdu,
@@ -11,8 +18,8 @@ import {
   decodeAttPdu,
   encodeAttPdu,
   isAttDecodeError,
-  opOf,
   opcodeOf,
+  opOf,
 } from './att-pdu.js';
 import {
   ATT_COMMAND_FLAG,
@@ -194,9 +201,11 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
 
   /** ATT_HANDLE_VALUE_IND; resolves on the client's confirmation. One outstanding at a time. */
   indicate(handle: number, value: Uint8Array): Promise<void> {
-    return this.#enqueue(this.#indicationQueue, { op: 'handle-value-indication', handle, value }, 'handle-value-confirmation').then(
-      () => undefined,
-    );
+    return this.#enqueue(
+      this.#indicationQueue,
+      { op: 'handle-value-indication', handle, value },
+      'handle-value-confirmation',
+    ).then(() => undefined);
   }
 
   /** Stops listening to the channel and fails everything outstanding. */
@@ -251,11 +260,21 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
     const op = opOf(opcode);
     if (op === undefined) {
       // Core 6.0 Vol 3 Part F 3.4.1.1: a request we do not know -> Request Not Supported.
-      void this.send({ op: 'error-response', requestOpcode: opcode, handle: 0, errorCode: AttErrorCode.requestNotSupported }).catch(() => {});
+      void this.send({
+        op: 'error-response',
+        requestOpcode: opcode,
+        handle: 0,
+        errorCode: AttErrorCode.requestNotSupported,
+      }).catch(() => {});
       return;
     }
     if (REQUEST_OPS.has(op) || op === 'exchange-mtu-request') {
-      void this.send({ op: 'error-response', requestOpcode: opcode, handle: 0, errorCode: AttErrorCode.invalidPdu }).catch(() => {});
+      void this.send({
+        op: 'error-response',
+        requestOpcode: opcode,
+        handle: 0,
+        errorCode: AttErrorCode.invalidPdu,
+      }).catch(() => {});
       return;
     }
     if (this.#request !== undefined && (op === this.#request.responseOp || op === 'error-response')) {
@@ -288,7 +307,8 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
 
   async #answer(request: AttRequest): Promise<AttPdu> {
     const requestOpcode = opcodeOf(request.op);
-    if (!this.#server) return { op: 'error-response', requestOpcode, handle: 0, errorCode: AttErrorCode.requestNotSupported };
+    if (!this.#server)
+      return { op: 'error-response', requestOpcode, handle: 0, errorCode: AttErrorCode.requestNotSupported };
     try {
       return await this.#server.handleRequest(request);
     } catch (error) {
@@ -301,7 +321,8 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
     if (!this.#server) return;
     try {
       const done = this.#server.handleCommand(command);
-      if (done instanceof Promise) done.catch((error: unknown) => this.#logger.error({ err: error }, 'command handler failed'));
+      if (done instanceof Promise)
+        done.catch((error: unknown) => this.#logger.error({ err: error }, 'command handler failed'));
     } catch (error) {
       this.#logger.error({ err: error }, 'command handler threw');
     }
@@ -326,7 +347,13 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
     this.channel.send(encodeAttPdu(next.pdu)).catch((error: unknown) => {
       this.#logger.debug({ err: error }, 'ATT send failed');
     });
-    return { requestOp: next.pdu.op, responseOp: next.responseOp, resolve: next.resolve, reject: next.reject, timer };
+    return {
+      requestOp: next.pdu.op,
+      responseOp: next.responseOp,
+      resolve: next.resolve,
+      reject: next.reject,
+      timer,
+    };
   }
 
   #settle(slot: 'request' | 'indication', pdu: AttPdu): void {
@@ -381,7 +408,8 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
     }
     this.#request = undefined;
     this.#indication = undefined;
-    for (const queued of [...this.#requestQueue.splice(0), ...this.#indicationQueue.splice(0)]) queued.reject(error);
+    for (const queued of [...this.#requestQueue.splice(0), ...this.#indicationQueue.splice(0)])
+      queued.reject(error);
     this.#inbound.length = 0;
     this.emit('close', reason);
   }

@@ -17,7 +17,13 @@ export type AttPdu =
   | { op: 'exchange-mtu-response'; mtu: number }
   | { op: 'find-information-request'; startHandle: number; endHandle: number }
   | { op: 'find-information-response'; entries: { handle: number; type: Uuid }[] }
-  | { op: 'find-by-type-value-request'; startHandle: number; endHandle: number; type: Uuid; value: Uint8Array }
+  | {
+      op: 'find-by-type-value-request';
+      startHandle: number;
+      endHandle: number;
+      type: Uuid;
+      value: Uint8Array;
+    }
   | { op: 'find-by-type-value-response'; ranges: { handle: number; groupEndHandle: number }[] }
   | { op: 'read-by-type-request'; startHandle: number; endHandle: number; type: Uuid }
   | { op: 'read-by-type-response'; entries: HandleValue[] }
@@ -28,7 +34,10 @@ export type AttPdu =
   | { op: 'read-multiple-request'; handles: number[] }
   | { op: 'read-multiple-response'; values: Uint8Array }
   | { op: 'read-by-group-type-request'; startHandle: number; endHandle: number; type: Uuid }
-  | { op: 'read-by-group-type-response'; entries: { handle: number; endGroupHandle: number; value: Uint8Array }[] }
+  | {
+      op: 'read-by-group-type-response';
+      entries: { handle: number; endGroupHandle: number; value: Uint8Array }[];
+    }
   | { op: 'write-request'; handle: number; value: Uint8Array }
   | { op: 'write-response' }
   | { op: 'prepare-write-request'; handle: number; offset: number; value: Uint8Array }
@@ -63,7 +72,7 @@ interface Codec<Op extends AttOp> {
 
 function u16s(...values: number[]): Uint8Array {
   const out = new Uint8Array(values.length * 2);
-  values.forEach((v, i) => writeUint16(out, i * 2, v));
+  for (const [i, v] of values.entries()) writeUint16(out, i * 2, v);
   return out;
 }
 
@@ -102,7 +111,9 @@ const rangeType: Codec<'read-by-type-request'> = {
   encode: (p) => concat(u16s(p.startHandle, p.endHandle), uuidToBytes(p.type)),
   decode: (b) => {
     const type = b.length === 6 || b.length === 20 ? uuidFromBytes(b.subarray(4)) : undefined;
-    return type === undefined ? undefined : { startHandle: readUint16(b, 0), endHandle: readUint16(b, 2), type };
+    return type === undefined
+      ? undefined
+      : { startHandle: readUint16(b, 0), endHandle: readUint16(b, 2), type };
   },
 };
 
@@ -136,7 +147,12 @@ function lengthPrefixedList<T>(
   decodeEntry: (entry: Uint8Array) => T,
 ): T[] | undefined {
   const length = body[0];
-  if (length === undefined || length < minEntry || body.length < 1 + length || (body.length - 1) % length !== 0) {
+  if (
+    length === undefined ||
+    length < minEntry ||
+    body.length < 1 + length ||
+    (body.length - 1) % length !== 0
+  ) {
     return undefined;
   }
   const entries: T[] = [];
@@ -170,13 +186,17 @@ export const ATT_CODECS: CodecTable = {
   'find-information-request': {
     opcode: AttOpcode.findInformationRequest,
     encode: (p) => u16s(p.startHandle, p.endHandle),
-    decode: (b) => (b.length === 4 ? { startHandle: readUint16(b, 0), endHandle: readUint16(b, 2) } : undefined),
+    decode: (b) =>
+      b.length === 4 ? { startHandle: readUint16(b, 0), endHandle: readUint16(b, 2) } : undefined,
   },
   'find-information-response': {
     opcode: AttOpcode.findInformationResponse,
     encode: (p) => {
       const wide = p.entries.some((e) => e.type.length !== 4);
-      return concat(Uint8Array.of(wide ? 0x02 : 0x01), ...p.entries.map((e) => concat(u16s(e.handle), uuidToBytes(e.type))));
+      return concat(
+        Uint8Array.of(wide ? 0x02 : 0x01),
+        ...p.entries.map((e) => concat(u16s(e.handle), uuidToBytes(e.type))),
+      );
     },
     decode: (b) => {
       const format = b[0];
@@ -184,7 +204,10 @@ export const ATT_CODECS: CodecTable = {
       if (size === 0 || b.length < 1 + size || (b.length - 1) % size !== 0) return undefined;
       const entries: { handle: number; type: Uuid }[] = [];
       for (let at = 1; at < b.length; at += size) {
-        entries.push({ handle: readUint16(b, at), type: uuidFromBytes(b.subarray(at + 2, at + size)) as Uuid });
+        entries.push({
+          handle: readUint16(b, at),
+          type: uuidFromBytes(b.subarray(at + 2, at + size)) as Uuid,
+        });
       }
       return { entries };
     },
@@ -244,7 +267,8 @@ export const ATT_CODECS: CodecTable = {
   'read-by-group-type-request': with_(AttOpcode.readByGroupTypeRequest, rangeType),
   'read-by-group-type-response': {
     opcode: AttOpcode.readByGroupTypeResponse,
-    encode: (p) => encodeLengthPrefixed(p.entries.map((e) => concat(u16s(e.handle, e.endGroupHandle), e.value))),
+    encode: (p) =>
+      encodeLengthPrefixed(p.entries.map((e) => concat(u16s(e.handle, e.endGroupHandle), e.value))),
     decode: (b) => {
       const entries = lengthPrefixedList(b, 4, (e) => ({
         handle: readUint16(e, 0),

@@ -6,7 +6,9 @@ import type { ServiceDefinition } from './definitions.js';
 import { GattServer } from './gatt-server.js';
 import { gattStack } from './test-stack.js';
 
-const vector = JSON.parse(readFileSync(new URL('../../../test-vectors/gatt-database-hash.json', import.meta.url), 'utf8')) as {
+const vector = JSON.parse(
+  readFileSync(new URL('../../../test-vectors/gatt-database-hash.json', import.meta.url), 'utf8'),
+) as {
   msg: string;
   out: string;
 };
@@ -50,7 +52,9 @@ describe('Database Hash (Core Vol 3 Part G 7.3)', () => {
   it('changes when a service is added', async () => {
     const server = specExample();
     const before = hex(server.databaseHash);
-    await server.addServices([{ uuid: '180a', characteristics: [{ uuid: '2a29', properties: ['read'], value: 'tsble' }] }]);
+    await server.addServices([
+      { uuid: '180a', characteristics: [{ uuid: '2a29', properties: ['read'], value: 'tsble' }] },
+    ]);
     expect(hex(server.databaseHash)).not.toBe(before);
   });
 });

@@ -19,8 +19,12 @@ export interface AttributeContext {
   handle: number;
 }
 
-/** Returns nothing to accept, or an ATT error code (e.g. an application error 0x80-0x9F) to refuse. */
-export type WriteHandler = (value: Uint8Array, context: AttributeContext) => number | undefined | void | Promise<number | undefined | void>;
+/**
+ * Called with a value the gate let through. Return (or resolve to) an ATT error code, such as an
+ * application error 0x80-0x9F, to refuse it; anything else accepts. Typed `unknown` so a plain
+ * `(value) => { save(value); }` fits.
+ */
+export type WriteHandler = (value: Uint8Array, context: AttributeContext) => unknown;
 export type ReadHandler = (context: AttributeContext) => Uint8Array | Promise<Uint8Array>;
 
 /** Characteristic Presentation Format fields. Core 6.0 Vol 3 Part G 3.3.3.5 */

@@ -26,7 +26,12 @@ export function demoService(options: DemoServiceOptions = {}): ServiceDefinition
     characteristics: [
       { uuid: DEMO_UUIDS.open, properties: ['read'], value: 'open' },
       { uuid: DEMO_UUIDS.encrypted, properties: ['read'], read: { encrypted: true }, value: 'encrypted' },
-      { uuid: DEMO_UUIDS.authenticated, properties: ['read'], read: { authenticated: true }, value: 'authenticated' },
+      {
+        uuid: DEMO_UUIDS.authenticated,
+        properties: ['read'],
+        read: { authenticated: true },
+        value: 'authenticated',
+      },
       {
         uuid: DEMO_UUIDS.encryptedWrite,
         properties: ['read', 'write'],

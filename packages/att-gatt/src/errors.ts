@@ -4,7 +4,10 @@ const NAMES = new Map<number, string>(Object.entries(AttErrorCode).map(([name, c
 
 /** The name of an ATT error code ('insufficientEncryption'), or 'application error 0x80'. */
 export function attErrorName(code: number): string {
-  return NAMES.get(code) ?? `${code >= 0x80 && code <= 0x9f ? 'application' : 'unknown'} error 0x${code.toString(16)}`;
+  return (
+    NAMES.get(code) ??
+    `${code >= 0x80 && code <= 0x9f ? 'application' : 'unknown'} error 0x${code.toString(16)}`
+  );
 }
 
 /**
@@ -19,7 +22,9 @@ export class AttError extends Error {
     readonly handle: number,
     readonly requestOpcode: number,
   ) {
-    super(`ATT error ${attErrorName(code)} (0x${code.toString(16).padStart(2, '0')}) on handle 0x${handle.toString(16).padStart(4, '0')}`);
+    super(
+      `ATT error ${attErrorName(code)} (0x${code.toString(16).padStart(2, '0')}) on handle 0x${handle.toString(16).padStart(4, '0')}`,
+    );
   }
 
   /** True for the errors that pairing or encryption can cure. */

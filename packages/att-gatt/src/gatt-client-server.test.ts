@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AttErrorCode, CharacteristicProperty, GattUuid } from './constants.js';
 import { DEMO_UUIDS, demoService } from './demo-service.js';
-import { AttError } from './errors.js';
+import type { AttError } from './errors.js';
 import { gattStack, secureLink, settle } from './test-stack.js';
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -38,12 +38,20 @@ describe('GATT discovery', () => {
     const { client, server } = stackWithDemo();
     const services = await client.discoverServices();
     expect(services.map((s) => s.uuid)).toEqual(['1800', '1801', DEMO_UUIDS.service, '180a']);
-    expect(services.map((s) => [s.startHandle, s.endHandle])).toEqual(server.database.services.map((s) => [s.startHandle, s.endHandle]));
+    expect(services.map((s) => [s.startHandle, s.endHandle])).toEqual(
+      server.database.services.map((s) => [s.startHandle, s.endHandle]),
+    );
     const info = services[3]!;
     const characteristics = await client.discoverCharacteristics(info);
-    expect(characteristics.map((c) => c.uuid)).toEqual(['2a29', 'a0a00001-0000-4000-8000-000000000001', '2a19']);
+    expect(characteristics.map((c) => c.uuid)).toEqual([
+      '2a29',
+      'a0a00001-0000-4000-8000-000000000001',
+      '2a19',
+    ]);
     const battery = characteristics[2]!;
-    expect(battery.properties).toBe(CharacteristicProperty.read | CharacteristicProperty.notify | CharacteristicProperty.indicate);
+    expect(battery.properties).toBe(
+      CharacteristicProperty.read | CharacteristicProperty.notify | CharacteristicProperty.indicate,
+    );
     expect((await client.discoverDescriptors(battery)).map((d) => d.uuid)).toEqual([
       GattUuid.clientCharacteristicConfiguration,
       GattUuid.characteristicPresentationFormat,
@@ -65,7 +73,9 @@ describe('GATT discovery', () => {
   it('finds included services, with 16-bit UUIDs inline and 128-bit ones read from the declaration', async () => {
     const inner = { uuid: 'c0ffee00-0000-4000-8000-000000000000', primary: false, characteristics: [] };
     const battery = { uuid: '180f', primary: false };
-    const { client } = gattStack({ server: { services: [{ uuid: '1808', includes: [inner, battery] }, inner, battery] } });
+    const { client } = gattStack({
+      server: { services: [{ uuid: '1808', includes: [inner, battery] }, inner, battery] },
+    });
     const [glucose] = await client.discoverServices('1808');
     const included = await client.discoverIncludedServices(glucose!);
     expect(included.map((s) => s.uuid)).toEqual(['c0ffee00-0000-4000-8000-000000000000', '180f']);
@@ -98,7 +108,11 @@ describe('GATT reads and writes across MTUs', () => {
 
   it('a value ending exactly on a PDU boundary reads whole', async () => {
     const exact = new Uint8Array(44).fill(7); // 2 x (ATT_MTU 23 - 1)
-    const { client } = gattStack({ server: { services: [{ uuid: '1111', characteristics: [{ uuid: '2222', properties: ['read'], value: exact }] }] } });
+    const { client } = gattStack({
+      server: {
+        services: [{ uuid: '1111', characteristics: [{ uuid: '2222', properties: ['read'], value: exact }] }],
+      },
+    });
     const c = await client.characteristic('1111', '2222');
     expect(await client.read(c.valueHandle)).toEqual(exact);
   });
@@ -106,9 +120,13 @@ describe('GATT reads and writes across MTUs', () => {
   it('refuses values over 512 octets before sending, and the server refuses them too', async () => {
     const { client, clientBearer } = stackWithDemo();
     const c = await client.characteristic('180a', 'a0a00001-0000-4000-8000-000000000001');
-    await expect(client.write(c.valueHandle, new Uint8Array(513))).rejects.toMatchObject({ kind: 'value-too-long' });
+    await expect(client.write(c.valueHandle, new Uint8Array(513))).rejects.toMatchObject({
+      kind: 'value-too-long',
+    });
     await clientBearer.exchangeMtu();
-    await expect(clientBearer.request({ op: 'write-request', handle: c.valueHandle, value: new Uint8Array(513) })).rejects.toMatchObject({
+    await expect(
+      clientBearer.request({ op: 'write-request', handle: c.valueHandle, value: new Uint8Array(513) }),
+    ).rejects.toMatchObject({
       code: AttErrorCode.invalidAttributeValueLength,
     });
     expect(await client.read(c.valueHandle)).toEqual(LONG);
@@ -119,7 +137,10 @@ describe('GATT reads and writes across MTUs', () => {
     const open = server.characteristic(DEMO_UUIDS.open)!;
     const maker = server.characteristic('2a29')!;
     expect(text(await client.readMultiple([open.valueHandle, maker.valueHandle]))).toBe('opentsble');
-    expect((await client.readMultipleVariable([open.valueHandle, maker.valueHandle])).map(text)).toEqual(['open', 'tsble']);
+    expect((await client.readMultipleVariable([open.valueHandle, maker.valueHandle])).map(text)).toEqual([
+      'open',
+      'tsble',
+    ]);
   });
 
   it('write without response stores the value; refused ones change nothing and get no answer', async () => {
@@ -140,17 +161,40 @@ describe('GATT reads and writes across MTUs', () => {
   it('prepared writes: cancel discards, invalid offsets and queue overflow are refused', async () => {
     const { client, clientBearer, server } = stackWithDemo();
     const rw = server.characteristic('a0a00001-0000-4000-8000-000000000001')!;
-    await clientBearer.request({ op: 'prepare-write-request', handle: rw.valueHandle, offset: 0, value: Uint8Array.of(1) });
+    await clientBearer.request({
+      op: 'prepare-write-request',
+      handle: rw.valueHandle,
+      offset: 0,
+      value: Uint8Array.of(1),
+    });
     await clientBearer.request({ op: 'execute-write-request', flags: 0 });
     expect(server.getValue(rw)).toEqual(LONG);
-    await clientBearer.request({ op: 'prepare-write-request', handle: rw.valueHandle, offset: 600, value: Uint8Array.of(1) });
+    await clientBearer.request({
+      op: 'prepare-write-request',
+      handle: rw.valueHandle,
+      offset: 600,
+      value: Uint8Array.of(1),
+    });
     await expect(clientBearer.request({ op: 'execute-write-request', flags: 1 })).rejects.toMatchObject({
       code: AttErrorCode.invalidOffset,
       handle: rw.valueHandle,
     });
     expect(server.getValue(rw)).toEqual(LONG);
-    for (let i = 0; i < 64; i++) await clientBearer.request({ op: 'prepare-write-request', handle: rw.valueHandle, offset: i, value: Uint8Array.of(i) });
-    await expect(clientBearer.request({ op: 'prepare-write-request', handle: rw.valueHandle, offset: 64, value: Uint8Array.of(1) })).rejects.toMatchObject({
+    for (let i = 0; i < 64; i++)
+      await clientBearer.request({
+        op: 'prepare-write-request',
+        handle: rw.valueHandle,
+        offset: i,
+        value: Uint8Array.of(i),
+      });
+    await expect(
+      clientBearer.request({
+        op: 'prepare-write-request',
+        handle: rw.valueHandle,
+        offset: 64,
+        value: Uint8Array.of(1),
+      }),
+    ).rejects.toMatchObject({
       code: AttErrorCode.prepareQueueFull,
     });
     await client.bearer.request({ op: 'execute-write-request', flags: 1 });
@@ -165,7 +209,11 @@ describe('GATT reads and writes across MTUs', () => {
           {
             uuid: '1111',
             characteristics: [
-              { uuid: '2222', properties: ['write', 'read'], onWrite: (v) => (v[0] === 0 ? 0x80 : undefined) },
+              {
+                uuid: '2222',
+                properties: ['write', 'read'],
+                onWrite: (v) => (v[0] === 0 ? 0x80 : undefined),
+              },
               { uuid: '3333', properties: ['read'], onRead: () => Uint8Array.of(++reads) },
             ],
           },
@@ -173,7 +221,10 @@ describe('GATT reads and writes across MTUs', () => {
       },
     });
     const c = await client.characteristic('1111', '2222');
-    await expect(client.write(c.valueHandle, Uint8Array.of(0))).rejects.toMatchObject({ code: 0x80, handle: c.valueHandle });
+    await expect(client.write(c.valueHandle, Uint8Array.of(0))).rejects.toMatchObject({
+      code: 0x80,
+      handle: c.valueHandle,
+    });
     expect(server.getValue(server.characteristic('2222')!)).toEqual(new Uint8Array(0));
     await client.write(c.valueHandle, Uint8Array.of(5));
     expect(await client.read(c.valueHandle)).toEqual(Uint8Array.of(5));
@@ -186,20 +237,45 @@ describe('GATT reads and writes across MTUs', () => {
 describe('GATT errors', () => {
   it('answers the spec errors for bad handles, ranges, group types and opcodes', async () => {
     const { clientBearer } = stackWithDemo();
-    const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: AttError) => [e.code, e.handle]);
-    expect(await fail(clientBearer.request({ op: 'read-request', handle: 0x0999 }))).toEqual([AttErrorCode.invalidHandle, 0x0999]);
-    expect(await fail(clientBearer.request({ op: 'read-request', handle: 0 }))).toEqual([AttErrorCode.invalidHandle, 0]);
-    expect(await fail(clientBearer.request({ op: 'find-information-request', startHandle: 5, endHandle: 4 }))).toEqual([AttErrorCode.invalidHandle, 5]);
-    expect(await fail(clientBearer.request({ op: 'find-information-request', startHandle: 0x900, endHandle: 0xffff }))).toEqual([
-      AttErrorCode.attributeNotFound,
-      0x900,
+    const fail = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: AttError) => [e.code, e.handle],
+      );
+    expect(await fail(clientBearer.request({ op: 'read-request', handle: 0x0999 }))).toEqual([
+      AttErrorCode.invalidHandle,
+      0x0999,
     ]);
-    expect(await fail(clientBearer.request({ op: 'read-by-group-type-request', startHandle: 1, endHandle: 0xffff, type: '2803' }))).toEqual([
-      AttErrorCode.unsupportedGroupType,
-      1,
+    expect(await fail(clientBearer.request({ op: 'read-request', handle: 0 }))).toEqual([
+      AttErrorCode.invalidHandle,
+      0,
     ]);
-    expect(await fail(clientBearer.request({ op: 'read-blob-request', handle: 3, offset: 200 }))).toEqual([AttErrorCode.invalidOffset, 3]);
-    expect(await fail(clientBearer.request({ op: 'execute-write-request', flags: 7 }))).toEqual([AttErrorCode.invalidPdu, 0]);
+    expect(
+      await fail(clientBearer.request({ op: 'find-information-request', startHandle: 5, endHandle: 4 })),
+    ).toEqual([AttErrorCode.invalidHandle, 5]);
+    expect(
+      await fail(
+        clientBearer.request({ op: 'find-information-request', startHandle: 0x900, endHandle: 0xffff }),
+      ),
+    ).toEqual([AttErrorCode.attributeNotFound, 0x900]);
+    expect(
+      await fail(
+        clientBearer.request({
+          op: 'read-by-group-type-request',
+          startHandle: 1,
+          endHandle: 0xffff,
+          type: '2803',
+        }),
+      ),
+    ).toEqual([AttErrorCode.unsupportedGroupType, 1]);
+    expect(await fail(clientBearer.request({ op: 'read-blob-request', handle: 3, offset: 200 }))).toEqual([
+      AttErrorCode.invalidOffset,
+      3,
+    ]);
+    expect(await fail(clientBearer.request({ op: 'execute-write-request', flags: 7 }))).toEqual([
+      AttErrorCode.invalidPdu,
+      0,
+    ]);
   });
 
   it('answers a malformed request with Invalid PDU and an unknown one with Request Not Supported; ignores unknown commands', async () => {

@@ -3,7 +3,7 @@
  * response, signed), subscriptions and Service Changed. Every peer refusal arrives as AttError with
  * its ATT code and handle, so the host can pair on Insufficient Authentication and retry.
  */
-import { type PortableLogger, TypedEmitter, readUint16, silentLogger } from '@tsble/l2cap';
+import { type PortableLogger, readUint16, silentLogger, TypedEmitter } from '@tsble/l2cap';
 import type { AttBearer } from './att-bearer.js';
 import { encodeAttPdu } from './att-pdu.js';
 import { ATT_MAX_VALUE_LENGTH, ATT_SIGNATURE_LENGTH, AttErrorCode, CccdBits, GattUuid } from './constants.js';
@@ -76,10 +76,16 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
     if (this.#services) return this.#services;
     const services: DiscoveredService[] = [];
     await this.#walk(1, LAST_HANDLE, async (start, end) => {
-      const response = await this.bearer.request({ op: 'read-by-group-type-request', startHandle: start, endHandle: end, type: GattUuid.primaryService });
+      const response = await this.bearer.request({
+        op: 'read-by-group-type-request',
+        startHandle: start,
+        endHandle: end,
+        type: GattUuid.primaryService,
+      });
       for (const e of response.entries) {
         const found = uuidFromBytes(e.value);
-        if (found !== undefined) services.push({ uuid: found, startHandle: e.handle, endHandle: e.endGroupHandle, primary: true });
+        if (found !== undefined)
+          services.push({ uuid: found, startHandle: e.handle, endHandle: e.endGroupHandle, primary: true });
       }
       return response.entries.at(-1)?.endGroupHandle;
     });
@@ -98,7 +104,13 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
         type: GattUuid.primaryService,
         value,
       });
-      for (const r of response.ranges) services.push({ uuid: serviceUuid, startHandle: r.handle, endHandle: r.groupEndHandle, primary: true });
+      for (const r of response.ranges)
+        services.push({
+          uuid: serviceUuid,
+          startHandle: r.handle,
+          endHandle: r.groupEndHandle,
+          primary: true,
+        });
       return response.ranges.at(-1)?.groupEndHandle;
     });
     return services;
@@ -108,13 +120,21 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
   async discoverIncludedServices(service: DiscoveredService): Promise<DiscoveredService[]> {
     const included: DiscoveredService[] = [];
     await this.#walk(service.startHandle, service.endHandle, async (start, end) => {
-      const response = await this.bearer.request({ op: 'read-by-type-request', startHandle: start, endHandle: end, type: GattUuid.include });
+      const response = await this.bearer.request({
+        op: 'read-by-type-request',
+        startHandle: start,
+        endHandle: end,
+        type: GattUuid.include,
+      });
       for (const e of response.entries) {
         if (e.value.length < 4) continue;
         const startHandle = readUint16(e.value, 0);
         const endHandle = readUint16(e.value, 2);
         // A 128-bit included UUID is not in the declaration: read it from the service declaration.
-        const found = e.value.length === 6 ? uuidFromBytes(e.value.subarray(4)) : uuidFromBytes(await this.read(startHandle));
+        const found =
+          e.value.length === 6
+            ? uuidFromBytes(e.value.subarray(4))
+            : uuidFromBytes(await this.read(startHandle));
         if (found !== undefined) included.push({ uuid: found, startHandle, endHandle, primary: false });
       }
       return response.entries.at(-1)?.handle;
@@ -123,7 +143,10 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
   }
 
   /** Discover All Characteristics of a Service, optionally filtered by UUID (Core 6.0 Vol 3 Part G 4.6). */
-  async discoverCharacteristics(service: DiscoveredService, characteristicUuid?: string | number): Promise<DiscoveredCharacteristic[]> {
+  async discoverCharacteristics(
+    service: DiscoveredService,
+    characteristicUuid?: string | number,
+  ): Promise<DiscoveredCharacteristic[]> {
     let all = this.#characteristics.get(service.startHandle);
     if (!all) {
       all = await this.#discoverAllCharacteristics(service);
@@ -137,15 +160,29 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
   async #discoverAllCharacteristics(service: DiscoveredService): Promise<DiscoveredCharacteristic[]> {
     const found: DiscoveredCharacteristic[] = [];
     await this.#walk(service.startHandle, service.endHandle, async (start, end) => {
-      const response = await this.bearer.request({ op: 'read-by-type-request', startHandle: start, endHandle: end, type: GattUuid.characteristic });
+      const response = await this.bearer.request({
+        op: 'read-by-type-request',
+        startHandle: start,
+        endHandle: end,
+        type: GattUuid.characteristic,
+      });
       for (const e of response.entries) {
-        const type = e.value.length === 5 || e.value.length === 19 ? uuidFromBytes(e.value.subarray(3)) : undefined;
+        const type =
+          e.value.length === 5 || e.value.length === 19 ? uuidFromBytes(e.value.subarray(3)) : undefined;
         if (type === undefined) continue;
-        found.push({ uuid: type, properties: e.value[0] ?? 0, declarationHandle: e.handle, valueHandle: readUint16(e.value, 1), endHandle: service.endHandle });
+        found.push({
+          uuid: type,
+          properties: e.value[0] ?? 0,
+          declarationHandle: e.handle,
+          valueHandle: readUint16(e.value, 1),
+          endHandle: service.endHandle,
+        });
       }
       return response.entries.at(-1)?.handle;
     });
-    for (let i = 0; i + 1 < found.length; i++) (found[i] as DiscoveredCharacteristic).endHandle = (found[i + 1] as DiscoveredCharacteristic).declarationHandle - 1;
+    for (let i = 0; i + 1 < found.length; i++)
+      (found[i] as DiscoveredCharacteristic).endHandle =
+        (found[i + 1] as DiscoveredCharacteristic).declarationHandle - 1;
     return found;
   }
 
@@ -154,7 +191,11 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
     const descriptors: DiscoveredDescriptor[] = [];
     if (characteristic.valueHandle >= characteristic.endHandle) return descriptors;
     await this.#walk(characteristic.valueHandle + 1, characteristic.endHandle, async (start, end) => {
-      const response = await this.bearer.request({ op: 'find-information-request', startHandle: start, endHandle: end });
+      const response = await this.bearer.request({
+        op: 'find-information-request',
+        startHandle: start,
+        endHandle: end,
+      });
       for (const e of response.entries) descriptors.push({ uuid: e.type, handle: e.handle });
       return response.entries.at(-1)?.handle;
     });
@@ -162,13 +203,19 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
   }
 
   /** Finds a characteristic by service and characteristic UUID (discovering as needed). */
-  async characteristic(serviceUuid: string | number, characteristicUuid: string | number): Promise<DiscoveredCharacteristic> {
+  async characteristic(
+    serviceUuid: string | number,
+    characteristicUuid: string | number,
+  ): Promise<DiscoveredCharacteristic> {
     const services = (await this.discoverServices()).filter((s) => s.uuid === uuid(serviceUuid));
     for (const service of services) {
       const [found] = await this.discoverCharacteristics(service, characteristicUuid);
       if (found) return found;
     }
-    throw new AttBearerError('not-found', `no characteristic ${String(characteristicUuid)} in service ${String(serviceUuid)}`);
+    throw new AttBearerError(
+      'not-found',
+      `no characteristic ${String(characteristicUuid)} in service ${String(serviceUuid)}`,
+    );
   }
 
   /** Read (Long) Characteristic Value (Core 6.0 Vol 3 Part G 4.8.1, 4.8.3): blobs until a short one. */
@@ -185,7 +232,11 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
         if (blob.length < this.bearer.mtu - 1) break;
       } catch (error) {
         // The value ended exactly on a PDU boundary.
-        if (error instanceof AttError && (error.code === AttErrorCode.attributeNotLong || error.code === AttErrorCode.invalidOffset)) break;
+        if (
+          error instanceof AttError &&
+          (error.code === AttErrorCode.attributeNotLong || error.code === AttErrorCode.invalidOffset)
+        )
+          break;
         throw error;
       }
     }
@@ -193,8 +244,17 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
   }
 
   /** Read Using Characteristic UUID (Core 6.0 Vol 3 Part G 4.8.2). */
-  async readByUuid(characteristicUuid: string | number, startHandle = 1, endHandle = LAST_HANDLE): Promise<{ handle: number; value: Uint8Array }[]> {
-    const response = await this.bearer.request({ op: 'read-by-type-request', startHandle, endHandle, type: uuid(characteristicUuid) });
+  async readByUuid(
+    characteristicUuid: string | number,
+    startHandle = 1,
+    endHandle = LAST_HANDLE,
+  ): Promise<{ handle: number; value: Uint8Array }[]> {
+    const response = await this.bearer.request({
+      op: 'read-by-type-request',
+      startHandle,
+      endHandle,
+      type: uuid(characteristicUuid),
+    });
     return response.entries;
   }
 
@@ -210,7 +270,8 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
 
   /** Write (Long) Characteristic Value (Core 6.0 Vol 3 Part G 4.9.3, 4.9.4). */
   async write(handle: number, value: Uint8Array): Promise<void> {
-    if (value.length > ATT_MAX_VALUE_LENGTH) throw new AttBearerError('value-too-long', `values are at most ${ATT_MAX_VALUE_LENGTH} octets`);
+    if (value.length > ATT_MAX_VALUE_LENGTH)
+      throw new AttBearerError('value-too-long', `values are at most ${ATT_MAX_VALUE_LENGTH} octets`);
     if (value.length <= this.bearer.mtu - 3) {
       await this.bearer.request({ op: 'write-request', handle, value });
       return;
@@ -226,11 +287,15 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
         const echo = await this.bearer.request({ op: 'prepare-write-request', handle, offset, value: part });
         // Core 6.0 Vol 3 Part G 4.9.5: the echo must match what we sent, or we cancel.
         if (echo.handle !== handle || echo.offset !== offset || !sameBytes(echo.value, part)) {
-          throw new AttBearerError('invalid-response', 'prepare write echo differs from the request; write cancelled');
+          throw new AttBearerError(
+            'invalid-response',
+            'prepare write echo differs from the request; write cancelled',
+          );
         }
       }
     } catch (error) {
-      if (this.bearer.isOpen) await this.bearer.request({ op: 'execute-write-request', flags: 0 }).catch(() => undefined);
+      if (this.bearer.isOpen)
+        await this.bearer.request({ op: 'execute-write-request', flags: 0 }).catch(() => undefined);
       throw error;
     }
     await this.bearer.request({ op: 'execute-write-request', flags: 1 });
@@ -244,26 +309,44 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
   /** Signed Write Without Response (Core 6.0 Vol 3 Part G 4.9.2) with our CSRK and the next SignCounter. */
   signedWrite(handle: number, value: Uint8Array, csrk: Uint8Array, signCounter: number): Promise<void> {
     const part = value.subarray(0, this.bearer.mtu - 3 - ATT_SIGNATURE_LENGTH);
-    const unsigned = encodeAttPdu({ op: 'signed-write-command', handle, value: part, signature: new Uint8Array(0) });
+    const unsigned = encodeAttPdu({
+      op: 'signed-write-command',
+      handle,
+      value: part,
+      signature: new Uint8Array(0),
+    });
     const signature = signatureFor(csrk, unsigned, signCounter);
     return this.bearer.send({ op: 'signed-write-command', handle, value: part, signature });
   }
 
   /** Writes the CCCD to enable notifications or indications (Core 6.0 Vol 3 Part G 4.10, 4.11). */
-  async subscribe(characteristic: DiscoveredCharacteristic, kind: 'notification' | 'indication' | 'none' = 'notification'): Promise<void> {
-    const cccd = (await this.discoverDescriptors(characteristic)).find((d) => d.uuid === GattUuid.clientCharacteristicConfiguration);
+  async subscribe(
+    characteristic: DiscoveredCharacteristic,
+    kind: 'notification' | 'indication' | 'none' = 'notification',
+  ): Promise<void> {
+    const cccd = (await this.discoverDescriptors(characteristic)).find(
+      (d) => d.uuid === GattUuid.clientCharacteristicConfiguration,
+    );
     if (!cccd) throw new AttBearerError('not-found', `characteristic ${characteristic.uuid} has no CCCD`);
-    const bits = kind === 'notification' ? CccdBits.notification : kind === 'indication' ? CccdBits.indication : 0;
+    const bits =
+      kind === 'notification' ? CccdBits.notification : kind === 'indication' ? CccdBits.indication : 0;
     await this.bearer.request({ op: 'write-request', handle: cccd.handle, value: Uint8Array.of(bits, 0) });
   }
 
   /** Notifications (and indications) of one characteristic as an async iterator; bounded buffer. */
-  notifications(characteristic: DiscoveredCharacteristic, options: { bufferSize?: number; signal?: AbortSignal } = {}): AsyncIterableIterator<Uint8Array> {
+  notifications(
+    characteristic: DiscoveredCharacteristic,
+    options: { bufferSize?: number; signal?: AbortSignal } = {},
+  ): AsyncIterableIterator<Uint8Array> {
     const stream = new NotificationStream(options.bufferSize ?? 256);
     const take = (handle: number, value: Uint8Array): void => {
       if (handle === characteristic.valueHandle) stream.push(value);
     };
-    const offs = [this.on('notification', take), this.on('indication', take), this.bearer.on('close', () => stream.end())];
+    const offs = [
+      this.on('notification', take),
+      this.on('indication', take),
+      this.bearer.on('close', () => stream.end()),
+    ];
     stream.onEnd(() => {
       for (const off of offs) off();
     });
@@ -286,7 +369,11 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
    * Runs a discovery step over [start, end] until it reports the last handle it covered reaching `end`,
    * or the server answers Attribute Not Found. A server that does not move forward is a protocol error.
    */
-  async #walk(start: number, end: number, step: (start: number, end: number) => Promise<number | undefined>): Promise<void> {
+  async #walk(
+    start: number,
+    end: number,
+    step: (start: number, end: number) => Promise<number | undefined>,
+  ): Promise<void> {
     let from = start;
     while (from <= end) {
       let last: number | undefined;
@@ -296,7 +383,8 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
         if (error instanceof AttError && error.code === AttErrorCode.attributeNotFound) return;
         throw error;
       }
-      if (last === undefined || last < from) throw new AttBearerError('invalid-response', 'discovery did not advance');
+      if (last === undefined || last < from)
+        throw new AttBearerError('invalid-response', 'discovery did not advance');
       if (last >= end) return;
       from = last + 1;
     }

@@ -11,11 +11,11 @@ import {
   type DescriptorDefinition,
   type ReadHandler,
   type ServiceDefinition,
-  type WriteHandler,
   toBytes,
+  type WriteHandler,
 } from './definitions.js';
 import type { AccessRule } from './permissions.js';
-import { type Uuid, isUuid16, uuid, uuidToBytes } from './uuid.js';
+import { isUuid16, type Uuid, uuid, uuidToBytes } from './uuid.js';
 
 export type AttributeKind =
   | 'service'
@@ -90,7 +90,9 @@ export class GattDatabase {
       if (value.length === 6) value.set(uuidToBytes(service.uuid), 4);
       (this.attributes[handle - 1] as Attribute).value = value;
     }
-    return this.attributes.length >= startHandle ? { startHandle, endHandle: this.attributes.length } : undefined;
+    return this.attributes.length >= startHandle
+      ? { startHandle, endHandle: this.attributes.length }
+      : undefined;
   }
 
   /** The attribute at `handle`, if any. */
@@ -105,11 +107,15 @@ export class GattDatabase {
   /** Attributes with handles in [start, end], in handle order. */
   *range(start: number, end: number): Generator<Attribute> {
     const last = Math.min(end, this.attributes.length);
-    for (let handle = Math.max(start, 1); handle <= last; handle++) yield this.attributes[handle - 1] as Attribute;
+    for (let handle = Math.max(start, 1); handle <= last; handle++)
+      yield this.attributes[handle - 1] as Attribute;
   }
 
   /** The characteristic with this UUID (in the given service, if named). */
-  characteristic(characteristicUuid: string | number, serviceUuid?: string | number): GattCharacteristic | undefined {
+  characteristic(
+    characteristicUuid: string | number,
+    serviceUuid?: string | number,
+  ): GattCharacteristic | undefined {
     const wanted = uuid(characteristicUuid);
     const inService = serviceUuid === undefined ? undefined : uuid(serviceUuid);
     for (const service of this.services) {
@@ -126,7 +132,10 @@ export class GattDatabase {
     return full;
   }
 
-  #addService(definition: ServiceDefinition, pendingIncludes: { handle: number; target: ServiceDefinition }[]): void {
+  #addService(
+    definition: ServiceDefinition,
+    pendingIncludes: { handle: number; target: ServiceDefinition }[],
+  ): void {
     const serviceUuid = uuid(definition.uuid);
     const primary = definition.primary ?? true;
     const declaration = this.#push({
@@ -138,10 +147,19 @@ export class GattDatabase {
       maxLength: 16,
     });
     for (const target of definition.includes ?? []) {
-      const include = this.#push({ type: GattUuid.include, kind: 'include', value: new Uint8Array(0), read: true, write: false, maxLength: 6 });
+      const include = this.#push({
+        type: GattUuid.include,
+        kind: 'include',
+        value: new Uint8Array(0),
+        read: true,
+        write: false,
+        maxLength: 6,
+      });
       pendingIncludes.push({ handle: include.handle, target });
     }
-    const characteristics = (definition.characteristics ?? []).map((c) => this.#addCharacteristic(c, serviceUuid));
+    const characteristics = (definition.characteristics ?? []).map((c) =>
+      this.#addCharacteristic(c, serviceUuid),
+    );
     const service: GattService = {
       uuid: serviceUuid,
       primary,
@@ -175,14 +193,25 @@ export class GattDatabase {
       valueHandle,
       cccdHandle: notifies ? valueHandle + 1 : undefined,
     };
-    this.#push({ type: GattUuid.characteristic, kind: 'declaration', value: declarationValue, read: true, write: false, maxLength: 19 });
+    this.#push({
+      type: GattUuid.characteristic,
+      kind: 'declaration',
+      value: declarationValue,
+      read: true,
+      write: false,
+      maxLength: 19,
+    });
     this.#push({
       type: characteristicUuid,
       kind: valueKind(characteristicUuid, serviceUuid),
       value: toBytes(definition.value),
       read: (properties & CharacteristicProperty.read) !== 0 ? (definition.read ?? true) : false,
       write:
-        (properties & (CharacteristicProperty.write | CharacteristicProperty.writeWithoutResponse | CharacteristicProperty.authenticatedSignedWrites)) !== 0
+        (properties &
+          (CharacteristicProperty.write |
+            CharacteristicProperty.writeWithoutResponse |
+            CharacteristicProperty.authenticatedSignedWrites)) !==
+        0
           ? (definition.write ?? true)
           : false,
       maxLength: definition.maxLength ?? 512,

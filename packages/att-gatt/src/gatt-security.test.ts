@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AttErrorCode } from './constants.js';
-import type { AccessRequirement } from './permissions.js';
-import { MemoryClientConfigurationStore } from './memory-store.js';
 import { DEMO_UUIDS, demoService } from './demo-service.js';
+import type { AttError } from './errors.js';
+import { MemoryClientConfigurationStore } from './memory-store.js';
+import type { AccessRequirement } from './permissions.js';
 import { signatureFor } from './signing.js';
 import { gattStack, secureLink, settle } from './test-stack.js';
-import type { AttError } from './errors.js';
 
 const E = AttErrorCode;
 const OPEN = secureLink();
@@ -20,7 +20,12 @@ const MATRIX: [string, AccessRequirement, typeof OPEN, number | undefined][] = [
   ['encrypted on open link', { encrypted: true }, OPEN, E.insufficientEncryption],
   ['encrypted on encrypted link', { encrypted: true }, ENC7, undefined],
   ['authenticated on open link', { authenticated: true }, OPEN, E.insufficientAuthentication],
-  ['authenticated on unauthenticated encryption', { authenticated: true }, ENC16, E.insufficientAuthentication],
+  [
+    'authenticated on unauthenticated encryption',
+    { authenticated: true },
+    ENC16,
+    E.insufficientAuthentication,
+  ],
   ['authenticated on authenticated link', { authenticated: true }, AUTH, undefined],
   ['secure connections on legacy authenticated', { sc: true }, AUTH, E.insufficientAuthentication],
   ['secure connections on SC link', { sc: true }, SC, undefined],
@@ -28,7 +33,12 @@ const MATRIX: [string, AccessRequirement, typeof OPEN, number | undefined][] = [
   ['key size 16 on 16-octet key', { encrypted: true, minKeySize: 16 }, ENC16, undefined],
   ['authorization refused', { authorize: () => false }, OPEN, E.insufficientAuthorization],
   ['authorization granted asynchronously', { authorize: async () => true }, OPEN, undefined],
-  ['security checked before authorization', { encrypted: true, authorize: () => true }, OPEN, E.insufficientEncryption],
+  [
+    'security checked before authorization',
+    { encrypted: true, authorize: () => true },
+    OPEN,
+    E.insufficientEncryption,
+  ],
 ];
 
 describe('the attribute security gate', () => {
@@ -36,17 +46,43 @@ describe('the attribute security gate', () => {
     it(`read and write: ${name}`, async () => {
       const initial = Uint8Array.of(1, 2, 3);
       const stack = gattStack({
-        server: { services: [{ uuid: '1111', characteristics: [{ uuid: '2222', properties: ['read', 'write'], read: requirement, write: requirement, value: initial }] }] },
+        server: {
+          services: [
+            {
+              uuid: '1111',
+              characteristics: [
+                {
+                  uuid: '2222',
+                  properties: ['read', 'write'],
+                  read: requirement,
+                  write: requirement,
+                  value: initial,
+                },
+              ],
+            },
+          ],
+        },
       });
       stack.link.security = security;
       const c = stack.server.characteristic('2222')!;
-      const outcome = (p: Promise<unknown>) => p.then(() => undefined, (e: AttError) => (expect(e.handle).toBe(c.valueHandle), e.code));
+      const outcome = (p: Promise<unknown>) =>
+        p.then(
+          () => undefined,
+          (e: AttError) => {
+            expect(e.handle).toBe(c.valueHandle);
+            return e.code;
+          },
+        );
       expect(await outcome(stack.client.read(c.valueHandle))).toBe(expected);
       expect(await outcome(stack.client.write(c.valueHandle, Uint8Array.of(9)))).toBe(expected);
       expect(stack.server.getValue(c)).toEqual(expected === undefined ? Uint8Array.of(9) : initial);
       const long = new Uint8Array(100).fill(4);
       expect(await outcome(stack.client.write(c.valueHandle, long))).toBe(expected);
-      expect(await outcome(stack.client.bearer.request({ op: 'read-blob-request', handle: c.valueHandle, offset: 0 }))).toBe(expected);
+      expect(
+        await outcome(
+          stack.client.bearer.request({ op: 'read-blob-request', handle: c.valueHandle, offset: 0 }),
+        ),
+      ).toBe(expected);
       expect(await outcome(stack.client.readMultiple([c.valueHandle, c.valueHandle]))).toBe(expected);
       if (expected !== undefined) expect(stack.server.getValue(c)).toEqual(initial);
     });
@@ -54,11 +90,23 @@ describe('the attribute security gate', () => {
 
   it('Read Not Permitted / Write Not Permitted follow the properties', async () => {
     const { client, server } = gattStack({
-      server: { services: [{ uuid: '1111', characteristics: [{ uuid: '2222', properties: ['read'], value: 'x' }, { uuid: '3333', properties: ['write'] }] }] },
+      server: {
+        services: [
+          {
+            uuid: '1111',
+            characteristics: [
+              { uuid: '2222', properties: ['read'], value: 'x' },
+              { uuid: '3333', properties: ['write'] },
+            ],
+          },
+        ],
+      },
     });
     const ro = server.characteristic('2222')!;
     const wo = server.characteristic('3333')!;
-    await expect(client.write(ro.valueHandle, Uint8Array.of(1))).rejects.toMatchObject({ code: E.writeNotPermitted });
+    await expect(client.write(ro.valueHandle, Uint8Array.of(1))).rejects.toMatchObject({
+      code: E.writeNotPermitted,
+    });
     await expect(client.read(wo.valueHandle)).rejects.toMatchObject({ code: E.readNotPermitted });
     expect(server.getValue(ro)).toEqual(new TextEncoder().encode('x'));
   });
@@ -78,21 +126,31 @@ describe('the attribute security gate', () => {
       },
     });
     const entries = await client.readByUuid('2222');
-    expect(entries.map((e) => e.handle)).toEqual([server.database.services[2]!.characteristics[0]!.valueHandle]);
+    expect(entries.map((e) => e.handle)).toEqual([
+      server.database.services[2]!.characteristics[0]!.valueHandle,
+    ]);
     const second = server.database.services[2]!.characteristics[1]!;
-    await expect(client.readByUuid('2222', second.valueHandle)).rejects.toMatchObject({ code: E.insufficientEncryption, handle: second.valueHandle });
+    await expect(client.readByUuid('2222', second.valueHandle)).rejects.toMatchObject({
+      code: E.insufficientEncryption,
+      handle: second.valueHandle,
+    });
   });
 
   it('the demo service answers as ARCHITECTURE.md specifies', async () => {
     const stack = gattStack({ server: { services: [demoService()] } });
-    const read = async (u: string) => stack.client.read((await stack.client.characteristic(DEMO_UUIDS.service, u)).valueHandle);
+    const read = async (u: string) =>
+      stack.client.read((await stack.client.characteristic(DEMO_UUIDS.service, u)).valueHandle);
     expect(new TextDecoder().decode(await read(DEMO_UUIDS.open))).toBe('open');
     const error = await read(DEMO_UUIDS.encrypted).catch((e: AttError) => e);
     expect(error).toMatchObject({ code: E.insufficientEncryption, needsSecurity: true });
-    await expect(read(DEMO_UUIDS.authenticated)).rejects.toMatchObject({ code: E.insufficientAuthentication });
+    await expect(read(DEMO_UUIDS.authenticated)).rejects.toMatchObject({
+      code: E.insufficientAuthentication,
+    });
     stack.link.security = ENC16;
     expect(new TextDecoder().decode(await read(DEMO_UUIDS.encrypted))).toBe('encrypted');
-    await expect(read(DEMO_UUIDS.authenticated)).rejects.toMatchObject({ code: E.insufficientAuthentication });
+    await expect(read(DEMO_UUIDS.authenticated)).rejects.toMatchObject({
+      code: E.insufficientAuthentication,
+    });
     stack.link.security = AUTH;
     expect(new TextDecoder().decode(await read(DEMO_UUIDS.authenticated))).toBe('authenticated');
   });
@@ -100,7 +158,16 @@ describe('the attribute security gate', () => {
 
 describe('CCCDs, notifications and indications', () => {
   function notifyStack(options: Parameters<typeof gattStack>[0] = {}) {
-    return gattStack({ ...options, server: { services: [demoService(), { uuid: '1111', characteristics: [{ uuid: '2222', properties: ['notify', 'indicate'] }] }], ...options.server } });
+    return gattStack({
+      ...options,
+      server: {
+        services: [
+          demoService(),
+          { uuid: '1111', characteristics: [{ uuid: '2222', properties: ['notify', 'indicate'] }] },
+        ],
+        ...options.server,
+      },
+    });
   }
 
   it('notifications flow only after the client subscribes, and stop after it unsubscribes', async () => {
@@ -138,17 +205,25 @@ describe('CCCDs, notifications and indications', () => {
     link.security = ENC16;
     await client.subscribe(remote);
     const stream = client.notifications(remote);
-    expect(await server.notify(server.characteristic(DEMO_UUIDS.encryptedNotify)!, Uint8Array.of(7, 0, 0, 0))).toBe(1);
+    expect(
+      await server.notify(server.characteristic(DEMO_UUIDS.encryptedNotify)!, Uint8Array.of(7, 0, 0, 0)),
+    ).toBe(1);
     expect((await stream.next()).value).toEqual(Uint8Array.of(7, 0, 0, 0));
     await stream.return?.();
   });
 
   it('refuses CCCD bits the characteristic does not support and malformed CCCD values', async () => {
-    const { client, clientBearer, server } = gattStack({ server: { services: [{ uuid: '1111', characteristics: [{ uuid: '2222', properties: ['notify'] }] }] } });
+    const { client, clientBearer, server } = gattStack({
+      server: { services: [{ uuid: '1111', characteristics: [{ uuid: '2222', properties: ['notify'] }] }] },
+    });
     const c = server.characteristic('2222')!;
     const cccd = c.cccdHandle!;
-    await expect(clientBearer.request({ op: 'write-request', handle: cccd, value: Uint8Array.of(2, 0) })).rejects.toMatchObject({ code: E.valueNotAllowed });
-    await expect(clientBearer.request({ op: 'write-request', handle: cccd, value: Uint8Array.of(1) })).rejects.toMatchObject({
+    await expect(
+      clientBearer.request({ op: 'write-request', handle: cccd, value: Uint8Array.of(2, 0) }),
+    ).rejects.toMatchObject({ code: E.valueNotAllowed });
+    await expect(
+      clientBearer.request({ op: 'write-request', handle: cccd, value: Uint8Array.of(1) }),
+    ).rejects.toMatchObject({
       code: E.invalidAttributeValueLength,
     });
     expect(await client.read(cccd)).toEqual(Uint8Array.of(0, 0));
@@ -162,7 +237,10 @@ describe('CCCDs, notifications and indications', () => {
     const c = again.server.characteristic('2222')!;
     expect(await again.client.read(c.cccdHandle!)).toEqual(Uint8Array.of(2, 0));
     expect(await again.server.indicate(c, Uint8Array.of(1))).toBe(1);
-    const stranger = notifyStack({ server: { store }, connection: { peer: 'AA:BB:CC:DD:EE:FF', bonded: false } });
+    const stranger = notifyStack({
+      server: { store },
+      connection: { peer: 'AA:BB:CC:DD:EE:FF', bonded: false },
+    });
     expect(await stranger.client.read(c.cccdHandle!)).toEqual(Uint8Array.of(0, 0));
   });
 
@@ -180,7 +258,9 @@ describe('CCCDs, notifications and indications', () => {
     const { client, clientBearer } = notifyStack();
     const [csf] = await client.readByUuid('2b29');
     await clientBearer.request({ op: 'write-request', handle: csf!.handle, value: Uint8Array.of(1) });
-    await expect(clientBearer.request({ op: 'write-request', handle: csf!.handle, value: Uint8Array.of(0) })).rejects.toMatchObject({
+    await expect(
+      clientBearer.request({ op: 'write-request', handle: csf!.handle, value: Uint8Array.of(0) }),
+    ).rejects.toMatchObject({
       code: E.valueNotAllowed,
     });
     expect(await client.read(csf!.handle)).toEqual(Uint8Array.of(1));
@@ -193,7 +273,9 @@ describe('CCCDs, notifications and indications', () => {
     const changes: number[][] = [];
     client.on('serviceChanged', (s, e) => changes.push([s, e]));
     const end = server.database.lastHandle;
-    await server.addServices([{ uuid: '5555', characteristics: [{ uuid: '6666', properties: ['read'], value: 'new' }] }]);
+    await server.addServices([
+      { uuid: '5555', characteristics: [{ uuid: '6666', properties: ['read'], value: 'new' }] },
+    ]);
     expect(changes).toEqual([[end + 1, end + 3]]);
     expect((await client.discoverServices()).length).toBe(before + 1);
   });
@@ -205,8 +287,21 @@ describe('signed writes (Core Vol 3 Part H 2.4.5)', () => {
   function signedStack(lastCounter?: number) {
     const counters: number[] = [];
     const stack = gattStack({
-      server: { services: [{ uuid: '1111', characteristics: [{ uuid: '2222', properties: ['read', 'authenticatedSignedWrites'] }] }] },
-      connection: { signing: { csrk, ...(lastCounter !== undefined ? { lastCounter } : {}), onCounter: (c) => counters.push(c) } },
+      server: {
+        services: [
+          {
+            uuid: '1111',
+            characteristics: [{ uuid: '2222', properties: ['read', 'authenticatedSignedWrites'] }],
+          },
+        ],
+      },
+      connection: {
+        signing: {
+          csrk,
+          ...(lastCounter !== undefined ? { lastCounter } : {}),
+          onCounter: (c) => counters.push(c),
+        },
+      },
     });
     return { ...stack, counters, c: stack.server.characteristic('2222')! };
   }
@@ -226,7 +321,12 @@ describe('signed writes (Core Vol 3 Part H 2.4.5)', () => {
     const pdu = Uint8Array.of(0xd2, s.c.valueHandle, 0, 3);
     const sig = signatureFor(csrk, pdu, 12);
     sig[11] ^= 1;
-    await s.clientBearer.send({ op: 'signed-write-command', handle: s.c.valueHandle, value: Uint8Array.of(3), signature: sig });
+    await s.clientBearer.send({
+      op: 'signed-write-command',
+      handle: s.c.valueHandle,
+      value: Uint8Array.of(3),
+      signature: sig,
+    });
     await settle();
     expect(s.server.getValue(s.c)).toEqual(new Uint8Array(0));
     await s.client.signedWrite(s.c.valueHandle, Uint8Array.of(4), csrk, 11);
@@ -238,6 +338,8 @@ describe('signed writes (Core Vol 3 Part H 2.4.5)', () => {
     const a = signatureFor(csrk, Uint8Array.of(0xd2, 1, 0, 9), 0x01020304);
     expect([...a.subarray(0, 4)]).toEqual([4, 3, 2, 1]);
     expect(signatureFor(csrk, Uint8Array.of(0xd2, 1, 0, 8), 0x01020304)).not.toEqual(a);
-    expect(signatureFor(csrk, Uint8Array.of(0xd2, 1, 0, 9), 0x01020305).subarray(4)).not.toEqual(a.subarray(4));
+    expect(signatureFor(csrk, Uint8Array.of(0xd2, 1, 0, 9), 0x01020305).subarray(4)).not.toEqual(
+      a.subarray(4),
+    );
   });
 });

@@ -78,7 +78,10 @@ export class GattServer {
   }
 
   /** The characteristic with this UUID (optionally within a service). */
-  characteristic(characteristicUuid: string | number, serviceUuid?: string | number): GattCharacteristic | undefined {
+  characteristic(
+    characteristicUuid: string | number,
+    serviceUuid?: string | number,
+  ): GattCharacteristic | undefined {
     return this.database.characteristic(characteristicUuid, serviceUuid);
   }
 
@@ -106,7 +109,9 @@ export class GattServer {
   /** Indicates to every client that enabled indications; resolves with how many confirmed. */
   async indicate(characteristic: GattCharacteristic, value?: Uint8Array): Promise<number> {
     const payload = value ?? this.getValue(characteristic);
-    const confirmed = await Promise.all([...this.#connections].map((c) => c.indicate(characteristic, payload)));
+    const confirmed = await Promise.all(
+      [...this.#connections].map((c) => c.indicate(characteristic, payload)),
+    );
     return confirmed.filter(Boolean).length;
   }
 

@@ -5,17 +5,22 @@
  * Wiring per connection: `const bearer = new AttBearer(l2cap.fixedChannel(FixedCid.att))`, then
  * `server.attach(bearer, { peer, bonded, security })` and/or `new GattClient(bearer)`.
  */
+
+export type {
+  AttBearerEvents,
+  AttBearerOptions,
+  AttCommand,
+  AttRequest,
+  AttRequestOp,
+  AttServerHandler,
+} from './att-bearer.js';
 export { AttBearer, RESPONSE_OF } from './att-bearer.js';
-export type { AttBearerEvents, AttBearerOptions, AttCommand, AttRequest, AttRequestOp, AttServerHandler } from './att-bearer.js';
-export { ATT_CODECS, decodeAttPdu, encodeAttPdu, isAttDecodeError, opcodeOf, opOf } from './att-pdu.js';
 export type { AttDecodeError, AttOp, AttPdu, AttPduOf, HandleValue } from './att-pdu.js';
+export { ATT_CODECS, decodeAttPdu, encodeAttPdu, isAttDecodeError, opcodeOf, opOf } from './att-pdu.js';
+export type { GapServiceOptions } from './builtin-services.js';
+export { gapService, gattService } from './builtin-services.js';
 export * from './constants.js';
-export { AttBearerError, AttError, attErrorName } from './errors.js';
-export type { AttBearerErrorKind } from './errors.js';
-export { parseUuid, uuid, uuidFromBytes, uuidToBytes, toUuid128, isUuid16 } from './uuid.js';
-export type { Uuid } from './uuid.js';
-export { checkAccess, checkSecurity } from './permissions.js';
-export type { AccessRequest, AccessRequirement, AccessRule } from './permissions.js';
+export { databaseHash, databaseHashInput } from './database-hash.js';
 export type {
   AttributeContext,
   CharacteristicDefinition,
@@ -26,19 +31,31 @@ export type {
   ServiceDefinition,
   WriteHandler,
 } from './definitions.js';
-export { GattDatabase } from './gatt-database.js';
-export type { Attribute, AttributeKind, GattCharacteristic, GattService } from './gatt-database.js';
-export { gapService, gattService } from './builtin-services.js';
-export type { GapServiceOptions } from './builtin-services.js';
-export { databaseHash, databaseHashInput } from './database-hash.js';
-export { GattServer } from './gatt-server.js';
-export type { GattServerOptions } from './gatt-server.js';
-export { GattServerConnection } from './server-connection.js';
-export type { ClientConfigurationStore, GattServerConnectionOptions, PeerSigning } from './server-connection.js';
-export { PREPARE_QUEUE_LIMITS } from './server-access.js';
+export { DEMO_UUIDS, demoService } from './demo-service.js';
+export type { AttBearerErrorKind } from './errors.js';
+export { AttBearerError, AttError, attErrorName } from './errors.js';
+export type {
+  DiscoveredCharacteristic,
+  DiscoveredDescriptor,
+  DiscoveredService,
+  GattClientEvents,
+} from './gatt-client.js';
 export { GattClient } from './gatt-client.js';
-export type { DiscoveredCharacteristic, DiscoveredDescriptor, DiscoveredService, GattClientEvents } from './gatt-client.js';
-export { NotificationStream } from './notification-stream.js';
-export { signatureFor, signCounterOf, verifySignature } from './signing.js';
-export { demoService, DEMO_UUIDS } from './demo-service.js';
+export type { Attribute, AttributeKind, GattCharacteristic, GattService } from './gatt-database.js';
+export { GattDatabase } from './gatt-database.js';
+export type { GattServerOptions } from './gatt-server.js';
+export { GattServer } from './gatt-server.js';
 export { MemoryClientConfigurationStore } from './memory-store.js';
+export { NotificationStream } from './notification-stream.js';
+export type { AccessRequest, AccessRequirement, AccessRule } from './permissions.js';
+export { checkAccess, checkSecurity } from './permissions.js';
+export { PREPARE_QUEUE_LIMITS } from './server-access.js';
+export type {
+  ClientConfigurationStore,
+  GattServerConnectionOptions,
+  PeerSigning,
+} from './server-connection.js';
+export { GattServerConnection } from './server-connection.js';
+export { signatureFor, signCounterOf, verifySignature } from './signing.js';
+export type { Uuid } from './uuid.js';
+export { isUuid16, parseUuid, toUuid128, uuid, uuidFromBytes, uuidToBytes } from './uuid.js';

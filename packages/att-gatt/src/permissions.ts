@@ -46,7 +46,8 @@ export function checkSecurity(
   access: 'read' | 'write',
   link: LinkSecurity,
 ): AttErrorCode | undefined {
-  if (rule === false) return access === 'read' ? AttErrorCode.readNotPermitted : AttErrorCode.writeNotPermitted;
+  if (rule === false)
+    return access === 'read' ? AttErrorCode.readNotPermitted : AttErrorCode.writeNotPermitted;
   if (rule === true) return undefined;
   switch (securityShortfall(rule, link)) {
     case 'authentication':

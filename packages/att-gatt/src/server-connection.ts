@@ -6,7 +6,7 @@
 import { type LinkSecurity, type PortableLogger, UNSECURED_LINK } from '@tsble/l2cap';
 import type { AttBearer, AttCommand, AttRequest, AttRequestOp, AttServerHandler } from './att-bearer.js';
 import { type AttPdu, type AttPduOf, encodeAttPdu } from './att-pdu.js';
-import { AttErrorCode, CccdBits, CharacteristicProperty, ATT_SIGNATURE_LENGTH } from './constants.js';
+import { ATT_SIGNATURE_LENGTH, AttErrorCode, CccdBits, CharacteristicProperty } from './constants.js';
 import type { Attribute, GattCharacteristic, GattDatabase } from './gatt-database.js';
 import { checkAccess } from './permissions.js';
 import * as access from './server-access.js';
@@ -50,15 +50,20 @@ export interface ServerCore {
 type Handler = (ctx: ServerContext, pdu: AttRequest) => AttPdu | Promise<AttPdu>;
 
 const HANDLERS: Record<AttRequestOp, Handler> = {
-  'find-information-request': (c, p) => discovery.findInformation(c, p as AttPduOf<'find-information-request'>),
-  'find-by-type-value-request': (c, p) => discovery.findByTypeValue(c, p as AttPduOf<'find-by-type-value-request'>),
+  'find-information-request': (c, p) =>
+    discovery.findInformation(c, p as AttPduOf<'find-information-request'>),
+  'find-by-type-value-request': (c, p) =>
+    discovery.findByTypeValue(c, p as AttPduOf<'find-by-type-value-request'>),
   'read-by-type-request': (c, p) => discovery.readByType(c, p as AttPduOf<'read-by-type-request'>),
-  'read-by-group-type-request': (c, p) => discovery.readByGroupType(c, p as AttPduOf<'read-by-group-type-request'>),
+  'read-by-group-type-request': (c, p) =>
+    discovery.readByGroupType(c, p as AttPduOf<'read-by-group-type-request'>),
   'read-request': (c, p) => access.read(c, p as AttPduOf<'read-request'>),
   'read-blob-request': (c, p) => access.readBlob(c, p as AttPduOf<'read-blob-request'>),
   'read-multiple-request': (c, p) => access.readMultiple(c, p as AttPduOf<'read-multiple-request'>),
-  'read-multiple-variable-request': (c, p) => access.readMultipleVariable(c, p as AttPduOf<'read-multiple-variable-request'>),
-  'write-request': (c, p) => access.write(c, (p as AttPduOf<'write-request'>).handle, (p as AttPduOf<'write-request'>).value),
+  'read-multiple-variable-request': (c, p) =>
+    access.readMultipleVariable(c, p as AttPduOf<'read-multiple-variable-request'>),
+  'write-request': (c, p) =>
+    access.write(c, (p as AttPduOf<'write-request'>).handle, (p as AttPduOf<'write-request'>).value),
   'prepare-write-request': (c, p) => access.prepareWrite(c, p as AttPduOf<'prepare-write-request'>),
   'execute-write-request': (c, p) => access.executeWrite(c, p as AttPduOf<'execute-write-request'>),
 };
@@ -109,12 +114,15 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
 
   /** The CCCD bits this client set for a characteristic. */
   subscription(characteristic: GattCharacteristic): number {
-    return characteristic.cccdHandle === undefined ? 0 : (this.#clientValues.get(characteristic.cccdHandle) ?? 0);
+    return characteristic.cccdHandle === undefined
+      ? 0
+      : (this.#clientValues.get(characteristic.cccdHandle) ?? 0);
   }
 
   /** Notifies if this client enabled notifications; false if not subscribed. Value cut to ATT_MTU - 3. */
   notify(characteristic: GattCharacteristic, value: Uint8Array): Promise<boolean> {
-    if ((this.subscription(characteristic) & CccdBits.notification) === 0 || !this.bearer.isOpen) return Promise.resolve(false);
+    if ((this.subscription(characteristic) & CccdBits.notification) === 0 || !this.bearer.isOpen)
+      return Promise.resolve(false);
     return this.bearer.notify(characteristic.valueHandle, value.subarray(0, this.mtu - 3)).then(
       () => true,
       () => false,
@@ -123,7 +131,8 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
 
   /** Indicates if this client enabled indications; resolves true once confirmed. */
   indicate(characteristic: GattCharacteristic, value: Uint8Array): Promise<boolean> {
-    if ((this.subscription(characteristic) & CccdBits.indication) === 0 || !this.bearer.isOpen) return Promise.resolve(false);
+    if ((this.subscription(characteristic) & CccdBits.indication) === 0 || !this.bearer.isOpen)
+      return Promise.resolve(false);
     return this.bearer.indicate(characteristic.valueHandle, value.subarray(0, this.mtu - 3)).then(
       () => true,
       () => false,
@@ -140,7 +149,8 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
     if (command.op === 'signed-write-command' && !this.#verifySigned(command)) return;
     // Commands are never answered, even with an error (Core 6.0 Vol 3 Part F 3.4.5.3).
     const outcome = await access.write(this, command.handle, command.value);
-    if (outcome.op === 'error-response') this.core.logger.debug({ handle: command.handle, error: outcome.errorCode }, 'write command refused');
+    if (outcome.op === 'error-response')
+      this.core.logger.debug({ handle: command.handle, error: outcome.errorCode }, 'write command refused');
   }
 
   check(attribute: Attribute, kind: 'read' | 'write'): Promise<number | undefined> {
@@ -159,7 +169,9 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
       case 'database-hash':
         return this.core.databaseHash();
       default:
-        return attribute.onRead ? await attribute.onRead({ peer: this.peer, handle: attribute.handle }) : attribute.value;
+        return attribute.onRead
+          ? await attribute.onRead({ peer: this.peer, handle: attribute.handle })
+          : attribute.value;
     }
   }
 
@@ -209,11 +221,17 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
     const signing = this.#signing;
     const logger = this.core.logger;
     if (!signing || !attribute?.characteristic) {
-      logger.warn({ handle: command.handle }, 'signed write without a CSRK or to a non-characteristic; dropped');
+      logger.warn(
+        { handle: command.handle },
+        'signed write without a CSRK or to a non-characteristic; dropped',
+      );
       return false;
     }
     if ((attribute.characteristic.properties & CharacteristicProperty.authenticatedSignedWrites) === 0) {
-      logger.warn({ handle: command.handle }, 'signed write to a characteristic without that property; dropped');
+      logger.warn(
+        { handle: command.handle },
+        'signed write to a characteristic without that property; dropped',
+      );
       return false;
     }
     const pdu = encodeAttPdu(command);
@@ -248,7 +266,10 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
         }
       }
     } catch (error) {
-      this.core.logger.error({ err: error, peer: this.peer }, 'loading client configuration failed; starting clean');
+      this.core.logger.error(
+        { err: error, peer: this.peer },
+        'loading client configuration failed; starting clean',
+      );
     }
   }
 

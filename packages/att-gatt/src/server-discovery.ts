@@ -5,7 +5,7 @@
  */
 import type { AttPdu, AttPduOf, HandleValue } from './att-pdu.js';
 import { AttErrorCode, AttOpcode, GattUuid } from './constants.js';
-import { type ServerContext, errorResponse } from './server-context.js';
+import { errorResponse, type ServerContext } from './server-context.js';
 import { isUuid16 } from './uuid.js';
 
 /** Core 6.0 Vol 3 Part F 3.4.3.1: Starting Handle 0 or greater than Ending Handle is Invalid Handle. */
@@ -72,7 +72,10 @@ export async function readByType(ctx: ServerContext, pdu: AttPduOf<'read-by-type
   return { op: 'read-by-type-response', entries };
 }
 
-export async function readByGroupType(ctx: ServerContext, pdu: AttPduOf<'read-by-group-type-request'>): Promise<AttPdu> {
+export async function readByGroupType(
+  ctx: ServerContext,
+  pdu: AttPduOf<'read-by-group-type-request'>,
+): Promise<AttPdu> {
   const opcode = AttOpcode.readByGroupTypeRequest;
   const invalid = invalidRange(opcode, pdu.startHandle, pdu.endHandle);
   if (invalid) return invalid;

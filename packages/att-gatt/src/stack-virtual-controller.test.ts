@@ -17,14 +17,23 @@ describe('GATT over the virtual controller', () => {
       expect(chars.map((c) => c.uuid)).toEqual(Object.values(DEMO_UUIDS).slice(1));
       const [open, encrypted, authenticated, writable, notify] = chars;
       expect(text(await s.client.read(open!.valueHandle))).toBe('open');
-      await expect(s.client.read(encrypted!.valueHandle)).rejects.toMatchObject({ code: AttErrorCode.insufficientEncryption, handle: encrypted!.valueHandle });
-      await expect(s.client.write(writable!.valueHandle, Uint8Array.of(1))).rejects.toMatchObject({ code: AttErrorCode.insufficientEncryption });
-      await expect(s.client.subscribe(notify!)).rejects.toMatchObject({ code: AttErrorCode.insufficientEncryption });
+      await expect(s.client.read(encrypted!.valueHandle)).rejects.toMatchObject({
+        code: AttErrorCode.insufficientEncryption,
+        handle: encrypted!.valueHandle,
+      });
+      await expect(s.client.write(writable!.valueHandle, Uint8Array.of(1))).rejects.toMatchObject({
+        code: AttErrorCode.insufficientEncryption,
+      });
+      await expect(s.client.subscribe(notify!)).rejects.toMatchObject({
+        code: AttErrorCode.insufficientEncryption,
+      });
 
       await s.encrypt();
       expect(s.security.encrypted).toBe(true);
       expect(text(await s.client.read(encrypted!.valueHandle))).toBe('encrypted');
-      await expect(s.client.read(authenticated!.valueHandle)).rejects.toMatchObject({ code: AttErrorCode.insufficientAuthentication });
+      await expect(s.client.read(authenticated!.valueHandle)).rejects.toMatchObject({
+        code: AttErrorCode.insufficientAuthentication,
+      });
       await s.client.write(writable!.valueHandle, new TextEncoder().encode('hello'));
       expect(text(await s.client.read(writable!.valueHandle))).toBe('hello');
       await s.client.subscribe(notify!);
@@ -47,7 +56,11 @@ describe('GATT over the virtual controller', () => {
       const value = Uint8Array.from({ length: 512 }, (_, i) => (i * 31) & 0xff);
       const s = await virtualStack({
         localMtu: mtu,
-        server: { services: [{ uuid: '1111', characteristics: [{ uuid: '2222', properties: ['read', 'write'], value }] }] },
+        server: {
+          services: [
+            { uuid: '1111', characteristics: [{ uuid: '2222', properties: ['read', 'write'], value }] },
+          ],
+        },
       });
       try {
         expect(await s.client.exchangeMtu()).toBe(mtu);
@@ -63,7 +76,9 @@ describe('GATT over the virtual controller', () => {
   }
 
   it('1000 notifications arrive complete and in order', async () => {
-    const s = await virtualStack({ server: { services: [{ uuid: '1111', characteristics: [{ uuid: '2222', properties: ['notify'] }] }] } });
+    const s = await virtualStack({
+      server: { services: [{ uuid: '1111', characteristics: [{ uuid: '2222', properties: ['notify'] }] }] },
+    });
     try {
       const remote = await s.client.characteristic('1111', '2222');
       await s.client.subscribe(remote);
@@ -75,7 +90,8 @@ describe('GATT over the virtual controller', () => {
         }),
       );
       const c = s.server.characteristic('2222')!;
-      for (let i = 0; i < 1000; i++) void s.connection.notify(c, Uint8Array.of(i & 0xff, i >> 8, ...new Array(18).fill(0)));
+      for (let i = 0; i < 1000; i++)
+        void s.connection.notify(c, Uint8Array.of(i & 0xff, i >> 8, ...new Array(18).fill(0)));
       await done;
       expect(got).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     } finally {
@@ -86,8 +102,11 @@ describe('GATT over the virtual controller', () => {
   it('malformed ACL and L2CAP input from the peer is dropped; the server keeps answering', async () => {
     const s = await virtualStack({ server: { services: [demoService()] } });
     try {
-      const answer = new Promise<Uint8Array>((resolve) => s.central.fixedChannel(FixedCid.att).on('pdu', resolve));
-      const send = (pb: 0 | 1, bytes: number[]) => s.pair.central.sendAcl(s.pair.centralHandle, pb, Uint8Array.from(bytes));
+      const answer = new Promise<Uint8Array>((resolve) =>
+        s.central.fixedChannel(FixedCid.att).on('pdu', resolve),
+      );
+      const send = (pb: 0 | 1, bytes: number[]) =>
+        s.pair.central.sendAcl(s.pair.centralHandle, pb, Uint8Array.from(bytes));
       await send(1, [1, 2, 3]); // continuation without start
       await send(0, [2, 0, 4, 0, 0x0a, 1, 0, 9, 9]); // length field disagrees with the data
       await send(0, [0xff, 0xff, 4, 0, 0x0a]); // a 65535-octet PDU announced...

@@ -1,5 +1,5 @@
 /** Test-only wiring: a GATT client and server over two real L2CAP instances joined in memory. */
-import { FixedCid, L2cap, type LinkSecurity, type Timers, createLoopbackAclLinks } from '@tsble/l2cap';
+import { createLoopbackAclLinks, FixedCid, L2cap, type LinkSecurity, type Timers } from '@tsble/l2cap';
 import { AttBearer } from './att-bearer.js';
 import { GattClient } from './gatt-client.js';
 import { GattServer, type GattServerOptions } from './gatt-server.js';
@@ -26,7 +26,10 @@ export function gattStack(options: StackOptions = {}) {
   a.attach((pb, d) => central.receiveAcl(pb, d));
   b.attach((pb, d) => peripheral.receiveAcl(pb, d));
   const link = { security: secureLink() };
-  const bearerOptions = { localMtu: options.localMtu ?? 517, ...(options.timers ? { timers: options.timers } : {}) };
+  const bearerOptions = {
+    localMtu: options.localMtu ?? 517,
+    ...(options.timers ? { timers: options.timers } : {}),
+  };
   const clientBearer = new AttBearer(central.fixedChannel(FixedCid.att), bearerOptions);
   const serverBearer = new AttBearer(peripheral.fixedChannel(FixedCid.att), bearerOptions);
   const server = new GattServer(options.server);

@@ -10,7 +10,10 @@ export async function virtualStack(options: { server?: GattServerOptions; localM
   const central = new L2cap(pair.central.aclLink(pair.centralHandle), { role: 'central' });
   const peripheral = new L2cap(pair.peripheral.aclLink(pair.peripheralHandle), { role: 'peripheral' });
   pair.central.on('acl', (handle, pb, data) => handle === pair.centralHandle && central.receiveAcl(pb, data));
-  pair.peripheral.on('acl', (handle, pb, data) => handle === pair.peripheralHandle && peripheral.receiveAcl(pb, data));
+  pair.peripheral.on(
+    'acl',
+    (handle, pb, data) => handle === pair.peripheralHandle && peripheral.receiveAcl(pb, data),
+  );
   pair.central.on('disconnection', () => central.close());
   pair.peripheral.on('disconnection', () => peripheral.close());
   // The peripheral's link security, as the host would track it from Encryption Change events.
@@ -30,7 +33,10 @@ export async function virtualStack(options: { server?: GattServerOptions; localM
   async function encrypt(): Promise<void> {
     const ltk = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
     pair.peripheral.on('ltkRequest', (e) => {
-      void pair.peripheral.execute('leLongTermKeyRequestReply', { connectionHandle: e.connectionHandle, longTermKey: ltk });
+      void pair.peripheral.execute('leLongTermKeyRequestReply', {
+        connectionHandle: e.connectionHandle,
+        longTermKey: ltk,
+      });
     });
     const changed = pair.peripheral.next('encryptionChange');
     await pair.central.execute('leEnableEncryption', {
@@ -42,5 +48,17 @@ export async function virtualStack(options: { server?: GattServerOptions; localM
     await changed;
   }
 
-  return { pair, central, peripheral, clientBearer, serverBearer, server, connection, client, security, encrypt, close: () => pair.close() };
+  return {
+    pair,
+    central,
+    peripheral,
+    clientBearer,
+    serverBearer,
+    server,
+    connection,
+    client,
+    security,
+    encrypt,
+    close: () => pair.close(),
+  };
 }

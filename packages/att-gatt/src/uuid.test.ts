@@ -4,7 +4,8 @@ import { parseUuid, toUuid128, uuid, uuidFromBytes, uuidToBytes } from './uuid.j
 
 describe('UUIDs', () => {
   it('parses every spelling of a 16-bit UUID to one canonical form', () => {
-    for (const s of ['2A00', '0x2a00', '00002a00-0000-1000-8000-00805F9B34FB', '00002a00']) expect(parseUuid(s)).toBe('2a00');
+    for (const s of ['2A00', '0x2a00', '00002a00-0000-1000-8000-00805F9B34FB', '00002a00'])
+      expect(parseUuid(s)).toBe('2a00');
     expect(parseUuid(0x2a00)).toBe('2a00');
     expect(toUuid128('2a00')).toBe('00002a00-0000-1000-8000-00805f9b34fb');
   });

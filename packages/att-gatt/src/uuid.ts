@@ -12,14 +12,18 @@ const FULL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Parses '2A00', '0x2a00', 0x2a00, '00002a00-0000-1000-8000-00805f9b34fb' or any 128-bit UUID. */
 export function parseUuid(input: string | number): Uuid | undefined {
   if (typeof input === 'number') {
-    return Number.isInteger(input) && input >= 0 && input <= 0xffff ? input.toString(16).padStart(4, '0') : undefined;
+    return Number.isInteger(input) && input >= 0 && input <= 0xffff
+      ? input.toString(16).padStart(4, '0')
+      : undefined;
   }
   const text = input.trim().toLowerCase().replace(/^0x/, '');
   if (/^[0-9a-f]{4}$/.test(text)) return text;
   if (/^[0-9a-f]{8}$/.test(text)) return fold(`${text}${BASE_SUFFIX}`);
   if (FULL.test(text)) return fold(text);
   if (/^[0-9a-f]{32}$/.test(text)) {
-    return fold(`${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`);
+    return fold(
+      `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`,
+    );
   }
   return undefined;
 }

@@ -2,12 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FixedCid, LeCreditBasedConnectionResult as Result } from './constants.js';
 import type { LeCreditChannel } from './credit-channel.js';
-import { pair, rawPeer, settle } from './test-peers.js';
 import type { LinkSecurity } from './security.js';
 import type { SignalingCommand } from './signaling-pdu.js';
+import { pair, rawPeer, settle } from './test-peers.js';
 
 const SPSM = 0x0080;
-const secure = (over: Partial<LinkSecurity>): LinkSecurity => ({ encrypted: false, authenticated: false, sc: false, keySize: 0, ...over });
+const secure = (over: Partial<LinkSecurity>): LinkSecurity => ({
+  encrypted: false,
+  authenticated: false,
+  sc: false,
+  keySize: 0,
+  ...over,
+});
 
 async function openChannel(mtu = 251, serverOptions = {}, clientOptions = {}) {
   const link = pair({}, {}, mtu);
@@ -19,21 +25,41 @@ async function openChannel(mtu = 251, serverOptions = {}, clientOptions = {}) {
 
 describe('LE credit-based channels', () => {
   it('connects with the negotiated MTU, MPS and credits on both sides', async () => {
-    const { client, server } = await openChannel(27, { mtu: 300, mps: 100, initialCredits: 5 }, { mtu: 400, mps: 60, initialCredits: 7 });
-    expect(client.parameters).toMatchObject({ localMtu: 400, localMps: 60, remoteMtu: 300, remoteMps: 100, remoteInitialCredits: 5 });
-    expect(server.parameters).toMatchObject({ localMtu: 300, remoteMtu: 400, remoteMps: 60, remoteInitialCredits: 7 });
+    const { client, server } = await openChannel(
+      27,
+      { mtu: 300, mps: 100, initialCredits: 5 },
+      { mtu: 400, mps: 60, initialCredits: 7 },
+    );
+    expect(client.parameters).toMatchObject({
+      localMtu: 400,
+      localMps: 60,
+      remoteMtu: 300,
+      remoteMps: 100,
+      remoteInitialCredits: 5,
+    });
+    expect(server.parameters).toMatchObject({
+      localMtu: 300,
+      remoteMtu: 400,
+      remoteMps: 60,
+      remoteInitialCredits: 7,
+    });
     expect(client.parameters.remoteCid).toBe(server.parameters.localCid);
     expect(server.parameters.remoteCid).toBe(client.parameters.localCid);
   });
 
   it('transfers 1 MB in both directions with credits flowing back, bytes intact', async () => {
-    const { client, server } = await openChannel(251, { mtu: 4096, mps: 247, initialCredits: 8 }, { mtu: 4096, mps: 247, initialCredits: 8 });
+    const { client, server } = await openChannel(
+      251,
+      { mtu: 4096, mps: 247, initialCredits: 8 },
+      { mtu: 4096, mps: 247, initialCredits: 8 },
+    );
     const total = 1 << 20;
     const data = Uint8Array.from({ length: total }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
     const received: Uint8Array[] = [];
     server.on('sdu', (sdu) => received.push(sdu));
     const sends: Promise<void>[] = [];
-    for (let offset = 0; offset < total; offset += 4000) sends.push(client.send(data.subarray(offset, offset + 4000)));
+    for (let offset = 0; offset < total; offset += 4000)
+      sends.push(client.send(data.subarray(offset, offset + 4000)));
     await Promise.all(sends);
     await settle();
     const joined = new Uint8Array(total);
@@ -49,7 +75,11 @@ describe('LE credit-based channels', () => {
 
     const back: number[] = [];
     client.on('sdu', (sdu) => back.push(sdu.length));
-    await Promise.all([server.send(new Uint8Array(4096)), server.send(new Uint8Array(0)), server.send(new Uint8Array(1))]);
+    await Promise.all([
+      server.send(new Uint8Array(4096)),
+      server.send(new Uint8Array(0)),
+      server.send(new Uint8Array(1)),
+    ]);
     await settle();
     expect(back).toEqual([4096, 0, 1]);
   });
@@ -58,7 +88,15 @@ describe('LE credit-based channels', () => {
     const peer = rawPeer();
     let channel: LeCreditChannel | undefined;
     peer.l2cap.listen(SPSM, { onChannel: (c) => (channel = c) });
-    peer.signal({ op: 'le-credit-based-connection-request', identifier: 1, spsm: SPSM, sourceCid: 0x60, mtu: 100, mps: 23, initialCredits: 0 });
+    peer.signal({
+      op: 'le-credit-based-connection-request',
+      identifier: 1,
+      spsm: SPSM,
+      sourceCid: 0x60,
+      mtu: 100,
+      mps: 23,
+      initialCredits: 0,
+    });
     await settle();
     const sent = (channel as LeCreditChannel).send(new Uint8Array(30));
     await settle();
@@ -78,11 +116,20 @@ describe('LE credit-based channels', () => {
 
   it('answers SPSM not supported and unacceptable/invalid parameters with their result codes', async () => {
     const { central, peripheral } = pair();
-    await expect(central.connect(0x81)).rejects.toMatchObject({ code: 'connection-refused', result: Result.spsmNotSupported });
+    await expect(central.connect(0x81)).rejects.toMatchObject({
+      code: 'connection-refused',
+      result: Result.spsmNotSupported,
+    });
     peripheral.listen(SPSM, { onChannel: () => {} });
     const peer = rawPeer();
     peer.l2cap.listen(SPSM, { onChannel: () => {} });
-    const req = { op: 'le-credit-based-connection-request' as const, spsm: SPSM, mtu: 100, mps: 50, initialCredits: 1 };
+    const req = {
+      op: 'le-credit-based-connection-request' as const,
+      spsm: SPSM,
+      mtu: 100,
+      mps: 50,
+      initialCredits: 1,
+    };
     peer.signal({ ...req, identifier: 1, sourceCid: 0x20 });
     peer.signal({ ...req, identifier: 2, sourceCid: 0x41, mtu: 22 });
     peer.signal({ ...req, identifier: 3, sourceCid: 0x42 });
@@ -101,8 +148,16 @@ describe('LE credit-based channels', () => {
     const cases: [object, LinkSecurity, number][] = [
       [{ encrypted: true }, secure({}), Result.insufficientEncryption],
       [{ authenticated: true }, secure({ encrypted: true, keySize: 16 }), Result.insufficientAuthentication],
-      [{ sc: true }, secure({ encrypted: true, authenticated: true, keySize: 16 }), Result.insufficientAuthentication],
-      [{ encrypted: true, minKeySize: 16 }, secure({ encrypted: true, keySize: 7 }), Result.insufficientEncryptionKeySize],
+      [
+        { sc: true },
+        secure({ encrypted: true, authenticated: true, keySize: 16 }),
+        Result.insufficientAuthentication,
+      ],
+      [
+        { encrypted: true, minKeySize: 16 },
+        secure({ encrypted: true, keySize: 7 }),
+        Result.insufficientEncryptionKeySize,
+      ],
       [{ encrypted: true, minKeySize: 16 }, secure({ encrypted: true, keySize: 16 }), Result.success],
     ];
     for (const [security, current, expected] of cases) {
@@ -146,15 +201,30 @@ describe('LE credit-based channel protocol violations disconnect the channel', (
   async function serverChannel(options = {}) {
     const peer = rawPeer();
     let channel: LeCreditChannel | undefined;
-    peer.l2cap.listen(SPSM, { mtu: 100, mps: 30, initialCredits: 2, onChannel: (c) => (channel = c), ...options });
-    peer.signal({ op: 'le-credit-based-connection-request', identifier: 1, spsm: SPSM, sourceCid: 0x70, mtu: 100, mps: 30, initialCredits: 65000 });
+    peer.l2cap.listen(SPSM, {
+      mtu: 100,
+      mps: 30,
+      initialCredits: 2,
+      onChannel: (c) => (channel = c),
+      ...options,
+    });
+    peer.signal({
+      op: 'le-credit-based-connection-request',
+      identifier: 1,
+      spsm: SPSM,
+      sourceCid: 0x70,
+      mtu: 100,
+      mps: 30,
+      initialCredits: 65000,
+    });
     await settle();
     const ch = channel as LeCreditChannel;
     const closes: string[] = [];
     ch.on('close', (r) => closes.push(r));
     const sdus: number[] = [];
     ch.on('sdu', (s) => sdus.push(s.length));
-    const disconnects = (): SignalingCommand[] => peer.signals().filter((s) => s.op === 'disconnection-request');
+    const disconnects = (): SignalingCommand[] =>
+      peer.signals().filter((s) => s.op === 'disconnection-request');
     return { peer, ch, closes, sdus, disconnects, cid: ch.parameters.localCid };
   }
 
@@ -208,7 +278,10 @@ describe('LE credit-based channel protocol violations disconnect the channel', (
     await settle();
     expect(t.sdus).toEqual([40]);
     expect(t.closes).toEqual([]);
-    expect(t.peer.signals().filter((s) => s.op === 'flow-control-credit-indication')).toMatchObject([{ cid: t.cid, credits: 1 }, { credits: 1 }]);
+    expect(t.peer.signals().filter((s) => s.op === 'flow-control-credit-indication')).toMatchObject([
+      { cid: t.cid, credits: 1 },
+      { credits: 1 },
+    ]);
     expect(t.peer.received.filter((f) => f.cid === FixedCid.leSignaling).length).toBeGreaterThan(0);
   });
 });
@@ -217,17 +290,27 @@ describe('hostile signaling and K-frames', () => {
   it('random commands and K-frames never throw; the channel layer keeps answering', async () => {
     const code = fc.constantFrom(0x01, 0x06, 0x07, 0x12, 0x13, 0x14, 0x15, 0x16, 0x99);
     const frame = fc.oneof(
-      fc.tuple(code, fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: 14 })).map(([c, id, body]) => ({
-        cid: 5,
-        payload: Uint8Array.of(c, id, body.length, 0, ...body),
-      })),
+      fc
+        .tuple(code, fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: 14 }))
+        .map(([c, id, body]) => ({
+          cid: 5,
+          payload: Uint8Array.of(c, id, body.length, 0, ...body),
+        })),
       fc.record({ cid: fc.integer({ min: 0x40, max: 0x44 }), payload: fc.uint8Array({ maxLength: 40 }) }),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(frame, { maxLength: 25 }), async (frames) => {
         const peer = rawPeer({ role: 'central' });
         peer.l2cap.listen(SPSM, { mtu: 64, mps: 30, initialCredits: 3, onChannel: () => {} });
-        peer.signal({ op: 'le-credit-based-connection-request', identifier: 1, spsm: SPSM, sourceCid: 0x70, mtu: 64, mps: 30, initialCredits: 3 });
+        peer.signal({
+          op: 'le-credit-based-connection-request',
+          identifier: 1,
+          spsm: SPSM,
+          sourceCid: 0x70,
+          mtu: 64,
+          mps: 30,
+          initialCredits: 3,
+        });
         for (const f of frames) peer.inject(f.cid, f.payload);
         await settle();
         const before = peer.signals().length;

@@ -60,7 +60,9 @@ export class LeCreditChannel extends TypedEmitter<CreditChannelEvents> {
     readonly parameters: Readonly<CreditChannelParameters>,
     private readonly io: CreditChannelIo,
   ) {
-    super((error) => io.logger.error({ err: error, cid: parameters.localCid }, 'credit channel listener threw'));
+    super((error) =>
+      io.logger.error({ err: error, cid: parameters.localCid }, 'credit channel listener threw'),
+    );
     this.#txCredits = parameters.remoteInitialCredits;
     this.#rxCredits = parameters.localInitialCredits;
   }
@@ -88,7 +90,10 @@ export class LeCreditChannel extends TypedEmitter<CreditChannelEvents> {
     }
     if (sdu.length > this.parameters.remoteMtu) {
       return Promise.reject(
-        new L2capError('sdu-too-large', `SDU of ${sdu.length} octets exceeds the peer MTU ${this.parameters.remoteMtu}`),
+        new L2capError(
+          'sdu-too-large',
+          `SDU of ${sdu.length} octets exceeds the peer MTU ${this.parameters.remoteMtu}`,
+        ),
       );
     }
     return new Promise<void>((resolve, reject) => {

@@ -58,7 +58,8 @@ export class CreditConnections {
     this.#io = {
       transmit: context.transmit,
       logger: context.logger,
-      sendCredits: (cid, credits) => context.signaling.indicate({ op: 'flow-control-credit-indication', cid, credits }),
+      sendCredits: (cid, credits) =>
+        context.signaling.indicate({ op: 'flow-control-credit-indication', cid, credits }),
       requestDisconnection: (channel) => this.#requestDisconnection(channel),
     };
   }
@@ -73,7 +74,10 @@ export class CreditConnections {
   async connect(spsm: number, options: CreditChannelOptions = {}): Promise<LeCreditChannel> {
     const local = resolveOptions(options);
     if (spsm < SPSM_MIN || spsm > SPSM_MAX || !validParameters(local.mtu, local.mps)) {
-      throw new L2capError('invalid-parameters', 'SPSM 0x0001-0x00FF, MTU >= 23 and MPS 23-65533 are required');
+      throw new L2capError(
+        'invalid-parameters',
+        'SPSM 0x0001-0x00FF, MTU >= 23 and MPS 23-65533 are required',
+      );
     }
     const localCid = this.#allocateCid();
     if (localCid === undefined) throw new L2capError('no-resources', 'all dynamic CIDs are in use');
@@ -85,7 +89,11 @@ export class CreditConnections {
         'le-credit-based-connection-response',
       );
       if (response.result !== Result.success) {
-        throw new L2capError('connection-refused', `the peer refused SPSM 0x${spsm.toString(16)}`, response.result);
+        throw new L2capError(
+          'connection-refused',
+          `the peer refused SPSM 0x${spsm.toString(16)}`,
+          response.result,
+        );
       }
       if (!validParameters(response.mtu, response.mps) || !validCid(response.destinationCid)) {
         throw new L2capError('invalid-parameters', 'the peer answered with parameters the spec forbids');
@@ -158,9 +166,17 @@ export class CreditConnections {
     try {
       server.onChannel(channel);
     } catch (error) {
-      this.context.logger.error({ err: error, spsm: request.spsm }, 'onChannel threw; the channel stays open');
+      this.context.logger.error(
+        { err: error, spsm: request.spsm },
+        'onChannel threw; the channel stays open',
+      );
     }
-    return { op: 'le-credit-based-connection-response', destinationCid: localCid, ...mtuMpsCredits(local), result: Result.success };
+    return {
+      op: 'le-credit-based-connection-response',
+      destinationCid: localCid,
+      ...mtuMpsCredits(local),
+      result: Result.success,
+    };
   }
 
   /** Credits for one of our channels; an overflow disconnects it (Core 6.0 Vol 3 Part A 10.1). */
@@ -231,7 +247,8 @@ export class CreditConnections {
   }
 
   #allocateCid(): number | undefined {
-    for (let cid = DYNAMIC_CID_FIRST; cid <= DYNAMIC_CID_LAST; cid++) if (!this.#channels.has(cid)) return cid;
+    for (let cid = DYNAMIC_CID_FIRST; cid <= DYNAMIC_CID_LAST; cid++)
+      if (!this.#channels.has(cid)) return cid;
     return undefined;
   }
 }
@@ -243,12 +260,19 @@ function resolveOptions(options: CreditChannelOptions): Required<CreditChannelOp
   return {
     mtu: options.mtu ?? DEFAULT_CREDIT_CHANNEL.mtu,
     mps: options.mps ?? DEFAULT_CREDIT_CHANNEL.mps,
-    initialCredits: Math.min(options.initialCredits ?? DEFAULT_CREDIT_CHANNEL.initialCredits, LE_CREDIT_MAX_CREDITS),
+    initialCredits: Math.min(
+      options.initialCredits ?? DEFAULT_CREDIT_CHANNEL.initialCredits,
+      LE_CREDIT_MAX_CREDITS,
+    ),
     autoCredits: options.autoCredits ?? true,
   };
 }
 
-function mtuMpsCredits(local: Required<CreditChannelOptions>): { mtu: number; mps: number; initialCredits: number } {
+function mtuMpsCredits(local: Required<CreditChannelOptions>): {
+  mtu: number;
+  mps: number;
+  initialCredits: number;
+} {
   return { mtu: local.mtu, mps: local.mps, initialCredits: local.initialCredits };
 }
 

@@ -11,7 +11,8 @@ describe('L2cap fixed channels', () => {
     const got: Uint8Array[] = [];
     peripheral.fixedChannel(FixedCid.att).on('pdu', (p) => got.push(p));
     const sizes = [0, 1, 22, 23, 24, 100, 517, 4000];
-    for (const n of sizes) await central.fixedChannel(FixedCid.att).send(Uint8Array.from({ length: n }, (_, i) => i & 0xff));
+    for (const n of sizes)
+      await central.fixedChannel(FixedCid.att).send(Uint8Array.from({ length: n }, (_, i) => i & 0xff));
     await settle();
     expect(got.map((p) => p.length)).toEqual(sizes);
     expect(got[6]?.[200]).toBe(200);
@@ -70,7 +71,9 @@ describe('L2cap fixed channels', () => {
   it('random fragments never throw, and a good PDU still arrives afterwards', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ pb: fc.integer({ min: 0, max: 3 }), data: fc.uint8Array({ maxLength: 27 }) }), { maxLength: 30 }),
+        fc.array(fc.record({ pb: fc.integer({ min: 0, max: 3 }), data: fc.uint8Array({ maxLength: 27 }) }), {
+          maxLength: 30,
+        }),
         async (fragments) => {
           const peer = rawPeer();
           const got: number[] = [];
@@ -89,7 +92,9 @@ describe('L2cap fixed channels', () => {
   it('sending after close fails with a typed error', async () => {
     const { central } = pair();
     central.close();
-    await expect(central.fixedChannel(FixedCid.att).send(new Uint8Array(1))).rejects.toMatchObject({ code: 'disconnected' });
+    await expect(central.fixedChannel(FixedCid.att).send(new Uint8Array(1))).rejects.toMatchObject({
+      code: 'disconnected',
+    });
   });
 });
 
@@ -98,7 +103,12 @@ describe('LE signaling', () => {
 
   it('a peripheral asks; the central policy hook decides', async () => {
     const seen: unknown[] = [];
-    const accept = pair({ onConnectionParameterUpdateRequest: (p) => (seen.push(p), true) });
+    const accept = pair({
+      onConnectionParameterUpdateRequest: (p) => {
+        seen.push(p);
+        return true;
+      },
+    });
     expect(await accept.peripheral.requestConnectionParameterUpdate(params)).toBe(true);
     expect(seen).toEqual([params]);
     const refuse = pair({ onConnectionParameterUpdateRequest: async () => false });
@@ -118,12 +128,16 @@ describe('LE signaling', () => {
     const peer = rawPeer({ role: 'peripheral' });
     peer.signal({ op: 'connection-parameter-update-request', identifier: 9, ...params });
     await settle();
-    expect(peer.signals()).toEqual([{ op: 'command-reject', identifier: 9, reason: 0, data: new Uint8Array(0) }]);
+    expect(peer.signals()).toEqual([
+      { op: 'command-reject', identifier: 9, reason: 0, data: new Uint8Array(0) },
+    ]);
   });
 
   it('only a peripheral may send the request', async () => {
     const { central } = pair();
-    await expect(central.requestConnectionParameterUpdate(params)).rejects.toMatchObject({ code: 'invalid-parameters' });
+    await expect(central.requestConnectionParameterUpdate(params)).rejects.toMatchObject({
+      code: 'invalid-parameters',
+    });
   });
 
   it('answers unknown codes and malformed requests with Command Reject, ignores identifier 0 and stray responses', async () => {
@@ -147,14 +161,18 @@ describe('LE signaling', () => {
     const peer = rawPeer();
     peer.inject(5, Uint8Array.of(0x14, 6, 20, 0, ...new Array(20).fill(0)));
     await settle();
-    expect(peer.signals()).toEqual([{ op: 'command-reject', identifier: 6, reason: 1, data: new Uint8Array([23, 0]) }]);
+    expect(peer.signals()).toEqual([
+      { op: 'command-reject', identifier: 6, reason: 1, data: new Uint8Array([23, 0]) },
+    ]);
   });
 
   it('a Disconnection Request for an unknown channel gets Command Reject "Invalid CID" with both CIDs', async () => {
     const peer = rawPeer();
     peer.signal({ op: 'disconnection-request', identifier: 4, destinationCid: 0x41, sourceCid: 0x55 });
     await settle();
-    expect(peer.signals()).toEqual([{ op: 'command-reject', identifier: 4, reason: 2, data: new Uint8Array([0x41, 0, 0x55, 0]) }]);
+    expect(peer.signals()).toEqual([
+      { op: 'command-reject', identifier: 4, reason: 2, data: new Uint8Array([0x41, 0, 0x55, 0]) },
+    ]);
   });
 
   it('a request without answer times out after RTX', async () => {

@@ -3,22 +3,28 @@
  * dispatches PDUs by CID to the fixed channels, LE signaling and credit-based channels, and fragments
  * what it sends to the link's maximum fragment length.
  */
-import { CommandRejectReason, ConnectionParameterUpdateResult, FixedCid, RTX_TIMEOUT_MS } from './constants.js';
+
+import { encodeBasicFrame } from './basic-frame.js';
+import { writeUint16 } from './bytes.js';
+import {
+  CommandRejectReason,
+  ConnectionParameterUpdateResult,
+  FixedCid,
+  RTX_TIMEOUT_MS,
+} from './constants.js';
+import type { LeCreditChannel } from './credit-channel.js';
 import {
   type CreditChannelOptions,
   CreditConnections,
   type CreditServerOptions,
 } from './credit-connections.js';
-import type { LeCreditChannel } from './credit-channel.js';
 import { L2capError } from './errors.js';
 import { FixedChannel } from './fixed-channel.js';
-import { encodeBasicFrame } from './basic-frame.js';
 import { LeSignaling, type SignalingReply, type SignalingRequest } from './le-signaling.js';
 import { type PortableLogger, silentLogger } from './logger.js';
 import { Reassembler } from './reassembly.js';
 import { type LinkSecurity, UNSECURED_LINK } from './security.js';
-import { type Timers, realTimers } from './timers.js';
-import { writeUint16 } from './bytes.js';
+import { realTimers, type Timers } from './timers.js';
 
 /** The HCI side of one connection, as the host glues it to `hci.sendAcl`. */
 export interface AclLink {
@@ -113,7 +119,10 @@ export class L2cap {
   /** Peripheral only: ask the central for new connection parameters; resolves true if accepted. */
   async requestConnectionParameterUpdate(parameters: ConnectionParameters): Promise<boolean> {
     if (this.options.role !== 'peripheral') {
-      throw new L2capError('invalid-parameters', 'only a peripheral sends Connection Parameter Update Request');
+      throw new L2capError(
+        'invalid-parameters',
+        'only a peripheral sends Connection Parameter Update Request',
+      );
     }
     const response = await this.#signaling.request(
       { op: 'connection-parameter-update-request', ...parameters },
@@ -126,11 +135,17 @@ export class L2cap {
   receiveAcl(packetBoundary: number, data: Uint8Array): void {
     if (this.#closed) return;
     if (packetBoundary !== 0x01 && this.#reassembler.inProgress) {
-      this.#logger.warn({ handle: this.handle }, 'start fragment before the previous PDU completed; partial PDU dropped');
+      this.#logger.warn(
+        { handle: this.handle },
+        'start fragment before the previous PDU completed; partial PDU dropped',
+      );
     }
     const result = this.#reassembler.push(packetBoundary, data);
     if (result.kind === 'dropped') {
-      this.#logger.warn({ handle: this.handle, reason: result.reason, detail: result.detail }, 'ACL fragment dropped');
+      this.#logger.warn(
+        { handle: this.handle, reason: result.reason, detail: result.detail },
+        'ACL fragment dropped',
+      );
       return;
     }
     if (result.kind === 'pdu') this.#dispatch(result.cid, result.payload);
@@ -190,7 +205,11 @@ export class L2cap {
   async #onConnectionParameterUpdateRequest(parameters: ConnectionParameters): Promise<SignalingReply> {
     if (this.options.role !== 'central') {
       // Core 6.0 Vol 3 Part A 4.20: a peripheral receiving this request answers Command Not Understood.
-      return { op: 'command-reject', reason: CommandRejectReason.commandNotUnderstood, data: new Uint8Array(0) };
+      return {
+        op: 'command-reject',
+        reason: CommandRejectReason.commandNotUnderstood,
+        data: new Uint8Array(0),
+      };
     }
     const respond = (accepted: boolean): SignalingReply => ({
       op: 'connection-parameter-update-response',

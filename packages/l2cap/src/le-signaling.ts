@@ -8,11 +8,11 @@ import { CommandRejectReason, LE_SIGNALING_MTU } from './constants.js';
 import { L2capError } from './errors.js';
 import type { PortableLogger } from './logger.js';
 import {
-  type SignalingCommand,
-  type SignalingOp,
   decodeSignalingCommand,
   encodeSignalingCommand,
   isSignalingDecodeError,
+  type SignalingCommand,
+  type SignalingOp,
 } from './signaling-pdu.js';
 import type { Timers } from './timers.js';
 
@@ -132,7 +132,8 @@ export class LeSignaling {
 
   #answer(request: SignalingRequest): void {
     const finish = (reply: SignalingReply): void => {
-      if (reply !== undefined && !this.#closed) this.#send({ ...reply, identifier: request.identifier } as SignalingCommand);
+      if (reply !== undefined && !this.#closed)
+        this.#send({ ...reply, identifier: request.identifier } as SignalingCommand);
     };
     let reply: SignalingReply | Promise<SignalingReply>;
     try {
@@ -154,18 +155,28 @@ export class LeSignaling {
     const outstanding = this.#outstanding.get(command.identifier);
     if (!outstanding) {
       // Core 6.0 Vol 3 Part A 4: a response with an unexpected Identifier is silently discarded.
-      this.options.logger.debug({ op: command.op, identifier: command.identifier }, 'unsolicited response dropped');
+      this.options.logger.debug(
+        { op: command.op, identifier: command.identifier },
+        'unsolicited response dropped',
+      );
       return;
     }
     if (command.op !== outstanding.expect && command.op !== 'command-reject') {
-      this.options.logger.warn({ op: command.op, expected: outstanding.expect }, 'mismatched response dropped');
+      this.options.logger.warn(
+        { op: command.op, expected: outstanding.expect },
+        'mismatched response dropped',
+      );
       return;
     }
     this.#outstanding.delete(command.identifier);
     this.options.timers.clearTimeout(outstanding.timer);
     if (command.op === 'command-reject') {
       outstanding.reject(
-        new L2capError('command-rejected', `the peer rejected our ${outstanding.expect} request`, command.reason),
+        new L2capError(
+          'command-rejected',
+          `the peer rejected our ${outstanding.expect} request`,
+          command.reason,
+        ),
       );
     } else {
       outstanding.resolve(command);

@@ -14,7 +14,10 @@ export interface LoopbackAclLink extends AclLink {
   readonly sentFragments: number;
 }
 
-export function createLoopbackAclLinks(handle = 0x0040, maxFragmentLength = 27): [LoopbackAclLink, LoopbackAclLink] {
+export function createLoopbackAclLinks(
+  handle = 0x0040,
+  maxFragmentLength = 27,
+): [LoopbackAclLink, LoopbackAclLink] {
   const make = (): LoopbackAclLink & { peer?: LoopbackAclLink & { receiver?: AclReceiver } } => {
     const end = {
       handle,

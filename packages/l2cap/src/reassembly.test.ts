@@ -25,11 +25,18 @@ describe('Reassembler', () => {
 
   it('treats packet boundary 0x02 (flushable, controller to host) as a start', () => {
     const r = new Reassembler(100);
-    expect(r.push(0x02, encodeBasicFrame(6, new Uint8Array([1, 2])))).toEqual({ kind: 'pdu', cid: 6, payload: new Uint8Array([1, 2]) });
+    expect(r.push(0x02, encodeBasicFrame(6, new Uint8Array([1, 2])))).toEqual({
+      kind: 'pdu',
+      cid: 6,
+      payload: new Uint8Array([1, 2]),
+    });
   });
 
   it('drops a continuation without a start', () => {
-    expect(new Reassembler(100).push(1, new Uint8Array([1, 2, 3]))).toEqual({ kind: 'dropped', reason: 'continuation-without-start' });
+    expect(new Reassembler(100).push(1, new Uint8Array([1, 2, 3]))).toEqual({
+      kind: 'dropped',
+      reason: 'continuation-without-start',
+    });
   });
 
   it('drops a PDU whose fragments carry more than the length field says', () => {
@@ -42,13 +49,21 @@ describe('Reassembler', () => {
 
   it('refuses an announced length above the bound before allocating', () => {
     const r = new Reassembler(517);
-    expect(r.push(0, new Uint8Array([0xff, 0xff, 4, 0]))).toEqual({ kind: 'dropped', reason: 'pdu-too-large', detail: 0xffff });
+    expect(r.push(0, new Uint8Array([0xff, 0xff, 4, 0]))).toEqual({
+      kind: 'dropped',
+      reason: 'pdu-too-large',
+      detail: 0xffff,
+    });
   });
 
   it('a new start abandons an incomplete PDU and completes the new one', () => {
     const r = new Reassembler(100);
     r.push(0, new Uint8Array([10, 0, 4, 0, 1]));
-    expect(r.push(0, encodeBasicFrame(4, new Uint8Array([7])))).toEqual({ kind: 'pdu', cid: 4, payload: new Uint8Array([7]) });
+    expect(r.push(0, encodeBasicFrame(4, new Uint8Array([7])))).toEqual({
+      kind: 'pdu',
+      cid: 4,
+      payload: new Uint8Array([7]),
+    });
   });
 
   it('drops an unknown packet boundary value', () => {

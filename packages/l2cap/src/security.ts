@@ -39,8 +39,12 @@ export function securityShortfall(
   link: LinkSecurity,
 ): SecurityShortfall | undefined {
   const needsAuthentication = requirement.authenticated === true || requirement.sc === true;
-  const needsEncryption = needsAuthentication || requirement.encrypted === true || (requirement.minKeySize ?? 0) > 0;
-  if (needsAuthentication && (!link.encrypted || !link.authenticated || (requirement.sc === true && !link.sc))) {
+  const needsEncryption =
+    needsAuthentication || requirement.encrypted === true || (requirement.minKeySize ?? 0) > 0;
+  if (
+    needsAuthentication &&
+    (!link.encrypted || !link.authenticated || (requirement.sc === true && !link.sc))
+  ) {
     return 'authentication';
   }
   if (needsEncryption && !link.encrypted) return 'encryption';

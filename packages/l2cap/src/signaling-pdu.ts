@@ -98,7 +98,7 @@ function encodeFixed(command: Exclude<SignalingCommand, { op: 'command-reject' }
   const fields = FIELDS[command.op];
   const body = new Uint8Array(fields.length * 2);
   const values = command as unknown as Record<string, number>;
-  fields.forEach((field, i) => writeUint16(body, i * 2, values[field] ?? 0));
+  for (const [i, field] of fields.entries()) writeUint16(body, i * 2, values[field] ?? 0);
   return body;
 }
 
@@ -111,7 +111,8 @@ export function decodeSignalingCommand(frame: Uint8Array): SignalingCommand | Si
   const code = frame[0] ?? 0;
   const identifier = frame[1] ?? 0;
   const length = readUint16(frame, 2);
-  if (length !== frame.length - SIGNALING_HEADER_LENGTH) return { error: 'length-mismatch', code, identifier };
+  if (length !== frame.length - SIGNALING_HEADER_LENGTH)
+    return { error: 'length-mismatch', code, identifier };
   const op = OP_OF.get(code);
   if (op === undefined) return { error: 'unknown-code', code, identifier };
   const body = frame.subarray(SIGNALING_HEADER_LENGTH);

@@ -5,10 +5,18 @@ import type { LeCreditChannel } from './credit-channel.js';
 import { L2cap } from './l2cap.js';
 import type { LinkSecurity } from './security.js';
 
-async function l2capPair(security: LinkSecurity = { encrypted: false, authenticated: false, sc: false, keySize: 0 }) {
+async function l2capPair(
+  security: LinkSecurity = { encrypted: false, authenticated: false, sc: false, keySize: 0 },
+) {
   const pair = await openLinkedPair();
-  const central = new L2cap(pair.central.aclLink(pair.centralHandle), { role: 'central', onConnectionParameterUpdateRequest: () => true });
-  const peripheral = new L2cap(pair.peripheral.aclLink(pair.peripheralHandle), { role: 'peripheral', security: () => security });
+  const central = new L2cap(pair.central.aclLink(pair.centralHandle), {
+    role: 'central',
+    onConnectionParameterUpdateRequest: () => true,
+  });
+  const peripheral = new L2cap(pair.peripheral.aclLink(pair.peripheralHandle), {
+    role: 'peripheral',
+    security: () => security,
+  });
   pair.central.on('acl', (h, pb, d) => h === pair.centralHandle && central.receiveAcl(pb, d));
   pair.peripheral.on('acl', (h, pb, d) => h === pair.peripheralHandle && peripheral.receiveAcl(pb, d));
   pair.central.on('disconnection', () => central.close());
@@ -20,7 +28,9 @@ describe('L2CAP over the virtual controller', () => {
   it('fixed channels carry PDUs larger than the controller buffers', async () => {
     const { pair, central, peripheral } = await l2capPair();
     try {
-      const got = new Promise<Uint8Array>((resolve) => peripheral.fixedChannel(FixedCid.smp).on('pdu', resolve));
+      const got = new Promise<Uint8Array>((resolve) =>
+        peripheral.fixedChannel(FixedCid.smp).on('pdu', resolve),
+      );
       const pdu = Uint8Array.from({ length: 1000 }, (_, i) => i & 0xff);
       await central.fixedChannel(FixedCid.smp).send(pdu);
       expect(await got).toEqual(pdu);
@@ -32,7 +42,14 @@ describe('L2CAP over the virtual controller', () => {
   it('connection parameter update: the peripheral asks, the central policy accepts', async () => {
     const { pair, peripheral } = await l2capPair();
     try {
-      expect(await peripheral.requestConnectionParameterUpdate({ intervalMin: 6, intervalMax: 12, latency: 0, timeout: 100 })).toBe(true);
+      expect(
+        await peripheral.requestConnectionParameterUpdate({
+          intervalMin: 6,
+          intervalMax: 12,
+          latency: 0,
+          timeout: 100,
+        }),
+      ).toBe(true);
     } finally {
       await pair.close();
     }
@@ -74,7 +91,9 @@ describe('L2CAP over the virtual controller', () => {
     const { pair, central, peripheral } = await l2capPair(security);
     try {
       peripheral.listen(0x0081, { security: { encrypted: true }, onChannel: () => {} });
-      await expect(central.connect(0x0081)).rejects.toMatchObject({ result: LeCreditBasedConnectionResult.insufficientEncryption });
+      await expect(central.connect(0x0081)).rejects.toMatchObject({
+        result: LeCreditBasedConnectionResult.insufficientEncryption,
+      });
       security.encrypted = true;
       security.keySize = 16;
       const channel = await central.connect(0x0081);

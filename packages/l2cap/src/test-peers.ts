@@ -32,15 +32,17 @@ export function rawPeer(options: Partial<L2capOptions> = {}) {
     for (let i = 0; i < frame.length; i += size) b.send(i === 0 ? 0 : 1, frame.subarray(i, i + size));
   };
   const signals = (): SignalingCommand[] =>
-    received.filter((f) => f.cid === FixedCid.leSignaling).map((f) => decodeSignalingCommand(f.payload) as SignalingCommand);
+    received
+      .filter((f) => f.cid === FixedCid.leSignaling)
+      .map((f) => decodeSignalingCommand(f.payload) as SignalingCommand);
   return {
     l2cap,
     received,
     signals,
     sendFrame,
     inject: (cid: number, payload: Uint8Array) => sendFrame(encodeBasicFrame(cid, payload)),
-    signal: (command: SignalingCommand) => sendFrame(encodeBasicFrame(FixedCid.leSignaling, encodeSignalingCommand(command))),
+    signal: (command: SignalingCommand) =>
+      sendFrame(encodeBasicFrame(FixedCid.leSignaling, encodeSignalingCommand(command))),
     sendRaw: (pb: 0 | 1, data: Uint8Array) => b.send(pb, data),
   };
 }
-

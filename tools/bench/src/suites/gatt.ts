@@ -12,7 +12,7 @@ import {
   GattServer,
   type GattServerConnection,
 } from '@tsble/att-gatt';
-import { type AclLink, FixedCid, L2cap, type LeCreditChannel, createLoopbackAclLinks } from '@tsble/l2cap';
+import { type AclLink, createLoopbackAclLinks, FixedCid, L2cap, type LeCreditChannel } from '@tsble/l2cap';
 import { openLinkedPair } from '@tsble/virtual-controller';
 import type { BenchCase, BenchSuite, Measurement } from '../harness.js';
 
@@ -25,7 +25,13 @@ interface Wired {
 /** Two L2CAP instances joined in memory with fragments of `fragment` octets (27: no LE Data Length Extension). */
 function inMemory(fragment = 27): Wired {
   const [a, b] = createLoopbackAclLinks(0x40, fragment);
-  return wire(a, b, (receive) => a.attach(receive.central), (receive) => b.attach(receive.peripheral), async () => {});
+  return wire(
+    a,
+    b,
+    (receive) => a.attach(receive.central),
+    (receive) => b.attach(receive.peripheral),
+    async () => {},
+  );
 }
 
 async function overVirtualController(): Promise<Wired> {
@@ -40,7 +46,10 @@ async function overVirtualController(): Promise<Wired> {
   return wired;
 }
 
-type Receivers = { central: (pb: number, d: Uint8Array) => void; peripheral: (pb: number, d: Uint8Array) => void };
+type Receivers = {
+  central: (pb: number, d: Uint8Array) => void;
+  peripheral: (pb: number, d: Uint8Array) => void;
+};
 
 function wire(
   centralLink: AclLink,
@@ -66,10 +75,17 @@ function heapMb(): number {
 }
 
 /** Sends `count` notifications in windows of `window`, waiting for the client to receive each window. */
-async function notificationsPerSecond(open: () => Wired | Promise<Wired>, count: number): Promise<Measurement> {
+async function notificationsPerSecond(
+  open: () => Wired | Promise<Wired>,
+  count: number,
+): Promise<Measurement> {
   const wired = await open();
-  const server = new GattServer({ services: [{ uuid: '1111', characteristics: [{ uuid: '2222', properties: ['notify'] }] }] });
-  const connection: GattServerConnection = server.attach(new AttBearer(wired.peripheral.fixedChannel(FixedCid.att)));
+  const server = new GattServer({
+    services: [{ uuid: '1111', characteristics: [{ uuid: '2222', properties: ['notify'] }] }],
+  });
+  const connection: GattServerConnection = server.attach(
+    new AttBearer(wired.peripheral.fixedChannel(FixedCid.att)),
+  );
   const client = new GattClient(new AttBearer(wired.central.fixedChannel(FixedCid.att)));
   await client.subscribe(await client.characteristic('1111', '2222'));
   const characteristic = server.characteristic('2222') as GattCharacteristic;
@@ -95,14 +111,26 @@ async function notificationsPerSecond(open: () => Wired | Promise<Wired>, count:
   const seconds = (performance.now() - start) / 1000;
   const after = heapMb();
   await wired.close();
-  return { value: Math.round(count / seconds), unit: 'notifications/s', extra: { count, heapMbBefore: before, heapMbAfter: after } };
+  return {
+    value: Math.round(count / seconds),
+    unit: 'notifications/s',
+    extra: { count, heapMbBefore: before, heapMbAfter: after },
+  };
 }
 
 /** Sends `megabytes` MB of 2048-octet SDUs over a credit-based channel and waits for the last one. */
-async function creditChannelMegabytesPerSecond(open: () => Wired | Promise<Wired>, megabytes: number): Promise<Measurement> {
+async function creditChannelMegabytesPerSecond(
+  open: () => Wired | Promise<Wired>,
+  megabytes: number,
+): Promise<Measurement> {
   const wired = await open();
   let server: LeCreditChannel | undefined;
-  wired.peripheral.listen(0x0080, { mtu: 2048, mps: 247, initialCredits: 32, onChannel: (c) => (server = c) });
+  wired.peripheral.listen(0x0080, {
+    mtu: 2048,
+    mps: 247,
+    initialCredits: 32,
+    onChannel: (c) => (server = c),
+  });
   const client = await wired.central.connect(0x0080, { mtu: 2048, mps: 247, initialCredits: 32 });
   const total = megabytes * 1048576;
   let received = 0;
@@ -125,16 +153,35 @@ async function creditChannelMegabytesPerSecond(open: () => Wired | Promise<Wired
   const seconds = (performance.now() - start) / 1000;
   const after = heapMb();
   await wired.close();
-  return { value: Math.round((megabytes / seconds) * 100) / 100, unit: 'MB/s', extra: { megabytes, heapMbBefore: before, heapMbAfter: after } };
+  return {
+    value: Math.round((megabytes / seconds) * 100) / 100,
+    unit: 'MB/s',
+    extra: { megabytes, heapMbBefore: before, heapMbAfter: after },
+  };
 }
 
 export const suite: BenchSuite = {
   name: 'gatt',
   cases: async (): Promise<BenchCase[]> => [
-    { name: 'notifications/s, in memory (L2CAP+ATT+GATT)', measure: () => notificationsPerSecond(() => inMemory(27), 100_000) },
-    { name: 'notifications/s, virtual controller (HCI+L2CAP+ATT+GATT)', measure: () => notificationsPerSecond(overVirtualController, 20_000) },
-    { name: 'CoC MB/s, in memory, 27-octet fragments', measure: () => creditChannelMegabytesPerSecond(() => inMemory(27), 4) },
-    { name: 'CoC MB/s, in memory, 251-octet fragments', measure: () => creditChannelMegabytesPerSecond(() => inMemory(251), 16) },
-    { name: 'CoC MB/s, virtual controller', measure: () => creditChannelMegabytesPerSecond(overVirtualController, 2) },
+    {
+      name: 'notifications/s, in memory (L2CAP+ATT+GATT)',
+      measure: () => notificationsPerSecond(() => inMemory(27), 100_000),
+    },
+    {
+      name: 'notifications/s, virtual controller (HCI+L2CAP+ATT+GATT)',
+      measure: () => notificationsPerSecond(overVirtualController, 20_000),
+    },
+    {
+      name: 'CoC MB/s, in memory, 27-octet fragments',
+      measure: () => creditChannelMegabytesPerSecond(() => inMemory(27), 4),
+    },
+    {
+      name: 'CoC MB/s, in memory, 251-octet fragments',
+      measure: () => creditChannelMegabytesPerSecond(() => inMemory(251), 16),
+    },
+    {
+      name: 'CoC MB/s, virtual controller',
+      measure: () => creditChannelMegabytesPerSecond(overVirtualController, 2),
+    },
   ],
 };
