@@ -23,7 +23,11 @@ export class AclFlow {
 
   constructor(
     capacity: number,
-    private readonly write: (handle: number, packetBoundary: PacketBoundaryFlag, data: Uint8Array) => Promise<void>,
+    private readonly write: (
+      handle: number,
+      packetBoundary: PacketBoundaryFlag,
+      data: Uint8Array,
+    ) => Promise<void>,
   ) {
     this.#capacity = capacity;
     this.#credits = capacity;
@@ -89,7 +93,11 @@ export class AclFlow {
       this.#credits--;
       this.#inController.set(item.handle, (this.#inController.get(item.handle) ?? 0) + 1);
       this.write(item.handle, item.packetBoundary, item.data).then(item.resolve, (error: unknown) =>
-        item.reject(error instanceof HciError ? error : new HciError('transport-error', 'ACL write failed', { cause: error })),
+        item.reject(
+          error instanceof HciError
+            ? error
+            : new HciError('transport-error', 'ACL write failed', { cause: error }),
+        ),
       );
     }
   }

@@ -6,7 +6,11 @@ describe('btsnoop writer', () => {
     const chunks: Uint8Array[] = [];
     const writer = new BtsnoopWriter({ write: (b) => chunks.push(b.slice()) });
     writer.write({ type: 'command', opcode: 0x0c03, params: new Uint8Array(0) }, 'sent', 0);
-    writer.write({ type: 'acl', handle: 1, packetBoundary: 2, broadcast: 0, data: Uint8Array.of(9) }, 'received', 0);
+    writer.write(
+      { type: 'acl', handle: 1, packetBoundary: 2, broadcast: 0, data: Uint8Array.of(9) },
+      'received',
+      0,
+    );
     const header = chunks[0] as Uint8Array;
     expect(new TextDecoder().decode(header.subarray(0, 8))).toBe('btsnoop\0');
     const h = new DataView(header.buffer);

@@ -39,21 +39,33 @@ describe('command codec', () => {
   }
 
   it('encodes LE Set Advertising Data as length + 31 zero-padded octets (Core 6.0 Vol 4 Part E 7.8.7)', () => {
-    const bytes = encodeLayout(Commands.leSetAdvertisingData.params, { advertisingData: Uint8Array.of(2, 1, 6) });
+    const bytes = encodeLayout(Commands.leSetAdvertisingData.params, {
+      advertisingData: Uint8Array.of(2, 1, 6),
+    });
     expect(bytes.length).toBe(32);
     expect([...bytes.subarray(0, 4)]).toEqual([3, 2, 1, 6]);
   });
 
   it('rejects truncated parameters with a decode error', () => {
-    expect(decodeLayout(Commands.disconnect.params, Uint8Array.of(1))).toMatchObject({ kind: 'decode-error' });
+    expect(decodeLayout(Commands.disconnect.params, Uint8Array.of(1))).toMatchObject({
+      kind: 'decode-error',
+    });
   });
 
   it('frames HCI Reset exactly as the spec prints it: 01 03 0c 00', () => {
-    expect([...encodeH4({ type: 'command', opcode: 0x0c03, params: new Uint8Array(0) })]).toEqual([1, 3, 0x0c, 0]);
+    expect([...encodeH4({ type: 'command', opcode: 0x0c03, params: new Uint8Array(0) })]).toEqual([
+      1, 3, 0x0c, 0,
+    ]);
   });
 
   it('packet headers round-trip', () => {
-    const acl = { type: 'acl' as const, handle: 0xabc, packetBoundary: 2 as const, broadcast: 0, data: Uint8Array.of(9, 8) };
+    const acl = {
+      type: 'acl' as const,
+      handle: 0xabc,
+      packetBoundary: 2 as const,
+      broadcast: 0,
+      data: Uint8Array.of(9, 8),
+    };
     const body = encodePacket(acl);
     expect(decodePacketAt('acl', body, 0, 2)).toEqual(acl);
   });
@@ -65,10 +77,31 @@ const u16 = fc.integer({ min: 0, max: 0xffff });
 const handle = fc.integer({ min: 0, max: 0x0eff });
 
 const events: fc.Arbitrary<HciEvent> = fc.oneof(
-  fc.record({ kind: fc.constant('command-complete' as const), numHciCommandPackets: u8, commandOpcode: u16, returnParameters: fc.uint8Array({ maxLength: 40 }) }),
-  fc.record({ kind: fc.constant('command-status' as const), status: u8, numHciCommandPackets: u8, commandOpcode: u16 }),
-  fc.record({ kind: fc.constant('disconnection-complete' as const), status: u8, connectionHandle: u16, reason: u8 }),
-  fc.record({ kind: fc.constant('encryption-change' as const), version: fc.constant(1 as const), status: u8, connectionHandle: u16, encryptionEnabled: u8 }),
+  fc.record({
+    kind: fc.constant('command-complete' as const),
+    numHciCommandPackets: u8,
+    commandOpcode: u16,
+    returnParameters: fc.uint8Array({ maxLength: 40 }),
+  }),
+  fc.record({
+    kind: fc.constant('command-status' as const),
+    status: u8,
+    numHciCommandPackets: u8,
+    commandOpcode: u16,
+  }),
+  fc.record({
+    kind: fc.constant('disconnection-complete' as const),
+    status: u8,
+    connectionHandle: u16,
+    reason: u8,
+  }),
+  fc.record({
+    kind: fc.constant('encryption-change' as const),
+    version: fc.constant(1 as const),
+    status: u8,
+    connectionHandle: u16,
+    encryptionEnabled: u8,
+  }),
   fc.record({
     kind: fc.constant('number-of-completed-packets' as const),
     completed: fc.array(fc.record({ connectionHandle: handle, numCompletedPackets: u16 }), { maxLength: 5 }),
@@ -76,27 +109,45 @@ const events: fc.Arbitrary<HciEvent> = fc.oneof(
   fc.record({
     kind: fc.constant('le-advertising-report' as const),
     reports: fc.array(
-      fc.record({ eventType: u8, addressType: u8, address, data: fc.uint8Array({ maxLength: 31 }), rssi: fc.integer({ min: -128, max: 127 }) }),
+      fc.record({
+        eventType: u8,
+        addressType: u8,
+        address,
+        data: fc.uint8Array({ maxLength: 31 }),
+        rssi: fc.integer({ min: -128, max: 127 }),
+      }),
       { minLength: 1, maxLength: 3 },
     ),
   }),
-  fc.record({ kind: fc.constant('le-long-term-key-request' as const), connectionHandle: u16, randomNumber: fc.uint8Array({ minLength: 8, maxLength: 8 }), encryptedDiversifier: u16 }),
   fc.record({
-    kind: fc.constant('le-connection-complete' as const),
-    source: fc.constantFrom('enhanced-v1' as const, 'enhanced-v2' as const),
-    status: u8,
+    kind: fc.constant('le-long-term-key-request' as const),
     connectionHandle: u16,
-    role: u8,
-    peerAddressType: u8,
-    peerAddress: address,
-    localResolvablePrivateAddress: address,
-    peerResolvablePrivateAddress: address,
-    connectionInterval: u16,
-    peripheralLatency: u16,
-    supervisionTimeout: u16,
-    centralClockAccuracy: u8,
-  }).map((e) => (e.source === 'enhanced-v2' ? { ...e, advertisingHandle: 3, syncHandle: 0xffff } : e)),
-  fc.record({ kind: fc.constant('zephyr-fatal-error' as const), dataType: fc.constant(2), file: fc.stringMatching(/^[a-z_]{1,20}\.c$/), line: fc.nat() }),
+    randomNumber: fc.uint8Array({ minLength: 8, maxLength: 8 }),
+    encryptedDiversifier: u16,
+  }),
+  fc
+    .record({
+      kind: fc.constant('le-connection-complete' as const),
+      source: fc.constantFrom('enhanced-v1' as const, 'enhanced-v2' as const),
+      status: u8,
+      connectionHandle: u16,
+      role: u8,
+      peerAddressType: u8,
+      peerAddress: address,
+      localResolvablePrivateAddress: address,
+      peerResolvablePrivateAddress: address,
+      connectionInterval: u16,
+      peripheralLatency: u16,
+      supervisionTimeout: u16,
+      centralClockAccuracy: u8,
+    })
+    .map((e) => (e.source === 'enhanced-v2' ? { ...e, advertisingHandle: 3, syncHandle: 0xffff } : e)),
+  fc.record({
+    kind: fc.constant('zephyr-fatal-error' as const),
+    dataType: fc.constant(2),
+    file: fc.stringMatching(/^[a-z_]{1,20}\.c$/),
+    line: fc.nat(),
+  }),
 );
 
 describe('event codec', () => {
@@ -125,7 +176,12 @@ describe('event codec', () => {
       centralClockAccuracy: 0,
     });
     expect(legacy.params[0]).toBe(0x01);
-    expect(decodeEvent(legacy)).toMatchObject({ kind: 'le-connection-complete', source: 'legacy', role: 1, connectionHandle: 1 });
+    expect(decodeEvent(legacy)).toMatchObject({
+      kind: 'le-connection-complete',
+      source: 'legacy',
+      role: 1,
+      connectionHandle: 1,
+    });
   });
 
   it('property: decoding arbitrary event parameters never throws', () => {
@@ -139,6 +195,11 @@ describe('event codec', () => {
 
   it('decodes a Zephyr assert as file and line', () => {
     const params = Uint8Array.from([0x02, ...new TextEncoder().encode('lll.c'), 0, 0x39, 0x05, 0, 0]);
-    expect(decodeEvent({ type: 'event', code: 0xff, params })).toEqual({ kind: 'zephyr-fatal-error', dataType: 2, file: 'lll.c', line: 1337 });
+    expect(decodeEvent({ type: 'event', code: 0xff, params })).toEqual({
+      kind: 'zephyr-fatal-error',
+      dataType: 2,
+      file: 'lll.c',
+      line: 1337,
+    });
   });
 });

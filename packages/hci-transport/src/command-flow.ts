@@ -89,7 +89,9 @@ export class CommandFlow {
         command.reject(
           error instanceof HciError
             ? error
-            : new HciError('transport-error', `sending ${opcodeName(command.opcode)} failed`, { cause: error }),
+            : new HciError('transport-error', `sending ${opcodeName(command.opcode)} failed`, {
+                cause: error,
+              }),
         );
       });
     }

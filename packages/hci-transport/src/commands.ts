@@ -16,7 +16,14 @@ const none = [] as const;
  * 7.5 (status), 7.8 (LE controller). Commands answered by Command Status have no return layout.
  */
 export const Commands = {
-  disconnect: { opcode: Opcode.disconnect, params: [['connectionHandle', 'u16'], ['reason', 'u8']], returns: none },
+  disconnect: {
+    opcode: Opcode.disconnect,
+    params: [
+      ['connectionHandle', 'u16'],
+      ['reason', 'u8'],
+    ],
+    returns: none,
+  },
   readRemoteVersionInformation: {
     opcode: Opcode.readRemoteVersionInformation,
     params: [['connectionHandle', 'u16']],
@@ -88,7 +95,11 @@ export const Commands = {
     params: none,
     returns: [['leFeatures', 'bytes8']],
   },
-  leSetRandomAddress: { opcode: Opcode.leSetRandomAddress, params: [['randomAddress', 'addr']], returns: none },
+  leSetRandomAddress: {
+    opcode: Opcode.leSetRandomAddress,
+    params: [['randomAddress', 'addr']],
+    returns: none,
+  },
   leSetAdvertisingParameters: {
     opcode: Opcode.leSetAdvertisingParameters,
     params: [
@@ -103,7 +114,11 @@ export const Commands = {
     ],
     returns: none,
   },
-  leSetAdvertisingData: { opcode: Opcode.leSetAdvertisingData, params: [['advertisingData', 'advData']], returns: none },
+  leSetAdvertisingData: {
+    opcode: Opcode.leSetAdvertisingData,
+    params: [['advertisingData', 'advData']],
+    returns: none,
+  },
   leSetScanResponseData: {
     opcode: Opcode.leSetScanResponseData,
     params: [['scanResponseData', 'advData']],
@@ -170,7 +185,11 @@ export const Commands = {
     ],
     returns: none,
   },
-  leReadRemoteFeatures: { opcode: Opcode.leReadRemoteFeatures, params: [['connectionHandle', 'u16']], returns: none },
+  leReadRemoteFeatures: {
+    opcode: Opcode.leReadRemoteFeatures,
+    params: [['connectionHandle', 'u16']],
+    returns: none,
+  },
   /** Key and plaintext least significant octet first, as HCI carries them. Core 6.0 Vol 4 Part E 7.8.22. */
   leEncrypt: {
     opcode: Opcode.leEncrypt,
@@ -205,7 +224,11 @@ export const Commands = {
     params: [['connectionHandle', 'u16']],
     returns: [['connectionHandle', 'u16']],
   },
-  leReadSupportedStates: { opcode: Opcode.leReadSupportedStates, params: none, returns: [['leStates', 'bytes8']] },
+  leReadSupportedStates: {
+    opcode: Opcode.leReadSupportedStates,
+    params: none,
+    returns: [['leStates', 'bytes8']],
+  },
   leSetDataLength: {
     opcode: Opcode.leSetDataLength,
     params: [

@@ -95,7 +95,9 @@ function leFixed<L extends Layout>(subevent: number, layout: L, values: LayoutVa
   return leMeta(subevent, encodeLayout(layout, values));
 }
 
-function encodeConnectionComplete(event: Extract<HciEvent, { kind: 'le-connection-complete' }>): HciEventPacket {
+function encodeConnectionComplete(
+  event: Extract<HciEvent, { kind: 'le-connection-complete' }>,
+): HciEventPacket {
   if (event.source === 'legacy') {
     return leFixed(LeSubevent.connectionComplete, LeEventLayouts.connectionComplete, event);
   }
@@ -109,7 +111,8 @@ function encodeConnectionComplete(event: Extract<HciEvent, { kind: 'le-connectio
 
 /** Zephyr's Fatal Error vendor event: data type, [PC for a trace,] file name, NUL, line (u32). */
 function encodeZephyrFatalError(event: Extract<HciEvent, { kind: 'zephyr-fatal-error' }>): HciEventPacket {
-  if (event.file === undefined || event.line === undefined) return packet(EventCode.vendor, Uint8Array.of(event.dataType));
+  if (event.file === undefined || event.line === undefined)
+    return packet(EventCode.vendor, Uint8Array.of(event.dataType));
   const file = new TextEncoder().encode(event.file);
   const line = new Uint8Array(4);
   putU32(line, 0, event.line);
@@ -119,5 +122,8 @@ function encodeZephyrFatalError(event: Extract<HciEvent, { kind: 'zephyr-fatal-e
     putU32(pc, 0, Number(value & 0xffffffffn));
     putU32(pc, 4, Number(value >> 32n));
   }
-  return packet(EventCode.vendor, concatBytes(Uint8Array.of(event.dataType), pc, file, Uint8Array.of(0), line));
+  return packet(
+    EventCode.vendor,
+    concatBytes(Uint8Array.of(event.dataType), pc, file, Uint8Array.of(0), line),
+  );
 }

@@ -6,18 +6,33 @@ import type { HciEventPacket } from './packet.js';
 
 /** Fixed-layout event parameters. Core 6.0 Vol 4 Part E 7.7. */
 export const EventLayouts = {
-  disconnectionComplete: [['status', 'u8'], ['connectionHandle', 'u16'], ['reason', 'u8']],
-  encryptionChangeV1: [['status', 'u8'], ['connectionHandle', 'u16'], ['encryptionEnabled', 'u8']],
+  disconnectionComplete: [
+    ['status', 'u8'],
+    ['connectionHandle', 'u16'],
+    ['reason', 'u8'],
+  ],
+  encryptionChangeV1: [
+    ['status', 'u8'],
+    ['connectionHandle', 'u16'],
+    ['encryptionEnabled', 'u8'],
+  ],
   encryptionChangeV2: [
     ['status', 'u8'],
     ['connectionHandle', 'u16'],
     ['encryptionEnabled', 'u8'],
     ['encryptionKeySize', 'u8'],
   ],
-  commandStatus: [['status', 'u8'], ['numHciCommandPackets', 'u8'], ['commandOpcode', 'u16']],
+  commandStatus: [
+    ['status', 'u8'],
+    ['numHciCommandPackets', 'u8'],
+    ['commandOpcode', 'u16'],
+  ],
   hardwareError: [['hardwareCode', 'u8']],
   dataBufferOverflow: [['linkType', 'u8']],
-  encryptionKeyRefreshComplete: [['status', 'u8'], ['connectionHandle', 'u16']],
+  encryptionKeyRefreshComplete: [
+    ['status', 'u8'],
+    ['connectionHandle', 'u16'],
+  ],
   readRemoteVersionInformationComplete: [
     ['status', 'u8'],
     ['connectionHandle', 'u16'],
@@ -60,8 +75,16 @@ export const LeEventLayouts = {
     ['peripheralLatency', 'u16'],
     ['supervisionTimeout', 'u16'],
   ],
-  readRemoteFeaturesComplete: [['status', 'u8'], ['connectionHandle', 'u16'], ['leFeatures', 'bytes8']],
-  longTermKeyRequest: [['connectionHandle', 'u16'], ['randomNumber', 'bytes8'], ['encryptedDiversifier', 'u16']],
+  readRemoteFeaturesComplete: [
+    ['status', 'u8'],
+    ['connectionHandle', 'u16'],
+    ['leFeatures', 'bytes8'],
+  ],
+  longTermKeyRequest: [
+    ['connectionHandle', 'u16'],
+    ['randomNumber', 'bytes8'],
+    ['encryptedDiversifier', 'u16'],
+  ],
   dataLengthChange: [
     ['connectionHandle', 'u16'],
     ['maxTxOctets', 'u16'],
@@ -101,13 +124,23 @@ export interface AdvertisingReport {
 
 /** Every event the stack understands, as a discriminated union on `kind`. */
 export type HciEvent =
-  | { kind: 'command-complete'; numHciCommandPackets: number; commandOpcode: number; returnParameters: Uint8Array }
+  | {
+      kind: 'command-complete';
+      numHciCommandPackets: number;
+      commandOpcode: number;
+      returnParameters: Uint8Array;
+    }
   | ({ kind: 'command-status' } & V<E['commandStatus']>)
   | ({ kind: 'disconnection-complete' } & V<E['disconnectionComplete']>)
-  | ({ kind: 'encryption-change'; version: 1 | 2 } & V<E['encryptionChangeV1']> & { encryptionKeySize?: number })
+  | ({ kind: 'encryption-change'; version: 1 | 2 } & V<E['encryptionChangeV1']> & {
+        encryptionKeySize?: number;
+      })
   | ({ kind: 'encryption-key-refresh-complete' } & V<E['encryptionKeyRefreshComplete']>)
   | ({ kind: 'read-remote-version-information-complete' } & V<E['readRemoteVersionInformationComplete']>)
-  | { kind: 'number-of-completed-packets'; completed: { connectionHandle: number; numCompletedPackets: number }[] }
+  | {
+      kind: 'number-of-completed-packets';
+      completed: { connectionHandle: number; numCompletedPackets: number }[];
+    }
   | ({ kind: 'hardware-error' } & V<E['hardwareError']>)
   | ({ kind: 'data-buffer-overflow' } & V<E['dataBufferOverflow']>)
   | ({ kind: 'le-connection-complete' } & LeConnectionComplete)
@@ -138,11 +171,18 @@ export function decodeEvent(packet: HciEventPacket): HciEvent | DecodeError {
     case EventCode.disconnectionComplete:
       return tagged('disconnection-complete', decodeLayout(EventLayouts.disconnectionComplete, p));
     case EventCode.encryptionChangeV1:
-      return tagged('encryption-change', decodeLayout(EventLayouts.encryptionChangeV1, p), { version: 1 as const });
+      return tagged('encryption-change', decodeLayout(EventLayouts.encryptionChangeV1, p), {
+        version: 1 as const,
+      });
     case EventCode.encryptionChangeV2:
-      return tagged('encryption-change', decodeLayout(EventLayouts.encryptionChangeV2, p), { version: 2 as const });
+      return tagged('encryption-change', decodeLayout(EventLayouts.encryptionChangeV2, p), {
+        version: 2 as const,
+      });
     case EventCode.encryptionKeyRefreshComplete:
-      return tagged('encryption-key-refresh-complete', decodeLayout(EventLayouts.encryptionKeyRefreshComplete, p));
+      return tagged(
+        'encryption-key-refresh-complete',
+        decodeLayout(EventLayouts.encryptionKeyRefreshComplete, p),
+      );
     case EventCode.readRemoteVersionInformationComplete:
       return tagged(
         'read-remote-version-information-complete',
@@ -175,10 +215,14 @@ function tagged<K extends string, T extends object, X extends object = object>(
 /** Core 6.0 Vol 4 Part E 7.7.19: Num_Handles, then Handle[i] and Num_Completed_Packets[i] arrays. */
 function decodeNumberOfCompletedPackets(p: Uint8Array): HciEvent | DecodeError {
   const n = p[0] ?? 0;
-  if (p.length < 1 + 4 * n) return decodeError(`Number Of Completed Packets: ${n} handles need ${1 + 4 * n} octets`);
+  if (p.length < 1 + 4 * n)
+    return decodeError(`Number Of Completed Packets: ${n} handles need ${1 + 4 * n} octets`);
   const completed = [];
   for (let i = 0; i < n; i++) {
-    completed.push({ connectionHandle: u16(p, 1 + 2 * i) & 0x0fff, numCompletedPackets: u16(p, 1 + 2 * n + 2 * i) });
+    completed.push({
+      connectionHandle: u16(p, 1 + 2 * i) & 0x0fff,
+      numCompletedPackets: u16(p, 1 + 2 * n + 2 * i),
+    });
   }
   return { kind: 'number-of-completed-packets', completed };
 }
@@ -205,7 +249,8 @@ function decodeLeMeta(p: Uint8Array): HciEvent | DecodeError | undefined {
       const v = decodeLayout(LeEventLayouts.enhancedConnectionCompleteV1, rest);
       if (isDecodeError(v)) return v;
       // v2 appends Advertising_Handle (1) and Sync_Handle (2). Core 6.0 Vol 4 Part E 7.7.65.10.
-      if (v2 && rest.length < 33) return decodeError('LE Enhanced Connection Complete v2 shorter than 33 octets');
+      if (v2 && rest.length < 33)
+        return decodeError('LE Enhanced Connection Complete v2 shorter than 33 octets');
       return {
         kind: 'le-connection-complete',
         source: v2 ? 'enhanced-v2' : 'enhanced-v1',
@@ -216,9 +261,15 @@ function decodeLeMeta(p: Uint8Array): HciEvent | DecodeError | undefined {
     case LeSubevent.advertisingReport:
       return decodeAdvertisingReport(rest);
     case LeSubevent.connectionUpdateComplete:
-      return tagged('le-connection-update-complete', decodeLayout(LeEventLayouts.connectionUpdateComplete, rest));
+      return tagged(
+        'le-connection-update-complete',
+        decodeLayout(LeEventLayouts.connectionUpdateComplete, rest),
+      );
     case LeSubevent.readRemoteFeaturesComplete:
-      return tagged('le-read-remote-features-complete', decodeLayout(LeEventLayouts.readRemoteFeaturesComplete, rest));
+      return tagged(
+        'le-read-remote-features-complete',
+        decodeLayout(LeEventLayouts.readRemoteFeaturesComplete, rest),
+      );
     case LeSubevent.longTermKeyRequest:
       return tagged('le-long-term-key-request', decodeLayout(LeEventLayouts.longTermKeyRequest, rest));
     case LeSubevent.dataLengthChange:
@@ -240,7 +291,8 @@ function decodeAdvertisingReport(p: Uint8Array): HciEvent | DecodeError {
   for (let i = 0; i < n; i++) {
     if (p.length < at + 9) return decodeError('LE Advertising Report truncated');
     const length = p[at + 8] ?? 0;
-    if (length > 31 || p.length < at + 9 + length + 1) return decodeError('LE Advertising Report data truncated');
+    if (length > 31 || p.length < at + 9 + length + 1)
+      return decodeError('LE Advertising Report data truncated');
     const rssiOctet = p[at + 9 + length] ?? 127;
     reports.push({
       eventType: p[at] ?? 0,
@@ -262,7 +314,9 @@ function decodeAdvertisingReport(p: Uint8Array): HciEvent | DecodeError {
 function decodeZephyrFatalError(p: Uint8Array): HciEvent | undefined {
   const dataType = p[0];
   if (dataType !== ZephyrFatalErrorType.controllerAssert && dataType !== ZephyrFatalErrorType.trace) {
-    return dataType === ZephyrFatalErrorType.stackFrame ? { kind: 'zephyr-fatal-error', dataType } : undefined;
+    return dataType === ZephyrFatalErrorType.stackFrame
+      ? { kind: 'zephyr-fatal-error', dataType }
+      : undefined;
   }
   let at = 1;
   let programCounter: bigint | undefined;
@@ -275,5 +329,11 @@ function decodeZephyrFatalError(p: Uint8Array): HciEvent | undefined {
   if (nul < 0 || p.length < nul + 5) return undefined;
   const file = new TextDecoder().decode(p.subarray(at, nul));
   const line = u32(p, nul + 1);
-  return { kind: 'zephyr-fatal-error', dataType, file, line, ...(programCounter === undefined ? {} : { programCounter }) };
+  return {
+    kind: 'zephyr-fatal-error',
+    dataType,
+    file,
+    line,
+    ...(programCounter === undefined ? {} : { programCounter }),
+  };
 }

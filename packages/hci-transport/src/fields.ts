@@ -1,4 +1,4 @@
-import { decodeError, type DecodeError } from './errors.js';
+import { type DecodeError, decodeError } from './errors.js';
 import { putU16, putU32, u16, u32 } from './little-endian.js';
 
 /**
@@ -111,7 +111,11 @@ function writeField(out: Uint8Array, at: number, kind: FieldKind, value: unknown
   }
 }
 
-function readField(bytes: Uint8Array, at: number, kind: FieldKind): number | bigint | Uint8Array | DecodeError {
+function readField(
+  bytes: Uint8Array,
+  at: number,
+  kind: FieldKind,
+): number | bigint | Uint8Array | DecodeError {
   switch (kind) {
     case 'u8':
       return bytes[at] ?? 0;

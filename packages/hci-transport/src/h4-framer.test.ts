@@ -7,12 +7,19 @@ const bytes = (max: number) => fc.uint8Array({ maxLength: max });
 
 /** Packets a controller sends (events and data). */
 const controllerPacket: fc.Arbitrary<HciPacket> = fc.oneof(
-  fc.record({
-    type: fc.constant('event' as const),
-    // Only codes a controller really sends: the framer treats unassigned codes as garbage.
-    code: fc.constantFrom(0x05, 0x08, 0x0e, 0x0f, 0x13, 0x3e, 0xff),
-    params: bytes(255),
-  }).filter((p) => p.params.length >= (({ 5: 4, 8: 4, 14: 3, 15: 4, 19: 1, 62: 1 } as Record<number, number>)[p.code] ?? 0) || p.code === 0xff),
+  fc
+    .record({
+      type: fc.constant('event' as const),
+      // Only codes a controller really sends: the framer treats unassigned codes as garbage.
+      code: fc.constantFrom(0x05, 0x08, 0x0e, 0x0f, 0x13, 0x3e, 0xff),
+      params: bytes(255),
+    })
+    .filter(
+      (p) =>
+        p.params.length >=
+          (({ 5: 4, 8: 4, 14: 3, 15: 4, 19: 1, 62: 1 } as Record<number, number>)[p.code] ?? 0) ||
+        p.code === 0xff,
+    ),
   fc.record({
     type: fc.constant('acl' as const),
     handle: fc.integer({ min: 0, max: 0x0eff }),
@@ -38,13 +45,17 @@ describe('H4Framer', () => {
   });
 
   it('yields every packet of a merged read, in order', () => {
-    const acl: HciPacket = { type: 'acl', handle: 0x40, packetBoundary: 2, broadcast: 0, data: Uint8Array.of(1, 2, 3) };
+    const acl: HciPacket = {
+      type: 'acl',
+      handle: 0x40,
+      packetBoundary: 2,
+      broadcast: 0,
+      data: Uint8Array.of(1, 2, 3),
+    };
     const framer = hostFramer();
-    expect(framer.push(concat([encodeH4(commandComplete), encodeH4(acl), encodeH4(commandComplete)]))).toEqual([
-      commandComplete,
-      acl,
-      commandComplete,
-    ]);
+    expect(
+      framer.push(concat([encodeH4(commandComplete), encodeH4(acl), encodeH4(commandComplete)])),
+    ).toEqual([commandComplete, acl, commandComplete]);
   });
 
   it('skips unknown type octets and an impossible ACL header', () => {
@@ -69,32 +80,40 @@ describe('H4Framer', () => {
 
   it('property: any packets, split anywhere, come out unchanged', () => {
     fc.assert(
-      fc.property(fc.array(controllerPacket, { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 10 }), (packets, cuts) => {
-        const stream = concat(packets.map(encodeH4));
-        const framer = hostFramer();
-        const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
-        const out: HciPacket[] = [];
-        let from = 0;
-        for (const p of [...points, stream.length]) {
-          out.push(...framer.push(stream.subarray(from, p)));
-          from = p;
-        }
-        expect(out).toEqual(packets);
-        expect(framer.bufferedBytes).toBe(0);
-      }),
+      fc.property(
+        fc.array(controllerPacket, { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (packets, cuts) => {
+          const stream = concat(packets.map(encodeH4));
+          const framer = hostFramer();
+          const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
+          const out: HciPacket[] = [];
+          let from = 0;
+          for (const p of [...points, stream.length]) {
+            out.push(...framer.push(stream.subarray(from, p)));
+            from = p;
+          }
+          expect(out).toEqual(packets);
+          expect(framer.bufferedBytes).toBe(0);
+        },
+      ),
     );
   });
 
   it('property: after arbitrary garbage and an idle resync, the packets that follow are recovered', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 64 }), fc.array(controllerPacket, { minLength: 1, maxLength: 5 }), (garbage, packets) => {
-        const framer = hostFramer();
-        const out: HciPacket[] = [...framer.push(garbage)];
-        // The line goes idle after the garbage: whatever partial packet it left is given up byte by byte.
-        while (framer.bufferedBytes > 0) out.push(...framer.resyncStale());
-        out.push(...framer.push(concat(packets.map(encodeH4))));
-        expect(out.slice(out.length - packets.length)).toEqual(packets);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 64 }),
+        fc.array(controllerPacket, { minLength: 1, maxLength: 5 }),
+        (garbage, packets) => {
+          const framer = hostFramer();
+          const out: HciPacket[] = [...framer.push(garbage)];
+          // The line goes idle after the garbage: whatever partial packet it left is given up byte by byte.
+          while (framer.bufferedBytes > 0) out.push(...framer.resyncStale());
+          out.push(...framer.push(concat(packets.map(encodeH4))));
+          expect(out.slice(out.length - packets.length)).toEqual(packets);
+        },
+      ),
     );
   });
 

@@ -1,6 +1,12 @@
 import { EventCode, H4PacketType, maxConnectionHandle } from './constants.js';
 import { u16 } from './little-endian.js';
-import { announcedLength, decodePacketAt, type HciPacket, type HciPacketType, headerLength } from './packet.js';
+import {
+  announcedLength,
+  decodePacketAt,
+  type HciPacket,
+  type HciPacketType,
+  headerLength,
+} from './packet.js';
 
 const typeByIndicator = new Map<number, HciPacketType>([
   [H4PacketType.command, 'command'],
@@ -95,7 +101,10 @@ export class H4Framer {
     const held = this.#end - this.#start;
     if (this.#end + chunk.length > this.#buffer.length) {
       const needed = held + chunk.length;
-      const target = needed > this.#buffer.length ? new Uint8Array(Math.max(needed, 2 * this.#buffer.length)) : this.#buffer;
+      const target =
+        needed > this.#buffer.length
+          ? new Uint8Array(Math.max(needed, 2 * this.#buffer.length))
+          : this.#buffer;
       target.set(this.#buffer.subarray(this.#start, this.#end), 0);
       this.#buffer = target;
       this.#start = 0;

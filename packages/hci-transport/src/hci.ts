@@ -6,7 +6,7 @@ import { CommandFlow } from './command-flow.js';
 import { type CommandName, Commands } from './commands.js';
 import { HciStatus, opcodeName, type PacketBoundaryFlag } from './constants.js';
 import { HciError, isDecodeError } from './errors.js';
-import { type HciEvent, decodeEvent } from './events.js';
+import { decodeEvent, type HciEvent } from './events.js';
 import { decodeLayout, encodeLayout, type LayoutValues } from './fields.js';
 import { type HciEventMap, routeEvent } from './hci-events.js';
 import { describePacket, type HciPacket } from './packet.js';
@@ -59,7 +59,8 @@ export class Hci extends TypedEmitter<HciEventMap> {
     super();
     this.logger = (options.logger ?? pino({ level: 'silent' })).child({ layer: 'hci' });
     this.#commandTimeoutMs = options.commandTimeoutMs ?? 5000;
-    this.#btsnoop = typeof options.btsnoop === 'string' ? new BtsnoopWriter(options.btsnoop) : options.btsnoop;
+    this.#btsnoop =
+      typeof options.btsnoop === 'string' ? new BtsnoopWriter(options.btsnoop) : options.btsnoop;
     this.#commands = new CommandFlow((opcode, params) => this.#send({ type: 'command', opcode, params }));
     this.#acl = new AclFlow(1, (handle, packetBoundary, data) =>
       this.#send({ type: 'acl', handle, packetBoundary, broadcast: 0, data }),
@@ -111,7 +112,11 @@ export class Hci extends TypedEmitter<HciEventMap> {
    * Sends any command; resolves with the return parameters after Status (empty for commands answered by
    * Command Status), rejects with HciCommandError on a non-zero status or HciTimeoutError.
    */
-  command(opcode: number, params: Uint8Array = new Uint8Array(0), timeoutMs = this.#commandTimeoutMs): Promise<Uint8Array> {
+  command(
+    opcode: number,
+    params: Uint8Array = new Uint8Array(0),
+    timeoutMs = this.#commandTimeoutMs,
+  ): Promise<Uint8Array> {
     return this.#commands.submit(opcode, params, timeoutMs);
   }
 
@@ -121,7 +126,10 @@ export class Hci extends TypedEmitter<HciEventMap> {
     const returns = await this.command(spec.opcode, encodeLayout(spec.params, params as never), timeoutMs);
     const decoded = decodeLayout(spec.returns, returns);
     if (isDecodeError(decoded)) {
-      throw new HciError('command-failed', `${opcodeName(spec.opcode)} returned malformed parameters: ${decoded.reason}`);
+      throw new HciError(
+        'command-failed',
+        `${opcodeName(spec.opcode)} returned malformed parameters: ${decoded.reason}`,
+      );
     }
     return decoded as unknown as Returns<N>;
   }
@@ -135,11 +143,16 @@ export class Hci extends TypedEmitter<HciEventMap> {
   sendAcl(handle: number, packetBoundary: PacketBoundaryFlag, data: Uint8Array): Promise<void> {
     if (data.length > this.leAclDataPacketLength) {
       return Promise.reject(
-        new HciError('acl-too-long', `ACL payload of ${data.length} octets exceeds the controller's ${this.leAclDataPacketLength}`),
+        new HciError(
+          'acl-too-long',
+          `ACL payload of ${data.length} octets exceeds the controller's ${this.leAclDataPacketLength}`,
+        ),
       );
     }
     if (!this.#connections.has(handle)) {
-      return Promise.reject(new HciError('acl-disconnected', `no connection with handle 0x${handle.toString(16)}`));
+      return Promise.reject(
+        new HciError('acl-disconnected', `no connection with handle 0x${handle.toString(16)}`),
+      );
     }
     return this.#acl.send(handle, packetBoundary, data);
   }
@@ -170,7 +183,9 @@ export class Hci extends TypedEmitter<HciEventMap> {
       {
         execute: (name, params, timeoutMs) => this.execute(name, params, timeoutMs),
         command: (opcode, params, timeoutMs) => this.command(opcode, params, timeoutMs),
-        ...(this.transport.writeRaw ? { writeRaw: (bytes: Uint8Array) => this.transport.writeRaw?.(bytes) ?? Promise.resolve() } : {}),
+        ...(this.transport.writeRaw
+          ? { writeRaw: (bytes: Uint8Array) => this.transport.writeRaw?.(bytes) ?? Promise.resolve() }
+          : {}),
         description: this.transport.description,
         logger: this.logger,
       },
@@ -209,14 +224,17 @@ export class Hci extends TypedEmitter<HciEventMap> {
   #dispatch(event: HciEvent): void {
     // Until Reset completes, the controller may still be reporting the previous session: ignore all of it.
     if (this.#phase === 'resetting') {
-      if (event.kind === 'command-complete' && event.commandOpcode === Commands.reset.opcode) this.#phase = 'starting';
+      if (event.kind === 'command-complete' && event.commandOpcode === Commands.reset.opcode)
+        this.#phase = 'starting';
       else if (event.kind !== 'command-complete' && event.kind !== 'command-status') return;
     }
     switch (event.kind) {
       case 'command-complete':
-        return this.#commands.onCommandComplete(event.numHciCommandPackets, event.commandOpcode, event.returnParameters);
+        this.#commands.onCommandComplete(event.numHciCommandPackets, event.commandOpcode, event.returnParameters);
+        return;
       case 'command-status':
-        return this.#commands.onCommandStatus(event.status, event.numHciCommandPackets, event.commandOpcode);
+        this.#commands.onCommandStatus(event.status, event.numHciCommandPackets, event.commandOpcode);
+        return;
       case 'number-of-completed-packets':
         for (const c of event.completed) this.#acl.onCompleted(c.connectionHandle, c.numCompletedPackets);
         return;
@@ -242,7 +260,10 @@ export class Hci extends TypedEmitter<HciEventMap> {
     if (this.#phase === 'closed') return;
     this.logger.error({ hardwareCode: code }, 'controller hardware error; resetting');
     this.emit('hardwareError', code);
-    const error = new HciError('hardware-error', `controller hardware error 0x${code.toString(16)}; it is being reset`);
+    const error = new HciError(
+      'hardware-error',
+      `controller hardware error 0x${code.toString(16)}; it is being reset`,
+    );
     this.#commands.failAll(error);
     this.#acl.failAll(error);
     for (const handle of [...this.#connections]) {
@@ -256,7 +277,13 @@ export class Hci extends TypedEmitter<HciEventMap> {
     }
     this.#bringUp().then(
       () => this.emit('reset', this.#info),
-      (cause: unknown) => this.emit('error', new HciError('hardware-error', 'the controller did not come back after a hardware error', { cause })),
+      (cause: unknown) =>
+        this.emit(
+          'error',
+          new HciError('hardware-error', 'the controller did not come back after a hardware error', {
+            cause,
+          }),
+        ),
     );
   }
 

@@ -68,7 +68,11 @@ export function encodePacket(packet: HciPacket): Uint8Array {
     }
     case 'acl': {
       const out = new Uint8Array(4 + packet.data.length);
-      putU16(out, 0, (packet.handle & 0x0fff) | (packet.packetBoundary << 12) | ((packet.broadcast & 3) << 14));
+      putU16(
+        out,
+        0,
+        (packet.handle & 0x0fff) | (packet.packetBoundary << 12) | ((packet.broadcast & 3) << 14),
+      );
       putU16(out, 2, packet.data.length);
       out.set(packet.data, 4);
       return out;
@@ -123,7 +127,12 @@ export function announcedLength(type: HciPacketType, bytes: Uint8Array, offset: 
 }
 
 /** Builds the packet whose header starts at `offset` and whose payload follows it (copied out). */
-export function decodePacketAt(type: HciPacketType, bytes: Uint8Array, offset: number, length: number): HciPacket {
+export function decodePacketAt(
+  type: HciPacketType,
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+): HciPacket {
   const start = offset + headerLength[type];
   const payload = bytes.slice(start, start + length);
   const first = u16(bytes, offset);

@@ -92,7 +92,10 @@ export async function bringUp(ctx: StartupContext, options: StartupOptions): Pro
     leFeatures,
     ...buffers,
   };
-  ctx.logger.info({ address: identity.address, manufacturer: info.manufacturer, ...buffers }, 'controller ready');
+  ctx.logger.info(
+    { address: identity.address, manufacturer: info.manufacturer, ...buffers },
+    'controller ready',
+  );
   return info;
 }
 
@@ -105,13 +108,20 @@ async function resetWithRecovery(ctx: StartupContext, timeoutMs: number): Promis
   }
   // A controller that got half a packet from a host that died (Zephyr's hci_uart never resynchronises) reads our
   // Reset as the rest of that packet. Complete it with padding, then try again.
-  ctx.logger.warn({ transport: ctx.description }, 'no answer to HCI Reset; completing a possible half-sent packet and retrying');
+  ctx.logger.warn(
+    { transport: ctx.description },
+    'no answer to HCI Reset; completing a possible half-sent packet and retrying',
+  );
   if (ctx.writeRaw) await ctx.writeRaw(new Uint8Array(recoveryPaddingLength)).catch(() => undefined);
   try {
     await ctx.execute('reset', {}, timeoutMs);
   } catch (error) {
     if (!(error instanceof HciTimeoutError)) throw error;
-    throw new HciTransportError('no-controller', ctx.description, noControllerMessage(ctx.description, (2 * timeoutMs) / 1000));
+    throw new HciTransportError(
+      'no-controller',
+      ctx.description,
+      noControllerMessage(ctx.description, (2 * timeoutMs) / 1000),
+    );
   }
 }
 
@@ -125,7 +135,10 @@ export function noControllerMessage(description: string, seconds: number): strin
         'flow control mismatch (try ?rtscts=false when the board has no RTS/CTS lines)',
         'a board without HCI controller firmware (flash Zephyr samples/bluetooth/hci_uart, or use hci_usb with usb:)',
       ]
-    : ['the emulator or `tsble sim --listen` not serving on that address', 'something other than an HCI controller listening there'];
+    : [
+        'the emulator or `tsble sim --listen` not serving on that address',
+        'something other than an HCI controller listening there',
+      ];
   return `nothing answered HCI Reset on ${description} within ${seconds} s. Likely causes: ${fixes.join('; ')}.`;
 }
 
@@ -137,16 +150,28 @@ async function readBufferSize(
   if (hasBit(supportedCommands, octet, bit)) {
     const v2 = await ctx.execute('leReadBufferSizeV2', {}).catch(ignoreUnknownCommand);
     if (v2 && v2.leAclDataPacketLength > 0) {
-      return { leAclDataPacketLength: v2.leAclDataPacketLength, totalNumLeAclDataPackets: v2.totalNumLeAclDataPackets, bufferSizeSource: 'le-v2' };
+      return {
+        leAclDataPacketLength: v2.leAclDataPacketLength,
+        totalNumLeAclDataPackets: v2.totalNumLeAclDataPackets,
+        bufferSizeSource: 'le-v2',
+      };
     }
   }
   const v1 = await ctx.execute('leReadBufferSizeV1', {}).catch(ignoreUnknownCommand);
   if (v1 && v1.leAclDataPacketLength > 0 && v1.totalNumLeAclDataPackets > 0) {
-    return { leAclDataPacketLength: v1.leAclDataPacketLength, totalNumLeAclDataPackets: v1.totalNumLeAclDataPackets, bufferSizeSource: 'le-v1' };
+    return {
+      leAclDataPacketLength: v1.leAclDataPacketLength,
+      totalNumLeAclDataPackets: v1.totalNumLeAclDataPackets,
+      bufferSizeSource: 'le-v1',
+    };
   }
   // Length 0 means LE shares the BR/EDR buffers. Core 6.0 Vol 4 Part E 7.8.2.
   const shared = await ctx.execute('readBufferSize', {});
-  return { leAclDataPacketLength: shared.aclDataPacketLength, totalNumLeAclDataPackets: shared.totalNumAclDataPackets, bufferSizeSource: 'br-edr' };
+  return {
+    leAclDataPacketLength: shared.aclDataPacketLength,
+    totalNumLeAclDataPackets: shared.totalNumAclDataPackets,
+    bufferSizeSource: 'br-edr',
+  };
 }
 
 function ignoreUnknownCommand(error: unknown): undefined {
@@ -169,13 +194,23 @@ async function readIdentity(
     const stored = await readZephyrStaticAddress(ctx);
     if (stored) {
       await ctx.execute('leSetRandomAddress', { randomAddress: stored });
-      return { address: stored, addressType: 'random', addressSource: 'zephyr-static', ...(zephyr ? { zephyr } : {}) };
+      return {
+        address: stored,
+        addressType: 'random',
+        addressSource: 'zephyr-static',
+        ...(zephyr ? { zephyr } : {}),
+      };
     }
   }
   const configured = options.staticAddress;
   const address = configured ?? generateStaticRandomAddress(options.randomBytes);
   await ctx.execute('leSetRandomAddress', { randomAddress: address });
-  return { address, addressType: 'random', addressSource: configured ? 'configured' : 'generated', ...(zephyr ? { zephyr } : {}) };
+  return {
+    address,
+    addressType: 'random',
+    addressSource: configured ? 'configured' : 'generated',
+    ...(zephyr ? { zephyr } : {}),
+  };
 }
 
 /**

@@ -67,7 +67,8 @@ export class VirtualAir {
 
   linkFor(controller: VirtualController, handle: number): Link | undefined {
     for (const link of this.links) {
-      if (link.endOf(controller).controller === controller && link.handleOf(controller) === handle) return link;
+      if (link.endOf(controller).controller === controller && link.handleOf(controller) === handle)
+        return link;
     }
     return undefined;
   }
@@ -102,7 +103,12 @@ export class VirtualAir {
       this.links.delete(link);
       const peer = link.peerOf(controller);
       peer.controller.releaseLink(link);
-      peer.controller.sendEvent({ kind: 'disconnection-complete', status: 0, connectionHandle: peer.handle, reason: HciStatus.connectionTimeout });
+      peer.controller.sendEvent({
+        kind: 'disconnection-complete',
+        status: 0,
+        connectionHandle: peer.handle,
+        reason: HciStatus.connectionTimeout,
+      });
     }
     this.#pending.delete(controller);
   }
@@ -129,7 +135,9 @@ export class VirtualAir {
       const peripheral = this.#findAdvertiser(central, request);
       if (peripheral) this.#connect(central, peripheral, request);
     }
-    const needTimer = [...this.controllers].some((c) => c.state.scanning) && [...this.controllers].some((c) => c.state.advertising);
+    const needTimer =
+      [...this.controllers].some((c) => c.state.scanning) &&
+      [...this.controllers].some((c) => c.state.advertising);
     if (needTimer && this.#timer === undefined) {
       this.#timer = setInterval(() => this.#advertise(), this.#intervalMs);
       this.#timer.unref();
@@ -149,9 +157,15 @@ export class VirtualAir {
 
   #findAdvertiser(central: VirtualController, request: ConnectionRequest): VirtualController | undefined {
     for (const c of this.controllers) {
-      if (c === central || !c.state.advertising || !connectable.has(c.state.advertisingParameters.advertisingType)) continue;
+      if (
+        c === central ||
+        !c.state.advertising ||
+        !connectable.has(c.state.advertisingParameters.advertisingType)
+      )
+        continue;
       const own = c.state.ownAddress(c.state.advertisingParameters.ownAddressType);
-      if (own && own.type === (request.peerAddressType & 1) && equalBytes(own.bytes, request.peerAddress)) return c;
+      if (own && own.type === (request.peerAddressType & 1) && equalBytes(own.bytes, request.peerAddress))
+        return c;
     }
     return undefined;
   }
@@ -159,8 +173,13 @@ export class VirtualAir {
   #connect(central: VirtualController, peripheral: VirtualController, request: ConnectionRequest): void {
     this.#pending.delete(central);
     peripheral.state.advertising = false;
-    const centralOwn = central.state.ownAddress(request.ownAddressType) ?? { bytes: central.state.publicAddress, type: 0 };
-    const peripheralOwn = peripheral.state.ownAddress(peripheral.state.advertisingParameters.ownAddressType) ?? {
+    const centralOwn = central.state.ownAddress(request.ownAddressType) ?? {
+      bytes: central.state.publicAddress,
+      type: 0,
+    };
+    const peripheralOwn = peripheral.state.ownAddress(
+      peripheral.state.advertisingParameters.ownAddressType,
+    ) ?? {
       bytes: peripheral.state.publicAddress,
       type: 0,
     };
@@ -228,8 +247,10 @@ export class VirtualAir {
     };
     const directed = eventType === AdvertisingReportType.advDirectInd;
     send(eventType, directed ? new Uint8Array(0) : advertiser.state.advertisingData);
-    const scannable = eventType === AdvertisingReportType.advInd || eventType === AdvertisingReportType.advScanInd;
-    if (scanner.state.activeScan && scannable) send(AdvertisingReportType.scanRsp, advertiser.state.scanResponseData);
+    const scannable =
+      eventType === AdvertisingReportType.advInd || eventType === AdvertisingReportType.advScanInd;
+    if (scanner.state.activeScan && scannable)
+      send(AdvertisingReportType.scanRsp, advertiser.state.scanResponseData);
   }
 }
 

@@ -154,8 +154,8 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
   }
 
   #handle(packet: HciPacket): void {
-    if (packet.type === 'command') return this.#command(packet.opcode, packet.params);
-    if (packet.type === 'acl') return this.#acl(packet);
+    if (packet.type === 'command') this.#command(packet.opcode, packet.params);
+    else if (packet.type === 'acl') this.#acl(packet);
   }
 
   #command(opcode: number, params: Uint8Array): void {
@@ -201,7 +201,9 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
 
   #acl(packet: HciAclPacket): void {
     if (packet.data.length > this.options.aclLength) {
-      this.violation(`ACL packet of ${packet.data.length} octets exceeds the ${this.options.aclLength}-octet buffers`);
+      this.violation(
+        `ACL packet of ${packet.data.length} octets exceeds the ${this.options.aclLength}-octet buffers`,
+      );
       return;
     }
     if (this.#aclHeld >= this.options.aclCount) {
@@ -235,7 +237,10 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
   #deliver(item: Outgoing): void {
     const n = ++this.#sentToHost;
     const fault = faultFor(this.options.faults, n);
-    if (fault === undefined) return this.#emitPacket(item);
+    if (fault === undefined) {
+      this.#emitPacket(item);
+      return;
+    }
     switch (fault.action) {
       case 'drop':
         item.delivered?.();
@@ -253,12 +258,15 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
       }
       case 'garbage':
         this.emit('bytes', fault.bytes ?? Uint8Array.of(0x00, 0xa5));
-        return this.#emitPacket(item);
+        this.#emitPacket(item);
+        return;
       case 'disconnect':
         this.air.dropLinks(this, HciStatus.connectionTimeout);
-        return this.#emitPacket(item);
+        this.#emitPacket(item);
+        return;
       case 'unplug':
-        return this.unplug();
+        this.unplug();
+        return;
       case 'hardware-error':
         this.emit('bytes', encodeH4(encodeEvent({ kind: 'hardware-error', hardwareCode: 0x42 })));
         item.delivered?.();
@@ -266,7 +274,9 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
       case 'crash':
         this.emit(
           'bytes',
-          encodeH4(encodeEvent({ kind: 'zephyr-fatal-error', dataType: 0x02, file: 'lll_conn.c', line: 1234 })),
+          encodeH4(
+            encodeEvent({ kind: 'zephyr-fatal-error', dataType: 0x02, file: 'lll_conn.c', line: 1234 }),
+          ),
         );
         this.#dead = true;
         this.air.detach(this);

@@ -20,7 +20,13 @@ describe('flow control against a strict controller', () => {
     });
     const sends: Promise<void>[] = [];
     for (let i = 0; i < 10_000; i++) {
-      sends.push(pair.central.sendAcl(pair.centralHandle, i % 2 === 0 ? 0x00 : 0x01, new Uint8Array(27).fill(i & 0xff)));
+      sends.push(
+        pair.central.sendAcl(
+          pair.centralHandle,
+          i % 2 === 0 ? 0x00 : 0x01,
+          new Uint8Array(27).fill(i & 0xff),
+        ),
+      );
     }
     await Promise.all(sends);
     while (received < 10_000) await new Promise((r) => setTimeout(r, 5));
@@ -34,7 +40,13 @@ describe('flow control against a strict controller', () => {
   it('notices a host that overruns its buffers (the check the load test relies on)', async () => {
     const pair = await openLinkedPair({ controller: { strict: true } });
     const controller = pair.centralTransport.controller;
-    const packet = encodeH4({ type: 'acl', handle: pair.centralHandle, packetBoundary: 0, broadcast: 0, data: new Uint8Array(27) });
+    const packet = encodeH4({
+      type: 'acl',
+      handle: pair.centralHandle,
+      packetBoundary: 0,
+      broadcast: 0,
+      data: new Uint8Array(27),
+    });
     // Bypass the Hci layer's flow control: four packets into three buffers.
     await pair.centralTransport.writeRaw(Uint8Array.from([...packet, ...packet, ...packet, ...packet]));
     expect(controller.violations).toHaveLength(1);
@@ -54,21 +66,31 @@ describe('flow control against a strict controller', () => {
   it('returns a connection’s buffers when it disconnects', async () => {
     const pair = await openLinkedPair({ controller: { strict: true, onViolation: fail } });
     // Fill the buffers, then drop the link before the completions come back.
-    const sends = [0, 1, 2, 3, 4].map(() => pair.central.sendAcl(pair.centralHandle, 0, new Uint8Array(10)).catch((e: Error) => e));
+    const sends = [0, 1, 2, 3, 4].map(() =>
+      pair.central.sendAcl(pair.centralHandle, 0, new Uint8Array(10)).catch((e: Error) => e),
+    );
     const gone = pair.central.next('disconnection');
     await pair.central.execute('disconnect', { connectionHandle: pair.centralHandle, reason: 0x13 });
     expect((await gone)[0].reason).toBe(0x16);
     const results = await Promise.all(sends);
-    expect(results.filter((r) => r instanceof Error).every((e) => (e as { code?: string }).code === 'acl-disconnected')).toBe(true);
+    expect(
+      results
+        .filter((r) => r instanceof Error)
+        .every((e) => (e as { code?: string }).code === 'acl-disconnected'),
+    ).toBe(true);
     await new Promise((r) => setTimeout(r, 10));
     expect(pair.central.aclCredits).toBe(3);
-    await expect(pair.central.sendAcl(pair.centralHandle, 0, new Uint8Array(1))).rejects.toMatchObject({ code: 'acl-disconnected' });
+    await expect(pair.central.sendAcl(pair.centralHandle, 0, new Uint8Array(1))).rejects.toMatchObject({
+      code: 'acl-disconnected',
+    });
     await pair.close();
   });
 
   it('rejects an ACL payload longer than the controller buffers', async () => {
     const pair = await openLinkedPair({ controller: { strict: true } });
-    await expect(pair.central.sendAcl(pair.centralHandle, 0, new Uint8Array(28))).rejects.toMatchObject({ code: 'acl-too-long' });
+    await expect(pair.central.sendAcl(pair.centralHandle, 0, new Uint8Array(28))).rejects.toMatchObject({
+      code: 'acl-too-long',
+    });
     await pair.close();
   });
 

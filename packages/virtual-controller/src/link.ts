@@ -91,12 +91,19 @@ export class Link {
         end.controller.sendEvent(
           refresh
             ? { kind: 'encryption-key-refresh-complete', status: 0, connectionHandle: end.handle }
-            : { kind: 'encryption-change', version: 1, status: 0, connectionHandle: end.handle, encryptionEnabled: 1 },
+            : {
+                kind: 'encryption-change',
+                version: 1,
+                status: 0,
+                connectionHandle: end.handle,
+                encryptionEnabled: 1,
+              },
         );
       }
       return;
     }
-    const reason = longTermKey === undefined ? HciStatus.pinOrKeyMissing : HciStatus.connectionTerminatedMicFailure;
+    const reason =
+      longTermKey === undefined ? HciStatus.pinOrKeyMissing : HciStatus.connectionTerminatedMicFailure;
     for (const end of longTermKey === undefined ? [c] : [c, p]) {
       end.controller.sendEvent({
         kind: 'encryption-change',

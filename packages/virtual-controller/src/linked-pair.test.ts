@@ -30,9 +30,15 @@ describe('two hosts over the virtual air', () => {
     const pair = await openLinkedPair();
     const ltk = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
     pair.peripheral.on('ltkRequest', (e) => {
-      void pair.peripheral.execute('leLongTermKeyRequestReply', { connectionHandle: e.connectionHandle, longTermKey: ltk });
+      void pair.peripheral.execute('leLongTermKeyRequestReply', {
+        connectionHandle: e.connectionHandle,
+        longTermKey: ltk,
+      });
     });
-    const both = Promise.all([pair.central.next('encryptionChange'), pair.peripheral.next('encryptionChange')]);
+    const both = Promise.all([
+      pair.central.next('encryptionChange'),
+      pair.peripheral.next('encryptionChange'),
+    ]);
     await pair.central.execute('leEnableEncryption', {
       connectionHandle: pair.centralHandle,
       randomNumber: new Uint8Array(8),
@@ -79,7 +85,9 @@ describe('two hosts over the virtual air', () => {
   it('treats an LTK negative reply as a missing key', async () => {
     const pair = await openLinkedPair();
     pair.peripheral.on('ltkRequest', (e) => {
-      void pair.peripheral.execute('leLongTermKeyRequestNegativeReply', { connectionHandle: e.connectionHandle });
+      void pair.peripheral.execute('leLongTermKeyRequestNegativeReply', {
+        connectionHandle: e.connectionHandle,
+      });
     });
     const change = pair.central.next('encryptionChange');
     const gone = pair.central.next('disconnection');

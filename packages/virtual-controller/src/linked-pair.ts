@@ -1,7 +1,7 @@
 import { Hci, type HciOptions, type LeConnectionComplete } from '@tsble/hci-transport';
 import { VirtualAir } from './air.js';
-import type { VirtualControllerTransport } from './transport.js';
 import type { ControllerOptions } from './options.js';
+import type { VirtualControllerTransport } from './transport.js';
 
 /** Two hosts' HCI layers with one LE connection between them, for stack tests. */
 export interface LinkedPair {

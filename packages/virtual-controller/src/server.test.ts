@@ -11,7 +11,12 @@ describe('virtual controllers over sockets', () => {
   for (const listen of [`unix:${join(tmpdir(), `tsble-vc-${process.pid}.sock`)}`, 'tcp:127.0.0.1:0']) {
     it(`two hosts over ${listen.split(':')[0]} connect, exchange ACL data and encrypt`, async () => {
       const air = new VirtualAir();
-      const server = await serveVirtualController(air, listen, { strict: true, onViolation: (m) => { throw new Error(m); } });
+      const server = await serveVirtualController(air, listen, {
+        strict: true,
+        onViolation: (m) => {
+          throw new Error(m);
+        },
+      });
       const central = await Hci.open(server.spec);
       const peripheral = await Hci.open(server.spec);
       expect(server.controllers.size).toBe(2);
@@ -20,12 +25,24 @@ describe('virtual controllers over sockets', () => {
       await pair.close();
 
       await peripheral.execute('leSetAdvertisingParameters', {
-        advertisingIntervalMin: 32, advertisingIntervalMax: 32, advertisingType: 0, ownAddressType: 0,
-        peerAddressType: 0, peerAddress: new Uint8Array(6), advertisingChannelMap: 7, advertisingFilterPolicy: 0,
+        advertisingIntervalMin: 32,
+        advertisingIntervalMax: 32,
+        advertisingType: 0,
+        ownAddressType: 0,
+        peerAddressType: 0,
+        peerAddress: new Uint8Array(6),
+        advertisingChannelMap: 7,
+        advertisingFilterPolicy: 0,
       });
       await peripheral.execute('leSetAdvertisingData', { advertisingData: Uint8Array.of(2, 1, 6) });
       await peripheral.execute('leSetAdvertisingEnable', { advertisingEnable: 1 });
-      await central.execute('leSetScanParameters', { leScanType: 1, leScanInterval: 16, leScanWindow: 16, ownAddressType: 0, scanningFilterPolicy: 0 });
+      await central.execute('leSetScanParameters', {
+        leScanType: 1,
+        leScanInterval: 16,
+        leScanWindow: 16,
+        ownAddressType: 0,
+        scanningFilterPolicy: 0,
+      });
       const report = central.next('advertisingReport');
       await central.execute('leSetScanEnable', { leScanEnable: 1, filterDuplicates: 1 });
       const [adv] = await report;
@@ -33,11 +50,23 @@ describe('virtual controllers over sockets', () => {
       expect([...adv.data]).toEqual([2, 1, 6]);
       await central.execute('leSetScanEnable', { leScanEnable: 0, filterDuplicates: 0 });
 
-      const connected = Promise.all([central.next('connectionComplete'), peripheral.next('connectionComplete')]);
+      const connected = Promise.all([
+        central.next('connectionComplete'),
+        peripheral.next('connectionComplete'),
+      ]);
       await central.execute('leCreateConnection', {
-        leScanInterval: 16, leScanWindow: 16, initiatorFilterPolicy: 0, peerAddressType: 0, peerAddress: peripheral.info.address,
-        ownAddressType: 0, connectionIntervalMin: 24, connectionIntervalMax: 24, maxLatency: 0, supervisionTimeout: 100,
-        minCeLength: 0, maxCeLength: 0,
+        leScanInterval: 16,
+        leScanWindow: 16,
+        initiatorFilterPolicy: 0,
+        peerAddressType: 0,
+        peerAddress: peripheral.info.address,
+        ownAddressType: 0,
+        connectionIntervalMin: 24,
+        connectionIntervalMax: 24,
+        maxLatency: 0,
+        supervisionTimeout: 100,
+        minCeLength: 0,
+        maxCeLength: 0,
       });
       const [[c], [p]] = await connected;
       expect(c.role).toBe(0);
@@ -51,9 +80,21 @@ describe('virtual controllers over sockets', () => {
       expect(got[199]?.[0]).toBe(199);
 
       const ltk = new Uint8Array(16).fill(7);
-      peripheral.on('ltkRequest', (e) => void peripheral.execute('leLongTermKeyRequestReply', { connectionHandle: e.connectionHandle, longTermKey: ltk }));
+      peripheral.on(
+        'ltkRequest',
+        (e) =>
+          void peripheral.execute('leLongTermKeyRequestReply', {
+            connectionHandle: e.connectionHandle,
+            longTermKey: ltk,
+          }),
+      );
       const encrypted = central.next('encryptionChange');
-      await central.execute('leEnableEncryption', { connectionHandle: c.connectionHandle, randomNumber: new Uint8Array(8), encryptedDiversifier: 0, longTermKey: ltk });
+      await central.execute('leEnableEncryption', {
+        connectionHandle: c.connectionHandle,
+        randomNumber: new Uint8Array(8),
+        encryptedDiversifier: 0,
+        longTermKey: ltk,
+      });
       expect((await encrypted)[0].encryptionEnabled).toBe(1);
 
       const gone = peripheral.next('disconnection');

@@ -60,7 +60,11 @@ function listenOn(server: Server, listen: string): Promise<string> {
   const rest = restParts.join(':');
   return new Promise((resolve, reject) => {
     server.once('error', (error) =>
-      reject(new HciTransportError('transport-error', listen, `cannot listen on ${listen}: ${error.message}`, { cause: error })),
+      reject(
+        new HciTransportError('transport-error', listen, `cannot listen on ${listen}: ${error.message}`, {
+          cause: error,
+        }),
+      ),
     );
     if (scheme === 'unix' && rest !== '') {
       rmSync(rest, { force: true });
@@ -70,14 +74,26 @@ function listenOn(server: Server, listen: string): Promise<string> {
       const host = at < 0 ? '127.0.0.1' : rest.slice(0, at);
       const port = Number(at < 0 ? rest : rest.slice(at + 1));
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        return reject(new HciTransportError('bad-transport-spec', listen, `bad listen address "${listen}": use tcp:PORT or tcp:HOST:PORT`));
+        return reject(
+          new HciTransportError(
+            'bad-transport-spec',
+            listen,
+            `bad listen address "${listen}": use tcp:PORT or tcp:HOST:PORT`,
+          ),
+        );
       }
       server.listen(port, host, () => {
         const address = server.address();
         resolve(`tcp:${host}:${typeof address === 'object' && address ? address.port : port}`);
       });
     } else {
-      reject(new HciTransportError('bad-transport-spec', listen, `bad listen address "${listen}": use unix:PATH or tcp:PORT`));
+      reject(
+        new HciTransportError(
+          'bad-transport-spec',
+          listen,
+          `bad listen address "${listen}": use unix:PATH or tcp:PORT`,
+        ),
+      );
     }
   });
 }

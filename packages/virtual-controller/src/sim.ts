@@ -15,7 +15,10 @@ export function getDefaultAir(): VirtualAir {
  * per process, so two hosts opened with `sim` can see and connect to each other). `sim:zephyr` gives the
  * Zephyr personality and `sim:strict` strict mode; options given here apply to every controller.
  */
-export function registerSimTransport(air: VirtualAir = getDefaultAir(), options: ControllerOptions = {}): VirtualAir {
+export function registerSimTransport(
+  air: VirtualAir = getDefaultAir(),
+  options: ControllerOptions = {},
+): VirtualAir {
   registerTransportScheme('sim', async (rest) => {
     const flags = new Set(rest.split(',').filter((s) => s !== ''));
     return air.createController({

@@ -24,7 +24,9 @@ describe('start-up sequence', () => {
 
   it('falls back to LE Read Buffer Size v1', async () => {
     const air = new VirtualAir();
-    const hci = await Hci.open(air.createController({ leReadBufferSizeV2: false, aclBuffers: { length: 100, count: 4 } }));
+    const hci = await Hci.open(
+      air.createController({ leReadBufferSizeV2: false, aclBuffers: { length: 100, count: 4 } }),
+    );
     expect(hci.info.bufferSizeSource).toBe('le-v1');
     expect(hci.leAclDataPacketLength).toBe(100);
     expect(hci.leAclDataPacketCount).toBe(4);
@@ -137,7 +139,11 @@ describe('faults', () => {
     const transport = air.createController();
     const hci = await Hci.open(transport, { commandTimeoutMs: 100 });
     transport.controller.addFault({ at: transport.controller.packetsToHost + 2, action: 'drop' });
-    const results = await Promise.allSettled([hci.execute('leRand', {}), hci.execute('leRand', {}), hci.execute('leRand', {})]);
+    const results = await Promise.allSettled([
+      hci.execute('leRand', {}),
+      hci.execute('leRand', {}),
+      hci.execute('leRand', {}),
+    ]);
     const rejected = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
     expect(rejected).toHaveLength(1);
     expect(String(rejected[0]?.reason.message)).toMatch(/leRand \(0x2018\) got no Command Complete/);

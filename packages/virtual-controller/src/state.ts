@@ -98,7 +98,12 @@ export class ControllerState {
     const bit = eventMaskBit.get(code);
     if (bit !== undefined && ((this.eventMask >> BigInt(bit)) & 1n) === 0n) return false;
     if (code !== EventCode.leMeta) return true;
-    const key = event.kind === 'le-connection-complete' ? (event.source === 'legacy' ? 'legacy' : 'enhanced-v1') : event.kind;
+    const key =
+      event.kind === 'le-connection-complete'
+        ? event.source === 'legacy'
+          ? 'legacy'
+          : 'enhanced-v1'
+        : event.kind;
     const leBit = leEventMaskBit.get(key);
     return leBit === undefined || ((this.leEventMask >> BigInt(leBit)) & 1n) === 1n;
   }
@@ -136,4 +141,3 @@ function codeOf(event: HciEvent): number {
       return 0;
   }
 }
-

@@ -1,10 +1,4 @@
-import {
-  BaseTransport,
-  encodeH4,
-  H4Framer,
-  type HciPacket,
-  HciTransportError,
-} from '@tsble/hci-transport';
+import { BaseTransport, encodeH4, H4Framer, type HciPacket, HciTransportError } from '@tsble/hci-transport';
 import type { VirtualController } from './controller.js';
 
 /**
@@ -24,7 +18,10 @@ export class VirtualControllerTransport extends BaseTransport {
     });
     controller.on('unplug', () => {
       if (this.closed) return;
-      this.emit('error', new HciTransportError('transport-closed', this.description, `${this.description} was unplugged`));
+      this.emit(
+        'error',
+        new HciTransportError('transport-closed', this.description, `${this.description} was unplugged`),
+      );
       this.markClosed();
     });
   }
@@ -36,7 +33,9 @@ export class VirtualControllerTransport extends BaseTransport {
   /** Raw octets to the controller, asynchronously as a real line would deliver them. */
   writeRaw(bytes: Uint8Array): Promise<void> {
     if (this.closed) {
-      return Promise.reject(new HciTransportError('transport-closed', this.description, `${this.description} is closed`));
+      return Promise.reject(
+        new HciTransportError('transport-closed', this.description, `${this.description} is closed`),
+      );
     }
     const copy = bytes.slice();
     return new Promise((resolve) => {

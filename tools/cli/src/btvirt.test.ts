@@ -41,7 +41,11 @@ describe('interop with BlueZ btvirt', () => {
     if (skip) return console.warn(`skipping btvirt interop: ${skip}`);
     const r = await tsbleInfo();
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ event: 'info', address: '00:AA:01:00:00:42', addressType: 'public' });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      event: 'info',
+      address: '00:AA:01:00:00:42',
+      addressType: 'public',
+    });
   }, 20_000);
 
   it('two connections advertise, connect, exchange ACL data and encrypt with equal LTKs', async () => {
@@ -51,13 +55,27 @@ describe('interop with BlueZ btvirt', () => {
     try {
       expect(formatBdAddr(central.info.address)).not.toBe(formatBdAddr(peripheral.info.address));
       await peripheral.execute('leSetAdvertisingParameters', {
-        advertisingIntervalMin: 0x20, advertisingIntervalMax: 0x20, advertisingType: 0, ownAddressType: 0,
-        peerAddressType: 0, peerAddress: new Uint8Array(6), advertisingChannelMap: 7, advertisingFilterPolicy: 0,
+        advertisingIntervalMin: 0x20,
+        advertisingIntervalMax: 0x20,
+        advertisingType: 0,
+        ownAddressType: 0,
+        peerAddressType: 0,
+        peerAddress: new Uint8Array(6),
+        advertisingChannelMap: 7,
+        advertisingFilterPolicy: 0,
       });
-      await peripheral.execute('leSetAdvertisingData', { advertisingData: Uint8Array.of(2, 1, 6, 5, 9, 0x74, 0x73, 0x62, 0x6c) });
+      await peripheral.execute('leSetAdvertisingData', {
+        advertisingData: Uint8Array.of(2, 1, 6, 5, 9, 0x74, 0x73, 0x62, 0x6c),
+      });
       await peripheral.execute('leSetAdvertisingEnable', { advertisingEnable: 1 });
 
-      await central.execute('leSetScanParameters', { leScanType: 0, leScanInterval: 0x10, leScanWindow: 0x10, ownAddressType: 0, scanningFilterPolicy: 0 });
+      await central.execute('leSetScanParameters', {
+        leScanType: 0,
+        leScanInterval: 0x10,
+        leScanWindow: 0x10,
+        ownAddressType: 0,
+        scanningFilterPolicy: 0,
+      });
       const seen = new Promise<void>((resolve) => {
         central.on('advertisingReport', (r) => {
           if (formatBdAddr(r.address) === formatBdAddr(peripheral.info.address)) resolve();
@@ -67,11 +85,23 @@ describe('interop with BlueZ btvirt', () => {
       await seen;
       await central.execute('leSetScanEnable', { leScanEnable: 0, filterDuplicates: 0 });
 
-      const connected = Promise.all([central.next('connectionComplete'), peripheral.next('connectionComplete')]);
+      const connected = Promise.all([
+        central.next('connectionComplete'),
+        peripheral.next('connectionComplete'),
+      ]);
       await central.execute('leCreateConnection', {
-        leScanInterval: 0x10, leScanWindow: 0x10, initiatorFilterPolicy: 0, peerAddressType: 0,
-        peerAddress: peripheral.info.address, ownAddressType: 0, connectionIntervalMin: 0x18,
-        connectionIntervalMax: 0x28, maxLatency: 0, supervisionTimeout: 0x2a, minCeLength: 0, maxCeLength: 0,
+        leScanInterval: 0x10,
+        leScanWindow: 0x10,
+        initiatorFilterPolicy: 0,
+        peerAddressType: 0,
+        peerAddress: peripheral.info.address,
+        ownAddressType: 0,
+        connectionIntervalMin: 0x18,
+        connectionIntervalMax: 0x28,
+        maxLatency: 0,
+        supervisionTimeout: 0x2a,
+        minCeLength: 0,
+        maxCeLength: 0,
       });
       const [[c], [p]] = await connected;
       expect(c.status).toBe(0);
@@ -86,16 +116,25 @@ describe('interop with BlueZ btvirt', () => {
       const frame = Uint8Array.of(3, 0, 0x40, 0, 1, 2, 3);
       for (let i = 0; i < 20; i++) await central.sendAcl(c.connectionHandle, 0, frame);
       await peripheral.sendAcl(p.connectionHandle, 0, frame);
-      for (let i = 0; i < 100 && (atPeripheral.length < 20 || atCentral.length < 1); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && (atPeripheral.length < 20 || atCentral.length < 1); i++)
+        await new Promise((r) => setTimeout(r, 20));
       expect(atPeripheral).toHaveLength(20);
       expect([...(atCentral[0] ?? [])]).toEqual([...frame]);
 
       const ltk = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
       peripheral.on('ltkRequest', (e) => {
-        void peripheral.execute('leLongTermKeyRequestReply', { connectionHandle: e.connectionHandle, longTermKey: ltk });
+        void peripheral.execute('leLongTermKeyRequestReply', {
+          connectionHandle: e.connectionHandle,
+          longTermKey: ltk,
+        });
       });
       const encrypted = Promise.all([central.next('encryptionChange'), peripheral.next('encryptionChange')]);
-      await central.execute('leEnableEncryption', { connectionHandle: c.connectionHandle, randomNumber: new Uint8Array(8), encryptedDiversifier: 0, longTermKey: ltk });
+      await central.execute('leEnableEncryption', {
+        connectionHandle: c.connectionHandle,
+        randomNumber: new Uint8Array(8),
+        encryptedDiversifier: 0,
+        longTermKey: ltk,
+      });
       const [[ce], [pe]] = await encrypted;
       expect(ce).toMatchObject({ status: 0, encryptionEnabled: 1 });
       expect(pe).toMatchObject({ status: 0, encryptionEnabled: 1 });

@@ -18,9 +18,14 @@ function has(tool: string): boolean {
 }
 
 /** Runs tsble to completion. */
-function tsble(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function tsble(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [mainJs, ...args], { env: { ...process.env, TSBLE_TRANSPORT: '', ...env } });
+    const child = spawn(process.execPath, [mainJs, ...args], {
+      env: { ...process.env, TSBLE_TRANSPORT: '', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -67,7 +72,12 @@ describe('tsble info', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const event = JSON.parse(lines[0] ?? '{}');
-    expect(event).toMatchObject({ event: 'info', addressType: 'public', leAclDataPacketLength: 251, leAclDataPacketCount: 8 });
+    expect(event).toMatchObject({
+      event: 'info',
+      addressType: 'public',
+      leAclDataPacketLength: 251,
+      leAclDataPacketCount: 8,
+    });
   });
 
   it('takes the transport from TSBLE_TRANSPORT', async () => {
@@ -97,7 +107,8 @@ describe('tsble info', () => {
     const file = join(dir, 'info.btsnoop');
     expect((await tsble(['info', '--btsnoop', file])).code).toBe(0);
     expect(statSync(file).size).toBeGreaterThan(16);
-    if (!has('tshark') || !has('btmon')) return console.warn('skipping the tshark/btmon check: not installed');
+    if (!has('tshark') || !has('btmon'))
+      return console.warn('skipping the tshark/btmon check: not installed');
     const tshark = execFileSync('tshark', ['-r', file], { encoding: 'utf8' });
     expect(tshark).toMatch(/Rcvd Command Complete \(Reset\)|Reset/);
     expect(tshark.trim().split('\n').length).toBeGreaterThanOrEqual(18);
@@ -111,7 +122,11 @@ describe('tsble info', () => {
 describe('tsble sim and the serial path', () => {
   it('serves controllers on a unix socket; info over it; stops on SIGTERM', async () => {
     const socket = join(dir, 'sim.sock');
-    const sim = await start(process.execPath, [mainJs, 'sim', '--json', '--listen', `unix:${socket}`], /"event":"ready"/);
+    const sim = await start(
+      process.execPath,
+      [mainJs, 'sim', '--json', '--listen', `unix:${socket}`],
+      /"event":"ready"/,
+    );
     const r = await tsble(['info', '--json', '--transport', `unix:${socket}`]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ event: 'info', transport: `unix:${socket}` });
@@ -121,7 +136,8 @@ describe('tsble sim and the serial path', () => {
   }, 20_000);
 
   it('opens a pseudo-terminal bridged by socat to `tsble sim` with the serial transport', async () => {
-    if (!has('socat')) return console.warn('skipping the serial path: socat is not installed (apt-get install socat)');
+    if (!has('socat'))
+      return console.warn('skipping the serial path: socat is not installed (apt-get install socat)');
     const socket = join(dir, 'sim-serial.sock');
     const pty = join(dir, 'tty-sim');
     await start(process.execPath, [mainJs, 'sim', '--json', '--listen', `unix:${socket}`], /"event":"ready"/);
@@ -131,7 +147,10 @@ describe('tsble sim and the serial path', () => {
     const r = await tsble(['info', '--json', '--transport', `serial:${pty}`]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ event: 'info', transport: `serial:${pty} at 1000000 baud with RTS/CTS` });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      event: 'info',
+      transport: `serial:${pty} at 1000000 baud with RTS/CTS`,
+    });
   }, 20_000);
 
   it('fails with exit 3 naming the port, the baud rate and the fixes when nothing answers', async () => {

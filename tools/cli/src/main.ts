@@ -42,7 +42,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: argv.filter((a, i) => i !== argv.indexOf(name)),
+      args: argv.filter((_, i) => i !== argv.indexOf(name)),
       options: { ...globalOptions, ...command.options },
       allowPositionals: true,
       strict: true,
@@ -73,7 +73,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   } catch (error) {
     const code = exitCodeFor(error);
     const message = error instanceof Error ? error.message : String(error);
-    out.error(message, { code: (error as { code?: string }).code ?? (code === ExitCode.usage ? 'usage' : 'failed') });
+    out.error(message, {
+      code: (error as { code?: string }).code ?? (code === ExitCode.usage ? 'usage' : 'failed'),
+    });
     return code;
   } finally {
     process.off('SIGINT', stop);
@@ -81,7 +83,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-const isEntryPoint = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+const isEntryPoint =
+  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntryPoint || process.argv[1]?.endsWith('/tsble')) {
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -58,11 +58,14 @@ export function resolveGlobalOptions(values: Record<string, unknown>, env: NodeJ
   const addressText = values.address as string | undefined;
   const address = addressText === undefined ? undefined : parseBdAddr(addressText);
   if (addressText !== undefined && (address === undefined || ((address[5] ?? 0) & 0xc0) !== 0xc0)) {
-    throw new UsageError(`--address must be a static random address XX:XX:XX:XX:XX:XX with the top two bits set (C0-FF first), not "${addressText}"`);
+    throw new UsageError(
+      `--address must be a static random address XX:XX:XX:XX:XX:XX with the top two bits set (C0-FF first), not "${addressText}"`,
+    );
   }
   const timeoutText = values.timeout as string | undefined;
   const timeoutSeconds = timeoutText === undefined ? undefined : Number(timeoutText);
-  if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds`);
+  if (timeoutSeconds !== undefined && !(timeoutSeconds > 0))
+    throw new UsageError(`--timeout must be a positive number of seconds`);
   return {
     transport: (values.transport as string | undefined) ?? (env.TSBLE_TRANSPORT || 'sim'),
     json: (values.json as boolean | undefined) ?? false,
@@ -108,6 +111,7 @@ export function makeLogger(level: string): Logger {
 /** The exit status for an error that escaped a command. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError) return ExitCode.usage;
-  if (error instanceof HciError) return error.code === 'bad-transport-spec' ? ExitCode.usage : ExitCode.transport;
+  if (error instanceof HciError)
+    return error.code === 'bad-transport-spec' ? ExitCode.usage : ExitCode.transport;
   return ExitCode.failed;
 }

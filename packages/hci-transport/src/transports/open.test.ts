@@ -19,17 +19,30 @@ describe('transport specs', () => {
   });
 
   it('rejects malformed specs with a message that lists the valid forms', () => {
-    for (const bad of ['serial:', 'serial:/dev/x?baud=fast', 'serial:/dev/x?rtsCts=true', 'tcp:host', 'usb:zz', 'bogus:1', 'unix:']) {
+    for (const bad of [
+      'serial:',
+      'serial:/dev/x?baud=fast',
+      'serial:/dev/x?rtsCts=true',
+      'tcp:host',
+      'usb:zz',
+      'bogus:1',
+      'unix:',
+    ]) {
       const result = parseTransportSpec(bad);
       expect(result).toBeInstanceOf(HciTransportError);
       expect((result as HciTransportError).code).toBe('bad-transport-spec');
     }
     // A look-alike flow-control option is an error, never silently ignored.
-    expect((parseTransportSpec('serial:/dev/x?rtsCts=true') as Error).message).toMatch(/unknown serial option "rtsCts"/);
+    expect((parseTransportSpec('serial:/dev/x?rtsCts=true') as Error).message).toMatch(
+      /unknown serial option "rtsCts"/,
+    );
   });
 
   it('explains that sim needs the virtual controller when it is not registered', async () => {
-    await expect(openTransport('sim')).rejects.toMatchObject({ code: 'bad-transport-spec', message: expect.stringMatching(/registerSimTransport/) });
+    await expect(openTransport('sim')).rejects.toMatchObject({
+      code: 'bad-transport-spec',
+      message: expect.stringMatching(/registerSimTransport/),
+    });
   });
 
   it('names a missing serial port and a missing socket', async () => {
@@ -37,6 +50,8 @@ describe('transport specs', () => {
       code: 'transport-not-found',
       message: expect.stringMatching(/tsble-no-such-port/),
     });
-    await expect(openTransport('unix:/tmp/tsble-no-such.sock')).rejects.toMatchObject({ code: 'transport-not-found' });
+    await expect(openTransport('unix:/tmp/tsble-no-such.sock')).rejects.toMatchObject({
+      code: 'transport-not-found',
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { HciTransportError } from '../errors.js';
-import { openTcpTransport, openUnixTransport } from './socket.js';
 import { openSerialTransport } from './serial.js';
+import { openTcpTransport, openUnixTransport } from './socket.js';
 import type { HciTransport } from './transport.js';
 
 /** A parsed transport spec. See the table in ARCHITECTURE.md ("Transport specs"). */
@@ -51,7 +51,8 @@ export function parseTransportSpec(spec: string): TransportSpec | HciTransportEr
       for (const [key, value] of new URLSearchParams(query)) {
         if (key === 'baud') {
           const baud = Number(value);
-          if (!Number.isInteger(baud) || baud <= 0) return bad(spec, `baud must be a positive integer, not "${value}"`);
+          if (!Number.isInteger(baud) || baud <= 0)
+            return bad(spec, `baud must be a positive integer, not "${value}"`);
           out.baudRate = baud;
         } else if (key === 'rtscts') {
           if (value !== 'true' && value !== 'false') return bad(spec, 'rtscts must be true or false');
@@ -65,7 +66,11 @@ export function parseTransportSpec(spec: string): TransportSpec | HciTransportEr
       if (/^\d+$/.test(rest)) return { kind: 'usb', index: Number(rest) };
       const m = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(rest);
       if (!m) return bad(spec, 'usb takes VID:PID in hex or an index');
-      return { kind: 'usb', vendorId: Number.parseInt(m[1] ?? '', 16), productId: Number.parseInt(m[2] ?? '', 16) };
+      return {
+        kind: 'usb',
+        vendorId: Number.parseInt(m[1] ?? '', 16),
+        productId: Number.parseInt(m[2] ?? '', 16),
+      };
     }
     case 'tcp': {
       const at = rest.lastIndexOf(':');

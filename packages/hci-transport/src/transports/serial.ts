@@ -49,7 +49,11 @@ export function openSerialTransport(path: string, options: SerialOptions = {}): 
           : code === 'access-denied'
             ? ' Add your user to the dialout group (sudo usermod -aG dialout $USER, then log in again) or use a udev rule.'
             : '';
-      reject(new HciTransportError(code, `serial:${path}`, `cannot open serial port ${path}: ${text}.${hint}`, { cause: error }));
+      reject(
+        new HciTransportError(code, `serial:${path}`, `cannot open serial port ${path}: ${text}.${hint}`, {
+          cause: error,
+        }),
+      );
     });
   });
 }

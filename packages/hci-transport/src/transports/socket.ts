@@ -8,11 +8,19 @@ export function openUnixTransport(path: string, options: H4StreamOptions = {}): 
 }
 
 /** Opens H4 over TCP (Bumble, Android Rootcanal, our `tsble sim --listen tcp:PORT`). */
-export function openTcpTransport(host: string, port: number, options: H4StreamOptions = {}): Promise<H4StreamTransport> {
+export function openTcpTransport(
+  host: string,
+  port: number,
+  options: H4StreamOptions = {},
+): Promise<H4StreamTransport> {
   return openSocket(connect({ host, port }), `tcp:${host}:${port}`, options);
 }
 
-function openSocket(socket: Socket, description: string, options: H4StreamOptions): Promise<H4StreamTransport> {
+function openSocket(
+  socket: Socket,
+  description: string,
+  options: H4StreamOptions,
+): Promise<H4StreamTransport> {
   socket.setNoDelay?.(true);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => {
@@ -20,14 +28,22 @@ function openSocket(socket: Socket, description: string, options: H4StreamOption
       resolve(new H4StreamTransport(socket, description, options));
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
-      const code = error.code === 'ENOENT' || error.code === 'ECONNREFUSED' ? 'transport-not-found' : 'transport-error';
+      const code =
+        error.code === 'ENOENT' || error.code === 'ECONNREFUSED' ? 'transport-not-found' : 'transport-error';
       const hint =
         code === 'transport-not-found'
           ? ' (is the emulator or `tsble sim --listen` running, and is the path or port right?)'
           : error.code === 'EACCES'
             ? ' (permission denied on the socket)'
             : '';
-      reject(new HciTransportError(code, description, `cannot connect to ${description}: ${error.message}${hint}`, { cause: error }));
+      reject(
+        new HciTransportError(
+          code,
+          description,
+          `cannot connect to ${description}: ${error.message}${hint}`,
+          { cause: error },
+        ),
+      );
     });
   });
 }

@@ -46,11 +46,21 @@ export class H4StreamTransport extends BaseTransport {
 
   writeRaw(bytes: Uint8Array): Promise<void> {
     if (this.closed || this.#closing) {
-      return Promise.reject(new HciTransportError('transport-closed', this.description, `${this.description} is closed`));
+      return Promise.reject(
+        new HciTransportError('transport-closed', this.description, `${this.description} is closed`),
+      );
     }
     return new Promise((resolve, reject) => {
       this.stream.write(bytes, (error) => {
-        if (error) reject(new HciTransportError('transport-error', this.description, `write to ${this.description} failed: ${error.message}`, { cause: error }));
+        if (error)
+          reject(
+            new HciTransportError(
+              'transport-error',
+              this.description,
+              `write to ${this.description} failed: ${error.message}`,
+              { cause: error },
+            ),
+          );
         else resolve();
       });
     });
@@ -90,8 +100,15 @@ export class H4StreamTransport extends BaseTransport {
     clearTimeout(this.#staleTimer);
     if (this.closed) return;
     if (!this.#closing) {
-      const reason = cause ? `: ${cause.message}` : ' by the other end (unplugged, or the peer process exited?)';
-      this.emit('error', new HciTransportError('transport-closed', this.description, `${this.description} closed${reason}`, { cause }));
+      const reason = cause
+        ? `: ${cause.message}`
+        : ' by the other end (unplugged, or the peer process exited?)';
+      this.emit(
+        'error',
+        new HciTransportError('transport-closed', this.description, `${this.description} closed${reason}`, {
+          cause,
+        }),
+      );
     }
     this.markClosed();
   }

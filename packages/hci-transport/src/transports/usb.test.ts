@@ -46,7 +46,13 @@ class FakeEndpoint extends EventEmitter implements UsbEndpointLike {
 }
 
 class FakeDongle implements UsbDeviceLike {
-  deviceDescriptor = { bDeviceClass: 0xe0, bDeviceSubClass: 1, bDeviceProtocol: 1, idVendor: 0x2fe3, idProduct: 0x000b };
+  deviceDescriptor = {
+    bDeviceClass: 0xe0,
+    bDeviceSubClass: 1,
+    bDeviceProtocol: 1,
+    idVendor: 0x2fe3,
+    idProduct: 0x000b,
+  };
   interruptIn = new FakeEndpoint('in', 3);
   bulkIn = new FakeEndpoint('in', 2);
   bulkOut = new FakeEndpoint('out', 2);
@@ -73,14 +79,22 @@ class FakeDongle implements UsbDeviceLike {
       },
     };
   }
-  controlTransfer(bmRequestType: number, bRequest: number, wValue: number, wIndex: number, data: Buffer, callback: (error: Error | undefined) => void) {
+  controlTransfer(
+    bmRequestType: number,
+    bRequest: number,
+    wValue: number,
+    wIndex: number,
+    data: Buffer,
+    callback: (error: Error | undefined) => void,
+  ) {
     this.controlSetups.push(`${bmRequestType}/${bRequest}/${wValue}/${wIndex}/${toHex(data)}`);
     callback(undefined);
     const answer = recorded[toHex(data.subarray(0, 2))];
     if (answer === undefined) return this;
     const bytes = fromHex(answer);
     setImmediate(() => {
-      for (let at = 0; at < bytes.length; at += 16) this.interruptIn.emit('data', Buffer.from(bytes.subarray(at, at + 16)));
+      for (let at = 0; at < bytes.length; at += 16)
+        this.interruptIn.emit('data', Buffer.from(bytes.subarray(at, at + 16)));
     });
     return this;
   }
@@ -107,15 +121,27 @@ describe('USB (H2) transport with a recorded dongle', () => {
 
   it('reassembles ACL packets split across and merged within bulk transfers, and sends ACL on bulk OUT', async () => {
     const dongle = new FakeDongle();
-    const transport = await openUsbTransport({ vendorId: 0x2fe3, productId: 0x000b }, { devices: () => [dongle] });
+    const transport = await openUsbTransport(
+      { vendorId: 0x2fe3, productId: 0x000b },
+      { devices: () => [dongle] },
+    );
     const got: string[] = [];
-    transport.on('packet', (p) => p.type === 'acl' && got.push(`${p.handle}:${p.packetBoundary}:${toHex(p.data)}`));
+    transport.on(
+      'packet',
+      (p) => p.type === 'acl' && got.push(`${p.handle}:${p.packetBoundary}:${toHex(p.data)}`),
+    );
     const a = '0120 0300 aabbcc'.replace(/ /g, '');
     const b = '0110 0200 ddee'.replace(/ /g, '');
     dongle.bulkIn.emit('data', Buffer.from(fromHex(a + b.slice(0, 4))));
     dongle.bulkIn.emit('data', Buffer.from(fromHex(b.slice(4))));
     expect(got).toEqual(['1:2:aabbcc', '1:1:ddee']);
-    await transport.send({ type: 'acl', handle: 1, packetBoundary: 0, broadcast: 0, data: Uint8Array.of(1, 2) });
+    await transport.send({
+      type: 'acl',
+      handle: 1,
+      packetBoundary: 0,
+      broadcast: 0,
+      data: Uint8Array.of(1, 2),
+    });
     expect(dongle.bulkOut.written).toEqual(['010002000102']);
     await transport.close();
   });
@@ -133,10 +159,18 @@ describe('USB (H2) transport with a recorded dongle', () => {
 
   it('says clearly when no controller is found or access is denied', async () => {
     const mouse = new FakeDongle();
-    mouse.deviceDescriptor = { bDeviceClass: 0, bDeviceSubClass: 0, bDeviceProtocol: 0, idVendor: 0x046d, idProduct: 0xc077 };
+    mouse.deviceDescriptor = {
+      bDeviceClass: 0,
+      bDeviceSubClass: 0,
+      bDeviceProtocol: 0,
+      idVendor: 0x046d,
+      idProduct: 0xc077,
+    };
     await expect(openUsbTransport({}, { devices: () => [mouse] })).rejects.toMatchObject({
       code: 'transport-not-found',
-      message: expect.stringMatching(/no USB Bluetooth controller at index 0 \(Bluetooth-class devices found: none\)/),
+      message: expect.stringMatching(
+        /no USB Bluetooth controller at index 0 \(Bluetooth-class devices found: none\)/,
+      ),
     });
     const locked = new FakeDongle(new Error('LIBUSB_ERROR_ACCESS'));
     await expect(openUsbTransport({}, { devices: () => [locked] })).rejects.toMatchObject({

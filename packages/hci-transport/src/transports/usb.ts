@@ -25,8 +25,16 @@ export interface UsbEndpointLike {
 
 /** The parts of a `usb` package Device this transport uses (so tests can stand in a recorded device). */
 export interface UsbDeviceLike {
-  deviceDescriptor: { bDeviceClass: number; bDeviceSubClass: number; bDeviceProtocol: number; idVendor: number; idProduct: number };
-  configDescriptor?: { interfaces: { bInterfaceClass: number; bInterfaceSubClass: number; bInterfaceProtocol: number }[][] } | undefined;
+  deviceDescriptor: {
+    bDeviceClass: number;
+    bDeviceSubClass: number;
+    bDeviceProtocol: number;
+    idVendor: number;
+    idProduct: number;
+  };
+  configDescriptor?:
+    | { interfaces: { bInterfaceClass: number; bInterfaceSubClass: number; bInterfaceProtocol: number }[][] }
+    | undefined;
   open(): void;
   close(): void;
   interface(index: number): {
@@ -62,10 +70,14 @@ const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 /** Whether a device is a Bluetooth controller: by class (device or interface) or Zephyr's vendor ID. */
 export function isBluetoothDevice(device: UsbDeviceLike): boolean {
   const d = device.deviceDescriptor;
-  const matches = (c: number, s: number, p: number) => c === bluetoothClass[0] && s === bluetoothClass[1] && p === bluetoothClass[2];
-  if (matches(d.bDeviceClass, d.bDeviceSubClass, d.bDeviceProtocol) || d.idVendor === zephyrVendorId) return true;
+  const matches = (c: number, s: number, p: number) =>
+    c === bluetoothClass[0] && s === bluetoothClass[1] && p === bluetoothClass[2];
+  if (matches(d.bDeviceClass, d.bDeviceSubClass, d.bDeviceProtocol) || d.idVendor === zephyrVendorId)
+    return true;
   const interfaces = device.configDescriptor?.interfaces ?? [];
-  return interfaces.some((alts) => alts.some((i) => matches(i.bInterfaceClass, i.bInterfaceSubClass, i.bInterfaceProtocol)));
+  return interfaces.some((alts) =>
+    alts.some((i) => matches(i.bInterfaceClass, i.bInterfaceSubClass, i.bInterfaceProtocol)),
+  );
 }
 
 async function defaultDevices(): Promise<UsbDeviceLike[]> {
@@ -73,21 +85,37 @@ async function defaultDevices(): Promise<UsbDeviceLike[]> {
     const usb = await import('usb');
     return usb.getDeviceList() as unknown as UsbDeviceLike[];
   } catch (cause) {
-    throw new HciTransportError('transport-error', 'usb', `cannot use USB: the usb package could not load libusb (${(cause as Error).message})`, { cause });
+    throw new HciTransportError(
+      'transport-error',
+      'usb',
+      `cannot use USB: the usb package could not load libusb (${(cause as Error).message})`,
+      { cause },
+    );
   }
 }
 
 /** Finds and opens a USB Bluetooth controller (H2). */
-export async function openUsbTransport(selector: UsbSelector, options: UsbOptions = {}): Promise<UsbTransport> {
+export async function openUsbTransport(
+  selector: UsbSelector,
+  options: UsbOptions = {},
+): Promise<UsbTransport> {
   const all = await (options.devices ?? defaultDevices)();
   const byId = selector.vendorId !== undefined;
   const candidates = byId
-    ? all.filter((d) => d.deviceDescriptor.idVendor === selector.vendorId && d.deviceDescriptor.idProduct === selector.productId)
+    ? all.filter(
+        (d) =>
+          d.deviceDescriptor.idVendor === selector.vendorId &&
+          d.deviceDescriptor.idProduct === selector.productId,
+      )
     : all.filter(isBluetoothDevice);
   const device = candidates[selector.index ?? 0];
-  const name = byId ? `usb:${hex4(selector.vendorId ?? 0)}:${hex4(selector.productId ?? 0)}` : `usb:${selector.index ?? 0}`;
+  const name = byId
+    ? `usb:${hex4(selector.vendorId ?? 0)}:${hex4(selector.productId ?? 0)}`
+    : `usb:${selector.index ?? 0}`;
   if (device === undefined) {
-    const found = all.filter(isBluetoothDevice).map((d) => `${hex4(d.deviceDescriptor.idVendor)}:${hex4(d.deviceDescriptor.idProduct)}`);
+    const found = all
+      .filter(isBluetoothDevice)
+      .map((d) => `${hex4(d.deviceDescriptor.idVendor)}:${hex4(d.deviceDescriptor.idProduct)}`);
     throw new HciTransportError(
       'transport-not-found',
       name,
@@ -116,13 +144,18 @@ export class UsbTransport extends BaseTransport {
   ) {
     super();
     const iface = claimInterface(device, description);
-    const find = (direction: 'in' | 'out', type: number) => iface.endpoints.find((e) => e.direction === direction && e.transferType === type);
+    const find = (direction: 'in' | 'out', type: number) =>
+      iface.endpoints.find((e) => e.direction === direction && e.transferType === type);
     const eventsIn = find('in', transferType.interrupt);
     const aclIn = find('in', transferType.bulk);
     const aclOut = find('out', transferType.bulk);
     if (!eventsIn || !aclIn || !aclOut) {
       device.close();
-      throw new HciTransportError('transport-error', description, `${description} has no HCI endpoints (interrupt IN, bulk IN and OUT) on interface 0`);
+      throw new HciTransportError(
+        'transport-error',
+        description,
+        `${description} has no HCI endpoints (interrupt IN, bulk IN and OUT) on interface 0`,
+      );
     }
     this.#eventsIn = eventsIn;
     this.#aclIn = aclIn;
@@ -135,22 +168,44 @@ export class UsbTransport extends BaseTransport {
   }
 
   send(packet: HciPacket): Promise<void> {
-    if (this.closed) return Promise.reject(new HciTransportError('transport-closed', this.description, `${this.description} is closed`));
+    if (this.closed)
+      return Promise.reject(
+        new HciTransportError('transport-closed', this.description, `${this.description} is closed`),
+      );
     const body = Buffer.from(encodePacket(packet));
     return new Promise((resolve, reject) => {
       const done = (error: Error | undefined) => {
-        if (error) reject(new HciTransportError('transport-error', this.description, `USB transfer to ${this.description} failed: ${error.message}`, { cause: error }));
+        if (error)
+          reject(
+            new HciTransportError(
+              'transport-error',
+              this.description,
+              `USB transfer to ${this.description} failed: ${error.message}`,
+              { cause: error },
+            ),
+          );
         else resolve();
       };
       if (packet.type === 'command') this.device.controlTransfer(commandRequestType, 0, 0, 0, body, done);
       else if (packet.type === 'acl') this.#aclOut.transfer?.(body, (error) => done(error));
-      else reject(new HciTransportError('transport-error', this.description, `${packet.type} packets are not supported over USB here`));
+      else
+        reject(
+          new HciTransportError(
+            'transport-error',
+            this.description,
+            `${packet.type} packets are not supported over USB here`,
+          ),
+        );
     });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await Promise.all([this.#eventsIn, this.#aclIn].map((e) => new Promise<void>((r) => (e.stopPoll ? e.stopPoll(() => r()) : r()))));
+    await Promise.all(
+      [this.#eventsIn, this.#aclIn].map(
+        (e) => new Promise<void>((r) => (e.stopPoll ? e.stopPoll(() => r()) : r())),
+      ),
+    );
     try {
       this.device.close();
     } catch {
@@ -165,7 +220,15 @@ export class UsbTransport extends BaseTransport {
 
   #fail(error: Error): void {
     if (this.closed) return;
-    this.emit('error', new HciTransportError('transport-closed', this.description, `${this.description} stopped: ${error.message} (unplugged?)`, { cause: error }));
+    this.emit(
+      'error',
+      new HciTransportError(
+        'transport-closed',
+        this.description,
+        `${this.description} stopped: ${error.message} (unplugged?)`,
+        { cause: error },
+      ),
+    );
     try {
       this.device.close();
     } catch {

@@ -5,7 +5,11 @@ import { complete, failed, type Handler, handler } from './reply.js';
 export const advertisingHandlers: [number, Handler][] = [
   handler('leSetAdvertisingParameters', (c, p) => {
     if (c.state.advertising) return failed(HciStatus.commandDisallowed);
-    if (p.advertisingType > 4 || p.ownAddressType > 3 || p.advertisingIntervalMin > p.advertisingIntervalMax) {
+    if (
+      p.advertisingType > 4 ||
+      p.ownAddressType > 3 ||
+      p.advertisingIntervalMin > p.advertisingIntervalMax
+    ) {
       return failed(HciStatus.invalidParameters);
     }
     c.state.advertisingParameters = {

@@ -95,7 +95,9 @@ export const basicHandlers: [number, Handler][] = [
       lmpSubversion: 0x0001,
     }),
   ),
-  handler('readLocalSupportedCommands', (c) => complete('readLocalSupportedCommands', { supportedCommands: supportedCommands(c) })),
+  handler('readLocalSupportedCommands', (c) =>
+    complete('readLocalSupportedCommands', { supportedCommands: supportedCommands(c) }),
+  ),
   handler('readLocalSupportedFeatures', () => complete('readLocalSupportedFeatures', { lmpFeatures })),
   handler('leReadLocalSupportedFeatures', () => complete('leReadLocalSupportedFeatures', { leFeatures })),
   handler('readBdAddr', (c) => complete('readBdAddr', { bdAddr: c.state.publicAddress })),
@@ -108,7 +110,10 @@ export const basicHandlers: [number, Handler][] = [
     }),
   ),
   handler('leReadBufferSizeV1', (c) =>
-    complete('leReadBufferSizeV1', { leAclDataPacketLength: c.options.aclLength, totalNumLeAclDataPackets: c.options.aclCount }),
+    complete('leReadBufferSizeV1', {
+      leAclDataPacketLength: c.options.aclLength,
+      totalNumLeAclDataPackets: c.options.aclCount,
+    }),
   ),
   handler('leReadBufferSizeV2', (c) =>
     c.options.leReadBufferSizeV2
@@ -120,8 +125,12 @@ export const basicHandlers: [number, Handler][] = [
         })
       : failed(HciStatus.unknownCommand),
   ),
-  handler('leReadSupportedStates', () => complete('leReadSupportedStates', { leStates: new Uint8Array(8).fill(0xff) })),
-  handler('leReadFilterAcceptListSize', () => complete('leReadFilterAcceptListSize', { filterAcceptListSize: 8 })),
+  handler('leReadSupportedStates', () =>
+    complete('leReadSupportedStates', { leStates: new Uint8Array(8).fill(0xff) }),
+  ),
+  handler('leReadFilterAcceptListSize', () =>
+    complete('leReadFilterAcceptListSize', { filterAcceptListSize: 8 }),
+  ),
   handler('leRand', () => complete('leRand', { randomNumber: new Uint8Array(randomBytes(8)) })),
   handler('leEncrypt', (_c, p) => complete('leEncrypt', { encryptedData: aes128(p.key, p.plaintextData) })),
   handler('leSetRandomAddress', (c, p) => {
@@ -138,9 +147,13 @@ export const basicHandlers: [number, Handler][] = [
   handler('leRemoveDeviceFromResolvingList', (c, p) => {
     const before = c.state.resolvingList.length;
     c.state.resolvingList = c.state.resolvingList.filter(
-      (e) => e.peerIdentityAddressType !== p.peerIdentityAddressType || !sameBytes(e.peerIdentityAddress, p.peerIdentityAddress),
+      (e) =>
+        e.peerIdentityAddressType !== p.peerIdentityAddressType ||
+        !sameBytes(e.peerIdentityAddress, p.peerIdentityAddress),
     );
-    return c.state.resolvingList.length === before ? failed(HciStatus.unknownConnectionIdentifier) : complete('leRemoveDeviceFromResolvingList');
+    return c.state.resolvingList.length === before
+      ? failed(HciStatus.unknownConnectionIdentifier)
+      : complete('leRemoveDeviceFromResolvingList');
   }),
   handler('leClearResolvingList', (c) => {
     c.state.resolvingList = [];
@@ -166,7 +179,14 @@ export const basicHandlers: [number, Handler][] = [
   ),
   // Zephyr vendor commands; the controller answers them only with the Zephyr personality.
   handler('zephyrReadVersionInformation', () =>
-    complete('zephyrReadVersionInformation', { hwPlatform: 2, hwVariant: 2, fwVariant: 0, fwVersion: 4, fwRevision: 0, fwBuild: 0 }),
+    complete('zephyrReadVersionInformation', {
+      hwPlatform: 2,
+      hwVariant: 2,
+      fwVariant: 0,
+      fwVersion: 4,
+      fwRevision: 0,
+      fwBuild: 0,
+    }),
   ),
   handler('zephyrReadSupportedCommands', () => {
     const commands = new Uint8Array(64);

@@ -5,10 +5,17 @@ import { leFeatures } from './basic.js';
 import { complete, failed, type Handler, handler, pending, type Reply } from './reply.js';
 
 /** Runs `body` with the link for `handle`, or answers Unknown Connection Identifier. */
-function withLink(c: VirtualController, handle: number, body: (link: Link) => Reply, asStatus = false): Reply {
+function withLink(
+  c: VirtualController,
+  handle: number,
+  body: (link: Link) => Reply,
+  asStatus = false,
+): Reply {
   const link = c.air.linkFor(c, handle);
   if (link === undefined) {
-    return asStatus ? pending(HciStatus.unknownConnectionIdentifier) : failed(HciStatus.unknownConnectionIdentifier);
+    return asStatus
+      ? pending(HciStatus.unknownConnectionIdentifier)
+      : failed(HciStatus.unknownConnectionIdentifier);
   }
   return body(link);
 }
@@ -66,7 +73,12 @@ export const connectionHandlers: [number, Handler][] = [
       p.connectionHandle,
       () =>
         pending(0, () =>
-          c.sendEvent({ kind: 'le-read-remote-features-complete', status: 0, connectionHandle: p.connectionHandle, leFeatures }),
+          c.sendEvent({
+            kind: 'le-read-remote-features-complete',
+            status: 0,
+            connectionHandle: p.connectionHandle,
+            leFeatures,
+          }),
         ),
       true,
     ),
@@ -127,7 +139,8 @@ export const connectionHandlers: [number, Handler][] = [
       p.connectionHandle,
       (link) => {
         // Only the central starts encryption. Core 6.0 Vol 4 Part E 7.8.24.
-        if (link.central.controller !== c || link.pendingEncryption) return pending(HciStatus.commandDisallowed);
+        if (link.central.controller !== c || link.pendingEncryption)
+          return pending(HciStatus.commandDisallowed);
         return pending(0, () => {
           link.pendingEncryption = {
             randomNumber: p.randomNumber,
@@ -147,7 +160,8 @@ export const connectionHandlers: [number, Handler][] = [
   ),
   handler('leLongTermKeyRequestReply', (c, p) =>
     withLink(c, p.connectionHandle, (link) => {
-      if (link.peripheral.controller !== c || !link.pendingEncryption) return failed(HciStatus.commandDisallowed);
+      if (link.peripheral.controller !== c || !link.pendingEncryption)
+        return failed(HciStatus.commandDisallowed);
       return complete('leLongTermKeyRequestReply', { connectionHandle: p.connectionHandle }, () =>
         setImmediate(() => link.answerLtk(p.longTermKey)),
       );
@@ -155,7 +169,8 @@ export const connectionHandlers: [number, Handler][] = [
   ),
   handler('leLongTermKeyRequestNegativeReply', (c, p) =>
     withLink(c, p.connectionHandle, (link) => {
-      if (link.peripheral.controller !== c || !link.pendingEncryption) return failed(HciStatus.commandDisallowed);
+      if (link.peripheral.controller !== c || !link.pendingEncryption)
+        return failed(HciStatus.commandDisallowed);
       return complete('leLongTermKeyRequestNegativeReply', { connectionHandle: p.connectionHandle }, () =>
         setImmediate(() => link.answerLtk(undefined)),
       );

@@ -1,4 +1,12 @@
-import { Commands, type CommandName, decodeLayout, encodeLayout, isDecodeError, HciStatus, type LayoutValues } from '@tsble/hci-transport';
+import {
+  type CommandName,
+  Commands,
+  decodeLayout,
+  encodeLayout,
+  HciStatus,
+  isDecodeError,
+  type LayoutValues,
+} from '@tsble/hci-transport';
 import type { VirtualController } from '../controller.js';
 
 /**
@@ -20,7 +28,8 @@ export function complete<N extends CommandName>(
   values?: LayoutValues<(typeof Commands)[N]['returns']>,
   after?: () => void,
 ): Reply {
-  const body = values === undefined ? new Uint8Array(0) : encodeLayout(Commands[name].returns, values as never);
+  const body =
+    values === undefined ? new Uint8Array(0) : encodeLayout(Commands[name].returns, values as never);
   const returns = new Uint8Array(1 + body.length);
   returns.set(body, 1);
   return { complete: true, status: 0, returns, ...(after ? { after } : {}) };

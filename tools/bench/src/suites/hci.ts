@@ -19,13 +19,31 @@ import type { BenchCase, BenchSuite, Measurement } from '../harness.js';
 /** A realistic mix from a busy link: completions, ACL of several sizes, advertising reports, LE events. */
 function sampleEvents(): HciEvent[] {
   return [
-    { kind: 'command-complete', numHciCommandPackets: 1, commandOpcode: 0x2018, returnParameters: new Uint8Array(9) },
+    {
+      kind: 'command-complete',
+      numHciCommandPackets: 1,
+      commandOpcode: 0x2018,
+      returnParameters: new Uint8Array(9),
+    },
     { kind: 'number-of-completed-packets', completed: [{ connectionHandle: 1, numCompletedPackets: 2 }] },
     {
       kind: 'le-advertising-report',
-      reports: [{ eventType: 0, addressType: 1, address: new Uint8Array(6).fill(0xc1), data: new Uint8Array(24).fill(2), rssi: -60 }],
+      reports: [
+        {
+          eventType: 0,
+          addressType: 1,
+          address: new Uint8Array(6).fill(0xc1),
+          data: new Uint8Array(24).fill(2),
+          rssi: -60,
+        },
+      ],
     },
-    { kind: 'le-long-term-key-request', connectionHandle: 1, randomNumber: new Uint8Array(8), encryptedDiversifier: 0 },
+    {
+      kind: 'le-long-term-key-request',
+      connectionHandle: 1,
+      randomNumber: new Uint8Array(8),
+      encryptedDiversifier: 0,
+    },
     { kind: 'disconnection-complete', status: 0, connectionHandle: 1, reason: 0x13 },
   ];
 }
@@ -36,14 +54,24 @@ function samplePackets(count: number): HciPacket[] {
   for (let i = 0; i < count; i++) {
     packets.push(
       i % 2 === 0
-        ? { type: 'acl', handle: 1, packetBoundary: i % 4 === 0 ? 2 : 1, broadcast: 0, data: new Uint8Array([27, 64, 251][i % 3] ?? 27) }
+        ? {
+            type: 'acl',
+            handle: 1,
+            packetBoundary: i % 4 === 0 ? 2 : 1,
+            broadcast: 0,
+            data: new Uint8Array([27, 64, 251][i % 3] ?? 27),
+          }
         : (events[i % events.length] as HciPacket),
     );
   }
   return packets;
 }
 
-async function rate(count: number, unit: string, body: () => unknown | Promise<unknown>): Promise<Measurement> {
+async function rate(
+  count: number,
+  unit: string,
+  body: () => unknown | Promise<unknown>,
+): Promise<Measurement> {
   const start = performance.now();
   await body();
   const seconds = (performance.now() - start) / 1000;
@@ -82,7 +110,8 @@ export const suite: BenchSuite = {
           rate(packets.length, 'packets/s', () => {
             const framer = new H4Framer({ accept: ['event', 'acl'] });
             let n = 0;
-            for (let at = 0; at < stream.length; at += 64) n += framer.push(stream.subarray(at, at + 64)).length;
+            for (let at = 0; at < stream.length; at += 64)
+              n += framer.push(stream.subarray(at, at + 64)).length;
             if (n !== packets.length) throw new Error(`framer produced ${n} of ${packets.length} packets`);
           }),
       },
@@ -97,7 +126,8 @@ export const suite: BenchSuite = {
         name: 'event decode (events/s)',
         measure: () =>
           rate(eventPackets.length, 'events/s', () => {
-            for (const p of eventPackets) if (p.type === 'event' && isDecodeError(decodeEvent(p))) throw new Error('decode failed');
+            for (const p of eventPackets)
+              if (p.type === 'event' && isDecodeError(decodeEvent(p))) throw new Error('decode failed');
           }),
       },
       {
@@ -107,7 +137,10 @@ export const suite: BenchSuite = {
             for (let i = 0; i < 400; i++) for (const e of events) encodeEvent(e);
           }),
       },
-      { name: 'ACL round trips via virtual controller (27 octets)', measure: () => aclRoundTrips(500, false) },
+      {
+        name: 'ACL round trips via virtual controller (27 octets)',
+        measure: () => aclRoundTrips(500, false),
+      },
       {
         name: 'ACL round trips via strict virtual controller (1 credit, 3x27 buffers)',
         measure: () => aclRoundTrips(500, true),
