@@ -146,6 +146,12 @@ export class Host extends TypedEmitter<HostEventMap> {
     return rpa ? addressFromBytes(rpa, 'random') : this.identityAddress;
   }
 
+  /** With privacy on: switch to a fresh resolvable private address now (it also rotates on its timer). */
+  async rotatePrivateAddress(): Promise<Address> {
+    if (!this.rotator) throw new HostError('invalid-argument', 'privacy is off: open the host with { privacy: true }');
+    return addressFromBytes(await this.rotator.rotate(), 'random');
+  }
+
   /** Scan for advertisements; see ScanOptions. Also emitted as `advertisement` events. */
   scan(options: ScanOptions = {}): AsyncGenerator<Advertisement> {
     return this.scanner.scan(options);
@@ -261,7 +267,9 @@ export class Host extends TypedEmitter<HostEventMap> {
     connection.closed(reason);
     this.emit('disconnection', connection, reason);
     if (connection.role === 'peripheral' && this.advertising && !this.closed) {
-      void startAdvertising(this.hci, this.ownAddressType, this.advertising).catch((error) => this.logger.warn({ err: error }, 'could not resume advertising'));
+      void startAdvertising(this.hci, this.ownAddressType, this.advertising).catch((error) => {
+        if (!this.closed) this.logger.warn({ err: error }, 'could not resume advertising');
+      });
     }
   }
 

@@ -1,5 +1,6 @@
 import type { CliCommand } from './command.js';
 import { bonds } from './bonds.js';
+import { demo } from './demo.js';
 import { gatt } from './gatt.js';
 import { info } from './info.js';
 import { pair } from './pair.js';
@@ -20,4 +21,5 @@ export const commands: Record<string, CliCommand> = {
   read,
   gatt,
   bonds,
+  demo,
 };
