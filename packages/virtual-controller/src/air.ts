@@ -221,6 +221,11 @@ export class VirtualAir {
     return next;
   }
 
+  #isAddressOf(controller: VirtualController, type: number, address: Uint8Array): boolean {
+    const own = controller.state.ownAddress(type & 1);
+    return own !== undefined && equalBytes(own.bytes, address);
+  }
+
   #advertise(): void {
     for (const scanner of this.controllers) {
       if (!scanner.state.scanning) continue;
@@ -246,6 +251,8 @@ export class VirtualAir {
       });
     };
     const directed = eventType === AdvertisingReportType.advDirectInd;
+    // Directed advertising is heard only by the device it names. Core 6.0 Vol 6 Part B 2.3.1.2.
+    if (directed && !this.#isAddressOf(scanner, params.peerAddressType, params.peerAddress)) return;
     send(eventType, directed ? new Uint8Array(0) : advertiser.state.advertisingData);
     const scannable =
       eventType === AdvertisingReportType.advInd || eventType === AdvertisingReportType.advScanInd;

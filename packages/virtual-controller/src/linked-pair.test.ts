@@ -1,4 +1,4 @@
-import { HciStatus } from '@tsble/hci-transport';
+import { Hci, HciStatus } from '@tsble/hci-transport';
 import { describe, expect, it } from 'vitest';
 import { openLinkedPair } from './linked-pair.js';
 
@@ -99,6 +99,128 @@ describe('two hosts over the virtual air', () => {
     });
     expect((await change)[0].status).toBe(HciStatus.pinOrKeyMissing);
     expect((await gone)[0].reason).toBe(HciStatus.pinOrKeyMissing);
+    await pair.close();
+  });
+});
+
+describe('link procedures', () => {
+  it('updates connection parameters on both sides', async () => {
+    const pair = await openLinkedPair();
+    const both = Promise.all([
+      pair.central.next('connectionUpdate'),
+      pair.peripheral.next('connectionUpdate'),
+    ]);
+    await pair.central.execute('leConnectionUpdate', {
+      connectionHandle: pair.centralHandle,
+      connectionIntervalMin: 6,
+      connectionIntervalMax: 12,
+      maxLatency: 2,
+      supervisionTimeout: 200,
+      minCeLength: 0,
+      maxCeLength: 0,
+    });
+    const [[c], [p]] = await both;
+    expect(c).toMatchObject({
+      status: 0,
+      connectionInterval: 12,
+      peripheralLatency: 2,
+      supervisionTimeout: 200,
+    });
+    expect(p.connectionHandle).toBe(pair.peripheralHandle);
+    await pair.close();
+  });
+
+  it('changes the data length, and the peer then receives 251-octet fragments', async () => {
+    const pair = await openLinkedPair();
+    const change = Promise.all([
+      pair.central.next('dataLengthChange'),
+      pair.peripheral.next('dataLengthChange'),
+    ]);
+    await pair.central.execute('leSetDataLength', {
+      connectionHandle: pair.centralHandle,
+      txOctets: 251,
+      txTime: 2120,
+    });
+    const [[c], [p]] = await change;
+    expect(c).toMatchObject({ maxTxOctets: 251, maxRxOctets: 27 });
+    expect(p).toMatchObject({ maxTxOctets: 27, maxRxOctets: 251 });
+    const sizes: number[] = [];
+    pair.peripheral.on('acl', (_h, _pb, data) => sizes.push(data.length));
+    await pair.central.sendAcl(pair.centralHandle, 0, new Uint8Array(251));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(sizes).toEqual([251]);
+    await pair.close();
+  });
+
+  it('reads the remote LE features', async () => {
+    const pair = await openLinkedPair();
+    const features = pair.central.next('remoteFeatures');
+    await pair.central.execute('leReadRemoteFeatures', { connectionHandle: pair.centralHandle });
+    const [event] = await features;
+    expect(event.status).toBe(0);
+    expect((event.leFeatures[0] ?? 0) & 1).toBe(1);
+    await pair.close();
+  });
+
+  it('cancels a pending connection with status Unknown Connection Identifier', async () => {
+    const pair = await openLinkedPair();
+    const completion = pair.central.next('connectionComplete');
+    await pair.central.execute('leCreateConnection', {
+      leScanInterval: 16,
+      leScanWindow: 16,
+      initiatorFilterPolicy: 0,
+      peerAddressType: 0,
+      peerAddress: Uint8Array.of(1, 1, 1, 1, 1, 1),
+      ownAddressType: 0,
+      connectionIntervalMin: 24,
+      connectionIntervalMax: 24,
+      maxLatency: 0,
+      supervisionTimeout: 100,
+      minCeLength: 0,
+      maxCeLength: 0,
+    });
+    await pair.central.execute('leCreateConnectionCancel', {});
+    expect((await completion)[0].status).toBe(HciStatus.unknownConnectionIdentifier);
+    await expect(pair.central.execute('leCreateConnectionCancel', {})).rejects.toMatchObject({
+      status: HciStatus.commandDisallowed,
+    });
+    await pair.close();
+  });
+
+  it('gives an active scanner the scan response, and reports each once with duplicate filtering', async () => {
+    const pair = await openLinkedPair();
+    const advertiser = pair.air.createController({ name: 'beacon' });
+    const beacon = await Hci.open(advertiser);
+    await beacon.execute('leSetAdvertisingParameters', {
+      advertisingIntervalMin: 32,
+      advertisingIntervalMax: 32,
+      advertisingType: 2,
+      ownAddressType: 0,
+      peerAddressType: 0,
+      peerAddress: new Uint8Array(6),
+      advertisingChannelMap: 7,
+      advertisingFilterPolicy: 0,
+    });
+    await beacon.execute('leSetAdvertisingData', { advertisingData: Uint8Array.of(2, 1, 4) });
+    await beacon.execute('leSetScanResponseData', { scanResponseData: Uint8Array.of(3, 9, 0x68, 0x69) });
+    await beacon.execute('leSetAdvertisingEnable', { advertisingEnable: 1 });
+    const reports: { type: number; data: number[] }[] = [];
+    pair.central.on('advertisingReport', (r) => reports.push({ type: r.eventType, data: [...r.data] }));
+    await pair.central.execute('leSetScanParameters', {
+      leScanType: 1,
+      leScanInterval: 16,
+      leScanWindow: 16,
+      ownAddressType: 0,
+      scanningFilterPolicy: 0,
+    });
+    await pair.central.execute('leSetScanEnable', { leScanEnable: 1, filterDuplicates: 1 });
+    await new Promise((r) => setTimeout(r, 100));
+    await pair.central.execute('leSetScanEnable', { leScanEnable: 0, filterDuplicates: 0 });
+    expect(reports).toEqual([
+      { type: 0x02, data: [2, 1, 4] },
+      { type: 0x04, data: [3, 9, 0x68, 0x69] },
+    ]);
+    await beacon.close();
     await pair.close();
   });
 });
