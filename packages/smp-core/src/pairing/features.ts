@@ -30,9 +30,10 @@ function localFields(
   return {
     ioCapability: config.io,
     oobDataFlag: config.oob.tk !== undefined || config.oob.peerSc !== undefined,
+    // SC Only mode runs at security level 4, which needs MITM protection: ask for it.
     authReq: {
       bonding: config.bond,
-      mitm: config.mitm,
+      mitm: config.mitm || config.scOnly,
       sc: config.sc || config.scOnly,
       keypress: config.keypress,
       ct2: config.ct2,
@@ -117,6 +118,12 @@ export function negotiate(
   }
   const model = selectAssociationModel(request, response);
   const authenticated = isAuthenticated(model.method);
+  if (config.scOnly && !authenticated) {
+    refuse(
+      PairingFailedReason.AuthenticationRequirements,
+      'Secure Connections Only mode needs an authenticated pairing (level 4)',
+    );
+  }
   if (config.mitm && !authenticated)
     refuse(
       PairingFailedReason.AuthenticationRequirements,

@@ -77,6 +77,16 @@ describe('Secure Connections Only mode and MITM policy', () => {
     expect(result.central.failed).toMatchObject({ reason: R.AuthenticationRequirements, byPeer: true });
   });
 
+  it('refuses Just Works (level 4 needs MITM) and succeeds at level 4 when MITM is possible', async () => {
+    const jw = await pairInMemory({ central: makeCentral(), peripheral: makePeripheral({ scOnly: true }) });
+    expect(jw.peripheral.failed).toMatchObject({ reason: R.AuthenticationRequirements, byPeer: false });
+    const nc = await pairInMemory({
+      central: makeCentral({ io: IoCapability.DisplayYesNo }),
+      peripheral: makePeripheral({ scOnly: true, io: IoCapability.DisplayYesNo }),
+    });
+    expect(nc.peripheral.complete?.securityLevel).toBe(4);
+  });
+
   it('refuses a legacy response as central', async () => {
     const result = await pairInMemory({
       central: makeCentral({ scOnly: true }),

@@ -47,7 +47,10 @@ export interface PairingConfig {
   mitm: boolean;
   /** Offer LE Secure Connections. Default true. */
   sc: boolean;
-  /** Secure Connections Only mode: refuse legacy pairing (Authentication Requirements) and keys under 16 octets. */
+  /**
+   * Secure Connections Only mode (security mode 1 level 4): refuse legacy and unauthenticated pairing
+   * (Authentication Requirements) and keys under 16 octets (Encryption Key Size); asks for MITM.
+   */
   scOnly: boolean;
   /** Offer keypress notifications. Default false. */
   keypress: boolean;
