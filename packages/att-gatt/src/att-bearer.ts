@@ -22,6 +22,14 @@ import {
   opOf,
 } from './att-pdu.js';
 import {
+  type AttCommand,
+  type AttRequest,
+  type ClientRequestOp,
+  REQUEST_OPS,
+  RESPONSE_OF,
+  type ResponseOf,
+} from './att-transactions.js';
+import {
   ATT_COMMAND_FLAG,
   ATT_DEFAULT_MTU,
   ATT_MAX_MTU,
@@ -29,55 +37,8 @@ import {
   AttErrorCode,
   AttOpcode,
 } from './constants.js';
-import { AttBearerError, AttError } from './errors.js';
-
-/** Requests a server answers (Core 6.0 Vol 3 Part F 3.4.9, Table 3.38). */
-export type AttRequestOp =
-  | 'find-information-request'
-  | 'find-by-type-value-request'
-  | 'read-by-type-request'
-  | 'read-request'
-  | 'read-blob-request'
-  | 'read-multiple-request'
-  | 'read-by-group-type-request'
-  | 'write-request'
-  | 'prepare-write-request'
-  | 'execute-write-request'
-  | 'read-multiple-variable-request';
-export type AttRequest = AttPduOf<AttRequestOp>;
-export type AttCommand = AttPduOf<'write-command' | 'signed-write-command'>;
-
-const REQUEST_OPS: ReadonlySet<AttOp> = new Set<AttOp>([
-  'find-information-request',
-  'find-by-type-value-request',
-  'read-by-type-request',
-  'read-request',
-  'read-blob-request',
-  'read-multiple-request',
-  'read-by-group-type-request',
-  'write-request',
-  'prepare-write-request',
-  'execute-write-request',
-  'read-multiple-variable-request',
-]);
-
-/** The response op each request expects. */
-export const RESPONSE_OF = {
-  'exchange-mtu-request': 'exchange-mtu-response',
-  'find-information-request': 'find-information-response',
-  'find-by-type-value-request': 'find-by-type-value-response',
-  'read-by-type-request': 'read-by-type-response',
-  'read-request': 'read-response',
-  'read-blob-request': 'read-blob-response',
-  'read-multiple-request': 'read-multiple-response',
-  'read-by-group-type-request': 'read-by-group-type-response',
-  'write-request': 'write-response',
-  'prepare-write-request': 'prepare-write-response',
-  'execute-write-request': 'execute-write-response',
-  'read-multiple-variable-request': 'read-multiple-variable-response',
-} as const;
-type ClientRequestOp = keyof typeof RESPONSE_OF;
-type ResponseOf<Op extends ClientRequestOp> = AttPduOf<(typeof RESPONSE_OF)[Op]>;
+import { AttBearerError } from './errors.js';
+import { TransactionSlot } from './transaction-slot.js';
 
 /** What the local GATT server provides to the bearer. */
 export interface AttServerHandler {
@@ -103,21 +64,6 @@ export interface AttBearerEvents {
   close: (reason: 'timeout' | 'closed') => void;
 }
 
-interface Outstanding {
-  requestOp: AttOp;
-  responseOp: AttOp;
-  resolve(pdu: AttPdu): void;
-  reject(error: Error): void;
-  timer: unknown;
-}
-
-interface Queued {
-  pdu: AttPdu;
-  responseOp: AttOp;
-  resolve(pdu: AttPdu): void;
-  reject(error: Error): void;
-}
-
 /** Requests the peer may queue while we are answering one: a well-behaved client sends one at a time. */
 const MAX_PENDING_INBOUND = 4;
 
@@ -125,10 +71,8 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
   #mtu = ATT_DEFAULT_MTU;
   #state: 'open' | 'dead' = 'open';
   #server: AttServerHandler | undefined;
-  #request: Outstanding | undefined;
-  readonly #requestQueue: Queued[] = [];
-  #indication: Outstanding | undefined;
-  readonly #indicationQueue: Queued[] = [];
+  readonly #requests: TransactionSlot;
+  readonly #indications: TransactionSlot;
   readonly #inbound: AttRequest[] = [];
   #serving = false;
   readonly #logger: PortableLogger;
@@ -147,6 +91,20 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
     this.#timers = options.timers ?? realTimers;
     this.#timeoutMs = options.transactionTimeoutMs ?? ATT_TRANSACTION_TIMEOUT_MS;
     this.localMtu = Math.min(Math.max(options.localMtu ?? ATT_MAX_MTU, ATT_DEFAULT_MTU), ATT_MAX_MTU);
+    const slot = (): TransactionSlot =>
+      new TransactionSlot({
+        send: (pdu) => {
+          channel
+            .send(encodeAttPdu(pdu))
+            .catch((error: unknown) => logger.debug({ err: error }, 'ATT send failed'));
+        },
+        onTimeout: (op) => this.#onTimeout(op),
+        timers: this.#timers,
+        timeoutMs: this.#timeoutMs,
+        logger,
+      });
+    this.#requests = slot();
+    this.#indications = slot();
     this.#unsubscribe = [
       channel.on('pdu', (payload) => this.receive(payload)),
       channel.on('close', () => this.#die('closed')),
@@ -179,7 +137,7 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
    */
   request<Op extends ClientRequestOp>(pdu: AttPduOf<Op>): Promise<ResponseOf<Op>> {
     const responseOp = RESPONSE_OF[(pdu as AttPdu).op as Op];
-    return this.#enqueue(this.#requestQueue, pdu as AttPdu, responseOp) as Promise<ResponseOf<Op>>;
+    return this.#enqueue(this.#requests, pdu as AttPdu, responseOp) as Promise<ResponseOf<Op>>;
   }
 
   /** Sends a command (write-command, signed-write-command, notification): no response. */
@@ -202,7 +160,7 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
   /** ATT_HANDLE_VALUE_IND; resolves on the client's confirmation. One outstanding at a time. */
   indicate(handle: number, value: Uint8Array): Promise<void> {
     return this.#enqueue(
-      this.#indicationQueue,
+      this.#indications,
       { op: 'handle-value-indication', handle, value },
       'handle-value-confirmation',
     ).then(() => undefined);
@@ -247,10 +205,10 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
         void this.send({ op: 'handle-value-confirmation' }).catch(() => {});
         return;
       case 'handle-value-confirmation':
-        this.#settle('indication', pdu);
+        this.#indications.answer(pdu);
         return;
       default:
-        this.#settle('request', pdu);
+        this.#requests.answer(pdu);
     }
   }
 
@@ -277,8 +235,9 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
       }).catch(() => {});
       return;
     }
-    if (this.#request !== undefined && (op === this.#request.responseOp || op === 'error-response')) {
-      this.#finish('request', new AttBearerError('invalid-response', `malformed ${op}`));
+    const awaiting = this.#requests.awaiting;
+    if (awaiting !== undefined && (op === awaiting || op === 'error-response')) {
+      this.#requests.fail(new AttBearerError('invalid-response', `malformed ${op}`));
     }
     // Other malformed responses, notifications, indications and confirmations are dropped.
   }
@@ -328,64 +287,9 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
     }
   }
 
-  #enqueue(queue: Queued[], pdu: AttPdu, responseOp: AttOp): Promise<AttPdu> {
+  #enqueue(slot: TransactionSlot, pdu: AttPdu, responseOp: AttOp): Promise<AttPdu> {
     if (this.#state !== 'open') return Promise.reject(this.#deadError());
-    return new Promise((resolve, reject) => {
-      queue.push({ pdu, responseOp, resolve, reject });
-      this.#pumpAll();
-    });
-  }
-
-  #pumpAll(): void {
-    if (!this.#request) this.#request = this.#start(this.#requestQueue.shift());
-    if (!this.#indication) this.#indication = this.#start(this.#indicationQueue.shift());
-  }
-
-  #start(next: Queued | undefined): Outstanding | undefined {
-    if (!next || this.#state !== 'open') return undefined;
-    const timer = this.#timers.setTimeout(() => this.#onTimeout(next.pdu.op), this.#timeoutMs);
-    this.channel.send(encodeAttPdu(next.pdu)).catch((error: unknown) => {
-      this.#logger.debug({ err: error }, 'ATT send failed');
-    });
-    return {
-      requestOp: next.pdu.op,
-      responseOp: next.responseOp,
-      resolve: next.resolve,
-      reject: next.reject,
-      timer,
-    };
-  }
-
-  #settle(slot: 'request' | 'indication', pdu: AttPdu): void {
-    const outstanding = slot === 'request' ? this.#request : this.#indication;
-    if (!outstanding) {
-      this.#logger.warn({ op: pdu.op }, 'unexpected ATT response dropped');
-      return;
-    }
-    if (pdu.op === 'error-response') {
-      if (pdu.requestOpcode !== opcodeOf(outstanding.requestOp)) {
-        this.#logger.warn({ requestOpcode: pdu.requestOpcode }, 'error response for another request dropped');
-        return;
-      }
-      this.#finish(slot, new AttError(pdu.errorCode, pdu.handle, pdu.requestOpcode));
-      return;
-    }
-    if (pdu.op !== outstanding.responseOp) {
-      this.#logger.warn({ op: pdu.op, expected: outstanding.responseOp }, 'mismatched ATT response dropped');
-      return;
-    }
-    this.#finish(slot, pdu);
-  }
-
-  #finish(slot: 'request' | 'indication', outcome: AttPdu | Error): void {
-    const outstanding = slot === 'request' ? this.#request : this.#indication;
-    if (!outstanding) return;
-    this.#timers.clearTimeout(outstanding.timer);
-    if (slot === 'request') this.#request = undefined;
-    else this.#indication = undefined;
-    if (outcome instanceof Error) outstanding.reject(outcome);
-    else outstanding.resolve(outcome);
-    this.#pumpAll();
+    return slot.enqueue(pdu, responseOp);
   }
 
   #onTimeout(op: AttOp): void {
@@ -401,15 +305,8 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
       reason === 'timeout'
         ? new AttBearerError('timeout', 'ATT transaction timed out (30 s); disconnect and reconnect')
         : new AttBearerError('closed', 'the ATT bearer closed');
-    for (const outstanding of [this.#request, this.#indication]) {
-      if (!outstanding) continue;
-      this.#timers.clearTimeout(outstanding.timer);
-      outstanding.reject(error);
-    }
-    this.#request = undefined;
-    this.#indication = undefined;
-    for (const queued of [...this.#requestQueue.splice(0), ...this.#indicationQueue.splice(0)])
-      queued.reject(error);
+    this.#requests.failAll(error);
+    this.#indications.failAll(error);
     this.#inbound.length = 0;
     this.emit('close', reason);
   }

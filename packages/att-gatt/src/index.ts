@@ -6,17 +6,18 @@
  * `server.attach(bearer, { peer, bonded, security })` and/or `new GattClient(bearer)`.
  */
 
+export type { AttBearerEvents, AttBearerOptions, AttServerHandler } from './att-bearer.js';
+export { AttBearer } from './att-bearer.js';
+export type { AttDecodeError, AttOp, AttPdu, AttPduOf, HandleValue } from './att-pdu.js';
+export { ATT_CODECS, decodeAttPdu, encodeAttPdu, isAttDecodeError, opcodeOf, opOf } from './att-pdu.js';
 export type {
-  AttBearerEvents,
-  AttBearerOptions,
   AttCommand,
   AttRequest,
   AttRequestOp,
-  AttServerHandler,
-} from './att-bearer.js';
-export { AttBearer, RESPONSE_OF } from './att-bearer.js';
-export type { AttDecodeError, AttOp, AttPdu, AttPduOf, HandleValue } from './att-pdu.js';
-export { ATT_CODECS, decodeAttPdu, encodeAttPdu, isAttDecodeError, opcodeOf, opOf } from './att-pdu.js';
+  ClientRequestOp,
+  ResponseOf,
+} from './att-transactions.js';
+export { RESPONSE_OF } from './att-transactions.js';
 export type { GapServiceOptions } from './builtin-services.js';
 export { gapService, gattService } from './builtin-services.js';
 export * from './constants.js';

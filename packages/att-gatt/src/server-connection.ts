@@ -4,8 +4,9 @@
  * handler table the ATT bearer calls.
  */
 import { type LinkSecurity, type PortableLogger, UNSECURED_LINK } from '@tsble/l2cap';
-import type { AttBearer, AttCommand, AttRequest, AttRequestOp, AttServerHandler } from './att-bearer.js';
+import type { AttBearer, AttServerHandler } from './att-bearer.js';
 import { type AttPdu, type AttPduOf, encodeAttPdu } from './att-pdu.js';
+import type { AttCommand, AttRequest, AttRequestOp } from './att-transactions.js';
 import { ATT_SIGNATURE_LENGTH, AttErrorCode, CccdBits, CharacteristicProperty } from './constants.js';
 import type { Attribute, GattCharacteristic, GattDatabase } from './gatt-database.js';
 import { checkAccess } from './permissions.js';

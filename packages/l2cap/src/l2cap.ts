@@ -246,8 +246,10 @@ export class L2cap {
       return Promise.reject(new L2capError('disconnected', `the link refused a fragment: ${String(error)}`));
     }
     if (pending.length === 0) return Promise.resolve();
-    if (pending.length === 1) return pending[0] as Promise<void>;
-    return Promise.all(pending).then(() => undefined);
+    const sent = pending.length === 1 ? (pending[0] as Promise<void>) : Promise.all(pending).then(() => undefined);
+    return sent.catch((error: unknown) => {
+      throw new L2capError('disconnected', `the link refused a fragment: ${String(error)}`);
+    });
   }
 }
 
