@@ -75,6 +75,42 @@ describe('GATT over the virtual controller', () => {
     });
   }
 
+  it('read multiple (variable), indications, write commands and signed writes cross the controller', async () => {
+    const csrk = Uint8Array.from({ length: 16 }, (_, i) => 0x10 + i);
+    const s = await virtualStack({
+      server: {
+        services: [
+          {
+            uuid: '1111',
+            characteristics: [
+              { uuid: '2222', properties: ['read', 'writeWithoutResponse', 'authenticatedSignedWrites'], value: 'ab' },
+              { uuid: '3333', properties: ['read', 'indicate'], value: 'cde' },
+            ],
+          },
+        ],
+      },
+    });
+    try {
+      s.connection.setSigning({ csrk });
+      const a = await s.client.characteristic('1111', '2222');
+      const b = await s.client.characteristic('1111', '3333');
+      expect(text(await s.client.readMultiple([a.valueHandle, b.valueHandle]))).toBe('abcde');
+      expect((await s.client.readMultipleVariable([a.valueHandle, b.valueHandle])).map(text)).toEqual(['ab', 'cde']);
+      const [info] = await s.client.discoverDescriptors(b);
+      expect(info?.uuid).toBe('2902');
+      await s.client.subscribe(b, 'indication');
+      const indicated = new Promise<Uint8Array>((resolve) => s.client.on('indication', (_h, v) => resolve(v)));
+      expect(await s.server.indicate(s.server.characteristic('3333')!, Uint8Array.of(7))).toBe(1);
+      expect([...(await indicated)]).toEqual([7]);
+      await s.client.writeWithoutResponse(a.valueHandle, Uint8Array.of(1));
+      await s.client.signedWrite(a.valueHandle, Uint8Array.of(2), csrk, 1);
+      await s.client.signedWrite(a.valueHandle, Uint8Array.of(3), csrk, 1); // replay: dropped
+      expect([...(await s.client.read(a.valueHandle))]).toEqual([2]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('1000 notifications arrive complete and in order', async () => {
     const s = await virtualStack({
       server: { services: [{ uuid: '1111', characteristics: [{ uuid: '2222', properties: ['notify'] }] }] },
