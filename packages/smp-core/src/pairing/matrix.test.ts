@@ -1,6 +1,6 @@
 /**
  * The back-to-back matrix: 5x5 IO capabilities x {LE SC, legacy} x {MITM none, central, peripheral, both}
- * x {OOB none, central only, both}, each pairing checked against Core 6.0 Vol 3 Part H 2.3.5.1 Tables
+ * x {OOB none, central only, peripheral only, both}, each pairing checked against Core 6.0 Vol 3 Part H 2.3.5.1 Tables
  * 2.6-2.8, written out here independently of association-model.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +57,7 @@ const peripheralAddress: SmpAddress = {
   type: 'public',
 };
 
-type Oob = 'none' | 'central' | 'both';
+type Oob = 'none' | 'central' | 'peripheral' | 'both';
 type Mitm = 'none' | 'central' | 'peripheral' | 'both';
 let centralOob: LocalScOobData;
 let peripheralOob: LocalScOobData;
@@ -68,6 +68,7 @@ function oobConfigs(oob: Oob): [PairingConfig['oob'], PairingConfig['oob']] {
   const fromCentral = { random: centralOob.random, confirm: centralOob.confirm };
   if (oob === 'none') return [{}, {}];
   if (oob === 'central') return [{ tk, peerSc: fromPeripheral }, { localSc: peripheralOob }];
+  if (oob === 'peripheral') return [{ localSc: centralOob }, { tk, peerSc: fromCentral }];
   return [
     { tk, peerSc: fromPeripheral, localSc: centralOob },
     { tk, peerSc: fromCentral, localSc: peripheralOob },
@@ -81,7 +82,7 @@ describe('back-to-back pairing matrix (Tables 2.6-2.8)', () => {
   });
 
   for (const sc of [true, false]) {
-    for (const oob of ['none', 'central', 'both'] as const) {
+    for (const oob of ['none', 'central', 'peripheral', 'both'] as const) {
       for (const mitm of ['none', 'central', 'peripheral', 'both'] as const) {
         it(`${sc ? 'LE SC' : 'legacy'}, OOB ${oob}, MITM ${mitm}: all 25 IO pairs`, async () => {
           for (let ic = 0; ic < 5; ic++) {
