@@ -58,7 +58,7 @@ afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
 });
 
-describe('tsble info', () => {
+describe('tsble info', { timeout: 30_000 }, () => {
   it('reports the embedded virtual controller', async () => {
     const r = await tsble(['info']);
     expect(r.code).toBe(0);
@@ -119,7 +119,7 @@ describe('tsble info', () => {
   });
 });
 
-describe('tsble sim and the serial path', () => {
+describe('tsble sim and the serial path', { timeout: 30_000 }, () => {
   it('serves controllers on a unix socket; info over it; stops on SIGTERM', async () => {
     const socket = join(dir, 'sim.sock');
     const sim = await start(
