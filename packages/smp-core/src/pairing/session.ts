@@ -7,6 +7,13 @@
  * Time is an input: pass a monotonic millisecond clock as `now` to every call, and call `tick(now)` when
  * nothing else happens so the 30 s SMP timeout (Core 6.0 Vol 3 Part H 3.4) can fire. After a timeout the
  * session ignores everything: no further SMP on that link.
+ *
+ * A successful pairing, as the host sees it:
+ *   central:    start() -> send ... [display-passkey | request-passkey | confirm-numeric] ... send ...
+ *               -> start-encryption (STK or LTK) -> encryptionChanged() -> send keys -> keys -> complete
+ *   peripheral: receive(Pairing Request) -> send ... -> ltk-ready (answer the LTK request with it)
+ *               -> encryptionChanged() -> send keys ... -> keys -> complete
+ * Any step may instead end with `failed`; after `failed` or `complete` a new pairing may start on the link.
  */
 import { KeypressNotificationType, PairingFailedReason, SmpOpcode } from '../constants.js';
 import { decodeSmpPdu } from '../pdu/decode.js';
