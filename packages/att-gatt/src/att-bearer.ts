@@ -10,6 +10,7 @@ import {
   silentLogger,
   type Timers,
   TypedEmitter,
+  traceEnabled,
 } from '@tsble/l2cap';
 import {
   type AttOp,
@@ -76,6 +77,7 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
   readonly #inbound: AttRequest[] = [];
   #serving = false;
   readonly #logger: PortableLogger;
+  readonly #trace: boolean;
   readonly #timers: Timers;
   readonly #timeoutMs: number;
   readonly localMtu: number;
@@ -88,6 +90,7 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
     const logger = options.logger ?? silentLogger;
     super((error) => logger.error({ err: error }, 'ATT listener threw'));
     this.#logger = logger;
+    this.#trace = traceEnabled(logger);
     this.#timers = options.timers ?? realTimers;
     this.#timeoutMs = options.transactionTimeoutMs ?? ATT_TRANSACTION_TIMEOUT_MS;
     this.localMtu = Math.min(Math.max(options.localMtu ?? ATT_MAX_MTU, ATT_DEFAULT_MTU), ATT_MAX_MTU);
@@ -179,7 +182,7 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
       this.#onUndecodable(pdu.error, pdu.opcode);
       return;
     }
-    this.#logger.trace({ op: pdu.op }, 'ATT received');
+    if (this.#trace) this.#logger.trace({ op: pdu.op }, 'ATT received');
     if (REQUEST_OPS.has(pdu.op)) {
       this.#onRequest(pdu as AttRequest);
       return;

@@ -83,7 +83,11 @@ describe('GATT over the virtual controller', () => {
           {
             uuid: '1111',
             characteristics: [
-              { uuid: '2222', properties: ['read', 'writeWithoutResponse', 'authenticatedSignedWrites'], value: 'ab' },
+              {
+                uuid: '2222',
+                properties: ['read', 'writeWithoutResponse', 'authenticatedSignedWrites'],
+                value: 'ab',
+              },
               { uuid: '3333', properties: ['read', 'indicate'], value: 'cde' },
             ],
           },
@@ -95,11 +99,16 @@ describe('GATT over the virtual controller', () => {
       const a = await s.client.characteristic('1111', '2222');
       const b = await s.client.characteristic('1111', '3333');
       expect(text(await s.client.readMultiple([a.valueHandle, b.valueHandle]))).toBe('abcde');
-      expect((await s.client.readMultipleVariable([a.valueHandle, b.valueHandle])).map(text)).toEqual(['ab', 'cde']);
+      expect((await s.client.readMultipleVariable([a.valueHandle, b.valueHandle])).map(text)).toEqual([
+        'ab',
+        'cde',
+      ]);
       const [info] = await s.client.discoverDescriptors(b);
       expect(info?.uuid).toBe('2902');
       await s.client.subscribe(b, 'indication');
-      const indicated = new Promise<Uint8Array>((resolve) => s.client.on('indication', (_h, v) => resolve(v)));
+      const indicated = new Promise<Uint8Array>((resolve) =>
+        s.client.on('indication', (_h, v) => resolve(v)),
+      );
       expect(await s.server.indicate(s.server.characteristic('3333')!, Uint8Array.of(7))).toBe(1);
       expect([...(await indicated)]).toEqual([7]);
       await s.client.writeWithoutResponse(a.valueHandle, Uint8Array.of(1));

@@ -24,7 +24,7 @@ export { FixedChannel } from './fixed-channel.js';
 export type { AclLink, ConnectionParameters, L2capOptions } from './l2cap.js';
 export { L2cap } from './l2cap.js';
 export type { PortableLogger } from './logger.js';
-export { silentLogger } from './logger.js';
+export { silentLogger, traceEnabled } from './logger.js';
 export type { AclReceiver, LoopbackAclLink } from './loopback.js';
 export { createLoopbackAclLinks } from './loopback.js';
 export type { ReassemblyDropReason, ReassemblyResult } from './reassembly.js';

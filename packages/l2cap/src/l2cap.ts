@@ -21,7 +21,7 @@ import {
 import { L2capError } from './errors.js';
 import { FixedChannel } from './fixed-channel.js';
 import { LeSignaling, type SignalingReply, type SignalingRequest } from './le-signaling.js';
-import { type PortableLogger, silentLogger } from './logger.js';
+import { type PortableLogger, silentLogger, traceEnabled } from './logger.js';
 import { Reassembler } from './reassembly.js';
 import { type LinkSecurity, UNSECURED_LINK } from './security.js';
 import { realTimers, type Timers } from './timers.js';
@@ -68,6 +68,7 @@ export class L2cap {
   readonly #signaling: LeSignaling;
   readonly #credit: CreditConnections;
   #closed = false;
+  readonly #trace: boolean;
 
   constructor(
     link: AclLink,
@@ -75,6 +76,7 @@ export class L2cap {
   ) {
     this.#link = link;
     this.#logger = options.logger ?? silentLogger;
+    this.#trace = traceEnabled(this.#logger);
     this.#reassembler = new Reassembler(options.maxPduLength ?? 0xffff);
     this.#signaling = new LeSignaling({
       transmit: (payload) => void this.#transmitPayload(FixedCid.leSignaling, payload).catch(() => {}),
@@ -161,7 +163,8 @@ export class L2cap {
   }
 
   #dispatch(cid: number, payload: Uint8Array): void {
-    this.#logger.trace({ handle: this.handle, cid, length: payload.length }, 'L2CAP PDU received');
+    if (this.#trace)
+      this.#logger.trace({ handle: this.handle, cid, length: payload.length }, 'L2CAP PDU received');
     if (cid === FixedCid.leSignaling) {
       this.#signaling.receive(payload);
       return;
@@ -246,7 +249,8 @@ export class L2cap {
       return Promise.reject(new L2capError('disconnected', `the link refused a fragment: ${String(error)}`));
     }
     if (pending.length === 0) return Promise.resolve();
-    const sent = pending.length === 1 ? (pending[0] as Promise<void>) : Promise.all(pending).then(() => undefined);
+    const sent =
+      pending.length === 1 ? (pending[0] as Promise<void>) : Promise.all(pending).then(() => undefined);
     return sent.catch((error: unknown) => {
       throw new L2capError('disconnected', `the link refused a fragment: ${String(error)}`);
     });

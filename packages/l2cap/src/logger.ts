@@ -8,6 +8,13 @@ export interface PortableLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+  /** pino's level check; when present, per-packet trace records are only built if it says yes. */
+  isLevelEnabled?(level: string): boolean;
+}
+
+/** Whether per-packet trace records are wanted (checked once: building them costs an allocation per packet). */
+export function traceEnabled(logger: PortableLogger): boolean {
+  return logger.isLevelEnabled?.('trace') ?? logger !== silentLogger;
 }
 
 const discard = (): void => {};
