@@ -168,8 +168,8 @@ describe('mutated real pairings', () => {
         fc.array(mutation, { minLength: 1, maxLength: 40 }),
         async (cConfig, pConfig, plan) => {
           let n = 0;
-          const central = makeCentral({ ...cConfig, mitm: false });
-          const peripheral = makePeripheral({ ...pConfig, mitm: false });
+          const central = makeCentral(cConfig);
+          const peripheral = makePeripheral(pConfig);
           const result = await pairInMemory({
             central,
             peripheral,
