@@ -230,7 +230,11 @@ export class Hci extends TypedEmitter<HciEventMap> {
     }
     switch (event.kind) {
       case 'command-complete':
-        this.#commands.onCommandComplete(event.numHciCommandPackets, event.commandOpcode, event.returnParameters);
+        this.#commands.onCommandComplete(
+          event.numHciCommandPackets,
+          event.commandOpcode,
+          event.returnParameters,
+        );
         return;
       case 'command-status':
         this.#commands.onCommandStatus(event.status, event.numHciCommandPackets, event.commandOpcode);
