@@ -15,7 +15,7 @@ the identity address with its type, as listed (F0:F1:F2:F3:F4:F5/random).
   --all    with forget: remove every bond (our own identity is kept)`,
   options: { all: { type: 'boolean' } },
   async run(context) {
-    const [action = 'list', address] = context.positionals.slice(1);
+    const [action = 'list', address] = context.positionals;
     try {
       const store = await FileBondStore.open(context.options.bondStore);
       if (action === 'list') return list(store.list(), context, store.location);
