@@ -46,7 +46,6 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
   #flushScheduled = false;
   #sentToHost = 0;
   #commandCreditsLeft = 1;
-  #aclHeld = 0;
   #dead = false;
 
   constructor(
@@ -68,7 +67,9 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
 
   /** ACL buffers currently holding host data. */
   get aclBuffersInUse(): number {
-    return this.#aclHeld;
+    let held = 0;
+    for (const n of this.state.aclHeldPerHandle.values()) held += n;
+    return held;
   }
 
   /** Packets sent to the host so far (the numbering fault rules use). */
@@ -117,11 +118,8 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
   /** A link of ours went down: its buffers are flushed without Number Of Completed Packets. */
   releaseLink(link: Link): void {
     const handle = link.handleOf(this);
-    const pending = this.#pendingCompletions.get(handle) ?? 0;
     this.#pendingCompletions.delete(handle);
-    const held = this.state.aclHeldPerHandle.get(handle) ?? 0;
     this.state.aclHeldPerHandle.delete(handle);
-    this.#aclHeld = Math.max(0, this.#aclHeld - Math.max(held, pending));
   }
 
   /** Closes the controller's end (as an unplugged dongle would). */
@@ -136,19 +134,19 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
 
   #sendCompletions(): void {
     this.#completionScheduled = false;
-    const completed = [...this.#pendingCompletions].map(([connectionHandle, numCompletedPackets]) => ({
-      connectionHandle,
-      numCompletedPackets,
-    }));
+    // A link that went down meanwhile gets no completions: its buffers were flushed with the disconnection.
+    const completed = [...this.#pendingCompletions]
+      .filter(([handle]) => this.air.linkFor(this, handle) !== undefined)
+      .map(([connectionHandle, numCompletedPackets]) => ({ connectionHandle, numCompletedPackets }));
     this.#pendingCompletions.clear();
     if (completed.length === 0) return;
     // Buffers are freed only once the event is on its way to the host: a host that sends before it could
     // know about the free buffer is overrunning, and strict mode must see that.
     this.sendEvent({ kind: 'number-of-completed-packets', completed }, () => {
       for (const c of completed) {
-        this.#aclHeld = Math.max(0, this.#aclHeld - c.numCompletedPackets);
-        const held = (this.state.aclHeldPerHandle.get(c.connectionHandle) ?? 0) - c.numCompletedPackets;
-        this.state.aclHeldPerHandle.set(c.connectionHandle, Math.max(0, held));
+        const held = this.state.aclHeldPerHandle.get(c.connectionHandle) ?? 0;
+        const freed = Math.min(held, c.numCompletedPackets);
+        if (held > 0) this.state.aclHeldPerHandle.set(c.connectionHandle, held - freed);
       }
     });
   }
@@ -206,14 +204,13 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
       );
       return;
     }
-    if (this.#aclHeld >= this.options.aclCount) {
+    if (this.aclBuffersInUse >= this.options.aclCount) {
       this.violation(`ACL packet sent with all ${this.options.aclCount} controller buffers full`);
       this.sendEvent({ kind: 'data-buffer-overflow', linkType: 0x01 });
       return;
     }
     const link = this.air.linkFor(this, packet.handle);
     if (link === undefined) return; // Data for a handle that is gone is dropped, as a controller does.
-    this.#aclHeld++;
     this.state.aclHeldPerHandle.set(packet.handle, (this.state.aclHeldPerHandle.get(packet.handle) ?? 0) + 1);
     link.transmit(this, packet);
   }
