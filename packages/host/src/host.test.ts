@@ -73,6 +73,34 @@ describe('Host over the virtual controller', () => {
     expect(remoteAgain.encrypted).toBe(true);
   });
 
+  it('re-encrypts a legacy bond with the EDIV/Rand the peripheral distributed', async () => {
+    const air = new VirtualAir();
+    const { connection, remote, central, peripheral } = await connectPair(air);
+    const remotePaired = remote.next('paired');
+    const result = await connection.pair({ leSecure: false });
+    await remotePaired;
+    expect(result.sc).toBe(false);
+    const stored = central.bondStore.get(connection.identity)?.peerLtk;
+    expect(stored?.sc).toBe(false);
+    expect(stored?.rand).not.toBe('0000000000000000');
+    await connection.disconnect();
+    const accepted = peripheral.accept();
+    const again = await central.connect(peripheral.identityAddress);
+    await accepted;
+    await again.encrypt();
+    expect(again.securityState).toMatchObject({ encrypted: true, sc: false, securityLevel: 2 });
+  });
+
+  it('answers a peripheral Security Request by pairing', async () => {
+    const air = new VirtualAir();
+    const { connection, remote } = await connectPair(air);
+    const paired = connection.next('paired');
+    const requested = remote.pair();
+    const [result] = await paired;
+    expect(result.sc).toBe(true);
+    expect((await requested).bonded).toBe(true);
+  });
+
   it('reports a peer that lost the bond instead of re-pairing', async () => {
     const air = new VirtualAir();
     const centralStore = new MemoryBondStore();
