@@ -116,18 +116,24 @@ export class GattServer {
   }
 
   /**
-   * Adds services after the existing ones, then indicates Service Changed for the new range to
-   * connected clients that enabled it (Core 6.0 Vol 3 Part G 7.1).
+   * Adds services after the existing ones, makes Robust Caching clients change-unaware, then indicates
+   * Service Changed for the new range to connected clients that enabled it (Core 6.0 Vol 3 Part G 7.1,
+   * 2.5.2.1); a confirmation makes that client change-aware again.
    */
   async addServices(definitions: ServiceDefinition[]): Promise<void> {
     const range = this.database.append(definitions);
     if (!range) return;
     this.#hash = undefined;
+    for (const connection of this.#connections) connection.awareness.databaseChanged();
     const serviceChanged = this.database.characteristic(GattUuid.serviceChanged, GattUuid.gattService);
     if (!serviceChanged) return;
     const value = new Uint8Array(4);
     writeUint16(value, 0, range.startHandle);
     writeUint16(value, 2, range.endHandle);
-    await this.indicate(serviceChanged, value);
+    await Promise.all(
+      [...this.#connections].map(async (connection) => {
+        if (await connection.indicate(serviceChanged, value)) connection.awareness.serviceChangedConfirmed();
+      }),
+    );
   }
 }

@@ -5,11 +5,19 @@
  */
 import { type LinkSecurity, type PortableLogger, UNSECURED_LINK } from '@tsble/l2cap';
 import type { AttBearer, AttServerHandler } from './att-bearer.js';
-import { type AttPdu, type AttPduOf, encodeAttPdu } from './att-pdu.js';
+import { type AttPdu, type AttPduOf, encodeAttPdu, opcodeOf } from './att-pdu.js';
 import type { AttCommand, AttRequest, AttRequestOp } from './att-transactions.js';
-import { ATT_SIGNATURE_LENGTH, AttErrorCode, CccdBits, CharacteristicProperty } from './constants.js';
+import {
+  ATT_SIGNATURE_LENGTH,
+  AttErrorCode,
+  CccdBits,
+  CharacteristicProperty,
+  ClientSupportedFeature,
+  GattUuid,
+} from './constants.js';
 import type { Attribute, GattCharacteristic, GattDatabase } from './gatt-database.js';
 import { checkAccess } from './permissions.js';
+import { ChangeAwareness } from './robust-caching.js';
 import * as access from './server-access.js';
 import type { PreparedWrite, ServerContext } from './server-context.js';
 import * as discovery from './server-discovery.js';
@@ -74,6 +82,8 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
   readonly #clientValues = new Map<number, number>();
   readonly prepareQueue: PreparedWrite[] = [];
   readonly #ready: Promise<void>;
+  /** Robust Caching state; enabled by the client's Client Supported Features bit 0. */
+  readonly awareness = new ChangeAwareness(() => this.#robustCaching());
   #bonded: boolean;
   #signing: PeerSigning | undefined;
 
@@ -142,11 +152,23 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
 
   async handleRequest(request: AttRequest): Promise<AttPdu> {
     await this.#ready;
+    if (!this.awareness.admitRequest(request)) {
+      return {
+        op: 'error-response',
+        requestOpcode: opcodeOf(request.op),
+        handle: 0,
+        errorCode: AttErrorCode.databaseOutOfSync,
+      };
+    }
     return HANDLERS[request.op](this, request);
   }
 
   async handleCommand(command: AttCommand): Promise<void> {
     await this.#ready;
+    if (!this.awareness.admitCommand()) {
+      this.core.logger.debug({ op: command.op }, 'command from a change-unaware client ignored');
+      return;
+    }
     if (command.op === 'signed-write-command' && !this.#verifySigned(command)) return;
     // Commands are never answered, even with an error (Core 6.0 Vol 3 Part F 3.4.5.3).
     const outcome = await access.write(this, command.handle, command.value);
@@ -249,6 +271,12 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
     signing.lastCounter = counter;
     signing.onCounter?.(counter);
     return true;
+  }
+
+  #robustCaching(): boolean {
+    const features = this.database.characteristic(GattUuid.clientSupportedFeatures, GattUuid.gattService);
+    if (!features) return false;
+    return ((this.#clientValues.get(features.valueHandle) ?? 0) & ClientSupportedFeature.robustCaching) !== 0;
   }
 
   #security(): LinkSecurity {
