@@ -266,6 +266,38 @@ describe('CCCDs, notifications and indications', () => {
     expect(await client.read(csf!.handle)).toEqual(Uint8Array.of(1));
   });
 
+  it('multiple handle value notifications go out as one PDU only to clients that support them', async () => {
+    const services = [
+      {
+        uuid: '1111',
+        characteristics: ['2221', '2222', '2223'].map((u) => ({ uuid: u, properties: ['notify' as const] })),
+      },
+    ];
+    for (const supports of [true, false]) {
+      const s = gattStack({ server: { services } });
+      const opcodes: number[] = [];
+      s.central.fixedChannel(4).on('pdu', (p) => opcodes.push(p[0]!));
+      if (supports) {
+        const [csf] = await s.client.readByUuid('2b29');
+        await s.client.write(csf!.handle, Uint8Array.of(0x04));
+      }
+      for (const u of ['2221', '2222']) await s.client.subscribe(await s.client.characteristic('1111', u));
+      const got: [number, number][] = [];
+      s.client.on('notification', (h, v) => got.push([h, v[0]!]));
+      const entries = ['2221', '2222', '2223'].map((u, i) => ({
+        characteristic: s.server.characteristic(u)!,
+        value: Uint8Array.of(i),
+      }));
+      expect(await s.connection.notifyMultiple(entries)).toBe(2);
+      await settle();
+      expect(got).toEqual([
+        [entries[0]!.characteristic.valueHandle, 0],
+        [entries[1]!.characteristic.valueHandle, 1],
+      ]);
+      expect(opcodes.filter((o) => o === 0x23 || o === 0x1b)).toEqual(supports ? [0x23] : [0x1b, 0x1b]);
+    }
+  });
+
   it('Service Changed is indicated to subscribed clients, who drop their cache', async () => {
     const { client, server } = notifyStack();
     expect(await client.enableServiceChanged()).toBe(true);

@@ -6,6 +6,7 @@
  * `server.attach(bearer, { peer, bonded, security })` and/or `new GattClient(bearer)`.
  */
 
+export type { LinkSecurity, SecurityRequirement } from '@tsble/l2cap';
 export type { AttBearerEvents, AttBearerOptions, AttServerHandler } from './att-bearer.js';
 export { AttBearer } from './att-bearer.js';
 export type { AttDecodeError, AttOp, AttPdu, AttPduOf, HandleValue } from './att-pdu.js';

@@ -5,10 +5,9 @@
  */
 import { type LinkSecurity, type PortableLogger, UNSECURED_LINK } from '@tsble/l2cap';
 import type { AttBearer, AttServerHandler } from './att-bearer.js';
-import { type AttPdu, type AttPduOf, encodeAttPdu, opcodeOf } from './att-pdu.js';
+import { type AttPdu, type AttPduOf, type HandleValue, opcodeOf } from './att-pdu.js';
 import type { AttCommand, AttRequest, AttRequestOp } from './att-transactions.js';
 import {
-  ATT_SIGNATURE_LENGTH,
   AttErrorCode,
   CccdBits,
   CharacteristicProperty,
@@ -21,22 +20,14 @@ import { ChangeAwareness } from './robust-caching.js';
 import * as access from './server-access.js';
 import type { PreparedWrite, ServerContext } from './server-context.js';
 import * as discovery from './server-discovery.js';
-import { signCounterOf, verifySignature } from './signing.js';
+import { acceptSignedWrite, type PeerSigning } from './signing.js';
+
+export type { PeerSigning };
 
 /** Where bonded clients' CCCD / Client Supported Features values live between connections. */
 export interface ClientConfigurationStore {
   load(peer: string): Record<number, number> | undefined | Promise<Record<number, number> | undefined>;
   save(peer: string, values: Record<number, number>): void | Promise<void>;
-}
-
-/** The peer's signing key, for ATT_SIGNED_WRITE_CMD (Core 6.0 Vol 3 Part H 2.4.5). */
-export interface PeerSigning {
-  /** CSRK in on-air order (least significant octet first). */
-  csrk: Uint8Array;
-  /** The highest SignCounter accepted so far; replays at or below it are dropped. */
-  lastCounter?: number;
-  /** Called with each accepted counter so the host can persist it with the bond. */
-  onCounter?: (counter: number) => void;
 }
 
 export interface GattServerConnectionOptions {
@@ -140,6 +131,45 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
     );
   }
 
+  /**
+   * Notifies several characteristics at once with ATT_MULTIPLE_HANDLE_VALUE_NTF when the client set
+   * the Multiple Handle Value Notifications feature (Core 6.0 Vol 3 Part F 3.4.7.4, Part G 7.2), else
+   * one notification each. Only subscribed characteristics are sent; resolves with how many were.
+   */
+  async notifyMultiple(
+    entries: { characteristic: GattCharacteristic; value: Uint8Array }[],
+  ): Promise<number> {
+    const subscribed = entries.filter(
+      (e) => (this.subscription(e.characteristic) & CccdBits.notification) !== 0,
+    );
+    if (!this.#clientFeature(ClientSupportedFeature.multipleHandleValueNotifications)) {
+      const sent = await Promise.all(subscribed.map((e) => this.notify(e.characteristic, e.value)));
+      return sent.filter(Boolean).length;
+    }
+    let batch: HandleValue[] = [];
+    let size = 1;
+    const flush = async (): Promise<void> => {
+      const [only] = batch;
+      if (batch.length === 1 && only)
+        await this.bearer.notify(only.handle, only.value.subarray(0, this.mtu - 3));
+      else if (batch.length > 1)
+        await this.bearer.send({ op: 'multiple-handle-value-notification', entries: batch });
+      batch = [];
+      size = 1;
+    };
+    try {
+      for (const { characteristic, value } of subscribed) {
+        if (size + 4 + value.length > this.mtu) await flush();
+        batch.push({ handle: characteristic.valueHandle, value });
+        size += 4 + value.length;
+      }
+      await flush();
+      return subscribed.length;
+    } catch {
+      return 0;
+    }
+  }
+
   /** Indicates if this client enabled indications; resolves true once confirmed. */
   indicate(characteristic: GattCharacteristic, value: Uint8Array): Promise<boolean> {
     if ((this.subscription(characteristic) & CccdBits.indication) === 0 || !this.bearer.isOpen)
@@ -169,7 +199,11 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
       this.core.logger.debug({ op: command.op }, 'command from a change-unaware client ignored');
       return;
     }
-    if (command.op === 'signed-write-command' && !this.#verifySigned(command)) return;
+    if (
+      command.op === 'signed-write-command' &&
+      !acceptSignedWrite(command, this.database, this.#signing, this.core.logger)
+    )
+      return;
     // Commands are never answered, even with an error (Core 6.0 Vol 3 Part F 3.4.5.3).
     const outcome = await access.write(this, command.handle, command.value);
     if (outcome.op === 'error-response')
@@ -238,45 +272,15 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
     void this.#persist();
   }
 
-  /** Core 6.0 Vol 3 Part H 2.4.5 and Part F 3.4.5.4: verify the CSRK signature and refuse replays. */
-  #verifySigned(command: AttPduOf<'signed-write-command'>): boolean {
-    const attribute = this.database.get(command.handle);
-    const signing = this.#signing;
-    const logger = this.core.logger;
-    if (!signing || !attribute?.characteristic) {
-      logger.warn(
-        { handle: command.handle },
-        'signed write without a CSRK or to a non-characteristic; dropped',
-      );
-      return false;
-    }
-    if ((attribute.characteristic.properties & CharacteristicProperty.authenticatedSignedWrites) === 0) {
-      logger.warn(
-        { handle: command.handle },
-        'signed write to a characteristic without that property; dropped',
-      );
-      return false;
-    }
-    const pdu = encodeAttPdu(command);
-    const message = pdu.subarray(0, pdu.length - ATT_SIGNATURE_LENGTH);
-    const counter = signCounterOf(command.signature);
-    if (signing.lastCounter !== undefined && counter <= signing.lastCounter) {
-      logger.warn({ counter }, 'signed write replayed (SignCounter not increasing); dropped');
-      return false;
-    }
-    if (!verifySignature(signing.csrk, message, command.signature)) {
-      logger.warn({ handle: command.handle }, 'signed write with a bad signature; dropped');
-      return false;
-    }
-    signing.lastCounter = counter;
-    signing.onCounter?.(counter);
-    return true;
+  #robustCaching(): boolean {
+    return this.#clientFeature(ClientSupportedFeature.robustCaching);
   }
 
-  #robustCaching(): boolean {
+  /** A bit of this client's Client Supported Features (Core 6.0 Vol 3 Part G 7.2). */
+  #clientFeature(bit: number): boolean {
     const features = this.database.characteristic(GattUuid.clientSupportedFeatures, GattUuid.gattService);
     if (!features) return false;
-    return ((this.#clientValues.get(features.valueHandle) ?? 0) & ClientSupportedFeature.robustCaching) !== 0;
+    return ((this.#clientValues.get(features.valueHandle) ?? 0) & bit) !== 0;
   }
 
   #security(): LinkSecurity {
