@@ -35,13 +35,19 @@ function tsble(
 }
 
 /** Starts a long-running process and resolves once `ready` matches its output. */
-function start(command: string, args: string[], ready: RegExp): Promise<ChildProcess> {
+function start(
+  command: string,
+  args: string[],
+  ready: RegExp,
+  onOutput?: (text: string) => void,
+): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args);
     children.push(child);
     let seen = '';
     const onData = (d: Buffer) => {
       seen += d;
+      onOutput?.(String(d));
       if (ready.test(seen)) resolve(child);
     };
     child.stdout?.on('data', onData);
@@ -134,6 +140,28 @@ describe('tsble sim and the serial path', { timeout: 30_000 }, () => {
     sim.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 20_000);
+
+  it('serves Zephyr-personality controllers over TCP', async () => {
+    let seen = '';
+    const sim = await start(
+      process.execPath,
+      [mainJs, 'sim', '--json', '--zephyr', '--listen', 'tcp:127.0.0.1:0'],
+      /"event":"ready".*\n/,
+      (d) => {
+        seen += d;
+      },
+    );
+    const ready = JSON.parse(seen.trim().split('\n')[0] ?? '{}');
+    expect(ready.listen).toMatch(/^tcp:127\.0\.0\.1:\d+$/);
+    const r = await tsble(['info', '--json', '--transport', ready.listen]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      manufacturer: 0x05f1,
+      addressType: 'random',
+      addressSource: 'zephyr-static',
+    });
+    sim.kill('SIGTERM');
+  });
 
   it('opens a pseudo-terminal bridged by socat to `tsble sim` with the serial transport', async () => {
     if (!has('socat'))
