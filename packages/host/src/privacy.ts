@@ -25,6 +25,10 @@ export async function ensureLocalIrk(store: BondStore): Promise<Uint8Array> {
  */
 export class PeerResolver {
   private cache = new Map<string, { hex: string; irk: Uint8Array }>();
+  private list: { identity: string; irk: Uint8Array }[] = [];
+  private listRevision: number | undefined;
+  private irkArray: Uint8Array[] = [];
+  private irkArrayFor: unknown;
 
   constructor(private readonly store: BondStore) {}
 
@@ -32,7 +36,11 @@ export class PeerResolver {
   resolve(address: Address): string | undefined {
     if (!isResolvablePrivateAddress(address)) return undefined;
     const entries = this.irks();
-    const index = resolveRpaAmong(address.bytes, entries.map((e) => e.irk));
+    if (this.irkArrayFor !== entries) {
+      this.irkArray = entries.map((e) => e.irk);
+      this.irkArrayFor = entries;
+    }
+    const index = resolveRpaAmong(address.bytes, this.irkArray);
     return index < 0 ? undefined : entries[index]?.identity;
   }
 
@@ -42,6 +50,14 @@ export class PeerResolver {
   }
 
   private irks(): { identity: string; irk: Uint8Array }[] {
+    const revision = this.store.revision;
+    if (revision !== undefined && revision === this.listRevision) return this.list;
+    this.list = this.collect();
+    this.listRevision = revision;
+    return this.list;
+  }
+
+  private collect(): { identity: string; irk: Uint8Array }[] {
     const out: { identity: string; irk: Uint8Array }[] = [];
     const seen = new Set<string>();
     for (const bond of this.store.list()) {

@@ -39,5 +39,7 @@ export interface BondStore {
   /** Removes every peer (our local identity stays); resolves to how many were removed. */
   forgetAll(): Promise<number>;
   localIdentity(): LocalIdentity | undefined;
+  /** Optional: a number that changes whenever the contents change (caches use it to refresh). */
+  readonly revision?: number;
   setLocalIdentity(identity: LocalIdentity): Promise<void>;
 }

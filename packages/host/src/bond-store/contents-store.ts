@@ -8,7 +8,8 @@ import { type BondFileContents, type BondRecord, EMPTY_CONTENTS, type LocalIdent
 
 export abstract class ContentsBondStore implements BondStore {
   abstract readonly location: string;
-  protected contents: BondFileContents = EMPTY_CONTENTS;
+  private _contents: BondFileContents = EMPTY_CONTENTS;
+  private _revision = 0;
   /** Changes run one after another: a write never races another write of the same store. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -16,6 +17,20 @@ export abstract class ContentsBondStore implements BondStore {
   protected abstract read(): Promise<BondFileContents>;
   /** Makes `contents` durable; rejects with a BondStoreError. */
   protected abstract write(contents: BondFileContents): Promise<void>;
+
+  /** Changes whenever the loaded contents change: lets caches (the RPA resolver's IRK list) know when to refresh. */
+  get revision(): number {
+    return this._revision;
+  }
+
+  protected get contents(): BondFileContents {
+    return this._contents;
+  }
+
+  protected set contents(value: BondFileContents) {
+    this._contents = value;
+    this._revision += 1;
+  }
 
   async load(): Promise<void> {
     this.contents = await this.serialise(() => this.read());
