@@ -69,6 +69,22 @@ describe('ATT bearer', () => {
     await expect(pending).rejects.toMatchObject({ kind: 'closed' });
   });
 
+  it('a malformed or non-advancing answer fails the client procedure with a typed error, never hangs', async () => {
+    const { client, serverBearer, peripheral } = gattStack();
+    serverBearer.close(); // this test answers by hand
+    const channel = peripheral.fixedChannel(FixedCid.att);
+    const answers: Uint8Array[] = [
+      Uint8Array.of(0x11, 3, 1, 0, 2), // Read By Group Type Response whose entries do not divide evenly
+      Uint8Array.of(0x11, 6, 1, 0, 0, 0, 0x00, 0x18), // a group ending before it starts: discovery cannot advance
+    ];
+    channel.on('pdu', () => {
+      const next = answers.shift();
+      if (next) void channel.send(next);
+    });
+    await expect(client.discoverServices()).rejects.toMatchObject({ kind: 'invalid-response' });
+    await expect(client.discoverServices()).rejects.toMatchObject({ kind: 'invalid-response' });
+  });
+
   it('drops unexpected responses and error responses for other requests', async () => {
     const { clientBearer, peripheral } = gattStack({ server: { services: [demoService()] } });
     const channel = peripheral.fixedChannel(FixedCid.att);
