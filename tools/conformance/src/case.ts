@@ -1,0 +1,90 @@
+/**
+ * What a conformance case is, and the harness it runs in: a fresh air, a lower tester and an IUT per case,
+ * torn down afterwards whatever happened. A case passes when `run` resolves; `verify` failures carry the
+ * message the report shows.
+ */
+import { VirtualAir } from '@tsble/virtual-controller';
+import { type IutOptions, Iut } from './iut.js';
+import { LowerTester } from './lower-tester/link.js';
+import { type PairOutcome, type PairScript, SmpPeer, describeOutcome } from './lower-tester/smp-peer.js';
+
+export interface ConformanceCase {
+  /** The SIG test-case ID (SM/CEN/JW/BV-01-C) or a descriptive attack ID (ATTACK/ZERO-LTK). */
+  id: string;
+  purpose: string;
+  /** Needs real time (the 30 s SMP timeout): runs in parallel with the rest, and only when long cases are on. */
+  long?: boolean;
+  run(t: Harness): Promise<void>;
+}
+
+/** A verdict failure: the case ran and the IUT did the wrong thing (or the LT could not make it act). */
+export class Verdict extends Error {
+  override readonly name = 'Verdict';
+}
+
+export function verify(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Verdict(message);
+}
+
+/** A promise's outcome without throwing (IUT API calls that may reject). */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+export function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+/** Waits until `promise` settles or `ms` pass; undefined means it did not settle in time. */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<Settled<T> | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  const result = await Promise.race([settle(promise), late]);
+  clearTimeout(timer);
+  return result;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class Harness {
+  readonly air = new VirtualAir();
+  readonly notes: string[] = [];
+  private readonly cleanups: (() => Promise<void>)[] = [];
+
+  /** A lower tester on this case's air. */
+  async lowerTester(name?: string): Promise<LowerTester> {
+    const lt = await LowerTester.open(this.air, name);
+    this.cleanups.push(() => lt.close());
+    return lt;
+  }
+
+  /** An IUT on this case's air. */
+  async iut(options: IutOptions = {}): Promise<Iut> {
+    const iut = await Iut.open(this.air, options);
+    this.cleanups.push(() => iut.close());
+    return iut;
+  }
+
+  /** Runs the LT's scripted pairing on its current link. */
+  pair(lt: LowerTester, script: PairScript): Promise<PairOutcome> {
+    return new SmpPeer(lt, script).run();
+  }
+
+  note(text: string): void {
+    this.notes.push(text);
+  }
+
+  /** A pairing outcome must be of `kind` (and reason, when given). */
+  expectOutcome(outcome: PairOutcome, kind: PairOutcome['kind'], reason?: number): void {
+    const reasonOk = reason === undefined || (outcome.kind === 'iut-failed' && outcome.reason === reason);
+    verify(outcome.kind === kind && reasonOk, `expected ${kind}${reason !== undefined ? ` 0x${reason.toString(16).padStart(2, '0')}` : ''}; ${describeOutcome(outcome)}`);
+  }
+
+  async dispose(): Promise<void> {
+    for (const cleanup of this.cleanups.reverse()) await cleanup().catch(() => undefined);
+    this.air.close();
+  }
+}
