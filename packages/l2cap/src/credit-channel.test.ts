@@ -175,6 +175,26 @@ describe('LE credit-based channels', () => {
     await expect(central.connect(SPSM)).rejects.toMatchObject({ result: Result.insufficientAuthorization });
   });
 
+  it('a success answer with forbidden parameters is refused and the peer asked to close its end', async () => {
+    const peer = rawPeer({ role: 'central' });
+    const opening = peer.l2cap.connect(SPSM);
+    await settle();
+    const request = peer.signals()[0] as SignalingCommand;
+    peer.signal({
+      op: 'le-credit-based-connection-response',
+      identifier: request.identifier,
+      destinationCid: 0x45,
+      mtu: 10,
+      mps: 23,
+      initialCredits: 1,
+      result: 0,
+    });
+    await expect(opening).rejects.toMatchObject({ code: 'invalid-parameters' });
+    await settle();
+    expect(peer.signals().at(-1)).toMatchObject({ op: 'disconnection-request', destinationCid: 0x45 });
+    expect(() => peer.l2cap.listen(0x100, { onChannel: () => {} })).toThrow(/SPSM/);
+  });
+
   it('either side closes the channel with a Disconnection Request/Response', async () => {
     const { client, server } = await openChannel();
     const closes: string[] = [];

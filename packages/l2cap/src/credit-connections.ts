@@ -65,6 +65,8 @@ export class CreditConnections {
   }
 
   listen(spsm: number, options: CreditServerOptions): () => void {
+    if (spsm < SPSM_MIN || spsm > SPSM_MAX)
+      throw new L2capError('invalid-parameters', 'an LE SPSM is 0x0001-0x00FF');
     this.#servers.set(spsm, options);
     return () => {
       if (this.#servers.get(spsm) === options) this.#servers.delete(spsm);
@@ -96,6 +98,15 @@ export class CreditConnections {
         );
       }
       if (!validParameters(response.mtu, response.mps) || !validCid(response.destinationCid)) {
+        // Do not leave the peer's end open: ask it to close what it thinks it accepted.
+        if (validCid(response.destinationCid)) {
+          this.context.signaling
+            .request(
+              { op: 'disconnection-request', destinationCid: response.destinationCid, sourceCid: localCid },
+              'disconnection-response',
+            )
+            .catch(() => undefined);
+        }
         throw new L2capError('invalid-parameters', 'the peer answered with parameters the spec forbids');
       }
       const channel = new LeCreditChannel(

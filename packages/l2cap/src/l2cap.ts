@@ -107,7 +107,10 @@ export class L2cap {
     return channel;
   }
 
-  /** Accept LE credit-based channels on `spsm`; returns a function that stops listening. */
+  /**
+   * Accept LE credit-based channels on `spsm` (0x0001-0x00FF, else throws L2capError); returns a
+   * function that stops listening.
+   */
   listen(spsm: number, options: CreditServerOptions): () => void {
     return this.#credit.listen(spsm, options);
   }
