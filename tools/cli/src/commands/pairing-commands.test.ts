@@ -3,77 +3,13 @@
  * unix socket (`tsble sim --listen`) and over BlueZ's btvirt (`../shared/interop/btvirt.sh`). Every command
  * runs the built CLI (`dist/main.js`) with `--json` and the tests read its contract events.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Running, btvirtSkipReason, children, event, launch, run, startBtvirt } from './e2e-helpers.test-support.js';
 
-const mainJs = new URL('../../dist/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'tsble-pairing-'));
-const children: ChildProcess[] = [];
-
-type Event = Record<string, unknown> & { event: string };
-
-interface Running {
-  child: ChildProcess;
-  events: Event[];
-  waitFor(event: string, where?: (e: Event) => boolean): Promise<Event>;
-}
-
-function parseLines(text: string): Event[] {
-  return text
-    .split('\n')
-    .filter((line) => line.trim().startsWith('{'))
-    .map((line) => JSON.parse(line) as Event);
-}
-
-/** Starts tsble and collects its JSON events. */
-function launch(args: string[], stdin: 'pipe' | 'ignore' = 'ignore'): Running {
-  const child = spawn(process.execPath, [mainJs, ...args, '--json'], { stdio: [stdin, 'pipe', 'pipe'], env: { ...process.env, TSBLE_TRANSPORT: '' } });
-  children.push(child);
-  const events: Event[] = [];
-  const waiters: { event: string; where: (e: Event) => boolean; resolve: (e: Event) => void }[] = [];
-  let buffer = '';
-  let stderr = '';
-  child.stderr?.on('data', (d) => (stderr += d));
-  child.stdout?.on('data', (d) => {
-    buffer += d;
-    const lines = buffer.split('\n');
-    buffer = lines.pop() ?? '';
-    for (const event of parseLines(lines.join('\n'))) {
-      events.push(event);
-      for (const w of [...waiters]) {
-        if (w.event === event.event && w.where(event)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(event);
-        }
-      }
-    }
-  });
-  return {
-    child,
-    events,
-    waitFor: (event, where = () => true) => {
-      const seen = events.find((e) => e.event === event && where(e));
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${event} event within 20 s; events: ${JSON.stringify(events)}; stderr: ${stderr}`)), 20_000);
-        waiters.push({ event, where, resolve: (e) => (clearTimeout(timer), resolve(e)) });
-      });
-    },
-  };
-}
-
-/** Runs tsble to completion: exit status and events. */
-async function run(args: string[], input?: (running: Running) => void): Promise<{ code: number; events: Event[] }> {
-  const running = launch(args, input ? 'pipe' : 'ignore');
-  input?.(running);
-  const code = await new Promise<number>((resolve) => running.child.on('close', (c) => resolve(c ?? -1)));
-  return { code, events: running.events };
-}
-
-const event = (events: Event[], name: string) => events.find((e) => e.event === name);
 
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
@@ -212,65 +148,12 @@ describe('tsble central against tsble peripheral over the virtual controller soc
   scenarios(() => `unix:${socket}`, { fixedServeAddress: true });
 });
 
-/**
- * btvirt always listens on /tmp/bt-server-le and btvirt.sh replaces whatever instance was there, so two test
- * files using it at once break each other. A directory lock serialises them (other suites should take it too).
- */
-const BTVIRT_LOCK = '/tmp/tsble-btvirt.lock';
-async function takeBtvirtLock(): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    try {
-      mkdirSync(BTVIRT_LOCK);
-      writeFileSync(join(BTVIRT_LOCK, 'pid'), String(process.pid));
-      return;
-    } catch {
-      const owner = Number(readFileSyncSafe(join(BTVIRT_LOCK, 'pid')));
-      if (owner && !alive(owner)) rmSync(BTVIRT_LOCK, { recursive: true, force: true });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error(`${BTVIRT_LOCK} stayed taken`);
-}
-function releaseBtvirtLock(): void {
-  rmSync(BTVIRT_LOCK, { recursive: true, force: true });
-}
-function readFileSyncSafe(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const btvirtScript = new URL('../../../../../shared/interop/btvirt.sh', import.meta.url).pathname;
-function btvirtSkipReason(): string | undefined {
-  if (!existsSync(btvirtScript)) return `${btvirtScript} not found`;
-  try {
-    execFileSync('which', ['btvirt'], { stdio: 'ignore' });
-  } catch {
-    return 'btvirt is not installed';
-  }
-  return undefined;
-}
-
 describe.skipIf(btvirtSkipReason() !== undefined)('tsble central against tsble peripheral over BlueZ btvirt', { timeout: 60_000 }, () => {
-  let pid: string | undefined;
+  let stop: (() => void) | undefined;
   beforeAll(async () => {
-    await takeBtvirtLock();
-    pid = execFileSync(btvirtScript, ['start'], { encoding: 'utf8' }).trim();
+    stop = await startBtvirt();
   }, 120_000);
-  afterAll(() => {
-    if (pid) execFileSync(btvirtScript, ['stop', pid]);
-    releaseBtvirtLock();
-  });
+  afterAll(() => stop?.());
   // btvirt gives every client its own public address, so the peripheral's address cannot be pinned across restarts.
   scenarios(() => 'unix:/tmp/bt-server-le', { fixedServeAddress: false });
 });
