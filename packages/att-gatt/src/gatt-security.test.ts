@@ -244,6 +244,48 @@ describe('CCCDs, notifications and indications', () => {
     expect(await stranger.client.read(c.cccdHandle!)).toEqual(Uint8Array.of(0, 0));
   });
 
+  it('a bonded client reconnecting to a changed database gets Service Changed; to the same one, nothing', async () => {
+    const store = new MemoryClientConfigurationStore();
+    const bonded = { peer: 'AA:BB:CC:DD:EE:01', bonded: true };
+    const first = notifyStack({ server: { store }, connection: bonded });
+    await first.client.enableServiceChanged();
+    const again = async (services: Parameters<typeof notifyStack>[0]) => {
+      const s = notifyStack(services);
+      const changes: number[][] = [];
+      s.client.on('indication', (_h, v) => changes.push([v[0]! | (v[1]! << 8), v[2]! | (v[3]! << 8)]));
+      await s.client.readByUuid('2a00'); // any request: the connection has loaded its configuration
+      await settle();
+      return changes;
+    };
+    expect(await again({ server: { store }, connection: bonded })).toEqual([]);
+    const grown = { uuid: '7777', characteristics: [{ uuid: '8888', properties: ['read' as const] }] };
+    const changed = await again({
+      server: {
+        store,
+        services: [
+          demoService(),
+          { uuid: '1111', characteristics: [{ uuid: '2222', properties: ['notify', 'indicate'] }] },
+          grown,
+        ],
+      },
+      connection: bonded,
+    });
+    expect(changed).toEqual([[0x0001, 0xffff]]);
+    expect(
+      await again({
+        server: {
+          store,
+          services: [
+            demoService(),
+            { uuid: '1111', characteristics: [{ uuid: '2222', properties: ['notify', 'indicate'] }] },
+            grown,
+          ],
+        },
+        connection: bonded,
+      }),
+    ).toEqual([]);
+  });
+
   it('a client that bonds mid-connection has its CCCDs saved', async () => {
     const store = new MemoryClientConfigurationStore();
     const s = notifyStack({ server: { store } });
@@ -251,7 +293,7 @@ describe('CCCDs, notifications and indications', () => {
     expect(store.load('peer')).toBeUndefined();
     s.connection.setBonded('peer');
     await settle();
-    expect(Object.values(store.load('peer') ?? {})).toEqual([1]);
+    expect(store.load('peer')?.[s.server.characteristic('2222')!.cccdHandle!]).toBe(1);
   });
 
   it('Client Supported Features: per client, bits cannot be cleared', async () => {

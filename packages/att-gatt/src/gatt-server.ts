@@ -2,10 +2,9 @@
  * The GATT server (Core 6.0 Vol 3 Part G): one attribute database shared by every connection, the GAP
  * and GATT services, and fan-out of notifications and indications to the clients that asked for them.
  */
-import { type PortableLogger, silentLogger, writeUint16 } from '@tsble/l2cap';
+import { type PortableLogger, silentLogger } from '@tsble/l2cap';
 import type { AttBearer } from './att-bearer.js';
 import { gapService, gattService } from './builtin-services.js';
-import { GattUuid } from './constants.js';
 import { databaseHash } from './database-hash.js';
 import { type ServiceDefinition, toBytes } from './definitions.js';
 import { type GattCharacteristic, GattDatabase } from './gatt-database.js';
@@ -124,16 +123,8 @@ export class GattServer {
     const range = this.database.append(definitions);
     if (!range) return;
     this.#hash = undefined;
-    for (const connection of this.#connections) connection.awareness.databaseChanged();
-    const serviceChanged = this.database.characteristic(GattUuid.serviceChanged, GattUuid.gattService);
-    if (!serviceChanged) return;
-    const value = new Uint8Array(4);
-    writeUint16(value, 0, range.startHandle);
-    writeUint16(value, 2, range.endHandle);
     await Promise.all(
-      [...this.#connections].map(async (connection) => {
-        if (await connection.indicate(serviceChanged, value)) connection.awareness.serviceChangedConfirmed();
-      }),
+      [...this.#connections].map((c) => c.databaseChanged(range.startHandle, range.endHandle)),
     );
   }
 }

@@ -8,6 +8,11 @@ import type { AttBearer, AttServerHandler } from './att-bearer.js';
 import { type AttPdu, type AttPduOf, type HandleValue, opcodeOf } from './att-pdu.js';
 import type { AttCommand, AttRequest, AttRequestOp } from './att-transactions.js';
 import {
+  ClientConfiguration,
+  type ClientConfigurationStore,
+  databaseFingerprint,
+} from './client-configuration.js';
+import {
   AttErrorCode,
   CccdBits,
   CharacteristicProperty,
@@ -22,13 +27,7 @@ import type { PreparedWrite, ServerContext } from './server-context.js';
 import * as discovery from './server-discovery.js';
 import { acceptSignedWrite, type PeerSigning } from './signing.js';
 
-export type { PeerSigning };
-
-/** Where bonded clients' CCCD / Client Supported Features values live between connections. */
-export interface ClientConfigurationStore {
-  load(peer: string): Record<number, number> | undefined | Promise<Record<number, number> | undefined>;
-  save(peer: string, values: Record<number, number>): void | Promise<void>;
-}
+export type { ClientConfigurationStore, PeerSigning };
 
 export interface GattServerConnectionOptions {
   /** The peer's identity (address string) for persistence and authorization callbacks. */
@@ -70,7 +69,7 @@ const HANDLERS: Record<AttRequestOp, Handler> = {
 
 export class GattServerConnection implements AttServerHandler, ServerContext {
   /** CCCD and Client Supported Features values of this client, by attribute handle. */
-  readonly #clientValues = new Map<number, number>();
+  readonly #config: ClientConfiguration;
   readonly prepareQueue: PreparedWrite[] = [];
   readonly #ready: Promise<void>;
   /** Robust Caching state; enabled by the client's Client Supported Features bit 0. */
@@ -84,6 +83,7 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
     private readonly options: GattServerConnectionOptions,
   ) {
     this.#bonded = options.bonded ?? false;
+    this.#config = new ClientConfiguration(core.store, core.logger);
     this.#signing = options.signing;
     this.#ready = this.#load();
     bearer.setServer(this);
@@ -116,9 +116,7 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
 
   /** The CCCD bits this client set for a characteristic. */
   subscription(characteristic: GattCharacteristic): number {
-    return characteristic.cccdHandle === undefined
-      ? 0
-      : (this.#clientValues.get(characteristic.cccdHandle) ?? 0);
+    return characteristic.cccdHandle === undefined ? 0 : this.#config.get(characteristic.cccdHandle);
   }
 
   /** Notifies if this client enabled notifications; false if not subscribed. Value cut to ATT_MTU - 3. */
@@ -218,11 +216,11 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
   async readValue(attribute: Attribute): Promise<Uint8Array> {
     switch (attribute.kind) {
       case 'cccd': {
-        const bits = this.#clientValues.get(attribute.handle) ?? 0;
+        const bits = this.#config.get(attribute.handle);
         return Uint8Array.of(bits & 0xff, bits >>> 8);
       }
       case 'client-supported-features':
-        return Uint8Array.of(this.#clientValues.get(attribute.handle) ?? 0);
+        return Uint8Array.of(this.#config.get(attribute.handle));
       case 'database-hash':
         return this.core.databaseHash();
       default:
@@ -259,7 +257,7 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
   /** Core 6.0 Vol 3 Part G 7.2: a client may not clear a feature bit it has set. */
   #writeClientFeatures(attribute: Attribute, value: Uint8Array): number | undefined {
     if (value.length < 1) return AttErrorCode.invalidAttributeValueLength;
-    const previous = this.#clientValues.get(attribute.handle) ?? 0;
+    const previous = this.#config.get(attribute.handle);
     const bits = value[0] ?? 0;
     if ((previous & ~bits) !== 0) return AttErrorCode.valueNotAllowed;
     this.#setClientValue(attribute.handle, bits);
@@ -267,8 +265,7 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
   }
 
   #setClientValue(handle: number, bits: number): void {
-    if (bits === 0) this.#clientValues.delete(handle);
-    else this.#clientValues.set(handle, bits);
+    this.#config.set(handle, bits);
     void this.#persist();
   }
 
@@ -280,39 +277,45 @@ export class GattServerConnection implements AttServerHandler, ServerContext {
   #clientFeature(bit: number): boolean {
     const features = this.database.characteristic(GattUuid.clientSupportedFeatures, GattUuid.gattService);
     if (!features) return false;
-    return ((this.#clientValues.get(features.valueHandle) ?? 0) & bit) !== 0;
+    return (this.#config.get(features.valueHandle) & bit) !== 0;
   }
 
   #security(): LinkSecurity {
     return this.options.security?.() ?? UNSECURED_LINK;
   }
 
+  /** Restores a bonded client's configuration; a database changed since its last visit gets Service Changed. */
   async #load(): Promise<void> {
-    const { store } = this.core;
-    if (!store || !this.#bonded || this.peer === undefined) return;
-    try {
-      const saved = await store.load(this.peer);
-      for (const [handle, bits] of Object.entries(saved ?? {})) {
-        const attribute = this.database.get(Number(handle));
-        if (attribute && (attribute.kind === 'cccd' || attribute.kind === 'client-supported-features')) {
-          this.#clientValues.set(attribute.handle, bits);
-        }
-      }
-    } catch (error) {
-      this.core.logger.error(
-        { err: error, peer: this.peer },
-        'loading client configuration failed; starting clean',
-      );
-    }
+    if (!this.#bonded || this.peer === undefined) return;
+    if (!(await this.#config.load(this.peer, this.database, this.#fingerprint()))) return;
+    this.awareness.databaseChanged();
+    void this.#indicateServiceChanged(0x0001, 0xffff);
+  }
+
+  /** Indicates Service Changed if this client subscribed; its confirmation makes it change-aware. */
+  async #indicateServiceChanged(startHandle: number, endHandle: number): Promise<boolean> {
+    const serviceChanged = this.database.characteristic(GattUuid.serviceChanged, GattUuid.gattService);
+    if (!serviceChanged) return false;
+    const value = new Uint8Array(4);
+    new DataView(value.buffer).setUint16(0, startHandle, true);
+    new DataView(value.buffer).setUint16(2, endHandle, true);
+    if (!(await this.indicate(serviceChanged, value))) return false;
+    this.awareness.serviceChangedConfirmed();
+    await this.#persist();
+    return true;
+  }
+
+  /** @internal the server's database grew: tell this client (Core 6.0 Vol 3 Part G 7.1, 2.5.2.1). */
+  databaseChanged(startHandle: number, endHandle: number): Promise<boolean> {
+    this.awareness.databaseChanged();
+    return this.#indicateServiceChanged(startHandle, endHandle);
+  }
+
+  #fingerprint(): number {
+    return databaseFingerprint(this.core.databaseHash());
   }
 
   async #persist(): Promise<void> {
-    const { store } = this.core;
-    if (!store || !this.#bonded || this.peer === undefined) return;
-    try {
-      await store.save(this.peer, Object.fromEntries(this.#clientValues));
-    } catch (error) {
-      this.core.logger.error({ err: error, peer: this.peer }, 'saving client configuration failed');
-    }
+    if (this.#bonded && this.peer !== undefined) await this.#config.save(this.peer, this.#fingerprint());
   }
 }
