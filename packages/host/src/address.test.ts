@@ -25,14 +25,19 @@ describe('address', () => {
     expect(parsed.ok && parsed.value.bytes[0]).toBe(0x42);
   });
 
-  it.each(['', 'F0:F1:F2:F3:F4', 'F0:F1:F2:F3:F4:F5:F6', 'G0:F1:F2:F3:F4:F5', 'F0:F1:F2:F3:F4:F5/other', 'F0-F1-F2-F3-F4-F5', 'F0:F1:F2:F3:F4:F5/public/x'])(
-    'rejects %j with a typed error',
-    (text) => {
-      const parsed = parseAddress(text);
-      expect(parsed.ok).toBe(false);
-      if (!parsed.ok) expect(parsed.error.code).toBe('invalid-address');
-    },
-  );
+  it.each([
+    '',
+    'F0:F1:F2:F3:F4',
+    'F0:F1:F2:F3:F4:F5:F6',
+    'G0:F1:F2:F3:F4:F5',
+    'F0:F1:F2:F3:F4:F5/other',
+    'F0-F1-F2-F3-F4-F5',
+    'F0:F1:F2:F3:F4:F5/public/x',
+  ])('rejects %j with a typed error', (text) => {
+    const parsed = parseAddress(text);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error.code).toBe('invalid-address');
+  });
 
   it('requires a type where the store needs one', () => {
     const parsed = parseAddress('F0:F1:F2:F3:F4:F5');
@@ -42,10 +47,14 @@ describe('address', () => {
 
   it('round-trips any address', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 6, maxLength: 6 }), fc.constantFrom('public' as const, 'random' as const), (bytes, type) => {
-        const parsed = parseAddress(formatAddress({ bytes, type }));
-        return parsed.ok && addressEquals(parsed.value, { bytes, type });
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 6, maxLength: 6 }),
+        fc.constantFrom('public' as const, 'random' as const),
+        (bytes, type) => {
+          const parsed = parseAddress(formatAddress({ bytes, type }));
+          return parsed.ok && addressEquals(parsed.value, { bytes, type });
+        },
+      ),
     );
   });
 

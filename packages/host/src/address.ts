@@ -4,7 +4,7 @@
  * on-air order, so it can be handed to HCI and to smp-core unchanged.
  */
 import { ADDRESS_LENGTH, RandomAddressSubType } from './constants.js';
-import { type Result, err, ok } from './result.js';
+import { err, ok, type Result } from './result.js';
 
 export type AddressType = 'public' | 'random';
 
@@ -26,16 +26,24 @@ const ADDRESS_PATTERN = /^([0-9a-f]{2})(?::([0-9a-f]{2})){5}$/i;
  * Parses `XX:XX:XX:XX:XX:XX` with an optional `/public` or `/random` suffix. Without a suffix the type is
  * `undefined`, so the caller can decide how to learn it (the CLI scans briefly).
  */
-export function parseAddressText(text: string): Result<{ bytes: Uint8Array; type: AddressType | undefined }, AddressParseError> {
+export function parseAddressText(
+  text: string,
+): Result<{ bytes: Uint8Array; type: AddressType | undefined }, AddressParseError> {
   const [hex = '', suffix, ...rest] = text.trim().split('/');
   const fail = (why: string) =>
-    err<AddressParseError>({ code: 'invalid-address', input: text, message: `"${text}" is not an address: ${why}` });
+    err<AddressParseError>({
+      code: 'invalid-address',
+      input: text,
+      message: `"${text}" is not an address: ${why}`,
+    });
   if (rest.length > 0) return fail('more than one "/"');
-  if (!ADDRESS_PATTERN.test(hex)) return fail('expected six hex octets separated by colons, like F0:F1:F2:F3:F4:F5');
+  if (!ADDRESS_PATTERN.test(hex))
+    return fail('expected six hex octets separated by colons, like F0:F1:F2:F3:F4:F5');
   let type: AddressType | undefined;
   if (suffix !== undefined) {
     const lower = suffix.toLowerCase();
-    if (lower !== 'public' && lower !== 'random') return fail(`the type must be /public or /random, not /${suffix}`);
+    if (lower !== 'public' && lower !== 'random')
+      return fail(`the type must be /public or /random, not /${suffix}`);
     type = lower;
   }
   const octets = hex.split(':').map((octet) => Number.parseInt(octet, 16));
@@ -47,7 +55,11 @@ export function parseAddress(text: string): Result<Address, AddressParseError> {
   const parsed = parseAddressText(text);
   if (!parsed.ok) return parsed;
   if (parsed.value.type === undefined) {
-    return err({ code: 'invalid-address', input: text, message: `"${text}" needs its type: append /public or /random` });
+    return err({
+      code: 'invalid-address',
+      input: text,
+      message: `"${text}" needs its type: append /public or /random`,
+    });
   }
   return ok({ bytes: parsed.value.bytes, type: parsed.value.type });
 }
@@ -55,7 +67,8 @@ export function parseAddress(text: string): Result<Address, AddressParseError> {
 /** The address as people write it, most significant octet first, without the type. */
 export function formatAddressBytes(bytes: Uint8Array): string {
   const parts: string[] = [];
-  for (let i = bytes.length - 1; i >= 0; i--) parts.push((bytes[i] ?? 0).toString(16).padStart(2, '0').toUpperCase());
+  for (let i = bytes.length - 1; i >= 0; i--)
+    parts.push((bytes[i] ?? 0).toString(16).padStart(2, '0').toUpperCase());
   return parts.join(':');
 }
 
@@ -65,7 +78,8 @@ export function formatAddress(address: Address): string {
 }
 
 export function addressFromBytes(bytes: Uint8Array, type: AddressType): Address {
-  if (bytes.length !== ADDRESS_LENGTH) throw new RangeError(`an address has ${ADDRESS_LENGTH} octets, got ${bytes.length}`);
+  if (bytes.length !== ADDRESS_LENGTH)
+    throw new RangeError(`an address has ${ADDRESS_LENGTH} octets, got ${bytes.length}`);
   return { bytes: Uint8Array.from(bytes), type };
 }
 

@@ -1,13 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AdvertisingData, decodeAdvertisingData, encodeAdvertisingData, uuid128FromBytes, uuid128ToBytes } from './advertising-data.js';
+import {
+  type AdvertisingData,
+  decodeAdvertisingData,
+  encodeAdvertisingData,
+  uuid128FromBytes,
+  uuid128ToBytes,
+} from './advertising-data.js';
 
 const DEMO_SERVICE = 'b1e50000-3c9b-4e7a-9f1d-5e2a7c4d8b00';
 
 describe('advertising data', () => {
   it('encodes flags, a 16-bit UUID and a name exactly', () => {
     const encoded = encodeAdvertisingData({ flags: 0x06, serviceUuids16: ['180f'], name: 'ab' });
-    expect(encoded.ok && Array.from(encoded.value)).toEqual([2, 0x01, 0x06, 3, 0x03, 0x0f, 0x18, 3, 0x09, 0x61, 0x62]);
+    expect(encoded.ok && Array.from(encoded.value)).toEqual([
+      2, 0x01, 0x06, 3, 0x03, 0x0f, 0x18, 3, 0x09, 0x61, 0x62,
+    ]);
   });
 
   it('carries 128-bit UUIDs least significant octet first', () => {
@@ -19,7 +27,9 @@ describe('advertising data', () => {
   });
 
   it('decodes manufacturer data, TX power and unknown types', () => {
-    const decoded = decodeAdvertisingData(Uint8Array.of(5, 0xff, 0x59, 0x00, 1, 2, 2, 0x0a, 0xf8, 2, 0x2a, 7));
+    const decoded = decodeAdvertisingData(
+      Uint8Array.of(5, 0xff, 0x59, 0x00, 1, 2, 2, 0x0a, 0xf8, 2, 0x2a, 7),
+    );
     expect(decoded.ok).toBe(true);
     if (!decoded.ok) return;
     expect(decoded.value.manufacturerData?.[0]?.companyId).toBe(0x0059);
@@ -43,21 +53,37 @@ describe('advertising data', () => {
   });
 
   it('refuses data that does not fit rather than truncating', () => {
-    const encoded = encodeAdvertisingData({ flags: 6, serviceUuids128: [DEMO_SERVICE], name: 'a name that is far too long' });
+    const encoded = encodeAdvertisingData({
+      flags: 6,
+      serviceUuids128: [DEMO_SERVICE],
+      name: 'a name that is far too long',
+    });
     expect(!encoded.ok && encoded.error.code).toBe('ad-too-long');
     const badUuid = encodeAdvertisingData({ serviceUuids16: ['xyz'] });
     expect(!badUuid.ok && badUuid.error.code).toBe('ad-bad-uuid');
   });
 
   it('round-trips generated data', () => {
-    const hex = (n: number) => fc.uint8Array({ minLength: n, maxLength: n }).map((b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(''));
+    const hex = (n: number) =>
+      fc
+        .uint8Array({ minLength: n, maxLength: n })
+        .map((b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(''));
     const data = fc.record(
       {
         flags: fc.integer({ min: 0, max: 255 }),
         name: fc.string({ maxLength: 20 }),
         serviceUuids16: fc.array(hex(2), { minLength: 1, maxLength: 3 }),
-        serviceUuids128: fc.array(fc.uint8Array({ minLength: 16, maxLength: 16 }).map(uuid128FromBytes), { minLength: 1, maxLength: 2 }),
-        manufacturerData: fc.array(fc.record({ companyId: fc.integer({ min: 0, max: 0xffff }), data: fc.uint8Array({ maxLength: 8 }) }), { minLength: 1, maxLength: 2 }),
+        serviceUuids128: fc.array(fc.uint8Array({ minLength: 16, maxLength: 16 }).map(uuid128FromBytes), {
+          minLength: 1,
+          maxLength: 2,
+        }),
+        manufacturerData: fc.array(
+          fc.record({
+            companyId: fc.integer({ min: 0, max: 0xffff }),
+            data: fc.uint8Array({ maxLength: 8 }),
+          }),
+          { minLength: 1, maxLength: 2 },
+        ),
       },
       { requiredKeys: [] },
     );
@@ -73,6 +99,11 @@ describe('advertising data', () => {
   });
 
   it('never throws on random bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => typeof decodeAdvertisingData(bytes).ok === 'boolean'));
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 64 }),
+        (bytes) => typeof decodeAdvertisingData(bytes).ok === 'boolean',
+      ),
+    );
   });
 });

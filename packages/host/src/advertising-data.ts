@@ -4,7 +4,7 @@
  * full dashed form for 128-bit ones.
  */
 import { AdType, LEGACY_ADV_DATA_MAX } from './constants.js';
-import { type Result, err, ok } from './result.js';
+import { err, ok, type Result } from './result.js';
 
 export interface ManufacturerData {
   /** Company identifier (Assigned Numbers 7), carried little-endian. */
@@ -32,7 +32,12 @@ export interface AdvertisingData {
 
 export type AdvertisingDataError =
   | { readonly code: 'ad-truncated'; readonly offset: number; readonly message: string }
-  | { readonly code: 'ad-bad-field'; readonly offset: number; readonly adType: number; readonly message: string }
+  | {
+      readonly code: 'ad-bad-field';
+      readonly offset: number;
+      readonly adType: number;
+      readonly message: string;
+    }
   | { readonly code: 'ad-too-long'; readonly length: number; readonly message: string }
   | { readonly code: 'ad-bad-uuid'; readonly uuid: string; readonly message: string };
 
@@ -54,21 +59,30 @@ export function uuid128FromBytes(bytes: Uint8Array): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-type FieldDecoder = (data: Uint8Array, into: AdvertisingData, offset: number, type: number) => AdvertisingDataError | undefined;
+type FieldDecoder = (
+  data: Uint8Array,
+  into: AdvertisingData,
+  offset: number,
+  type: number,
+) => AdvertisingDataError | undefined;
 
 const text = new TextDecoder('utf-8', { fatal: false });
 
 function decodeUuids16(data: Uint8Array, into: AdvertisingData, offset: number, type: number) {
   if (data.length % 2 !== 0) return badField(offset, type, '16-bit UUID list length is odd');
-  const list = (into.serviceUuids16 ??= []);
-  for (let i = 0; i < data.length; i += 2) list.push((((data[i + 1] ?? 0) << 8) | (data[i] ?? 0)).toString(16).padStart(4, '0'));
+  into.serviceUuids16 ??= [];
+  const list = into.serviceUuids16;
+  for (let i = 0; i < data.length; i += 2)
+    list.push((((data[i + 1] ?? 0) << 8) | (data[i] ?? 0)).toString(16).padStart(4, '0'));
   if (type === AdType.incompleteServiceUuids16) into.serviceUuidsIncomplete = true;
   return undefined;
 }
 
 function decodeUuids128(data: Uint8Array, into: AdvertisingData, offset: number, type: number) {
-  if (data.length % 16 !== 0) return badField(offset, type, '128-bit UUID list length is not a multiple of 16');
-  const list = (into.serviceUuids128 ??= []);
+  if (data.length % 16 !== 0)
+    return badField(offset, type, '128-bit UUID list length is not a multiple of 16');
+  into.serviceUuids128 ??= [];
+  const list = into.serviceUuids128;
   for (let i = 0; i < data.length; i += 16) list.push(uuid128FromBytes(data.subarray(i, i + 16)));
   if (type === AdType.incompleteServiceUuids128) into.serviceUuidsIncomplete = true;
   return undefined;
@@ -103,14 +117,24 @@ const decoders: Partial<Record<number, FieldDecoder>> = {
     return undefined;
   },
   [AdType.manufacturerSpecificData]: (data, into, offset, type) => {
-    if (data.length < 2) return badField(offset, type, 'manufacturer data needs a two-octet company identifier');
-    (into.manufacturerData ??= []).push({ companyId: (data[0] ?? 0) | ((data[1] ?? 0) << 8), data: data.slice(2) });
+    if (data.length < 2)
+      return badField(offset, type, 'manufacturer data needs a two-octet company identifier');
+    into.manufacturerData ??= [];
+    into.manufacturerData.push({
+      companyId: (data[0] ?? 0) | ((data[1] ?? 0) << 8),
+      data: data.slice(2),
+    });
     return undefined;
   },
 };
 
 function badField(offset: number, adType: number, why: string): AdvertisingDataError {
-  return { code: 'ad-bad-field', offset, adType, message: `AD structure at offset ${offset} (type 0x${adType.toString(16)}): ${why}` };
+  return {
+    code: 'ad-bad-field',
+    offset,
+    adType,
+    message: `AD structure at offset ${offset} (type 0x${adType.toString(16)}): ${why}`,
+  };
 }
 
 /** Decodes AD structures. A zero length octet ends the data early (the spec's padding), as controllers send it. */
@@ -121,7 +145,11 @@ export function decodeAdvertisingData(bytes: Uint8Array): Result<AdvertisingData
     const length = bytes[offset] ?? 0;
     if (length === 0) break;
     if (offset + 1 + length > bytes.length) {
-      return err({ code: 'ad-truncated', offset, message: `AD structure at offset ${offset} claims ${length} octets, only ${bytes.length - offset - 1} remain` });
+      return err({
+        code: 'ad-truncated',
+        offset,
+        message: `AD structure at offset ${offset} claims ${length} octets, only ${bytes.length - offset - 1} remain`,
+      });
     }
     const type = bytes[offset + 1] ?? 0;
     const data = bytes.subarray(offset + 2, offset + 1 + length);
@@ -130,7 +158,8 @@ export function decodeAdvertisingData(bytes: Uint8Array): Result<AdvertisingData
       const failure = decode(data, out, offset, type);
       if (failure) return err(failure);
     } else {
-      (out.other ??= []).push({ type, data: data.slice() });
+      out.other ??= [];
+      out.other.push({ type, data: data.slice() });
     }
     offset += 1 + length;
   }
@@ -151,7 +180,12 @@ function encodeUuids(ad: AdvertisingData): Result<Uint8Array[], AdvertisingDataE
   if (ad.serviceUuids16?.length) {
     const data = new Uint8Array(ad.serviceUuids16.length * 2);
     for (const [i, uuid] of ad.serviceUuids16.entries()) {
-      if (!/^[0-9a-f]{4}$/i.test(uuid)) return err({ code: 'ad-bad-uuid', uuid, message: `"${uuid}" is not a 16-bit UUID (four hex digits)` });
+      if (!/^[0-9a-f]{4}$/i.test(uuid))
+        return err({
+          code: 'ad-bad-uuid',
+          uuid,
+          message: `"${uuid}" is not a 16-bit UUID (four hex digits)`,
+        });
       const value = Number.parseInt(uuid, 16);
       data[i * 2] = value & 0xff;
       data[i * 2 + 1] = value >> 8;
@@ -165,7 +199,9 @@ function encodeUuids(ad: AdvertisingData): Result<Uint8Array[], AdvertisingDataE
       if (!bytes) return err({ code: 'ad-bad-uuid', uuid, message: `"${uuid}" is not a 128-bit UUID` });
       data.set(bytes, i * 16);
     }
-    parts.push(structure(incomplete ? AdType.incompleteServiceUuids128 : AdType.completeServiceUuids128, data));
+    parts.push(
+      structure(incomplete ? AdType.incompleteServiceUuids128 : AdType.completeServiceUuids128, data),
+    );
   }
   return ok(parts);
 }
@@ -174,7 +210,10 @@ function encodeUuids(ad: AdvertisingData): Result<Uint8Array[], AdvertisingDataE
  * Encodes AD structures in a fixed order (flags, UUIDs, name, the rest). Fails when the result would not fit
  * `maxLength` (31 for legacy advertising) rather than cutting a structure in half.
  */
-export function encodeAdvertisingData(ad: AdvertisingData, maxLength = LEGACY_ADV_DATA_MAX): Result<Uint8Array, AdvertisingDataError> {
+export function encodeAdvertisingData(
+  ad: AdvertisingData,
+  maxLength = LEGACY_ADV_DATA_MAX,
+): Result<Uint8Array, AdvertisingDataError> {
   const parts: Uint8Array[] = [];
   if (ad.flags !== undefined) parts.push(structure(AdType.flags, Uint8Array.of(ad.flags & 0xff)));
   const uuids = encodeUuids(ad);
@@ -183,8 +222,12 @@ export function encodeAdvertisingData(ad: AdvertisingData, maxLength = LEGACY_AD
   const utf8 = new TextEncoder();
   if (ad.name !== undefined) parts.push(structure(AdType.completeLocalName, utf8.encode(ad.name)));
   if (ad.shortName !== undefined) parts.push(structure(AdType.shortenedLocalName, utf8.encode(ad.shortName)));
-  if (ad.txPowerLevel !== undefined) parts.push(structure(AdType.txPowerLevel, Uint8Array.of(ad.txPowerLevel & 0xff)));
-  if (ad.appearance !== undefined) parts.push(structure(AdType.appearance, Uint8Array.of(ad.appearance & 0xff, (ad.appearance >> 8) & 0xff)));
+  if (ad.txPowerLevel !== undefined)
+    parts.push(structure(AdType.txPowerLevel, Uint8Array.of(ad.txPowerLevel & 0xff)));
+  if (ad.appearance !== undefined)
+    parts.push(
+      structure(AdType.appearance, Uint8Array.of(ad.appearance & 0xff, (ad.appearance >> 8) & 0xff)),
+    );
   for (const m of ad.manufacturerData ?? []) {
     const data = new Uint8Array(m.data.length + 2);
     data[0] = m.companyId & 0xff;
@@ -195,7 +238,11 @@ export function encodeAdvertisingData(ad: AdvertisingData, maxLength = LEGACY_AD
   for (const o of ad.other ?? []) parts.push(structure(o.type, o.data));
   const length = parts.reduce((sum, p) => sum + p.length, 0);
   if (length > maxLength || parts.some((p) => p.length > 256)) {
-    return err({ code: 'ad-too-long', length, message: `advertising data needs ${length} octets, at most ${maxLength} fit; shorten the name or move fields to the scan response` });
+    return err({
+      code: 'ad-too-long',
+      length,
+      message: `advertising data needs ${length} octets, at most ${maxLength} fit; shorten the name or move fields to the scan response`,
+    });
   }
   const out = new Uint8Array(length);
   let offset = 0;

@@ -20,7 +20,10 @@ export interface AdvertiseOptions {
 }
 
 /** Splits the options into advertising data and scan response that each fit 31 octets. */
-export function buildAdvertisingPayloads(options: AdvertiseOptions): { advertising: Uint8Array; scanResponse: Uint8Array } {
+export function buildAdvertisingPayloads(options: AdvertiseOptions): {
+  advertising: Uint8Array;
+  scanResponse: Uint8Array;
+} {
   const uuids16 = (options.serviceUuids ?? []).filter((u) => /^[0-9a-f]{4}$/i.test(u));
   const uuids128 = (options.serviceUuids ?? []).filter((u) => !/^[0-9a-f]{4}$/i.test(u));
   const base: AdvertisingData = {
@@ -29,23 +32,39 @@ export function buildAdvertisingPayloads(options: AdvertiseOptions): { advertisi
     ...(uuids128.length ? { serviceUuids128: uuids128 } : {}),
     ...(options.data ?? {}),
   };
-  const withName = options.name !== undefined && !options.scanResponse ? encodeAdvertisingData({ ...base, name: options.name }) : undefined;
+  const withName =
+    options.name !== undefined && !options.scanResponse
+      ? encodeAdvertisingData({ ...base, name: options.name })
+      : undefined;
   const advertising = withName?.ok ? withName : encodeAdvertisingData(base);
   if (!advertising.ok) throw new HostError('invalid-argument', advertising.error.message);
-  const responseData = options.scanResponse ?? (withName?.ok || options.name === undefined ? {} : { name: options.name });
+  const responseData =
+    options.scanResponse ?? (withName?.ok || options.name === undefined ? {} : { name: options.name });
   const scanResponse = encodeAdvertisingData(responseData);
   if (!scanResponse.ok) throw new HostError('invalid-argument', scanResponse.error.message);
   return { advertising: advertising.value, scanResponse: scanResponse.value };
 }
 
-export async function startAdvertising(hci: Hci, ownAddressType: number, options: AdvertiseOptions): Promise<void> {
+export async function startAdvertising(
+  hci: Hci,
+  ownAddressType: number,
+  options: AdvertiseOptions,
+): Promise<void> {
   const { advertising, scanResponse } = buildAdvertisingPayloads(options);
-  const interval = Math.max(0x20, Math.min(0x4000, Math.round((options.intervalMs ?? (Defaults.advertisingInterval * 0.625)) / 0.625)));
+  const interval = Math.max(
+    0x20,
+    Math.min(0x4000, Math.round((options.intervalMs ?? Defaults.advertisingInterval * 0.625) / 0.625)),
+  );
   await hci.execute('leSetAdvertisingEnable', { advertisingEnable: 0 }).catch(() => undefined);
   await hci.execute('leSetAdvertisingParameters', {
     advertisingIntervalMin: interval,
     advertisingIntervalMax: interval,
-    advertisingType: options.connectable === false ? (scanResponse.length ? AdvertisingType.scannableUndirected : AdvertisingType.nonConnectableUndirected) : AdvertisingType.connectableUndirected,
+    advertisingType:
+      options.connectable === false
+        ? scanResponse.length
+          ? AdvertisingType.scannableUndirected
+          : AdvertisingType.nonConnectableUndirected
+        : AdvertisingType.connectableUndirected,
     ownAddressType,
     peerAddressType: 0,
     peerAddress: new Uint8Array(6),

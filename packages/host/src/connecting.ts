@@ -25,7 +25,8 @@ export class Connector {
   /** Resolves with the new connection's handle. */
   async connect(peer: Address, options: ConnectOptions = {}): Promise<number> {
     if (this.busy) throw new HostError('busy', 'another connection attempt is in progress');
-    if (options.signal?.aborted) throw new HostError('connect-cancelled', 'the connection attempt was cancelled');
+    if (options.signal?.aborted)
+      throw new HostError('connect-cancelled', 'the connection attempt was cancelled');
     this.busy = true;
     try {
       return await this.attempt(peer, options);
@@ -72,9 +73,17 @@ export class Connector {
         // A cancel that lost the race with the connection: the connection stands.
         return event.connectionHandle;
       }
-      if (why === 'timeout') throw new HostError('connect-timeout', `no connection to the device within ${Math.round((options.timeoutMs ?? Defaults.connectTimeoutMs) / 1000)} s; is it advertising and in range?`);
-      if (why === 'aborted' || event.status === HciErrorCode.unknownConnectionIdentifier) throw new HostError('connect-cancelled', 'the connection attempt was cancelled');
-      throw new HostError('controller', `the controller could not connect (HCI status 0x${event.status.toString(16).padStart(2, '0')})`);
+      if (why === 'timeout')
+        throw new HostError(
+          'connect-timeout',
+          `no connection to the device within ${Math.round((options.timeoutMs ?? Defaults.connectTimeoutMs) / 1000)} s; is it advertising and in range?`,
+        );
+      if (why === 'aborted' || event.status === HciErrorCode.unknownConnectionIdentifier)
+        throw new HostError('connect-cancelled', 'the connection attempt was cancelled');
+      throw new HostError(
+        'controller',
+        `the controller could not connect (HCI status 0x${event.status.toString(16).padStart(2, '0')})`,
+      );
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);

@@ -20,12 +20,12 @@ import {
 } from '@tsble/smp-core';
 import type { Logger } from 'pino';
 import { bondFromRecord, recordFromBond, recordSecurityLevel } from './bond-store/bond-keys.js';
-import { type LtkRecord, fromHex } from './bond-store/bond-record.js';
+import { fromHex, type LtkRecord } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { SMP_TIMEOUT_MS } from './constants.js';
 import { BondLostError, HostError, PairingError } from './errors.js';
-import { type PairingContext, type PairingDelegate, parsePasskey } from './pairing-delegate.js';
 import { type LinkSecurityState, OPEN_LINK, type PairingResult } from './link-security.js';
+import { type PairingContext, type PairingDelegate, parsePasskey } from './pairing-delegate.js';
 import type { SecurityEvents } from './security-events.js';
 
 /** The SMP channel as L2CAP gives it: whole PDUs both ways. */
@@ -95,8 +95,13 @@ export class ConnectionSecurity {
    */
   pair(config: Partial<PairingConfig> = {}): Promise<PairingResult> {
     if (this.closed) return Promise.reject(new HostError('not-connected', 'the connection is closed'));
-    if (this.smpDead) return Promise.reject(new PairingError(0x08, false, true, 'SMP timed out earlier on this link; reconnect to pair'));
-    const result = new Promise<PairingResult>((resolve, reject) => this.pairingWaiters.push({ resolve, reject }));
+    if (this.smpDead)
+      return Promise.reject(
+        new PairingError(0x08, false, true, 'SMP timed out earlier on this link; reconnect to pair'),
+      );
+    const result = new Promise<PairingResult>((resolve, reject) =>
+      this.pairingWaiters.push({ resolve, reject }),
+    );
     const session = this.newSession(config);
     const now = performance.now();
     this.feed(this.o.role === 'central' ? session.start(now) : session.requestSecurity(now));
@@ -108,9 +113,14 @@ export class ConnectionSecurity {
    * longer has the key, HostError('invalid-argument') when there is no bond.
    */
   async encryptFromBond(): Promise<void> {
-    if (this.o.role !== 'central') throw new HostError('invalid-argument', 'only the central starts encryption; a peripheral may pair() to send a Security Request');
+    if (this.o.role !== 'central')
+      throw new HostError(
+        'invalid-argument',
+        'only the central starts encryption; a peripheral may pair() to send a Security Request',
+      );
     const ltk = this.record()?.peerLtk;
-    if (!ltk) throw new HostError('invalid-argument', `no bond with ${this.o.peerIdentity()} to encrypt from`);
+    if (!ltk)
+      throw new HostError('invalid-argument', `no bond with ${this.o.peerIdentity()} to encrypt from`);
     if (this.state.encrypted) return;
     const done = new Promise<void>((resolve, reject) => this.encryptionWaiters.push({ resolve, reject }));
     this.bondEncryption = { record: ltk };
@@ -139,7 +149,12 @@ export class ConnectionSecurity {
     if (pairingKey && session) {
       // Encrypted now; how strong is known when the pairing completes (after key distribution).
       const keySize = this.readyLtk?.keySize ?? keySizeFromController ?? this.pendingKeySize ?? 16;
-      this.state = { ...this.state, encrypted: true, keySize, securityLevel: this.state.securityLevel === 1 ? 2 : this.state.securityLevel };
+      this.state = {
+        ...this.state,
+        encrypted: true,
+        keySize,
+        securityLevel: this.state.securityLevel === 1 ? 2 : this.state.securityLevel,
+      };
       this.feed(session.encryptionChanged(now));
       return;
     }
@@ -155,7 +170,10 @@ export class ConnectionSecurity {
         bonded: true,
       };
       this.lastLtk = fromHex(record.ltk);
-      this.o.logger.info({ peer: this.o.peerIdentity(), level: this.state.securityLevel }, 'link encrypted from the bond');
+      this.o.logger.info(
+        { peer: this.o.peerIdentity(), level: this.state.securityLevel },
+        'link encrypted from the bond',
+      );
       this.o.events.emit('encrypted', this.state);
       this.o.events.emit('security', this.state);
       this.settleEncryption();
@@ -167,17 +185,26 @@ export class ConnectionSecurity {
     const handle = this.o.handle;
     try {
       if (this.readyLtk && this.session?.pairing) {
-        await this.o.hci.execute('leLongTermKeyRequestReply', { connectionHandle: handle, longTermKey: this.readyLtk.key });
+        await this.o.hci.execute('leLongTermKeyRequestReply', {
+          connectionHandle: handle,
+          longTermKey: this.readyLtk.key,
+        });
         return;
       }
       const ltk = this.record()?.localLtk;
       if (ltk && ltk.ediv === ediv && ltk.rand === hexOf(rand)) {
         this.bondEncryption = { record: ltk };
-        await this.o.hci.execute('leLongTermKeyRequestReply', { connectionHandle: handle, longTermKey: fromHex(ltk.ltk) });
+        await this.o.hci.execute('leLongTermKeyRequestReply', {
+          connectionHandle: handle,
+          longTermKey: fromHex(ltk.ltk),
+        });
         return;
       }
       // Vol 3 Part H 2.4.4.2: no key for this EDIV/Rand: a negative reply, and the central learns it lost the bond.
-      this.o.logger.info({ peer: this.o.peerIdentity(), ediv }, 'LTK request without a stored key: negative reply');
+      this.o.logger.info(
+        { peer: this.o.peerIdentity(), ediv },
+        'LTK request without a stored key: negative reply',
+      );
       await this.o.hci.execute('leLongTermKeyRequestNegativeReply', { connectionHandle: handle });
     } catch (error) {
       this.o.logger.warn({ err: error }, 'answering the LTK request failed');
@@ -219,7 +246,8 @@ export class ConnectionSecurity {
 
   private onSmpPdu(pdu: Uint8Array): void {
     if (this.smpDead || this.closed) return;
-    const session = this.session && (this.session.pairing || this.session.state !== 'idle') ? this.session : undefined;
+    const session =
+      this.session && (this.session.pairing || this.session.state !== 'idle') ? this.session : undefined;
     // A new Pairing Request (or a central's Security Request) after a finished pairing starts a fresh session.
     const fresh = !session || (!session.pairing && (pdu[0] === 0x01 || pdu[0] === 0x0b));
     const target = fresh ? this.newSession() : session;
@@ -245,10 +273,16 @@ export class ConnectionSecurity {
     if (!session) return;
     switch (action.type) {
       case 'send':
-        await this.o.smp.send(action.pdu).catch((error) => this.o.logger.warn({ err: error }, 'SMP PDU not sent'));
+        await this.o.smp
+          .send(action.pdu)
+          .catch((error) => this.o.logger.warn({ err: error }, 'SMP PDU not sent'));
         return;
       case 'accept-pairing': {
-        const context = this.context({ method: action.method, sc: action.sc, peerIoCapability: action.peerIoCapability });
+        const context = this.context({
+          method: action.method,
+          sc: action.sc,
+          peerIoCapability: action.peerIoCapability,
+        });
         this.o.events.emit('pairingRequest', context);
         void Promise.resolve(this.o.delegate.acceptPairing(context))
           .catch(() => false)
@@ -263,11 +297,18 @@ export class ConnectionSecurity {
         this.o.events.emit('passkeyRequest');
         void Promise.resolve(this.o.delegate.requestPasskey(this.context({ method: 'passkey-entry' })))
           .catch(() => undefined)
-          .then((answer) => this.feed(session.passkeyEntered(parsePasskey(answer) ?? null, performance.now())));
+          .then((answer) =>
+            this.feed(session.passkeyEntered(parsePasskey(answer) ?? null, performance.now())),
+          );
         return;
       case 'confirm-numeric':
         this.o.events.emit('numericComparison', action.digits);
-        void Promise.resolve(this.o.delegate.confirmNumericComparison(action.digits, this.context({ method: 'numeric-comparison' })))
+        void Promise.resolve(
+          this.o.delegate.confirmNumericComparison(
+            action.digits,
+            this.context({ method: 'numeric-comparison' }),
+          ),
+        )
           .catch(() => false)
           .then((match) => this.feed(session.numericComparisonAnswered(match === true, performance.now())));
         return;
@@ -291,7 +332,10 @@ export class ConnectionSecurity {
     }
   }
 
-  private async onStartEncryption(action: Extract<PairingAction, { type: 'start-encryption' }>, session: PairingSession): Promise<void> {
+  private async onStartEncryption(
+    action: Extract<PairingAction, { type: 'start-encryption' }>,
+    session: PairingSession,
+  ): Promise<void> {
     if (!session.pairing) {
       // The session answered a Security Request from a bonded peer by encrypting with the stored key.
       const ltk = this.record()?.peerLtk;
@@ -307,7 +351,12 @@ export class ConnectionSecurity {
 
   private startEncryption(ltk: Uint8Array, ediv: number, rand: Uint8Array): Promise<void> {
     return this.o.hci
-      .execute('leEnableEncryption', { connectionHandle: this.o.handle, randomNumber: rand, encryptedDiversifier: ediv, longTermKey: ltk })
+      .execute('leEnableEncryption', {
+        connectionHandle: this.o.handle,
+        randomNumber: rand,
+        encryptedDiversifier: ediv,
+        longTermKey: ltk,
+      })
       .then(() => undefined);
   }
 
@@ -344,7 +393,10 @@ export class ConnectionSecurity {
       securityLevel: action.securityLevel,
       ...(ltk ? { ltk } : {}),
     };
-    this.o.logger.info({ peer: this.o.peerIdentity(), method: action.method, sc: action.sc, level: action.securityLevel }, 'paired');
+    this.o.logger.info(
+      { peer: this.o.peerIdentity(), method: action.method, sc: action.sc, level: action.securityLevel },
+      'paired',
+    );
     this.o.events.emit('paired', result);
     this.o.events.emit('encrypted', this.state);
     this.o.events.emit('security', this.state);
@@ -356,7 +408,10 @@ export class ConnectionSecurity {
     this.stopTimer();
     if (action.timedOut) this.smpDead = true;
     const error = new PairingError(action.reason, action.byPeer, action.timedOut, action.message);
-    this.o.logger.warn({ peer: this.o.peerIdentity(), reason: action.reason, byPeer: action.byPeer }, 'pairing failed');
+    this.o.logger.warn(
+      { peer: this.o.peerIdentity(), reason: action.reason, byPeer: action.byPeer },
+      'pairing failed',
+    );
     this.o.events.emit('pairingFailed', error);
     for (const waiter of this.pairingWaiters.splice(0)) waiter.reject(error);
     this.settleEncryption(error);
@@ -372,11 +427,14 @@ export class ConnectionSecurity {
   /** Feeds time to the session once a second while it pairs, so its 30 s timeout can fire. */
   private startTimer(): void {
     if (this.timer || this.closed) return;
-    this.timer = setInterval(() => {
-      const session = this.session;
-      if (!session?.pairing) return this.stopTimer();
-      this.feed(session.tick(performance.now()));
-    }, Math.min(1000, SMP_TIMEOUT_MS));
+    this.timer = setInterval(
+      () => {
+        const session = this.session;
+        if (!session?.pairing) return this.stopTimer();
+        this.feed(session.tick(performance.now()));
+      },
+      Math.min(1000, SMP_TIMEOUT_MS),
+    );
     this.timer.unref?.();
   }
 

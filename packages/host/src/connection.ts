@@ -3,15 +3,15 @@
  * server's view of it. Made by `Host` when the controller reports a connection, in either role.
  */
 import { type Hci, TypedEmitter } from '@tsble/hci-transport';
-import { IoCapability, type PairingConfig } from '@tsble/smp-core';
 import { FixedCid, L2cap } from '@tsble/l2cap';
+import { IoCapability, type PairingConfig } from '@tsble/smp-core';
 import type { Logger } from 'pino';
 import { type Address, formatAddress } from './address.js';
 import type { BondRecord } from './bond-store/bond-record.js';
 import type { ConnectionSecurity } from './connection-security.js';
-import type { GattAccess } from './gatt-glue.js';
-import { DisconnectedError, HostError } from './errors.js';
 import { HciErrorCode } from './constants.js';
+import { DisconnectedError, HostError } from './errors.js';
+import type { GattAccess } from './gatt-glue.js';
 import type { LinkSecurityState, PairingResult } from './link-security.js';
 import type { SecurityEventMap } from './security-events.js';
 
@@ -48,7 +48,8 @@ export function pairingConfigOf(options: PairOptions): Partial<PairingConfig> {
   if (options.bond !== undefined) config.bond = options.bond;
   if (options.leSecure !== undefined) config.sc = options.leSecure;
   if (options.mitm !== undefined) config.mitm = options.mitm;
-  if (options.io !== undefined) config.io = typeof options.io === 'string' ? IoCapabilityName[options.io] : options.io;
+  if (options.io !== undefined)
+    config.io = typeof options.io === 'string' ? IoCapabilityName[options.io] : options.io;
   if (options.scOnly !== undefined) config.scOnly = options.scOnly;
   if (options.minKeySize !== undefined) config.minKeySize = options.minKeySize;
   if (options.passkey !== undefined) config.passkey = options.passkey;
@@ -153,13 +154,15 @@ export class Connection extends TypedEmitter<ConnectionEventMap> {
 
   /** Pair (central) or ask the central to pair (peripheral: Security Request). Rejects with PairingError. */
   pair(options: PairOptions = {}): Promise<PairingResult> {
-    if (!this._connected || !this._security) return Promise.reject(this.closedWith ?? new HostError('not-connected', 'not connected'));
+    if (!this._connected || !this._security)
+      return Promise.reject(this.closedWith ?? new HostError('not-connected', 'not connected'));
     return this._security.pair(pairingConfigOf(options));
   }
 
   /** Central: encrypt from the stored bond without pairing. Rejects with BondLostError if the peer lost it. */
   encrypt(): Promise<void> {
-    if (!this._connected || !this._security) return Promise.reject(this.closedWith ?? new HostError('not-connected', 'not connected'));
+    if (!this._connected || !this._security)
+      return Promise.reject(this.closedWith ?? new HostError('not-connected', 'not connected'));
     return this._security.encryptFromBond();
   }
 

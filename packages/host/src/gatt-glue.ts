@@ -3,7 +3,15 @@
  * gated by the link's security) and our GATT client (`connection.gatt`). Bonded clients' CCCD values persist
  * in the bond store.
  */
-import { AttBearer, AttError, type ClientConfigurationStore, GattClient, GattServer, type GattServerConnection, type ServiceDefinition } from '@tsble/att-gatt';
+import {
+  AttBearer,
+  AttError,
+  type ClientConfigurationStore,
+  GattClient,
+  GattServer,
+  type GattServerConnection,
+  type ServiceDefinition,
+} from '@tsble/att-gatt';
 import { FixedCid } from '@tsble/l2cap';
 import type { Logger } from 'pino';
 import type { BondStore } from './bond-store/bond-store.js';
@@ -29,9 +37,11 @@ export function bondStoreCccds(store: BondStore, logger: Logger): ClientConfigur
       const record = store.get(peer);
       if (!record) return; // only bonded clients keep their configuration (Core 6.0 Vol 3 Part G 3.3.3.3)
       const { createdAt: _c, updatedAt: _u, ...rest } = record;
-      await store.put({ ...rest, cccd: Object.fromEntries(Object.entries(values).map(([h, v]) => [String(h), v])) }).catch((error) => {
-        logger.warn({ err: error, peer }, 'could not save CCCD state');
-      });
+      await store
+        .put({ ...rest, cccd: Object.fromEntries(Object.entries(values).map(([h, v]) => [String(h), v])) })
+        .catch((error) => {
+          logger.warn({ err: error, peer }, 'could not save CCCD state');
+        });
     },
   };
 }
@@ -69,13 +79,21 @@ export class GattAccess {
     return this.secured(() => this.client.read(characteristic.valueHandle));
   }
 
-  async write(serviceUuid: string | number, characteristicUuid: string | number, value: Uint8Array): Promise<void> {
+  async write(
+    serviceUuid: string | number,
+    characteristicUuid: string | number,
+    value: Uint8Array,
+  ): Promise<void> {
     const characteristic = await this.client.characteristic(serviceUuid, characteristicUuid);
     await this.secured(() => this.client.write(characteristic.valueHandle, value));
   }
 
   /** Subscribe to notifications and iterate over them. */
-  async notifications(serviceUuid: string | number, characteristicUuid: string | number, options: { signal?: AbortSignal } = {}) {
+  async notifications(
+    serviceUuid: string | number,
+    characteristicUuid: string | number,
+    options: { signal?: AbortSignal } = {},
+  ) {
     const characteristic = await this.client.characteristic(serviceUuid, characteristicUuid);
     const stream = this.client.notifications(characteristic, options);
     await this.secured(() => this.client.subscribe(characteristic, 'notification'));
@@ -112,15 +130,24 @@ export class GattAccess {
 }
 
 /** Wires ATT, the server connection and the client onto a new connection. */
-export function attachGatt(connection: Connection, server: GattServer, logger: Logger): { bearer: AttBearer; server: GattServerConnection; access: GattAccess } {
-  const bearer = new AttBearer(connection.l2cap.fixedChannel(FixedCid.att), { logger: logger.child({ layer: 'att' }) });
+export function attachGatt(
+  connection: Connection,
+  server: GattServer,
+  logger: Logger,
+): { bearer: AttBearer; server: GattServerConnection; access: GattAccess } {
+  const bearer = new AttBearer(connection.l2cap.fixedChannel(FixedCid.att), {
+    logger: logger.child({ layer: 'att' }),
+  });
   const serverConnection = server.attach(bearer, {
     peer: connection.identity,
     bonded: connection.bonded,
     security: () => connection.securityState,
   });
   connection.on('bonded', (identity) => serverConnection.setBonded(identity));
-  const access = new GattAccess(new GattClient(bearer, { logger: logger.child({ layer: 'gatt-client' }) }), connection);
+  const access = new GattAccess(
+    new GattClient(bearer, { logger: logger.child({ layer: 'gatt-client' }) }),
+    connection,
+  );
   return { bearer, server: serverConnection, access };
 }
 

@@ -14,7 +14,11 @@ const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 async function setup(central: HostOptions = {}, peripheral: HostOptions = {}) {
   const air = new VirtualAir();
-  const server = await Host.open(air.createController(), { bondStore: new MemoryBondStore(), gatt: { services: [demoService()] }, ...peripheral });
+  const server = await Host.open(air.createController(), {
+    bondStore: new MemoryBondStore(),
+    gatt: { services: [demoService()] },
+    ...peripheral,
+  });
   const client = await Host.open(air.createController(), { bondStore: new MemoryBondStore(), ...central });
   opened.push(server, client);
   await server.advertise({ name: 'demo' });
@@ -35,16 +39,27 @@ describe('GATT through the host', () => {
 
   it('refuses the authenticated value when neither side can do MITM', async () => {
     const { connection } = await setup();
-    await expect(connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.authenticated)).rejects.toBeInstanceOf(PairingError);
+    await expect(connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.authenticated)).rejects.toBeInstanceOf(
+      PairingError,
+    );
   });
 
   it('pairs with Passkey Entry (display on the peripheral, keyboard on the central) and reads the authenticated value', async () => {
     let shown: string | undefined;
     const { connection } = await setup(
       { pairing: { io: 'keyboard' }, delegate: { requestPasskey: () => shown } },
-      { pairing: { io: 'display' }, delegate: { displayPasskey: (passkey) => void (shown = passkey) } },
+      {
+        pairing: { io: 'display' },
+        delegate: {
+          displayPasskey: (passkey) => {
+            shown = passkey;
+          },
+        },
+      },
     );
-    expect(text(await connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.authenticated))).toBe('authenticated');
+    expect(text(await connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.authenticated))).toBe(
+      'authenticated',
+    );
     expect(connection.authenticated).toBe(true);
     expect(connection.securityLevel).toBe(4);
     expect(shown).toMatch(/^\d{6}$/);
@@ -82,11 +97,25 @@ describe('GATT through the host', () => {
     let shown: string | undefined;
     const pk = await setup(
       { pairing: { io: 'keyboard', leSecure: false }, delegate: { requestPasskey: () => shown } },
-      { pairing: { io: 'display', leSecure: false }, delegate: { displayPasskey: (p) => void (shown = p) } },
+      {
+        pairing: { io: 'display', leSecure: false },
+        delegate: {
+          displayPasskey: (p) => {
+            shown = p;
+          },
+        },
+      },
     );
     const result = await pk.connection.pair({ mitm: true });
-    expect(result).toMatchObject({ method: 'passkey-entry', sc: false, authenticated: true, securityLevel: 3 });
-    expect(text(await pk.connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.authenticated))).toBe('authenticated');
+    expect(result).toMatchObject({
+      method: 'passkey-entry',
+      sc: false,
+      authenticated: true,
+      securityLevel: 3,
+    });
+    expect(text(await pk.connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.authenticated))).toBe(
+      'authenticated',
+    );
   });
 
   it('keeps a bonded client subscription across reconnection in the bond store', async () => {

@@ -1,4 +1,4 @@
-import { VirtualAir, registerSimTransport } from '@tsble/virtual-controller';
+import { registerSimTransport, VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
 import { BondLostError } from './errors.js';
@@ -15,7 +15,11 @@ async function open(air: VirtualAir, options: HostOptions = {}): Promise<Host> {
   return host;
 }
 
-async function connectPair(air: VirtualAir, centralOptions: HostOptions = {}, peripheralOptions: HostOptions = {}) {
+async function connectPair(
+  air: VirtualAir,
+  centralOptions: HostOptions = {},
+  peripheralOptions: HostOptions = {},
+) {
   const peripheral = await open(air, peripheralOptions);
   const central = await open(air, centralOptions);
   await peripheral.advertise({ name: 'periph' });
@@ -50,16 +54,29 @@ describe('Host over the virtual controller', () => {
     const air = new VirtualAir();
     const centralStore = new MemoryBondStore();
     const peripheralStore = new MemoryBondStore();
-    const { connection, remote, central, peripheral } = await connectPair(air, { bondStore: centralStore }, { bondStore: peripheralStore });
+    const { connection, remote, central, peripheral } = await connectPair(
+      air,
+      { bondStore: centralStore },
+      { bondStore: peripheralStore },
+    );
     const remotePaired = remote.next('paired');
     const result = await connection.pair();
     await remotePaired;
-    expect(result).toMatchObject({ method: 'just-works', sc: true, authenticated: false, keySize: 16, bonded: true, securityLevel: 2 });
+    expect(result).toMatchObject({
+      method: 'just-works',
+      sc: true,
+      authenticated: false,
+      keySize: 16,
+      bonded: true,
+      securityLevel: 2,
+    });
     expect(connection.encrypted).toBe(true);
     expect(remote.encrypted).toBe(true);
     expect(centralStore.list()).toHaveLength(1);
     expect(peripheralStore.list()).toHaveLength(1);
-    expect(centralStore.get(connection.identity)?.peerLtk?.ltk).toBe(peripheralStore.get(remote.identity)?.localLtk?.ltk);
+    expect(centralStore.get(connection.identity)?.peerLtk?.ltk).toBe(
+      peripheralStore.get(remote.identity)?.localLtk?.ltk,
+    );
     await connection.disconnect();
 
     const accepted = peripheral.accept();
@@ -105,7 +122,11 @@ describe('Host over the virtual controller', () => {
     const air = new VirtualAir();
     const centralStore = new MemoryBondStore();
     const peripheralStore = new MemoryBondStore();
-    const { connection, remote, central, peripheral } = await connectPair(air, { bondStore: centralStore }, { bondStore: peripheralStore });
+    const { connection, remote, central, peripheral } = await connectPair(
+      air,
+      { bondStore: centralStore },
+      { bondStore: peripheralStore },
+    );
     const remoteBonded = remote.next('bonded');
     await connection.pair();
     await remoteBonded;

@@ -3,6 +3,8 @@
  * the bond store and our identity, and from then on turns HCI events into `Connection`s (either role),
  * advertisements and security changes.
  */
+
+import type { GattServer } from '@tsble/att-gatt';
 import { Hci, type HciTransport, type LeConnectionComplete, TypedEmitter } from '@tsble/hci-transport';
 import { RepeatedAttemptsTracker, type SmpAddress } from '@tsble/smp-core';
 import { registerSimTransport } from '@tsble/virtual-controller';
@@ -16,12 +18,11 @@ import { Connection, type PairOptions, pairingConfigOf } from './connection.js';
 import { ConnectionSecurity } from './connection-security.js';
 import { HciAddressType, HciRole } from './constants.js';
 import { HostError } from './errors.js';
-import { type PairingDelegate, completeDelegate } from './pairing-delegate.js';
-import { PeerResolver, RpaRotator, ensureLocalIrk } from './privacy.js';
+import { attachGatt, createGattServer, type GattSetup } from './gatt-glue.js';
+import { completeDelegate, type PairingDelegate } from './pairing-delegate.js';
+import { ensureLocalIrk, PeerResolver, RpaRotator } from './privacy.js';
 import type { Advertisement } from './scan-reports.js';
-import { type ScanOptions, Scanner } from './scanning.js';
-import type { GattServer } from '@tsble/att-gatt';
-import { type GattSetup, attachGatt, createGattServer } from './gatt-glue.js';
+import { Scanner, type ScanOptions } from './scanning.js';
 
 export interface HostOptions {
   /** A bond store, or the path of the JSON file to keep bonds in (default `./ble_secrets.json`). */
@@ -80,14 +81,30 @@ export class Host extends TypedEmitter<HostEventMap> {
     super();
     this.resolver = new PeerResolver(bondStore);
     this.gattServer = createGattServer(options.gatt, bondStore, logger);
-    this.scanner = new Scanner(hci, () => this.ownAddressType, (a) => this.resolver.resolve(a), (a) => this.emit('advertisement', a));
+    this.scanner = new Scanner(
+      hci,
+      () => this.ownAddressType,
+      (a) => this.resolver.resolve(a),
+      (a) => this.emit('advertisement', a),
+    );
     this.connector = new Connector(hci, () => this.ownAddressType);
     hci.on('connectionComplete', (event) => this.onConnectionComplete(event));
     hci.on('disconnection', (event) => this.onDisconnection(event.connectionHandle, event.reason));
-    hci.on('acl', (handle, packetBoundary, data) => this.connections.get(handle)?.receiveAcl(packetBoundary, data));
-    hci.on('encryptionChange', (e) => this.security(e.connectionHandle)?.onEncryptionChange(e.status, e.encryptionEnabled !== 0, e.encryptionKeySize));
+    hci.on('acl', (handle, packetBoundary, data) =>
+      this.connections.get(handle)?.receiveAcl(packetBoundary, data),
+    );
+    hci.on('encryptionChange', (e) =>
+      this.security(e.connectionHandle)?.onEncryptionChange(
+        e.status,
+        e.encryptionEnabled !== 0,
+        e.encryptionKeySize,
+      ),
+    );
     hci.on('keyRefresh', (e) => this.security(e.connectionHandle)?.onEncryptionChange(e.status, true));
-    hci.on('ltkRequest', (e) => void this.security(e.connectionHandle)?.onLtkRequest(e.randomNumber, e.encryptedDiversifier));
+    hci.on(
+      'ltkRequest',
+      (e) => void this.security(e.connectionHandle)?.onLtkRequest(e.randomNumber, e.encryptedDiversifier),
+    );
     hci.on('error', (error) => this.emit('error', error));
   }
 
@@ -103,7 +120,11 @@ export class Host extends TypedEmitter<HostEventMap> {
         ? options.bondStore
         : new FileBondStore(options.bondStore ?? 'ble_secrets.json', {
             onCorrupt: options.onCorruptBondStore ?? 'fail',
-            onCorruptCopy: (copy, problem) => logger.warn({ copy, problem }, 'the bond store was corrupt; a copy was kept and it starts empty'),
+            onCorruptCopy: (copy, problem) =>
+              logger.warn(
+                { copy, problem },
+                'the bond store was corrupt; a copy was kept and it starts empty',
+              ),
           });
     await bondStore.load();
     const configured = options.address !== undefined ? parseOwnAddress(options.address) : undefined;
@@ -124,15 +145,29 @@ export class Host extends TypedEmitter<HostEventMap> {
       let identity = addressFromBytes(info.address, info.addressType);
       if (info.addressSource === 'generated') {
         // Keep the generated identity so peers that bonded with us still know us after a restart.
-        await bondStore.setLocalIdentity({ ...(bondStore.localIdentity() ?? { irk: '' }), staticAddress: formatAddress(identity) });
+        await bondStore.setLocalIdentity({
+          ...(bondStore.localIdentity() ?? { irk: '' }),
+          staticAddress: formatAddress(identity),
+        });
       }
       if (configured) {
         await hci.execute('leSetRandomAddress', { randomAddress: configured.bytes });
         identity = configured;
       }
       const ownType = identity.type === 'public' ? HciAddressType.public : HciAddressType.random;
-      const host = new Host(hci, bondStore, identity, localIrk, ownType, options, logger.child({ layer: 'host' }));
-      if (options.privacy) await host.enablePrivacy(typeof options.privacy === 'object' ? options.privacy.rotationMs : undefined);
+      const host = new Host(
+        hci,
+        bondStore,
+        identity,
+        localIrk,
+        ownType,
+        options,
+        logger.child({ layer: 'host' }),
+      );
+      if (options.privacy)
+        await host.enablePrivacy(
+          typeof options.privacy === 'object' ? options.privacy.rotationMs : undefined,
+        );
       return host;
     } catch (error) {
       await hci.close();
@@ -148,7 +183,8 @@ export class Host extends TypedEmitter<HostEventMap> {
 
   /** With privacy on: switch to a fresh resolvable private address now (it also rotates on its timer). */
   async rotatePrivateAddress(): Promise<Address> {
-    if (!this.rotator) throw new HostError('invalid-argument', 'privacy is off: open the host with { privacy: true }');
+    if (!this.rotator)
+      throw new HostError('invalid-argument', 'privacy is off: open the host with { privacy: true }');
     return addressFromBytes(await this.rotator.rotate(), 'random');
   }
 
@@ -177,7 +213,8 @@ export class Host extends TypedEmitter<HostEventMap> {
     if (this.scanner.scanning) await this.scanner.stop();
     const handle = await this.connector.connect(peer, options);
     const connection = this.connections.get(handle);
-    if (!connection) throw new HostError('controller', 'the controller reported a connection the host did not see');
+    if (!connection)
+      throw new HostError('controller', 'the controller reported a connection the host did not see');
     return connection;
   }
 
@@ -228,13 +265,30 @@ export class Host extends TypedEmitter<HostEventMap> {
   private onConnectionComplete(event: LeConnectionComplete): void {
     if (event.status !== 0) return; // the connector reports failed attempts
     const role = event.role === HciRole.central ? 'central' : 'peripheral';
-    const publicType = event.peerAddressType === HciAddressType.public || event.peerAddressType === HciAddressType.publicIdentity;
+    const publicType =
+      event.peerAddressType === HciAddressType.public ||
+      event.peerAddressType === HciAddressType.publicIdentity;
     const resolvedByController = event.peerAddressType >= HciAddressType.publicIdentity;
-    const onAirPeer: Uint8Array = resolvedByController && event.peerResolvablePrivateAddress.some((b) => b !== 0) ? event.peerResolvablePrivateAddress : event.peerAddress;
-    const peerAddress = addressFromBytes(onAirPeer, resolvedByController ? 'random' : publicType ? 'public' : 'random');
-    const identity = resolvedByController ? formatAddress(addressFromBytes(event.peerAddress, publicType ? 'public' : 'random')) : this.resolver.identityOf(peerAddress);
+    const onAirPeer: Uint8Array =
+      resolvedByController && event.peerResolvablePrivateAddress.some((b) => b !== 0)
+        ? event.peerResolvablePrivateAddress
+        : event.peerAddress;
+    const peerAddress = addressFromBytes(
+      onAirPeer,
+      resolvedByController ? 'random' : publicType ? 'public' : 'random',
+    );
+    const identity = resolvedByController
+      ? formatAddress(addressFromBytes(event.peerAddress, publicType ? 'public' : 'random'))
+      : this.resolver.identityOf(peerAddress);
     const logger = this.logger.child({ handle: event.connectionHandle, peer: identity });
-    const connection = new Connection({ hci: this.hci, handle: event.connectionHandle, role, peerAddress, identity, logger });
+    const connection = new Connection({
+      hci: this.hci,
+      handle: event.connectionHandle,
+      role,
+      peerAddress,
+      identity,
+      logger,
+    });
     const local = this.currentAddress;
     const security = new ConnectionSecurity({
       role,
@@ -248,7 +302,10 @@ export class Host extends TypedEmitter<HostEventMap> {
       bondStore: this.bondStore,
       delegate: completeDelegate(this.options.delegate),
       askToAccept: this.options.delegate?.acceptPairing !== undefined,
-      config: { ...pairingConfigOf(this.options.pairing ?? {}), identity: { irk: this.localIrk, address: this.identitySmpAddress() } },
+      config: {
+        ...pairingConfigOf(this.options.pairing ?? {}),
+        identity: { irk: this.localIrk, address: this.identitySmpAddress() },
+      },
       tracker: this.tracker,
       logger,
       events: connection,
@@ -288,8 +345,10 @@ function parseAddressOrThrow(text: string): Address {
 function parseOwnAddress(text: string): Address {
   const address = parseAddressOrThrow(text.includes('/') ? text : `${text}/random`);
   if (randomAddressKind(address) !== 'static') {
-    throw new HostError('invalid-argument', `${text} is not a static random address (its two most significant bits must be 1, e.g. C0:...)`);
+    throw new HostError(
+      'invalid-argument',
+      `${text} is not a static random address (its two most significant bits must be 1, e.g. C0:...)`,
+    );
   }
   return address;
 }
-

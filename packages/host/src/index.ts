@@ -2,38 +2,58 @@
  * @tsble/host: the user-facing BLE stack. `Host.open(spec, options)` gives a host on a controller; connections
  * in either role carry pairing, encryption from bonds, and GATT; bonds live in a pluggable store.
  */
-export { Host, type HostOptions, type HostEventMap } from './host.js';
-export { Connection, type ConnectionEventMap, type PairOptions, IoCapabilityName, pairingConfigOf } from './connection.js';
-export type { ConnectOptions } from './connecting.js';
-export type { ScanOptions } from './scanning.js';
-export type { AdvertiseOptions } from './advertising.js';
-export { buildAdvertisingPayloads } from './advertising.js';
-export type { Advertisement } from './scan-reports.js';
-export { ScanReports } from './scan-reports.js';
-export type { LinkSecurityState, PairingResult } from './link-security.js';
-export { HostError, type HostErrorCode, PairingError, BondLostError, DisconnectedError } from './errors.js';
+
+export { DEMO_UUIDS, demoService } from '@tsble/att-gatt';
 export {
   type Address,
-  type AddressType,
   type AddressParseError,
-  parseAddress,
-  parseAddressText,
+  type AddressType,
+  addressEquals,
   formatAddress,
   formatAddressBytes,
-  addressEquals,
-  randomAddressKind,
-  isResolvablePrivateAddress,
   generateStaticRandomAddress,
+  isResolvablePrivateAddress,
+  parseAddress,
+  parseAddressText,
+  randomAddressKind,
 } from './address.js';
-export { type AdvertisingData, type AdvertisingDataError, decodeAdvertisingData, encodeAdvertisingData, uuid128FromBytes, uuid128ToBytes } from './advertising-data.js';
+export type { AdvertiseOptions } from './advertising.js';
+export { buildAdvertisingPayloads } from './advertising.js';
+export {
+  type AdvertisingData,
+  type AdvertisingDataError,
+  decodeAdvertisingData,
+  encodeAdvertisingData,
+  uuid128FromBytes,
+  uuid128ToBytes,
+} from './advertising-data.js';
+export type { BondRecord, CsrkRecord, LocalIdentity, LtkRecord } from './bond-store/bond-record.js';
 export { type BondStore, BondStoreError, type BondStoreErrorCode } from './bond-store/bond-store.js';
-export type { BondRecord, LtkRecord, CsrkRecord, LocalIdentity } from './bond-store/bond-record.js';
 export { FileBondStore, type FileBondStoreOptions } from './bond-store/file-bond-store.js';
 export { MemoryBondStore } from './bond-store/memory-bond-store.js';
-export { PeerResolver, RpaRotator, ensureLocalIrk } from './privacy.js';
-export { type PairingDelegate, type PairingContext, type OobData, type PairingMethodName, defaultPairingDelegate } from './pairing-delegate.js';
-export type { SecurityEventMap } from './security-events.js';
+export type { ConnectOptions } from './connecting.js';
+export {
+  Connection,
+  type ConnectionEventMap,
+  IoCapabilityName,
+  type PairOptions,
+  pairingConfigOf,
+} from './connection.js';
+export { AdFlag, AdType, DEFAULT_RPA_ROTATION_MS } from './constants.js';
+export { BondLostError, DisconnectedError, HostError, type HostErrorCode, PairingError } from './errors.js';
 export type { GattSetup } from './gatt-glue.js';
-export { AdType, AdFlag, DEFAULT_RPA_ROTATION_MS } from './constants.js';
+export { Host, type HostEventMap, type HostOptions } from './host.js';
+export type { LinkSecurityState, PairingResult } from './link-security.js';
+export {
+  defaultPairingDelegate,
+  type OobData,
+  type PairingContext,
+  type PairingDelegate,
+  type PairingMethodName,
+} from './pairing-delegate.js';
+export { ensureLocalIrk, PeerResolver, RpaRotator } from './privacy.js';
 export type { Result } from './result.js';
-export { demoService, DEMO_UUIDS } from '@tsble/att-gatt';
+export type { Advertisement } from './scan-reports.js';
+export { ScanReports } from './scan-reports.js';
+export type { ScanOptions } from './scanning.js';
+export type { SecurityEventMap } from './security-events.js';

@@ -34,7 +34,9 @@ export interface PairingDelegate {
   /** Show this six-digit passkey to the user, who types it on the peer. */
   displayPasskey?(passkey: string, context: PairingContext): void;
   /** The user reads a passkey on the peer and types it here; `undefined` refuses. */
-  requestPasskey?(context: PairingContext): Promise<string | number | undefined> | string | number | undefined;
+  requestPasskey?(
+    context: PairingContext,
+  ): Promise<string | number | undefined> | string | number | undefined;
   /** Do both devices show this six-digit number? */
   confirmNumericComparison?(value: string, context: PairingContext): Promise<boolean> | boolean;
   /** The peer's OOB data, when the application received it some other way (NFC, a QR code, a file). */

@@ -12,7 +12,10 @@ afterEach(async () => {
 describe('privacy through the host', () => {
   it('recognises a bonded peer behind a new resolvable private address, in scans and connections', async () => {
     const air = new VirtualAir();
-    const phone = await Host.open(air.createController(), { bondStore: new MemoryBondStore(), privacy: { rotationMs: 60_000 } });
+    const phone = await Host.open(air.createController(), {
+      bondStore: new MemoryBondStore(),
+      privacy: { rotationMs: 60_000 },
+    });
     const sensor = await Host.open(air.createController(), { bondStore: new MemoryBondStore() });
     opened.push(phone, sensor);
     expect(randomAddressKind(phone.currentAddress)).toBe('resolvable');

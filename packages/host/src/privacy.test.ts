@@ -3,9 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { addressFromBytes, randomAddressKind } from './address.js';
 import { toHex } from './bond-store/bond-record.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
-import { PeerResolver, RpaRotator, ensureLocalIrk } from './privacy.js';
+import { ensureLocalIrk, PeerResolver, RpaRotator } from './privacy.js';
 
-const LTK = { ltk: '00'.repeat(16), ediv: 0, rand: '00'.repeat(8), keySize: 16, authenticated: false, sc: true };
+const LTK = {
+  ltk: '00'.repeat(16),
+  ediv: 0,
+  rand: '00'.repeat(8),
+  keySize: 16,
+  authenticated: false,
+  sc: true,
+};
 
 describe('privacy', () => {
   it('generates our IRK once and keeps it', async () => {
@@ -25,7 +32,9 @@ describe('privacy', () => {
     const resolver = new PeerResolver(store);
     const rpaB = addressFromBytes(generateRpa(irkB), 'random');
     expect(resolver.resolve(rpaB)).toBe('00:AA:01:00:00:42/public');
-    expect(resolver.identityOf(addressFromBytes(generateRpa(irkA), 'random'))).toBe('C0:00:00:00:00:0A/random');
+    expect(resolver.identityOf(addressFromBytes(generateRpa(irkA), 'random'))).toBe(
+      'C0:00:00:00:00:0A/random',
+    );
     const stranger = addressFromBytes(generateRpa(crypto.getRandomValues(new Uint8Array(16))), 'random');
     expect(resolver.resolve(stranger)).toBeUndefined();
     // A public address with RPA-looking bits is not an RPA.
@@ -37,7 +46,11 @@ describe('privacy', () => {
 
   it('rotates our RPA on its interval and applies each one', async () => {
     const applied: Uint8Array[] = [];
-    const rotator = new RpaRotator({ irk: new Uint8Array(16).fill(7), rotationMs: 20, apply: async (rpa) => void applied.push(rpa) });
+    const rotator = new RpaRotator({
+      irk: new Uint8Array(16).fill(7),
+      rotationMs: 20,
+      apply: async (rpa) => void applied.push(rpa),
+    });
     const first = await rotator.start();
     expect(randomAddressKind(addressFromBytes(first, 'random'))).toBe('resolvable');
     await new Promise((resolve) => setTimeout(resolve, 70));

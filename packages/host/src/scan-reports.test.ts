@@ -23,7 +23,12 @@ describe('ScanReports', () => {
     expect(first?.connectable).toBe(true);
     expect(first?.name).toBeUndefined();
     expect(reports.accept({ eventType: 0, address, data: adv, rssi: -41 })).toBeUndefined();
-    const withName = reports.accept({ eventType: 4, address, data: encode({ name: 'tsble demo' }), rssi: -40 });
+    const withName = reports.accept({
+      eventType: 4,
+      address,
+      data: encode({ name: 'tsble demo' }),
+      rssi: -40,
+    });
     expect(withName?.name).toBe('tsble demo');
     expect(withName?.serviceUuids).toEqual(['b1e50000-3c9b-4e7a-9f1d-5e2a7c4d8b00']);
     expect(reports.accept({ eventType: 0, address, data: adv, rssi: -39 })).toBeUndefined();
@@ -46,6 +51,8 @@ describe('ScanReports', () => {
     const irk = new Uint8Array(16).fill(3);
     const rpa = addressFromBytes(generateRpa(irk), 'random');
     const reports = new ScanReports({ resolve: (a) => (a === rpa ? 'AA:BB:CC:DD:EE:FF/public' : undefined) });
-    expect(reports.accept({ eventType: 0, address: rpa, data: new Uint8Array(0), rssi: -40 })?.identity).toBe('AA:BB:CC:DD:EE:FF/public');
+    expect(reports.accept({ eventType: 0, address: rpa, data: new Uint8Array(0), rssi: -40 })?.identity).toBe(
+      'AA:BB:CC:DD:EE:FF/public',
+    );
   });
 });

@@ -74,7 +74,9 @@ export class ScanReports {
       state.connectable = CONNECTABLE_TYPES.has(report.eventType);
     }
     const merged = mergeData(state.advertising, state.scanResponse);
-    const key = JSON.stringify([merged, state.connectable], (_k, v) => (v instanceof Uint8Array ? Array.from(v) : v));
+    const key = JSON.stringify([merged, state.connectable], (_k, v) =>
+      v instanceof Uint8Array ? Array.from(v) : v,
+    );
     if (!this.options.duplicates && key === state.lastKey) return undefined;
     state.lastKey = key;
     const identity = this.options.resolve?.(report.address);
@@ -98,11 +100,15 @@ export class ScanReports {
   }
 }
 
-function mergeData(advertising: AdvertisingData | undefined, scanResponse: AdvertisingData | undefined): AdvertisingData {
+function mergeData(
+  advertising: AdvertisingData | undefined,
+  scanResponse: AdvertisingData | undefined,
+): AdvertisingData {
   const a = advertising ?? {};
   const s = scanResponse ?? {};
   const merged: AdvertisingData = { ...s, ...a };
-  const concat = <T>(x: T[] | undefined, y: T[] | undefined) => (x || y ? [...(x ?? []), ...(y ?? [])] : undefined);
+  const concat = <T>(x: T[] | undefined, y: T[] | undefined) =>
+    x || y ? [...(x ?? []), ...(y ?? [])] : undefined;
   const u16 = concat(a.serviceUuids16, s.serviceUuids16);
   const u128 = concat(a.serviceUuids128, s.serviceUuids128);
   const manufacturer = concat(a.manufacturerData, s.manufacturerData);

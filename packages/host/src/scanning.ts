@@ -100,12 +100,17 @@ export class Scanner {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    await this.hci.execute('leSetScanEnable', { leScanEnable: 0, filterDuplicates: 0 }).catch(() => undefined);
+    await this.hci
+      .execute('leSetScanEnable', { leScanEnable: 0, filterDuplicates: 0 })
+      .catch(() => undefined);
   }
 
   private onReport(report: AdvertisingReport): void {
     if (!this.running) return;
-    const type = report.addressType === HciAddressType.public || report.addressType === HciAddressType.publicIdentity ? 'public' : 'random';
+    const type =
+      report.addressType === HciAddressType.public || report.addressType === HciAddressType.publicIdentity
+        ? 'public'
+        : 'random';
     const advertisement = this.reports.accept({
       eventType: report.eventType,
       address: addressFromBytes(report.address, type),

@@ -42,7 +42,11 @@ describe('bond keys', () => {
   it('keeps CCCD state and the SignCounter of an unchanged CSRK across re-pairing', async () => {
     const store = new MemoryBondStore();
     const first = recordFromBond(scBond);
-    const previous = await store.put({ ...first, cccd: { '17': 1 }, peerCsrk: { ...first.peerCsrk!, signCounter: 9 } });
+    const previous = await store.put({
+      ...first,
+      cccd: { '17': 1 },
+      peerCsrk: { ...first.peerCsrk!, signCounter: 9 },
+    });
     const again = recordFromBond(scBond, previous);
     expect(again.cccd).toEqual({ '17': 1 });
     expect(again.peerCsrk?.signCounter).toBe(9);
@@ -51,7 +55,11 @@ describe('bond keys', () => {
   });
 
   it('rates an unauthenticated legacy key level 2', () => {
-    expect(recordSecurityLevel({ ltk: '', ediv: 1, rand: '', keySize: 16, authenticated: false, sc: false })).toBe(2);
-    expect(recordSecurityLevel({ ltk: '', ediv: 1, rand: '', keySize: 16, authenticated: true, sc: false })).toBe(3);
+    expect(
+      recordSecurityLevel({ ltk: '', ediv: 1, rand: '', keySize: 16, authenticated: false, sc: false }),
+    ).toBe(2);
+    expect(
+      recordSecurityLevel({ ltk: '', ediv: 1, rand: '', keySize: 16, authenticated: true, sc: false }),
+    ).toBe(3);
   });
 });

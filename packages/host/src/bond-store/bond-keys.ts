@@ -4,7 +4,7 @@
  */
 import type { Bond, LongTermKey, SmpAddress } from '@tsble/smp-core';
 import { type Address, formatAddress, parseAddress } from '../address.js';
-import { type BondRecord, type CsrkRecord, type LtkRecord, fromHex, toHex } from './bond-record.js';
+import { type BondRecord, type CsrkRecord, fromHex, type LtkRecord, toHex } from './bond-record.js';
 
 /** The address a bond is stored under: the identity the peer distributed, else the address it paired from. */
 export function bondIdentity(bond: Bond): string {
@@ -14,18 +14,36 @@ export function bondIdentity(bond: Bond): string {
 
 function ltkRecord(ltk: LongTermKey | undefined, bond: Bond): LtkRecord | undefined {
   if (!ltk) return undefined;
-  return { ltk: toHex(ltk.key), ediv: ltk.ediv, rand: toHex(ltk.rand), keySize: bond.keySize, authenticated: bond.authenticated, sc: bond.sc };
+  return {
+    ltk: toHex(ltk.key),
+    ediv: ltk.ediv,
+    rand: toHex(ltk.rand),
+    keySize: bond.keySize,
+    authenticated: bond.authenticated,
+    sc: bond.sc,
+  };
 }
 
-function csrkRecord(csrk: Uint8Array | undefined, bond: Bond, previous: CsrkRecord | undefined): CsrkRecord | undefined {
+function csrkRecord(
+  csrk: Uint8Array | undefined,
+  bond: Bond,
+  previous: CsrkRecord | undefined,
+): CsrkRecord | undefined {
   if (!csrk) return undefined;
   const hex = toHex(csrk);
   // A new key restarts its SignCounter (Vol 3 Part C 10.4.1); the same key keeps counting.
-  return { csrk: hex, signCounter: previous?.csrk === hex ? previous.signCounter : 0, authenticated: bond.authenticated };
+  return {
+    csrk: hex,
+    signCounter: previous?.csrk === hex ? previous.signCounter : 0,
+    authenticated: bond.authenticated,
+  };
 }
 
 /** The record to store for a fresh bond; CCCD state of the same peer is kept (a re-pairing keeps subscriptions). */
-export function recordFromBond(bond: Bond, previous?: BondRecord): Omit<BondRecord, 'createdAt' | 'updatedAt'> {
+export function recordFromBond(
+  bond: Bond,
+  previous?: BondRecord,
+): Omit<BondRecord, 'createdAt' | 'updatedAt'> {
   const record: { -readonly [K in keyof BondRecord]?: BondRecord[K] } = { address: bondIdentity(bond) };
   const peerLtk = ltkRecord(bond.peerLtk, bond);
   const localLtk = ltkRecord(bond.localLtk, bond);

@@ -2,7 +2,7 @@
  * What the bond store keeps, as plain JSON: keys are hex strings in on-air order (least significant octet
  * first, as HCI and SMP carry them), so a file can be compared with a btsnoop capture by eye.
  */
-import { type Result, err, ok } from '../result.js';
+import { err, ok, type Result } from '../result.js';
 
 /** An LTK with what it is worth (Core 6.0 Vol 3 Part H 2.4.1, 3.6.2). */
 export interface LtkRecord {
@@ -78,16 +78,20 @@ function checkLtk(value: unknown, where: string): string | undefined {
   if (!isObject(value)) return `${where} is not an object`;
   if (!isHex(value.ltk, 16)) return `${where}.ltk is not 16 octets of hex`;
   if (!isHex(value.rand, 8)) return `${where}.rand is not 8 octets of hex`;
-  if (!Number.isInteger(value.ediv) || (value.ediv as number) < 0 || (value.ediv as number) > 0xffff) return `${where}.ediv is not a 16-bit number`;
-  if (!Number.isInteger(value.keySize) || (value.keySize as number) < 7 || (value.keySize as number) > 16) return `${where}.keySize is not 7..16`;
-  if (typeof value.authenticated !== 'boolean' || typeof value.sc !== 'boolean') return `${where} lacks authenticated/sc flags`;
+  if (!Number.isInteger(value.ediv) || (value.ediv as number) < 0 || (value.ediv as number) > 0xffff)
+    return `${where}.ediv is not a 16-bit number`;
+  if (!Number.isInteger(value.keySize) || (value.keySize as number) < 7 || (value.keySize as number) > 16)
+    return `${where}.keySize is not 7..16`;
+  if (typeof value.authenticated !== 'boolean' || typeof value.sc !== 'boolean')
+    return `${where} lacks authenticated/sc flags`;
   return undefined;
 }
 
 function checkCsrk(value: unknown, where: string): string | undefined {
   if (value === undefined) return undefined;
   if (!isObject(value) || !isHex(value.csrk, 16)) return `${where}.csrk is not 16 octets of hex`;
-  if (!Number.isInteger(value.signCounter) || (value.signCounter as number) < 0) return `${where}.signCounter is not a counter`;
+  if (!Number.isInteger(value.signCounter) || (value.signCounter as number) < 0)
+    return `${where}.signCounter is not a counter`;
   if (typeof value.authenticated !== 'boolean') return `${where}.authenticated is not a boolean`;
   return undefined;
 }
@@ -96,9 +100,15 @@ function checkBond(key: string, value: unknown): string | undefined {
   const where = `bonds["${key}"]`;
   if (!isObject(value)) return `${where} is not an object`;
   if (value.address !== key) return `${where}.address does not match its key`;
-  if (value.peerIrk !== undefined && !isHex(value.peerIrk, 16)) return `${where}.peerIrk is not 16 octets of hex`;
-  if (value.cccd !== undefined && (!isObject(value.cccd) || !Object.values(value.cccd).every(Number.isInteger))) return `${where}.cccd is not a map of numbers`;
-  if (typeof value.createdAt !== 'string' || typeof value.updatedAt !== 'string') return `${where} lacks timestamps`;
+  if (value.peerIrk !== undefined && !isHex(value.peerIrk, 16))
+    return `${where}.peerIrk is not 16 octets of hex`;
+  if (
+    value.cccd !== undefined &&
+    (!isObject(value.cccd) || !Object.values(value.cccd).every(Number.isInteger))
+  )
+    return `${where}.cccd is not a map of numbers`;
+  if (typeof value.createdAt !== 'string' || typeof value.updatedAt !== 'string')
+    return `${where} lacks timestamps`;
   return (
     checkLtk(value.peerLtk, `${where}.peerLtk`) ??
     checkLtk(value.localLtk, `${where}.localLtk`) ??
@@ -113,8 +123,10 @@ export function validateBondFile(parsed: unknown): Result<BondFileContents, stri
   if (parsed.version !== 1) return err(`unknown version ${JSON.stringify(parsed.version)} (expected 1)`);
   if (!isObject(parsed.bonds)) return err('"bonds" is not an object');
   if (parsed.local !== undefined) {
-    if (!isObject(parsed.local) || !isHex(parsed.local.irk, 16)) return err('local.irk is not 16 octets of hex');
-    if (parsed.local.staticAddress !== undefined && typeof parsed.local.staticAddress !== 'string') return err('local.staticAddress is not a string');
+    if (!isObject(parsed.local) || !isHex(parsed.local.irk, 16))
+      return err('local.irk is not 16 octets of hex');
+    if (parsed.local.staticAddress !== undefined && typeof parsed.local.staticAddress !== 'string')
+      return err('local.staticAddress is not a string');
   }
   for (const [key, value] of Object.entries(parsed.bonds)) {
     const problem = checkBond(key, value);

@@ -3,8 +3,9 @@
  * small mutations. A mutation is applied to freshly read contents, so two processes sharing one file (a
  * `serve` and a `pair` in the same directory) add their own peers without dropping each other's.
  */
-import type { BondStore } from './bond-store.js';
+
 import { type BondFileContents, type BondRecord, EMPTY_CONTENTS, type LocalIdentity } from './bond-record.js';
+import type { BondStore } from './bond-store.js';
 
 export abstract class ContentsBondStore implements BondStore {
   abstract readonly location: string;

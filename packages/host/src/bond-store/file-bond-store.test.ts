@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,14 @@ import { BondStoreError } from './bond-store.js';
 import { FileBondStore } from './file-bond-store.js';
 import { MemoryBondStore } from './memory-bond-store.js';
 
-const LTK = { ltk: '00112233445566778899aabbccddeeff', ediv: 0, rand: '0000000000000000', keySize: 16, authenticated: true, sc: true };
+const LTK = {
+  ltk: '00112233445566778899aabbccddeeff',
+  ediv: 0,
+  rand: '0000000000000000',
+  keySize: 16,
+  authenticated: true,
+  sc: true,
+};
 const PEER = 'F0:F1:F2:F3:F4:F5/random';
 
 let dir: string;
@@ -26,7 +33,13 @@ describe('FileBondStore', () => {
     const path = join(dir, 'ble_secrets.json');
     const store = await FileBondStore.open(path);
     expect(store.list()).toEqual([]);
-    await store.put({ address: PEER, peerLtk: LTK, localLtk: LTK, peerIrk: 'aa'.repeat(16), cccd: { '12': 1 } });
+    await store.put({
+      address: PEER,
+      peerLtk: LTK,
+      localLtk: LTK,
+      peerIrk: 'aa'.repeat(16),
+      cccd: { '12': 1 },
+    });
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     const reopened = await FileBondStore.open(path);
     expect(reopened.get(PEER)?.peerLtk).toEqual(LTK);
@@ -56,7 +69,12 @@ describe('FileBondStore', () => {
     await a.put({ address: PEER, peerLtk: LTK });
     await b.put({ address: 'AA:BB:CC:DD:EE:FF/public', peerLtk: LTK });
     await a.load();
-    expect(a.list().map((r) => r.address).sort()).toEqual(['AA:BB:CC:DD:EE:FF/public', PEER]);
+    expect(
+      a
+        .list()
+        .map((r) => r.address)
+        .sort(),
+    ).toEqual(['AA:BB:CC:DD:EE:FF/public', PEER]);
   });
 
   it('reports a corrupt file by name and never overwrites it', async () => {
@@ -74,15 +92,27 @@ describe('FileBondStore', () => {
 
   it('rejects a file that parses but holds invalid keys', async () => {
     const path = join(dir, 'ble_secrets.json');
-    await writeFile(path, JSON.stringify({ version: 1, bonds: { [PEER]: { address: PEER, peerLtk: { ...LTK, ltk: 'zz' }, createdAt: '', updatedAt: '' } } }));
-    await expect(FileBondStore.open(path)).rejects.toMatchObject({ code: 'corrupt', message: expect.stringContaining('peerLtk.ltk') });
+    await writeFile(
+      path,
+      JSON.stringify({
+        version: 1,
+        bonds: { [PEER]: { address: PEER, peerLtk: { ...LTK, ltk: 'zz' }, createdAt: '', updatedAt: '' } },
+      }),
+    );
+    await expect(FileBondStore.open(path)).rejects.toMatchObject({
+      code: 'corrupt',
+      message: expect.stringContaining('peerLtk.ltk'),
+    });
   });
 
   it('keeps a copy of a corrupt file when asked to start afresh', async () => {
     const path = join(dir, 'ble_secrets.json');
     await writeFile(path, 'garbage');
     const copies: string[] = [];
-    const store = await FileBondStore.open(path, { onCorrupt: 'keep-copy', onCorruptCopy: (copy) => copies.push(copy) });
+    const store = await FileBondStore.open(path, {
+      onCorrupt: 'keep-copy',
+      onCorruptCopy: (copy) => copies.push(copy),
+    });
     expect(store.list()).toEqual([]);
     expect(copies).toHaveLength(1);
     expect(await readFile(copies[0] as string, 'utf8')).toBe('garbage');

@@ -48,7 +48,12 @@ export class FileBondStore extends ContentsBondStore {
       text = await readFile(this.location, 'utf8');
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_CONTENTS;
-      throw new BondStoreError('io', this.location, `cannot read the bond store ${this.location}: ${(cause as Error).message}`, { cause });
+      throw new BondStoreError(
+        'io',
+        this.location,
+        `cannot read the bond store ${this.location}: ${(cause as Error).message}`,
+        { cause },
+      );
     }
     const problem = parseProblem(text);
     if (problem.ok) return problem.value;
@@ -69,13 +74,21 @@ export class FileBondStore extends ContentsBondStore {
     try {
       await rename(this.location, copy);
     } catch (cause) {
-      throw new BondStoreError('io', this.location, `cannot keep a copy of the corrupt bond store as ${copy}: ${(cause as Error).message}`, { cause });
+      throw new BondStoreError(
+        'io',
+        this.location,
+        `cannot keep a copy of the corrupt bond store as ${copy}: ${(cause as Error).message}`,
+        { cause },
+      );
     }
   }
 
   protected async write(contents: BondFileContents): Promise<void> {
     const directory = dirname(this.location);
-    const temporary = resolve(directory, `.${basename(this.location)}.${process.pid}.${temporaryCounter++}.tmp`);
+    const temporary = resolve(
+      directory,
+      `.${basename(this.location)}.${process.pid}.${temporaryCounter++}.tmp`,
+    );
     try {
       const file = await open(temporary, 'wx', FILE_MODE);
       try {
@@ -88,7 +101,12 @@ export class FileBondStore extends ContentsBondStore {
       await syncDirectory(directory);
     } catch (cause) {
       await unlink(temporary).catch(() => undefined);
-      throw new BondStoreError('io', this.location, `cannot write the bond store ${this.location}: ${(cause as Error).message}`, { cause });
+      throw new BondStoreError(
+        'io',
+        this.location,
+        `cannot write the bond store ${this.location}: ${(cause as Error).message}`,
+        { cause },
+      );
     }
   }
 }

@@ -11,7 +11,14 @@ for (let i = 0; ; i++) {
   const hex = (i % 256).toString(16).padStart(2, '0').repeat(16);
   await store.put({
     address: `C0:00:00:00:${(i % 256).toString(16).padStart(2, '0').toUpperCase()}:01/random`,
-    peerLtk: { ltk: hex, ediv: i % 65536, rand: hex.slice(0, 16), keySize: 16, authenticated: false, sc: true },
+    peerLtk: {
+      ltk: hex,
+      ediv: i % 65536,
+      rand: hex.slice(0, 16),
+      keySize: 16,
+      authenticated: false,
+      sc: true,
+    },
     cccd: { [String(i)]: 1 },
   });
 }

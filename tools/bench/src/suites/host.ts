@@ -9,19 +9,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  encodeAdvertisingData,
   FileBondStore,
   Host,
   MemoryBondStore,
   PeerResolver,
-  ScanReports,
-  encodeAdvertisingData,
   parseAddress,
+  ScanReports,
 } from '@tsble/host';
 import { generateRpa } from '@tsble/smp-core';
 import { VirtualAir } from '@tsble/virtual-controller';
 import type { BenchCase, BenchSuite } from '../harness.js';
 
-const LTK = { ltk: '00112233445566778899aabbccddeeff', ediv: 0, rand: '0000000000000000', keySize: 16, authenticated: false, sc: true };
+const LTK = {
+  ltk: '00112233445566778899aabbccddeeff',
+  ediv: 0,
+  rand: '0000000000000000',
+  keySize: 16,
+  authenticated: false,
+  sc: true,
+};
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 async function stackCases(): Promise<BenchCase[]> {
@@ -78,7 +85,10 @@ async function storeCases(): Promise<BenchCase[]> {
       fn: () => file.put({ address: 'F0:F1:F2:F3:F4:F5/random', peerLtk: { ...LTK, ediv: n++ & 0xffff } }),
       baseline: 'bond store: memory put, 20 bonds',
     },
-    { name: 'bond store: memory put, 20 bonds', fn: () => memory.put({ address: 'F0:F1:F2:F3:F4:F5/random', peerLtk: { ...LTK, ediv: n++ & 0xffff } }) },
+    {
+      name: 'bond store: memory put, 20 bonds',
+      fn: () => memory.put({ address: 'F0:F1:F2:F3:F4:F5/random', peerLtk: { ...LTK, ediv: n++ & 0xffff } }),
+    },
   ];
 }
 
@@ -88,14 +98,24 @@ async function privacyCases(): Promise<BenchCase[]> {
   for (let i = 0; i < 1000; i++) {
     const irk = crypto.getRandomValues(new Uint8Array(16));
     irks.push(irk);
-    await store.put({ address: `C0:00:00:00:${(i >> 8).toString(16).padStart(2, '0').toUpperCase()}:${(i & 0xff).toString(16).padStart(2, '0').toUpperCase()}/random`, peerLtk: LTK, peerIrk: hex(irk) });
+    await store.put({
+      address: `C0:00:00:00:${(i >> 8).toString(16).padStart(2, '0').toUpperCase()}:${(i & 0xff).toString(16).padStart(2, '0').toUpperCase()}/random`,
+      peerLtk: LTK,
+      peerIrk: hex(irk),
+    });
   }
   const resolver = new PeerResolver(store);
   const last = { bytes: generateRpa(irks[999] as Uint8Array), type: 'random' as const };
-  const stranger = { bytes: generateRpa(crypto.getRandomValues(new Uint8Array(16))), type: 'random' as const };
+  const stranger = {
+    bytes: generateRpa(crypto.getRandomValues(new Uint8Array(16))),
+    type: 'random' as const,
+  };
   resolver.resolve(last); // warm the IRK cache
   return [
-    { name: 'privacy: resolve an RPA among 1,000 bonds (last one matches)', fn: () => resolver.resolve(last) },
+    {
+      name: 'privacy: resolve an RPA among 1,000 bonds (last one matches)',
+      fn: () => resolver.resolve(last),
+    },
     { name: 'privacy: an unknown RPA against 1,000 bonds (no match)', fn: () => resolver.resolve(stranger) },
   ];
 }
@@ -103,7 +123,11 @@ async function privacyCases(): Promise<BenchCase[]> {
 async function scanCases(): Promise<BenchCase[]> {
   const parsed = parseAddress('C0:11:22:33:44:55/random');
   if (!parsed.ok) throw new Error(parsed.error.message);
-  const encoded = encodeAdvertisingData({ flags: 6, serviceUuids128: ['b1e50000-3c9b-4e7a-9f1d-5e2a7c4d8b00'], name: 'tsble' });
+  const encoded = encodeAdvertisingData({
+    flags: 6,
+    serviceUuids128: ['b1e50000-3c9b-4e7a-9f1d-5e2a7c4d8b00'],
+    name: 'tsble',
+  });
   if (!encoded.ok) throw new Error(encoded.error.message);
   const reports = new ScanReports({ duplicates: true });
   const report = { eventType: 0, address: parsed.value, data: encoded.value, rssi: -50 };
@@ -112,5 +136,10 @@ async function scanCases(): Promise<BenchCase[]> {
 
 export const suite: BenchSuite = {
   name: 'host',
-  cases: async () => [...(await stackCases()), ...(await storeCases()), ...(await privacyCases()), ...(await scanCases())],
+  cases: async () => [
+    ...(await stackCases()),
+    ...(await storeCases()),
+    ...(await privacyCases()),
+    ...(await scanCases()),
+  ],
 };

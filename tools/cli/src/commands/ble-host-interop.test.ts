@@ -9,7 +9,16 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, btvirtSkipReason, children, event, launch, launchScript, run, startBtvirt } from './e2e-helpers.test-support.js';
+import {
+  btvirtSkipReason,
+  children,
+  event,
+  launch,
+  launchScript,
+  type Running,
+  run,
+  startBtvirt,
+} from './e2e-helpers.test-support.js';
 
 const fixture = new URL('./ble-host-peer.fixture.cjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'tsble-blehost-'));
@@ -66,7 +75,14 @@ describe.skipIf(skip !== undefined)('interop: tsble and ble-host over btvirt', {
       await peer.waitFor('ready');
       address += 1;
       const store = join(dir, `central-${address}.json`);
-      return ['--transport', `unix:${SOCKET}`, '--bond-store', store, '--address', `C0:00:00:00:01:${address.toString(16).padStart(2, '0')}`];
+      return [
+        '--transport',
+        `unix:${SOCKET}`,
+        '--bond-store',
+        store,
+        '--address',
+        `C0:00:00:00:01:${address.toString(16).padStart(2, '0')}`,
+      ];
     }
 
     it('LE SC Just Works, then a bonded reconnection encrypts without pairing', async () => {
@@ -83,21 +99,39 @@ describe.skipIf(skip !== undefined)('interop: tsble and ble-host over btvirt', {
 
     it('LE SC Passkey Entry: ble-host displays, tsble types it', async () => {
       const args = await peripheral({ io: IO.display });
-      const result = await run(['read', '00:AA:01:00:00:42/public', AUTHENTICATED, '--io', 'keyboard', '--mitm', ...args], (tsble) => {
-        peer.waitFor('passkey-display').then((shown) => tsble.child.stdin?.write(`${shown.passkey}\n`));
-      });
+      const result = await run(
+        ['read', '00:AA:01:00:00:42/public', AUTHENTICATED, '--io', 'keyboard', '--mitm', ...args],
+        (tsble) => {
+          peer.waitFor('passkey-display').then((shown) => tsble.child.stdin?.write(`${shown.passkey}\n`));
+        },
+      );
       expect(result.code).toBe(0);
-      expect(event(result.events, 'paired')).toMatchObject({ method: 'passkey-entry', sc: true, authenticated: true });
+      expect(event(result.events, 'paired')).toMatchObject({
+        method: 'passkey-entry',
+        sc: true,
+        authenticated: true,
+      });
       expect(event(result.events, 'read')).toMatchObject({ text: 'authenticated' });
     });
 
     it('LE SC Numeric Comparison: both show the same number', async () => {
       const args = await peripheral({ io: IO.displayYesNo, mitm: true });
-      const result = await run(['pair', '00:AA:01:00:00:42/public', '--io', 'display-yesno', '--yes', '--mitm', ...args]);
+      const result = await run([
+        'pair',
+        '00:AA:01:00:00:42/public',
+        '--io',
+        'display-yesno',
+        '--yes',
+        '--mitm',
+        ...args,
+      ]);
       expect(result.code).toBe(0);
       const shown = event(result.events, 'numeric-comparison');
       expect((await peer.waitFor('numeric-comparison')).value).toBe(shown?.value);
-      expect(event(result.events, 'paired')).toMatchObject({ method: 'numeric-comparison', authenticated: true });
+      expect(event(result.events, 'paired')).toMatchObject({
+        method: 'numeric-comparison',
+        authenticated: true,
+      });
     });
 
     it('legacy Just Works and legacy Passkey Entry', async () => {
@@ -106,11 +140,18 @@ describe.skipIf(skip !== undefined)('interop: tsble and ble-host over btvirt', {
       expect(jw.code).toBe(0);
       expect(event(jw.events, 'paired')).toMatchObject({ method: 'just-works', sc: false });
       args = await peripheral({ sc: false, io: IO.display });
-      const pk = await run(['pair', '00:AA:01:00:00:42/public', '--legacy', '--io', 'keyboard', '--mitm', ...args], (tsble) => {
-        peer.waitFor('passkey-display').then((shown) => tsble.child.stdin?.write(`${shown.passkey}\n`));
-      });
+      const pk = await run(
+        ['pair', '00:AA:01:00:00:42/public', '--legacy', '--io', 'keyboard', '--mitm', ...args],
+        (tsble) => {
+          peer.waitFor('passkey-display').then((shown) => tsble.child.stdin?.write(`${shown.passkey}\n`));
+        },
+      );
       expect(pk.code).toBe(0);
-      expect(event(pk.events, 'paired')).toMatchObject({ method: 'passkey-entry', sc: false, authenticated: true });
+      expect(event(pk.events, 'paired')).toMatchObject({
+        method: 'passkey-entry',
+        sc: false,
+        authenticated: true,
+      });
     });
   });
 
@@ -123,13 +164,25 @@ describe.skipIf(skip !== undefined)('interop: tsble and ble-host over btvirt', {
         await new Promise((resolve) => serve?.child.once('close', resolve));
       }
       storeIndex += 1;
-      serve = launch(['serve', '--transport', `unix:${SOCKET}`, '--bond-store', join(dir, `serve-${storeIndex}.json`), ...args]);
+      serve = launch([
+        'serve',
+        '--transport',
+        `unix:${SOCKET}`,
+        '--bond-store',
+        join(dir, `serve-${storeIndex}.json`),
+        ...args,
+      ]);
       return (await serve.waitFor('ready')).address as string;
     }
-    const target = (address: string) => ({ type: address.endsWith('/random') ? 'random' : 'public', address: address.split('/')[0] });
+    const target = (address: string) => ({
+      type: address.endsWith('/random') ? 'random' : 'public',
+      address: address.split('/')[0],
+    });
 
     async function central(config: Record<string, unknown>, cwd?: string) {
-      const peer = cwd ? launchScript(fixture, [JSON.stringify({ socket: SOCKET, ...config })], { stdin: 'pipe', cwd }) : bleHost(config);
+      const peer = cwd
+        ? launchScript(fixture, [JSON.stringify({ socket: SOCKET, ...config })], { stdin: 'pipe', cwd })
+        : bleHost(config);
       const code = await new Promise<number>((resolve) => peer.child.on('close', (c) => resolve(c ?? -1)));
       return { code, events: peer.events };
     }
@@ -150,7 +203,14 @@ describe.skipIf(skip !== undefined)('interop: tsble and ble-host over btvirt', {
 
     it('LE SC Passkey Entry: tsble displays, ble-host types it', async () => {
       const address = await tsblePeripheral(['--io', 'display']);
-      const peer = bleHost({ role: 'central', target: target(address), mode: 'pair', io: IO.keyboard, mitm: true, read: AUTHENTICATED });
+      const peer = bleHost({
+        role: 'central',
+        target: target(address),
+        mode: 'pair',
+        io: IO.keyboard,
+        mitm: true,
+        read: AUTHENTICATED,
+      });
       serve?.waitFor('passkey-display').then((shown) => peer.child.stdin?.write(`${shown.passkey}\n`));
       const code = await new Promise<number>((resolve) => peer.child.on('close', (c) => resolve(c ?? -1)));
       expect(code).toBe(0);
@@ -160,7 +220,13 @@ describe.skipIf(skip !== undefined)('interop: tsble and ble-host over btvirt', {
 
     it('LE SC Numeric Comparison', async () => {
       const address = await tsblePeripheral(['--io', 'display-yesno', '--yes']);
-      const result = await central({ role: 'central', target: target(address), mode: 'pair', io: IO.displayYesNo, mitm: true });
+      const result = await central({
+        role: 'central',
+        target: target(address),
+        mode: 'pair',
+        io: IO.displayYesNo,
+        mitm: true,
+      });
       expect(result.code).toBe(0);
       const shown = event(result.events, 'numeric-comparison');
       expect((await serve?.waitFor('numeric-comparison'))?.value).toBe(shown?.value);
@@ -175,7 +241,15 @@ describe.skipIf(skip !== undefined)('interop: tsble and ble-host over btvirt', {
       expect(jw.code).toBe(0);
       expect(event(jw.events, 'paired')).toMatchObject({ sc: false });
       address = await tsblePeripheral(['--io', 'display', '--legacy']);
-      const peer = bleHost({ role: 'central', target: target(address), mode: 'pair', sc: false, io: IO.keyboard, mitm: true, read: AUTHENTICATED });
+      const peer = bleHost({
+        role: 'central',
+        target: target(address),
+        mode: 'pair',
+        sc: false,
+        io: IO.keyboard,
+        mitm: true,
+        read: AUTHENTICATED,
+      });
       serve?.waitFor('passkey-display').then((shown) => peer.child.stdin?.write(`${shown.passkey}\n`));
       const code = await new Promise<number>((resolve) => peer.child.on('close', (c) => resolve(c ?? -1)));
       expect(code).toBe(0);

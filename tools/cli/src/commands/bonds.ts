@@ -29,7 +29,9 @@ the identity address with its type, as listed (F0:F1:F2:F3:F4:F5/random).
       if (address === undefined) throw new UsageError('bonds forget needs ADDRESS (or --all)');
       const parsed = parseAddress(address.includes('/') ? address : `${address}/public`);
       if (!parsed.ok) throw new UsageError(parsed.error.message);
-      const candidates = address.includes('/') ? [address.toUpperCase().replace('/PUBLIC', '/public').replace('/RANDOM', '/random')] : [`${address.toUpperCase()}/public`, `${address.toUpperCase()}/random`];
+      const candidates = address.includes('/')
+        ? [address.toUpperCase().replace('/PUBLIC', '/public').replace('/RANDOM', '/random')]
+        : [`${address.toUpperCase()}/public`, `${address.toUpperCase()}/random`];
       let removed = false;
       for (const candidate of candidates) removed = (await store.forget(candidate)) || removed;
       if (!removed) {
@@ -49,7 +51,11 @@ function list(records: BondRecord[], context: CommandContext, location: string):
   if (records.length === 0 && !out.json) process.stdout.write(`no bonds in ${location}\n`);
   for (const record of records) {
     const ltk = record.peerLtk ?? record.localLtk;
-    const keys = [record.peerLtk || record.localLtk ? 'LTK' : '', record.peerIrk ? 'IRK' : '', record.peerCsrk || record.localCsrk ? 'CSRK' : ''].filter(Boolean);
+    const keys = [
+      record.peerLtk || record.localLtk ? 'LTK' : '',
+      record.peerIrk ? 'IRK' : '',
+      record.peerCsrk || record.localCsrk ? 'CSRK' : '',
+    ].filter(Boolean);
     out.event(
       'bond',
       {

@@ -26,7 +26,11 @@ export function parseLines(text: string): Event[] {
 
 /** Starts tsble and collects its JSON events. */
 /** Starts any node script that prints JSON event lines (the ble-host peer). */
-export function launchScript(script: string, args: string[], options: { stdin?: 'pipe' | 'ignore'; cwd?: string } = {}): Running {
+export function launchScript(
+  script: string,
+  args: string[],
+  options: { stdin?: 'pipe' | 'ignore'; cwd?: string } = {},
+): Running {
   return launchWith(script, args, options.stdin ?? 'ignore', options.cwd);
 }
 
@@ -34,8 +38,17 @@ export function launch(args: string[], stdin: 'pipe' | 'ignore' = 'ignore'): Run
   return launchWith(mainJs, [...args, '--json'], stdin, undefined);
 }
 
-function launchWith(script: string, args: string[], stdin: 'pipe' | 'ignore', cwd: string | undefined): Running {
-  const child = spawn(process.execPath, [script, ...args], { stdio: [stdin, 'pipe', 'pipe'], ...(cwd ? { cwd } : {}), env: { ...process.env, TSBLE_TRANSPORT: '' } });
+function launchWith(
+  script: string,
+  args: string[],
+  stdin: 'pipe' | 'ignore',
+  cwd: string | undefined,
+): Running {
+  const child = spawn(process.execPath, [script, ...args], {
+    stdio: [stdin, 'pipe', 'pipe'],
+    ...(cwd ? { cwd } : {}),
+    env: { ...process.env, TSBLE_TRANSPORT: '' },
+  });
   children.push(child);
   const events: Event[] = [];
   const waiters: { event: string; where: (e: Event) => boolean; resolve: (e: Event) => void }[] = [];
@@ -63,15 +76,33 @@ function launchWith(script: string, args: string[], stdin: 'pipe' | 'ignore', cw
       const seen = events.find((e) => e.event === event && where(e));
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${event} event within 20 s; events: ${JSON.stringify(events)}; stderr: ${stderr}`)), 20_000);
-        waiters.push({ event, where, resolve: (e) => (clearTimeout(timer), resolve(e)) });
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no ${event} event within 20 s; events: ${JSON.stringify(events)}; stderr: ${stderr}`,
+              ),
+            ),
+          20_000,
+        );
+        waiters.push({
+          event,
+          where,
+          resolve: (e) => {
+            clearTimeout(timer);
+            resolve(e);
+          },
+        });
       });
     },
   };
 }
 
 /** Runs tsble to completion: exit status and events. */
-export async function run(args: string[], input?: (running: Running) => void): Promise<{ code: number; events: Event[] }> {
+export async function run(
+  args: string[],
+  input?: (running: Running) => void,
+): Promise<{ code: number; events: Event[] }> {
   const running = launch(args, input ? 'pipe' : 'ignore');
   input?.(running);
   const code = await new Promise<number>((resolve) => running.child.on('close', (c) => resolve(c ?? -1)));
@@ -139,4 +170,3 @@ export function btvirtSkipReason(): string | undefined {
   }
   return undefined;
 }
-

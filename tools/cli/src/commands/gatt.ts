@@ -5,7 +5,16 @@ import { connectTo, deadline, failure, openHost, resolveTarget, timeoutMs } from
 import { Progress } from './progress.js';
 
 // Core 6.0 Vol 3 Part G 3.3.1.1: characteristic property bits.
-const PROPERTY_NAMES = ['broadcast', 'read', 'writeWithoutResponse', 'write', 'notify', 'indicate', 'authenticatedSignedWrites', 'extendedProperties'];
+const PROPERTY_NAMES = [
+  'broadcast',
+  'read',
+  'writeWithoutResponse',
+  'write',
+  'notify',
+  'indicate',
+  'authenticatedSignedWrites',
+  'extendedProperties',
+];
 
 function propertyNames(bits: number): string[] {
   return PROPERTY_NAMES.filter((_, i) => (bits & (1 << i)) !== 0);
@@ -23,23 +32,52 @@ Discovers every service, characteristic and descriptor. With --json, one "servic
     const host = await openHost(context);
     const whole = deadline(limit, context.signal);
     try {
-      const target = await Promise.race([resolveTarget(host, context.positionals[0], context, progress, limit), whole.promise]);
-      const connection = await Promise.race([connectTo(host, target, context, progress, limit), whole.promise]);
-      if (connection.bonded && connection.role === 'central') await Promise.race([connection.encrypt(), whole.promise]);
+      const target = await Promise.race([
+        resolveTarget(host, context.positionals[0], context, progress, limit),
+        whole.promise,
+      ]);
+      const connection = await Promise.race([
+        connectTo(host, target, context, progress, limit),
+        whole.promise,
+      ]);
+      if (connection.bonded && connection.role === 'central')
+        await Promise.race([connection.encrypt(), whole.promise]);
       progress.show('discovering');
       const client = connection.gatt.client;
       const out = context.out;
       const services = await Promise.race([client.discoverServices(), whole.promise]);
       progress.done();
       for (const service of services) {
-        out.event('service', { uuid: service.uuid, startHandle: service.startHandle, endHandle: service.endHandle, primary: service.primary }, `service ${service.uuid} (handles 0x${hex(service.startHandle)}-0x${hex(service.endHandle)})`);
+        out.event(
+          'service',
+          {
+            uuid: service.uuid,
+            startHandle: service.startHandle,
+            endHandle: service.endHandle,
+            primary: service.primary,
+          },
+          `service ${service.uuid} (handles 0x${hex(service.startHandle)}-0x${hex(service.endHandle)})`,
+        );
         const characteristics = await Promise.race([client.discoverCharacteristics(service), whole.promise]);
         for (const characteristic of characteristics) {
           const properties = propertyNames(characteristic.properties);
-          out.event('characteristic', { service: service.uuid, uuid: characteristic.uuid, handle: characteristic.valueHandle, properties }, `  characteristic ${characteristic.uuid} (0x${hex(characteristic.valueHandle)}) ${properties.join(', ')}`);
+          out.event(
+            'characteristic',
+            {
+              service: service.uuid,
+              uuid: characteristic.uuid,
+              handle: characteristic.valueHandle,
+              properties,
+            },
+            `  characteristic ${characteristic.uuid} (0x${hex(characteristic.valueHandle)}) ${properties.join(', ')}`,
+          );
           const descriptors = await Promise.race([client.discoverDescriptors(characteristic), whole.promise]);
           for (const descriptor of descriptors) {
-            out.event('descriptor', { characteristic: characteristic.uuid, uuid: descriptor.uuid, handle: descriptor.handle }, `    descriptor ${descriptor.uuid} (0x${hex(descriptor.handle)})`);
+            out.event(
+              'descriptor',
+              { characteristic: characteristic.uuid, uuid: descriptor.uuid, handle: descriptor.handle },
+              `    descriptor ${descriptor.uuid} (0x${hex(descriptor.handle)})`,
+            );
           }
         }
       }
