@@ -22,11 +22,18 @@ import type { Logger } from 'pino';
 import { bondFromRecord, recordFromBond, recordSecurityLevel } from './bond-store/bond-keys.js';
 import { fromHex, type LtkRecord } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
-import { SMP_TIMEOUT_MS } from './constants.js';
 import { BondLostError, HostError, PairingError } from './errors.js';
-import { type LinkSecurityState, OPEN_LINK, type PairingResult } from './link-security.js';
-import { type PairingContext, type PairingDelegate, parsePasskey } from './pairing-delegate.js';
+import {
+  completion,
+  type LinkSecurityState,
+  OPEN_LINK,
+  type PairingResult,
+  stateFromStoredKey,
+} from './link-security.js';
+import { type ActionTarget, carryOut } from './pairing-actions.js';
+import type { PairingContext, PairingDelegate } from './pairing-delegate.js';
 import type { SecurityEvents } from './security-events.js';
+import { SmpTimer } from './smp-timer.js';
 
 /** The SMP channel as L2CAP gives it: whole PDUs both ways. */
 export interface SmpChannel {
@@ -60,10 +67,10 @@ interface Pending<T> {
   reject: (error: Error) => void;
 }
 
-export class ConnectionSecurity {
+export class ConnectionSecurity implements ActionTarget {
   private session: PairingSession | undefined;
   private state: LinkSecurityState = OPEN_LINK;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly timer = new SmpTimer(() => this.tick());
   private smpDead = false;
   private readyLtk: { key: Uint8Array; keySize: number } | undefined;
   /** Key we asked the controller to encrypt with from a bond (central), or answered from the store (peripheral). */
@@ -74,6 +81,8 @@ export class ConnectionSecurity {
   private lastLtk: Uint8Array | undefined;
   private pendingKeySize: number | undefined;
   private closed = false;
+  /** The identity whose bond this pairing saved: dropped again if the peer rejects the keys afterwards. */
+  private savedThisPairing: string | undefined;
 
   constructor(private readonly o: ConnectionSecurityOptions) {
     o.smp.on('pdu', (pdu) => this.onSmpPdu(pdu));
@@ -124,7 +133,7 @@ export class ConnectionSecurity {
     if (this.state.encrypted) return;
     const done = new Promise<void>((resolve, reject) => this.encryptionWaiters.push({ resolve, reject }));
     this.bondEncryption = { record: ltk };
-    await this.startEncryption(fromHex(ltk.ltk), ltk.ediv, fromHex(ltk.rand));
+    await this.enableEncryption(fromHex(ltk.ltk), ltk.ediv, fromHex(ltk.rand));
     return done;
   }
 
@@ -161,14 +170,7 @@ export class ConnectionSecurity {
     if (this.bondEncryption) {
       const record = this.bondEncryption.record;
       this.bondEncryption = undefined;
-      this.state = {
-        encrypted: true,
-        authenticated: record.authenticated,
-        sc: record.sc,
-        keySize: keySizeFromController ?? record.keySize,
-        securityLevel: recordSecurityLevel(record),
-        bonded: true,
-      };
+      this.state = stateFromStoredKey(record, keySizeFromController, recordSecurityLevel(record));
       this.lastLtk = fromHex(record.ltk);
       this.o.logger.info(
         { peer: this.o.peerIdentity(), level: this.state.securityLevel },
@@ -214,7 +216,7 @@ export class ConnectionSecurity {
   /** The link is gone: pending operations fail, timers stop. */
   close(error: Error): void {
     this.closed = true;
-    this.stopTimer();
+    this.timer.stop();
     for (const waiter of this.pairingWaiters.splice(0)) waiter.reject(error);
     this.settleEncryption(error);
   }
@@ -232,6 +234,7 @@ export class ConnectionSecurity {
     const record = this.record();
     const bond = record ? bondFromRecord(record) : undefined;
     this.readyLtk = undefined;
+    this.savedThisPairing = undefined;
     this.session = new PairingSession({
       role: this.o.role,
       localAddress: this.o.localAddress,
@@ -255,84 +258,51 @@ export class ConnectionSecurity {
   }
 
   /** Carries out a batch of actions, strictly after the previous batch. */
-  private feed(actions: Promise<PairingAction[]>): void {
+  feed(actions: Promise<PairingAction[]>): void {
     this.actionChain = this.actionChain
       .then(async () => {
-        for (const action of await actions) await this.carryOut(action);
+        for (const action of await actions) {
+          if (this.session) await carryOut(action, this, this.session);
+        }
       })
       .catch((error) => this.o.logger.error({ err: error }, 'carrying out an SMP action failed'));
-    if (this.session?.pairing !== false) this.startTimer();
+    if (this.session?.pairing !== false && !this.closed) this.timer.start();
   }
 
-  private context(extra: Partial<PairingContext> = {}): PairingContext {
+  /** Feeds the time to a running pairing; false once there is none (the timer then stops). */
+  private tick(): boolean {
+    const session = this.session;
+    if (!session?.pairing) return false;
+    this.feed(session.tick(performance.now()));
+    return true;
+  }
+
+  context(extra: Partial<PairingContext> = {}): PairingContext {
     return { peer: this.o.peerIdentity(), central: this.o.role === 'central', ...extra };
   }
 
-  private async carryOut(action: PairingAction): Promise<void> {
-    const session = this.session;
-    if (!session) return;
-    switch (action.type) {
-      case 'send':
-        await this.o.smp
-          .send(action.pdu)
-          .catch((error) => this.o.logger.warn({ err: error }, 'SMP PDU not sent'));
-        return;
-      case 'accept-pairing': {
-        const context = this.context({
-          method: action.method,
-          sc: action.sc,
-          peerIoCapability: action.peerIoCapability,
-        });
-        this.o.events.emit('pairingRequest', context);
-        void Promise.resolve(this.o.delegate.acceptPairing(context))
-          .catch(() => false)
-          .then((accepted) => this.feed(session.acceptPairing(accepted, performance.now())));
-        return;
-      }
-      case 'display-passkey':
-        this.o.events.emit('passkeyDisplay', action.digits);
-        this.o.delegate.displayPasskey(action.digits, this.context({ method: 'passkey-entry' }));
-        return;
-      case 'request-passkey':
-        this.o.events.emit('passkeyRequest');
-        void Promise.resolve(this.o.delegate.requestPasskey(this.context({ method: 'passkey-entry' })))
-          .catch(() => undefined)
-          .then((answer) =>
-            this.feed(session.passkeyEntered(parsePasskey(answer) ?? null, performance.now())),
-          );
-        return;
-      case 'confirm-numeric':
-        this.o.events.emit('numericComparison', action.digits);
-        void Promise.resolve(
-          this.o.delegate.confirmNumericComparison(
-            action.digits,
-            this.context({ method: 'numeric-comparison' }),
-          ),
-        )
-          .catch(() => false)
-          .then((match) => this.feed(session.numericComparisonAnswered(match === true, performance.now())));
-        return;
-      case 'peer-keypress':
-        return;
-      case 'start-encryption':
-        await this.onStartEncryption(action, session);
-        return;
-      case 'ltk-ready':
-        this.readyLtk = { key: action.key, keySize: action.keySize };
-        return;
-      case 'keys':
-        await this.saveBond(action.bond);
-        return;
-      case 'complete':
-        this.onComplete(action);
-        return;
-      case 'failed':
-        this.onFailed(action);
-        return;
-    }
+  // ActionTarget: what the pairing action handlers (pairing-actions.ts) call back into.
+
+  get logger(): Logger {
+    return this.o.logger;
+  }
+  get events(): SecurityEvents {
+    return this.o.events;
+  }
+  get delegate(): Required<PairingDelegate> {
+    return this.o.delegate;
   }
 
-  private async onStartEncryption(
+  sendPdu(pdu: Uint8Array): Promise<void> {
+    return this.o.smp.send(pdu);
+  }
+
+  ltkReady(key: Uint8Array, keySize: number): void {
+    this.readyLtk = { key, keySize };
+  }
+
+  /** @internal */
+  async startEncryption(
     action: Extract<PairingAction, { type: 'start-encryption' }>,
     session: PairingSession,
   ): Promise<void> {
@@ -343,13 +313,13 @@ export class ConnectionSecurity {
     }
     this.lastLtk = action.key;
     this.pendingKeySize = action.keySize;
-    await this.startEncryption(action.key, action.ediv, action.rand).catch((error) => {
+    await this.enableEncryption(action.key, action.ediv, action.rand).catch((error) => {
       this.o.logger.warn({ err: error }, 'LE Enable Encryption failed');
       this.onEncryptionChange(0x1f, false);
     });
   }
 
-  private startEncryption(ltk: Uint8Array, ediv: number, rand: Uint8Array): Promise<void> {
+  private enableEncryption(ltk: Uint8Array, ediv: number, rand: Uint8Array): Promise<void> {
     return this.o.hci
       .execute('leEnableEncryption', {
         connectionHandle: this.o.handle,
@@ -360,12 +330,14 @@ export class ConnectionSecurity {
       .then(() => undefined);
   }
 
-  private async saveBond(bond: Bond): Promise<void> {
+  /** @internal */
+  async saveBond(bond: Bond): Promise<void> {
     const previous = this.record();
     const record = recordFromBond(bond, previous);
     if (record.address !== this.o.peerIdentity()) this.o.setPeerIdentity(record.address);
     try {
       await this.o.bondStore.put(record);
+      this.savedThisPairing = record.address;
       this.o.events.emit('bonded', record.address);
     } catch (error) {
       this.o.logger.error({ err: error }, 'the bond could not be saved');
@@ -373,26 +345,13 @@ export class ConnectionSecurity {
     }
   }
 
-  private onComplete(action: Extract<PairingAction, { type: 'complete' }>): void {
-    this.stopTimer();
+  /** @internal */
+  complete(action: Extract<PairingAction, { type: 'complete' }>): void {
+    this.timer.stop();
     const ltk = action.keys.peerLtk?.key ?? action.keys.localLtk?.key ?? this.readyLtk?.key ?? this.lastLtk;
-    this.state = {
-      encrypted: true,
-      authenticated: action.authenticated,
-      sc: action.sc,
-      keySize: action.keySize,
-      securityLevel: securityLevelOf(action),
-      bonded: action.bonded,
-    };
-    const result: PairingResult = {
-      method: action.method,
-      sc: action.sc,
-      authenticated: action.authenticated,
-      keySize: action.keySize,
-      bonded: action.bonded,
-      securityLevel: action.securityLevel,
-      ...(ltk ? { ltk } : {}),
-    };
+    // smp-core's securityLevelOf applies the spec's rule (level 4 needs SC, MITM and a 128-bit key).
+    const { state, result } = completion({ ...action, securityLevel: securityLevelOf(action) }, ltk);
+    this.state = state;
     this.o.logger.info(
       { peer: this.o.peerIdentity(), method: action.method, sc: action.sc, level: action.securityLevel },
       'paired',
@@ -404,9 +363,18 @@ export class ConnectionSecurity {
     this.settleEncryption();
   }
 
-  private onFailed(action: Extract<PairingAction, { type: 'failed' }>): void {
-    this.stopTimer();
+  /** @internal */
+  fail(action: Extract<PairingAction, { type: 'failed' }>): void {
+    this.timer.stop();
     if (action.timedOut) this.smpDead = true;
+    // A peer's Pairing Failed after completion (e.g. Key Rejected) withdraws the keys just made.
+    const withdrawn = action.byPeer ? this.savedThisPairing : undefined;
+    if (withdrawn) {
+      this.savedThisPairing = undefined;
+      void this.o.bondStore
+        .forget(withdrawn)
+        .catch((error) => this.o.logger.warn({ err: error }, 'could not drop the rejected bond'));
+    }
     const error = new PairingError(action.reason, action.byPeer, action.timedOut, action.message);
     this.o.logger.warn(
       { peer: this.o.peerIdentity(), reason: action.reason, byPeer: action.byPeer },
@@ -422,25 +390,6 @@ export class ConnectionSecurity {
       if (error) waiter.reject(error);
       else waiter.resolve();
     }
-  }
-
-  /** Feeds time to the session once a second while it pairs, so its 30 s timeout can fire. */
-  private startTimer(): void {
-    if (this.timer || this.closed) return;
-    this.timer = setInterval(
-      () => {
-        const session = this.session;
-        if (!session?.pairing) return this.stopTimer();
-        this.feed(session.tick(performance.now()));
-      },
-      Math.min(1000, SMP_TIMEOUT_MS),
-    );
-    this.timer.unref?.();
-  }
-
-  private stopTimer(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
   }
 }
 

@@ -108,6 +108,22 @@ describe('Host over the virtual controller', () => {
     expect(again.securityState).toMatchObject({ encrypted: true, sc: false, securityLevel: 2 });
   });
 
+  it('drops the bond it just stored when the peer rejects the keys after pairing (Key Rejected)', async () => {
+    const air = new VirtualAir();
+    const { connection, remote, central } = await connectPair(air);
+    const remotePaired = remote.next('paired');
+    await connection.pair();
+    await remotePaired;
+    expect(central.bondStore.get(connection.identity)).toBeDefined();
+    const failed = connection.next('pairingFailed');
+    // Core 6.0 Vol 3 Part H 3.5.5: Pairing Failed, reason 0x0F Key Rejected.
+    await remote.smpChannel.send(Uint8Array.of(0x05, 0x0f));
+    const [error] = await failed;
+    expect(error.reason).toBe(0x0f);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(central.bondStore.get(connection.identity)).toBeUndefined();
+  });
+
   it('answers a peripheral Security Request by pairing', async () => {
     const air = new VirtualAir();
     const { connection, remote } = await connectPair(air);

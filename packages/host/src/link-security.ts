@@ -35,3 +35,38 @@ export interface PairingResult {
   /** The LTK now in use, 16 octets least significant first (as HCI carries it). */
   readonly ltk?: Uint8Array;
 }
+
+/** The link's security after encrypting with a stored key. */
+export function stateFromStoredKey(
+  key: { authenticated: boolean; sc: boolean; keySize: number },
+  keySizeFromController: number | undefined,
+  securityLevel: SecurityLevel,
+): LinkSecurityState {
+  return {
+    encrypted: true,
+    authenticated: key.authenticated,
+    sc: key.sc,
+    keySize: keySizeFromController ?? key.keySize,
+    securityLevel,
+    bonded: true,
+  };
+}
+
+/** The link's security and the result `pair()` resolves with, from the session's `complete` action. */
+export function completion(
+  action: {
+    method: PairingResult['method'];
+    sc: boolean;
+    authenticated: boolean;
+    keySize: number;
+    bonded: boolean;
+    securityLevel: SecurityLevel;
+  },
+  ltk: Uint8Array | undefined,
+): { state: LinkSecurityState; result: PairingResult } {
+  const { method, sc, authenticated, keySize, bonded, securityLevel } = action;
+  return {
+    state: { encrypted: true, authenticated, sc, keySize, securityLevel, bonded },
+    result: { method, sc, authenticated, keySize, bonded, securityLevel, ...(ltk ? { ltk } : {}) },
+  };
+}
