@@ -41,9 +41,9 @@ export async function failedRounds(t: Harness, iutOptions: IutOptions, reasons: 
 export async function failedRoundsAsInitiator(t: Harness, iutOptions: IutOptions, reasons: number[], ltFeatures = features()): Promise<void> {
   const linked = await linkPeripheral(t, iutOptions);
   for (const reason of reasons) {
-    const report = nextReport(linked.connection, 45_000);
     const { reply } = await requestWhenAllowed(linked, featuresPdu(0x01, ltFeatures));
     verify(reply?.[0] === 0x02, `round ${hexReason(reason)}: the IUT answered ${reply ? `opcode 0x${reply[0]?.toString(16)}` : 'nothing'}`);
+    const report = nextReport(linked.connection, 3000);
     await linked.lt.sendFrame(SMP_CID, smp.failed(reason));
     const got = await report;
     verify(iutFailed(got) && got.failed.reason === reason && got.failed.byPeer, `round ${hexReason(reason)}: ${describeReport(got)}`);
