@@ -18,7 +18,25 @@ export interface Measurement {
  */
 export type BenchCase =
   | { name: string; fn: () => unknown | Promise<unknown>; baseline?: string }
-  | { name: string; measure: () => Promise<Measurement>; baseline?: string };
+  | {
+      name: string;
+      measure: (context: MeasureContext) => Promise<Measurement>;
+      baseline?: string;
+      /** Repetitions of this case (default: the runner's `measureRuns`); a long run may ask for 1. */
+      runs?: number;
+      /** Run once untimed before the repetitions (default true); a case that warms up inside may skip it. */
+      warmup?: boolean;
+      /** Which way is better for this figure, so a ratio can say ahead or behind (timed cases: lower). */
+      better?: Better;
+    };
+
+/** What the runner tells a measuring case: `quick` runs (smoke tests) should do a small fraction of the work. */
+export interface MeasureContext {
+  quick: boolean;
+}
+
+/** Whether a larger or a smaller value of a figure is the better one. */
+export type Better = 'higher' | 'lower';
 
 /** A named group of cases; `cases` may do setup (key generation, building fixtures) before returning them. */
 export interface BenchSuite {

@@ -2,8 +2,10 @@
 
 export { type BenchArguments, type Output, parseArguments, runBench, USAGE } from './cli.js';
 export { type DiscoveredSuite, discoverSuites } from './discover.js';
-export type { BenchCase, BenchSuite, Measurement } from './harness.js';
-export { formatTable, toJsonLine } from './report.js';
+export { exposeGc, heapUsedAfterGc } from './gc.js';
+export type { BenchCase, BenchSuite, Better, MeasureContext, Measurement } from './harness.js';
+export { type MeasureCase, type MeasuredBaseline, measureRepeatedly, measureRunCount } from './measuring.js';
+export { formatTable, standing, toJsonLine } from './report.js';
 export {
   attachRatios,
   type CaseResult,

@@ -4,6 +4,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { runBench } from './cli.js';
+import { exposeGc } from './gc.js';
+
+// Memory figures are taken after a full collection: make `gc` available to every suite.
+exposeGc();
 
 process.exitCode = await runBench(
   process.argv.slice(2),

@@ -3,8 +3,22 @@ import type { CaseResult } from './runner.js';
 
 /** One JSON line per result: name, value, unit, opsPerSec?, baseline?, ratio?, spread and extras. */
 export function toJsonLine(result: CaseResult): string {
-  const { suite, name, value, unit, opsPerSec, baseline, ratio, samples, min, max, spreadPct, extra, error } =
-    result;
+  const {
+    suite,
+    name,
+    value,
+    unit,
+    opsPerSec,
+    baseline,
+    ratio,
+    better,
+    samples,
+    min,
+    max,
+    spreadPct,
+    extra,
+    error,
+  } = result;
   const finite = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? undefined : round(x));
   return JSON.stringify({
     suite,
@@ -14,6 +28,7 @@ export function toJsonLine(result: CaseResult): string {
     opsPerSec: finite(opsPerSec),
     baseline,
     ratio: finite(ratio),
+    better,
     samples,
     min: finite(min),
     max: finite(max),
@@ -35,6 +50,25 @@ function formatNumber(x: number | undefined): string {
   return x.toPrecision(3);
 }
 
+/**
+ * Whether a ratio puts the case ahead of its baseline ('ahead': better by more than 2%, 'behind': worse by
+ * more than 2%, 'level' in between), given which way the figure is better; undefined without both.
+ */
+export function standing(result: CaseResult): 'ahead' | 'behind' | 'level' | undefined {
+  const { ratio, better } = result;
+  if (ratio === undefined || better === undefined || !Number.isFinite(ratio)) return undefined;
+  const gain = better === 'higher' ? ratio : 1 / ratio;
+  if (gain > 1.02) return 'ahead';
+  if (gain < 1 / 1.02) return 'behind';
+  return 'level';
+}
+
+function versus(result: CaseResult): string {
+  if (result.ratio === undefined) return result.error ? result.error.slice(0, 60) : '';
+  const verdict = standing(result);
+  return `${result.ratio.toFixed(2)}x ${result.baseline}${verdict ? ` (${verdict})` : ''}`;
+}
+
 /** A plain-text table: one row per case, medians with their spread, ratios against baselines. */
 export function formatTable(results: CaseResult[]): string {
   const header = ['suite', 'case', 'median', 'unit', 'ops/s', 'spread', 'vs baseline'];
@@ -45,7 +79,7 @@ export function formatTable(results: CaseResult[]): string {
     r.unit,
     formatNumber(r.opsPerSec),
     Number.isFinite(r.spreadPct) ? `±${r.spreadPct.toFixed(1)}%` : '',
-    r.ratio !== undefined ? `${r.ratio.toFixed(2)}x ${r.baseline}` : r.error ? r.error.slice(0, 60) : '',
+    versus(r),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const numeric = new Set([2, 4, 5]);

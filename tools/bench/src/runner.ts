@@ -3,7 +3,8 @@
  * enough for the clock to resolve them and reported as time per operation (µs) and ops/s; a `measure`
  * case is repeated and its own figure's median reported.
  */
-import type { BenchCase, BenchSuite, Measurement } from './harness.js';
+import type { BenchCase, BenchSuite, Better } from './harness.js';
+import { type MeasuredBaseline, measureRepeatedly } from './measuring.js';
 import { median, type Summary, summarize } from './statistics.js';
 
 export interface RunOptions {
@@ -13,12 +14,20 @@ export interface RunOptions {
   sampleMs: number;
   /** Number of timed samples (at least 3 are always taken). */
   samples: number;
-  /** Repetitions of a `measure` case (after one warm-up run). */
+  /** Repetitions of a `measure` case (after one warm-up run) unless the case names its own `runs`. */
   measureRuns: number;
+  /** Smoke-test mode: at most `measureRuns` repetitions whatever a case asks, and cases told to do little work. */
+  quick?: boolean;
 }
 
 export const defaultRunOptions: RunOptions = { warmupMs: 250, sampleMs: 40, samples: 15, measureRuns: 7 };
-export const quickRunOptions: RunOptions = { warmupMs: 20, sampleMs: 5, samples: 5, measureRuns: 3 };
+export const quickRunOptions: RunOptions = {
+  warmupMs: 20,
+  sampleMs: 5,
+  samples: 5,
+  measureRuns: 3,
+  quick: true,
+};
 
 /** One case's result; `value` is in `unit` (µs per op for timed cases). */
 export interface CaseResult extends Summary {
@@ -33,6 +42,8 @@ export interface CaseResult extends Summary {
    * baseline (1.5 means 1.5x slower); otherwise value / baseline's value (same unit).
    */
   ratio?: number;
+  /** Which way is better (timed cases: lower), so a ratio reads as ahead or behind. */
+  better?: Better;
   extra?: Record<string, unknown>;
   error?: string;
 }
@@ -123,36 +134,16 @@ export async function timeFunction(
   return reference === undefined ? { perOp } : { perOp, ratios };
 }
 
-async function measureRepeatedly(
-  measure: () => Promise<Measurement>,
-  options: RunOptions,
-): Promise<{ values: number[]; unit: string; extra?: Record<string, unknown> }> {
-  const warm = await measure();
-  const runs: Measurement[] = [];
-  for (let i = 0; i < Math.max(3, options.measureRuns); i++) runs.push(await measure());
-  const values = runs.map((run) => run.value);
-  // Report the extra figures of the run closest to the median.
-  const mid = median(values);
-  const representative = runs.reduce((best, run) =>
-    Math.abs(run.value - mid) < Math.abs(best.value - mid) ? run : best,
-  );
-  const result: { values: number[]; unit: string; extra?: Record<string, unknown> } = {
-    values,
-    unit: warm.unit,
-  };
-  if (representative.extra !== undefined) result.extra = representative.extra;
-  return result;
-}
-
 /**
- * Runs one case. `baselineFn`, the baseline case's function when both are timed cases, is sampled
- * alternately with this one to give a load-resistant `ratio` (see timeFunction).
+ * Runs one case. `baseline`, the baseline case's function when both are timed cases (or its measure when
+ * both are measured), is run alternately with this one to give a load-resistant `ratio` (see timeFunction
+ * and measureRepeatedly).
  */
 export async function runCase(
   suite: string,
   benchCase: BenchCase,
   options: RunOptions,
-  baselineFn?: () => unknown,
+  baseline?: (() => unknown) | MeasuredBaseline,
 ): Promise<CaseResult> {
   const base = {
     suite,
@@ -161,6 +152,7 @@ export async function runCase(
   };
   try {
     if ('fn' in benchCase) {
+      const baselineFn = typeof baseline === 'function' ? baseline : undefined;
       const { perOp, ratios } = await timeFunction(benchCase.fn, options, baselineFn);
       const summary = summarize(perOp);
       const timed = {
@@ -169,12 +161,22 @@ export async function runCase(
         value: summary.median,
         unit: TIME_UNIT,
         opsPerSec: 1e6 / summary.median,
+        better: 'lower' as const,
       };
       return ratios === undefined ? timed : { ...timed, ratio: median(ratios) };
     }
-    const { values, unit, extra } = await measureRepeatedly(benchCase.measure, options);
+    const measured = typeof baseline === 'object' ? baseline : undefined;
+    const { values, unit, extra, ratios } = await measureRepeatedly(benchCase, options, measured);
     const summary = summarize(values);
-    return { ...base, ...summary, value: summary.median, unit, ...(extra ? { extra } : {}) };
+    return {
+      ...base,
+      ...summary,
+      value: summary.median,
+      unit,
+      ...(benchCase.better ? { better: benchCase.better } : {}),
+      ...(ratios ? { ratio: median(ratios) } : {}),
+      ...(extra ? { extra } : {}),
+    };
   } catch (error) {
     const empty = { median: Number.NaN, min: Number.NaN, max: Number.NaN, spreadPct: Number.NaN, samples: 0 };
     return { ...base, ...empty, value: Number.NaN, unit: '', error: String(error) };
@@ -206,11 +208,19 @@ export function selectCases(suiteName: string, cases: BenchCase[], filter: strin
   return cases.filter((c) => chosen.has(c));
 }
 
-/** The function of `benchCase`'s baseline when both are timed cases (so they can be sampled alternately). */
-function timedBaseline(benchCase: BenchCase, cases: BenchCase[]): (() => unknown) | undefined {
-  if (!('fn' in benchCase) || benchCase.baseline === undefined) return undefined;
+/**
+ * What to run alternately with `benchCase`: its baseline's function when both are timed cases, its
+ * baseline's measure when both are measured (so each ratio pairs runs made under the same load).
+ */
+function alternateBaseline(
+  benchCase: BenchCase,
+  cases: BenchCase[],
+): (() => unknown) | MeasuredBaseline | undefined {
+  if (benchCase.baseline === undefined) return undefined;
   const baseline = cases.find((c) => c.name === benchCase.baseline);
-  return baseline !== undefined && baseline !== benchCase && 'fn' in baseline ? baseline.fn : undefined;
+  if (baseline === undefined || baseline === benchCase) return undefined;
+  if ('fn' in benchCase) return 'fn' in baseline ? baseline.fn : undefined;
+  return 'measure' in baseline ? { measure: baseline.measure } : undefined;
 }
 
 export interface SuiteRunHooks {
@@ -246,7 +256,7 @@ export async function runSuite(
   }
   const results: CaseResult[] = [];
   for (const benchCase of cases) {
-    results.push(await runCase(suite.name, benchCase, options, timedBaseline(benchCase, cases)));
+    results.push(await runCase(suite.name, benchCase, options, alternateBaseline(benchCase, cases)));
   }
   const withRatios = attachRatios(results);
   for (const result of withRatios) hooks.onResult?.(result);

@@ -1,0 +1,230 @@
+/**
+ * ble-host (npm, Emil Lenngren's JavaScript host stack) as the side-by-side baseline: two BleManagers on one
+ * virtual controller air, connected, paired, notifying; the same scenarios tsble-peers.ts builds for tsble.
+ * ble-host is untyped CommonJS: the few parts used here are described by the interfaces below (from its
+ * docs/api). It keeps bonds as JSON files under the working directory, so every ble-host run happens inside
+ * a temporary directory.
+ */
+import type { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VirtualAir } from '@tsble/virtual-controller';
+import { BleHostTransport } from './ble-host-transport.js';
+import type { NotificationEnds } from './throughput.js';
+import { NOTIFY_CHARACTERISTIC, NOTIFY_SERVICE } from './tsble-peers.js';
+
+interface BleSmp extends EventEmitter {
+  sendPairingRequest(features: object): boolean;
+}
+interface BleClientCharacteristic extends EventEmitter {
+  writeCCCD(notifications: boolean, indications: boolean, callback: (attError: number) => void): void;
+}
+interface BleClientService {
+  discoverCharacteristics(callback: (characteristics: BleClientCharacteristic[]) => void): void;
+}
+interface BleConnection extends EventEmitter {
+  readonly smp: BleSmp;
+  readonly gatt: {
+    discoverServicesByUuid(
+      uuid: number,
+      count: number,
+      callback: (services: BleClientService[]) => void,
+    ): void;
+  };
+}
+interface BleServerCharacteristic {
+  uuid: number;
+  properties: string[];
+  /** Attached by ble-host when the service is added. */
+  notify?: (connection: BleConnection, value: Buffer) => boolean;
+}
+interface BleManager extends EventEmitter {
+  readonly gattDb: { addServices(services: object[]): void };
+  startAdvertising(parameters: object, callback: (status: number, connection: BleConnection) => void): void;
+  connect(
+    addressType: string,
+    address: string,
+    parameters: object,
+    callback: (c: BleConnection) => void,
+  ): void;
+}
+interface BleHostModule {
+  BleManager: {
+    create(
+      transport: object,
+      options: object,
+      callback: (error: Error | null, manager: BleManager) => void,
+    ): void;
+  };
+}
+
+const require = createRequire(import.meta.url);
+const bleHost = require('ble-host') as BleHostModule;
+
+/** ble-host's bond files go here (it writes `NodeBleLib-storage-dir` under the working directory). */
+let storageDirectory: string | undefined;
+
+/** Runs `body` with the working directory in a temporary directory, restoring it afterwards. */
+export async function inBleHostStorage<T>(body: () => Promise<T>): Promise<T> {
+  if (storageDirectory === undefined) {
+    const directory = mkdtempSync(join(tmpdir(), 'tsble-bench-ble-host-'));
+    storageDirectory = directory;
+    process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
+  }
+  const previous = process.cwd();
+  process.chdir(storageDirectory);
+  try {
+    return await body();
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+/** A ble-host BleManager on a new controller of `air`; `close` ends it. */
+export function openBleManager(
+  air: VirtualAir,
+): Promise<{ manager: BleManager; address: string; close(): void }> {
+  const controller = air.addController();
+  const transport = new BleHostTransport(controller);
+  // Its public address as ble-host reads it (Read BD_ADDR): most significant octet first.
+  const address = Array.from(controller.state.publicAddress)
+    .reverse()
+    .map((octet) => octet.toString(16).padStart(2, '0').toUpperCase())
+    .join(':');
+  return new Promise((resolve, reject) => {
+    bleHost.BleManager.create(transport, {}, (error, manager) => {
+      if (error) return reject(error);
+      // Closing the transport makes ble-host emit 'error' ("Transport closed"): expected here.
+      manager.on('error', () => undefined);
+      resolve({ manager, address, close: () => transport.close() });
+    });
+  });
+}
+
+/** Milliseconds of one BleManager.create to ready on its own air (ble-host's start-up), closed off the clock. */
+export async function timeBleManagerCreate(): Promise<number> {
+  const air = new VirtualAir();
+  const start = performance.now();
+  const opened = await openBleManager(air);
+  const elapsed = performance.now() - start;
+  opened.close();
+  air.close();
+  return elapsed;
+}
+
+export interface ConnectedBleHosts {
+  central: BleManager;
+  peripheral: BleManager;
+  connection: BleConnection;
+  remote: BleConnection;
+  /** The peripheral's notify characteristic (serves when `notifying` was asked for). */
+  characteristic: BleServerCharacteristic;
+  close(): void;
+}
+
+/** Two ble-host managers on a fresh air, connected (the peripheral serves the notify characteristic). */
+export async function openConnectedBleHosts(): Promise<ConnectedBleHosts> {
+  const air = new VirtualAir();
+  const peripheral = await openBleManager(air);
+  const central = await openBleManager(air);
+  const close = () => {
+    central.close();
+    peripheral.close();
+    air.close();
+  };
+  const characteristic: BleServerCharacteristic = { uuid: NOTIFY_CHARACTERISTIC, properties: ['notify'] };
+  peripheral.manager.gattDb.addServices([{ uuid: NOTIFY_SERVICE, characteristics: [characteristic] }]);
+  const accepted = new Promise<BleConnection>((resolve, reject) =>
+    peripheral.manager.startAdvertising({}, (status, connection) =>
+      status === 0
+        ? resolve(connection)
+        : reject(new Error(`ble-host could not advertise: status ${status}`)),
+    ),
+  );
+  const connection = await new Promise<BleConnection>((resolve) =>
+    central.manager.connect('public', peripheral.address, {}, resolve),
+  );
+  const remote = await accepted;
+  return {
+    central: central.manager,
+    peripheral: peripheral.manager,
+    connection,
+    remote,
+    characteristic,
+    close,
+  };
+}
+
+/** Resolves on `event` of `emitter`, rejects on `failure`. */
+function settle(emitter: EventEmitter, event: string, failure: string): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    emitter.once(event, (...args: unknown[]) => resolve(args));
+    emitter.once(failure, (reason: unknown) => reject(new Error(`ble-host ${failure}: ${String(reason)}`)));
+  });
+}
+
+/**
+ * Milliseconds of one LE Secure Connections Just Works pairing between two ble-host managers, from the
+ * Pairing Request until both sides report `pairingComplete` (ble-host has stored the keys by then).
+ */
+export function timeBleHostPairing(): Promise<number> {
+  return inBleHostStorage(async () => {
+    const hosts = await openConnectedBleHosts();
+    try {
+      const both = Promise.all([
+        settle(hosts.connection.smp, 'pairingComplete', 'pairingFailed'),
+        settle(hosts.remote.smp, 'pairingComplete', 'pairingFailed'),
+      ]);
+      const start = performance.now();
+      hosts.connection.smp.sendPairingRequest({ sc: true, mitm: false, bondingFlags: 1 });
+      const [[result]] = await both;
+      const elapsed = performance.now() - start;
+      if (!(result as { sc?: boolean }).sc)
+        throw new Error('ble-host did not pair with LE Secure Connections');
+      return elapsed;
+    } finally {
+      hosts.close();
+    }
+  });
+}
+
+/** A connected ble-host pair whose central subscribed to notifications, as the pump wants it. */
+export async function openNotifyingBleHosts(): Promise<{ hosts: ConnectedBleHosts; ends: NotificationEnds }> {
+  const hosts = await openConnectedBleHosts();
+  try {
+    const [service] = await new Promise<BleClientService[]>((resolve) =>
+      hosts.connection.gatt.discoverServicesByUuid(NOTIFY_SERVICE, 1, resolve),
+    );
+    if (service === undefined) throw new Error('ble-host found no notify service');
+    const [characteristic] = await new Promise<BleClientCharacteristic[]>((resolve) =>
+      service.discoverCharacteristics(resolve),
+    );
+    if (characteristic === undefined) throw new Error('ble-host found no notify characteristic');
+    const status = await new Promise<number>((resolve) => characteristic.writeCCCD(true, false, resolve));
+    if (status !== 0) throw new Error(`ble-host could not subscribe: ATT error ${status}`);
+    const notify = hosts.characteristic.notify;
+    if (notify === undefined) throw new Error('ble-host did not attach notify()');
+    const remote = hosts.remote;
+    // The pump sends one value over and over: convert it to a Buffer once, not per notification.
+    let source: Uint8Array | undefined;
+    let buffer = Buffer.alloc(0);
+    return {
+      hosts,
+      ends: {
+        send: (value) => {
+          if (value !== source) {
+            source = value;
+            buffer = Buffer.from(value);
+          }
+          notify.call(hosts.characteristic, remote, buffer);
+        },
+        onNotification: (listener) => characteristic.on('change', listener),
+      },
+    };
+  } catch (error) {
+    hosts.close();
+    throw error;
+  }
+}
