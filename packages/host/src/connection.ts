@@ -4,7 +4,7 @@
  */
 import { type Hci, TypedEmitter } from '@tsble/hci-transport';
 import { FixedCid, L2cap } from '@tsble/l2cap';
-import { IoCapability, type PairingConfig } from '@tsble/smp-core';
+import { IoCapability, type OobConfig, type PairingConfig } from '@tsble/smp-core';
 import type { Logger } from 'pino';
 import { type Address, formatAddress } from './address.js';
 import type { BondRecord } from './bond-store/bond-record.js';
@@ -41,6 +41,11 @@ export interface PairOptions {
   minKeySize?: number;
   /** A fixed passkey to display instead of a random one. */
   passkey?: number;
+  /**
+   * Out-of-band data (Core 6.0 Vol 3 Part H 2.3.5.6.4 for LE Secure Connections, 2.3.5.4 legacy TK): our own
+   * (`localSc`, made by smp-core's `generateScOobData`), the peer's (`peerSc`), or a shared legacy `tk`.
+   */
+  oob?: OobConfig;
 }
 
 export function pairingConfigOf(options: PairOptions): Partial<PairingConfig> {
@@ -53,6 +58,7 @@ export function pairingConfigOf(options: PairOptions): Partial<PairingConfig> {
   if (options.scOnly !== undefined) config.scOnly = options.scOnly;
   if (options.minKeySize !== undefined) config.minKeySize = options.minKeySize;
   if (options.passkey !== undefined) config.passkey = options.passkey;
+  if (options.oob !== undefined) config.oob = options.oob;
   return config;
 }
 

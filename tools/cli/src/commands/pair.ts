@@ -10,7 +10,7 @@ import {
   resolveTarget,
   timeoutMs,
 } from './host-session.js';
-import { cliDelegate, pairingHelp, pairingOptions, parsePairingOptions } from './pairing-options.js';
+import { cliDelegate, pairingHelp, pairingOptions, parsePairingOptions, withOob } from './pairing-options.js';
 import { Progress } from './progress.js';
 import { LineQuestions } from './prompts.js';
 
@@ -25,7 +25,7 @@ pairing-failed, disconnected. Exit 0 when paired, 1 when pairing failed.
 ${pairingHelp}`,
   options: pairingOptions,
   async run(context) {
-    const pairing = parsePairingOptions(context.values);
+    const pairing = await withOob(parsePairingOptions(context.values));
     const questions = new LineQuestions();
     const progress = new Progress(context.out.json);
     const limit = timeoutMs(context, 30);

@@ -193,6 +193,24 @@ function scenarios(transport: () => string, options: { fixedServeAddress: boolea
     });
   });
 
+  it('pairs out of band: LE Secure Connections (serve writes its OOB data, pair reads it) and legacy TK', async () => {
+    const scFile = join(dir, `oob-sc-${Math.random().toString(36).slice(2)}.json`);
+    await startServe(['--oob', scFile]);
+    const sc = await run(['pair', serveAddress, '--oob', scFile, ...newCentral()]);
+    expect(sc.code).toBe(0);
+    expect(event(sc.events, 'paired')).toMatchObject({
+      method: 'oob',
+      sc: true,
+      authenticated: true,
+      securityLevel: 4,
+    });
+    const tkFile = join(dir, `oob-tk-${Math.random().toString(36).slice(2)}.json`);
+    await startServe(['--legacy', '--oob', tkFile]);
+    const legacy = await run(['pair', serveAddress, '--legacy', '--oob', tkFile, ...newCentral()]);
+    expect(legacy.code).toBe(0);
+    expect(event(legacy.events, 'paired')).toMatchObject({ method: 'oob', sc: false, authenticated: true });
+  });
+
   it.runIf(options.fixedServeAddress)(
     'reports a peer that lost the bond (exit 1) instead of pairing again',
     async () => {

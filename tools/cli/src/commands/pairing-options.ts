@@ -3,8 +3,10 @@
  * pairing delegate: contract events for every question, answers from --passkey / --yes, else a prompt on the
  * terminal or a line from stdin.
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import type { ParseArgsConfig } from 'node:util';
 import type { IoCapabilityName, PairingDelegate, PairOptions } from '@tsble/host';
+import { generateScOobData, type OobConfig } from '@tsble/smp-core';
 import { UsageError } from '../options.js';
 import type { CommandContext } from './command.js';
 import { isYes, type LineQuestions } from './prompts.js';
@@ -31,12 +33,16 @@ export const pairingHelp = `Pairing options:
   --passkey N         the passkey to show, or to type instead of being asked
   --yes               confirm numeric comparison without asking
   --min-key-size N    smallest acceptable encryption key size, 7..16 (default 16)
-  --show-keys         include the LTK in the paired event`;
+  --show-keys         include the LTK in the paired event
+  --oob FILE          out-of-band pairing: when FILE exists, use the peer's OOB data (or legacy TK) in it;
+                      otherwise make ours and write it there (mode 0600) for the peer to read`;
 
 const IO_NAMES = new Set(['none', 'display', 'display-yesno', 'keyboard', 'keyboard-display']);
 
 export interface CliPairing {
   options: PairOptions;
+  /** --oob FILE, loaded or written by `withOob`. */
+  oobFile: string | undefined;
   passkey: number | undefined;
   yes: boolean;
   showKeys: boolean;
@@ -58,7 +64,6 @@ export function parsePairingOptions(values: CommandContext['values']): CliPairin
   if (minKeySize !== undefined && !(Number.isInteger(minKeySize) && minKeySize >= 7 && minKeySize <= 16)) {
     throw new UsageError(`--min-key-size must be 7..16, not "${minText}"`);
   }
-  if (values.oob !== undefined) throw new UsageError('--oob is not supported yet by this build of tsble');
   if (values.legacy && values['sc-only'])
     throw new UsageError('--legacy and --sc-only contradict each other');
   const options: PairOptions = {
@@ -70,7 +75,13 @@ export function parsePairingOptions(values: CommandContext['values']): CliPairin
     ...(minKeySize !== undefined ? { minKeySize } : {}),
     ...(passkey !== undefined ? { passkey } : {}),
   };
-  return { options, passkey, yes: values.yes === true, showKeys: values['show-keys'] === true };
+  return {
+    options,
+    oobFile: values.oob as string | undefined,
+    passkey,
+    yes: values.yes === true,
+    showKeys: values['show-keys'] === true,
+  };
 }
 
 /** The CLI's delegate: every question is a contract event, then an answer from the options or the user. */
@@ -115,4 +126,62 @@ export function cliDelegate(
       return isYes(await questions.ask('Confirm the numbers match [y/N]: '));
     },
   };
+}
+
+const HEX16 = /^[0-9a-f]{32}$/i;
+const fromHex = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
+const toHex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+/**
+ * `--oob FILE`: a file that exists holds the peer's LE Secure Connections OOB data (`random`, `confirm`,
+ * 16 octets each as hex, least significant first) or a legacy `tk`; a file that does not exist receives ours,
+ * made now (Core 6.0 Vol 3 Part H 2.3.5.6.4; legacy: a random 128-bit TK, 2.3.5.4).
+ */
+export async function withOob(pairing: CliPairing): Promise<CliPairing> {
+  const file = pairing.oobFile;
+  if (file === undefined) return pairing;
+  let text: string | undefined;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new UsageError(`--oob ${file}: ${(error as Error).message}`);
+  }
+  if (text !== undefined)
+    return { ...pairing, options: { ...pairing.options, oob: parseOobFile(file, text) } };
+  if (pairing.options.leSecure === false) {
+    const tk = crypto.getRandomValues(new Uint8Array(16));
+    await writeFile(file, `${JSON.stringify({ tk: toHex(tk) })}\n`, { mode: 0o600 });
+    return { ...pairing, options: { ...pairing.options, oob: { tk } } };
+  }
+  const localSc = await generateScOobData();
+  await writeFile(
+    file,
+    `${JSON.stringify({ random: toHex(localSc.random), confirm: toHex(localSc.confirm) })}\n`,
+    { mode: 0o600 },
+  );
+  return { ...pairing, options: { ...pairing.options, oob: { localSc } } };
+}
+
+function parseOobFile(file: string, text: string): OobConfig {
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new UsageError(
+      `--oob ${file} is not JSON; expected {"random": HEX, "confirm": HEX} or {"tk": HEX}`,
+    );
+  }
+  if (typeof data.tk === 'string' && HEX16.test(data.tk)) return { tk: fromHex(data.tk) };
+  if (
+    typeof data.random === 'string' &&
+    HEX16.test(data.random) &&
+    typeof data.confirm === 'string' &&
+    HEX16.test(data.confirm)
+  ) {
+    return { peerSc: { random: fromHex(data.random), confirm: fromHex(data.confirm) } };
+  }
+  throw new UsageError(
+    `--oob ${file} needs "random" and "confirm" (32 hex digits each) or "tk" (32 hex digits)`,
+  );
 }

@@ -10,7 +10,7 @@ import {
   resolveTarget,
   timeoutMs,
 } from './host-session.js';
-import { cliDelegate, pairingHelp, pairingOptions, parsePairingOptions } from './pairing-options.js';
+import { cliDelegate, pairingHelp, pairingOptions, parsePairingOptions, withOob } from './pairing-options.js';
 import { Progress } from './progress.js';
 import { LineQuestions } from './prompts.js';
 
@@ -27,7 +27,7 @@ disconnected. Exit 0 when read, 1 on failure.
 ${pairingHelp}`,
   options: pairingOptions,
   async run(context) {
-    const pairing = parsePairingOptions(context.values);
+    const pairing = await withOob(parsePairingOptions(context.values));
     const uuid = context.positionals[1];
     if (uuid === undefined)
       throw new UsageError(

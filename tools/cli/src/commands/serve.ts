@@ -10,6 +10,7 @@ import {
   pairingHelp,
   pairingOptions,
   parsePairingOptions,
+  withOob,
 } from './pairing-options.js';
 import { LineQuestions } from './prompts.js';
 
@@ -26,7 +27,7 @@ encryption-required, an authentication-required, an encrypted-write and an encry
 ${pairingHelp}`,
   options: { ...pairingOptions, name: { type: 'string' }, 'security-request': { type: 'boolean' } },
   async run(context) {
-    const pairing = parsePairingOptions(context.values);
+    const pairing = await withOob(parsePairingOptions(context.values));
     const questions = new LineQuestions();
     const name = (context.values.name as string | undefined) ?? 'tsble';
     const host = await openHost(context, {
