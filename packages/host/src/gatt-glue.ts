@@ -10,13 +10,15 @@ import {
   GattClient,
   GattServer,
   type GattServerConnection,
+  type PeerSigning,
   type ServiceDefinition,
 } from '@tsble/att-gatt';
 import { FixedCid } from '@tsble/l2cap';
 import type { Logger } from 'pino';
+import { fromHex } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import type { Connection, PairOptions } from './connection.js';
-import { BondLostError } from './errors.js';
+import { BondLostError, HostError } from './errors.js';
 
 export interface GattSetup {
   /** GAP Device Name (default 'tsble'). */
@@ -70,8 +72,29 @@ export class GattAccess {
   constructor(
     readonly client: GattClient,
     private readonly connection: Connection,
+    private readonly store: BondStore,
     public autoSecurity: AutoSecurity = {},
   ) {}
+
+  /**
+   * Signed Write Without Response (Core 6.0 Vol 3 Part G 4.9.2): data signing on an unencrypted link, with the
+   * CSRK we gave the peer when bonding; the SignCounter advances in the bond store with every write.
+   */
+  async signedWrite(
+    serviceUuid: string | number,
+    characteristicUuid: string | number,
+    value: Uint8Array,
+  ): Promise<void> {
+    const record = this.connection.storedBond();
+    const csrk = record?.localCsrk;
+    if (!record || !csrk)
+      throw new HostError('invalid-argument', `no signing key for ${this.connection.identity}: bond first`);
+    const characteristic = await this.client.characteristic(serviceUuid, characteristicUuid);
+    const { createdAt: _c, updatedAt: _u, ...rest } = record;
+    // Saved before sending: a counter is never reused, even if the process dies right after the write.
+    await this.store.put({ ...rest, localCsrk: { ...csrk, signCounter: csrk.signCounter + 1 } });
+    await this.client.signedWrite(characteristic.valueHandle, value, fromHex(csrk.csrk), csrk.signCounter);
+  }
 
   /** Read a characteristic by service and characteristic UUID. */
   async read(serviceUuid: string | number, characteristicUuid: string | number): Promise<Uint8Array> {
@@ -133,6 +156,7 @@ export class GattAccess {
 export function attachGatt(
   connection: Connection,
   server: GattServer,
+  store: BondStore,
   logger: Logger,
 ): { bearer: AttBearer; server: GattServerConnection; access: GattAccess } {
   const bearer = new AttBearer(connection.l2cap.fixedChannel(FixedCid.att), {
@@ -143,12 +167,42 @@ export function attachGatt(
     bonded: connection.bonded,
     security: () => connection.securityState,
   });
-  connection.on('bonded', (identity) => serverConnection.setBonded(identity));
+  const signing = () => peerSigning(connection, store, logger);
+  serverConnection.setSigning(signing());
+  connection.on('bonded', (identity) => {
+    serverConnection.setBonded(identity);
+    serverConnection.setSigning(signing());
+  });
   const access = new GattAccess(
     new GattClient(bearer, { logger: logger.child({ layer: 'gatt-client' }) }),
     connection,
+    store,
   );
   return { bearer, server: serverConnection, access };
 }
 
 export { BondLostError };
+
+/**
+ * Signed writes from a bonded peer (Core 6.0 Vol 3 Part H 2.4.5, Part C 10.4.2): verified with the CSRK it
+ * distributed. The store keeps `signCounter` as the next counter expected (0: none seen yet), so a replayed
+ * counter is refused across restarts too.
+ */
+function peerSigning(connection: Connection, store: BondStore, logger: Logger): PeerSigning | undefined {
+  const csrk = connection.storedBond()?.peerCsrk;
+  if (!csrk) return undefined;
+  return {
+    csrk: fromHex(csrk.csrk),
+    ...(csrk.signCounter > 0 ? { lastCounter: csrk.signCounter - 1 } : {}),
+    onCounter: (counter) => {
+      const record = store.get(connection.identity);
+      if (!record?.peerCsrk) return;
+      const { createdAt: _c, updatedAt: _u, ...rest } = record;
+      void store
+        .put({ ...rest, peerCsrk: { ...record.peerCsrk, signCounter: counter + 1 } })
+        .catch((error) => {
+          logger.warn({ err: error }, 'could not save the SignCounter');
+        });
+    },
+  };
+}

@@ -1,6 +1,8 @@
 import { DEMO_UUIDS, demoService } from '@tsble/att-gatt';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatAddress } from './address.js';
+import { fromHex } from './bond-store/bond-record.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
 import { PairingError } from './errors.js';
 import { Host, type HostOptions } from './host.js';
@@ -116,6 +118,61 @@ describe('GATT through the host', () => {
     expect(text(await pk.connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.authenticated))).toBe(
       'authenticated',
     );
+  });
+
+  it('verifies signed writes from a bonded client on an unencrypted link and refuses a replayed counter', async () => {
+    const written: string[] = [];
+    const service = {
+      uuid: 'b1e50100-3c9b-4e7a-9f1d-5e2a7c4d8b00',
+      characteristics: [
+        {
+          uuid: 'b1e50101-3c9b-4e7a-9f1d-5e2a7c4d8b00',
+          properties: ['authenticatedSignedWrites' as const, 'read' as const],
+          onWrite: (value: Uint8Array) => {
+            written.push(text(value));
+          },
+        },
+      ],
+    };
+    const { connection, client, server } = await setup({}, { gatt: { services: [service] } });
+    const remotePaired = [...server.connections.values()][0]?.next('paired');
+    await connection.pair();
+    await remotePaired;
+    await connection.disconnect();
+    const accepted = server.accept();
+    const again = await client.connect(server.identityAddress);
+    await accepted;
+    expect(again.encrypted).toBe(false);
+    await again.gatt.signedWrite(
+      service.uuid,
+      service.characteristics[0]?.uuid as string,
+      new TextEncoder().encode('one'),
+    );
+    await again.gatt.signedWrite(
+      service.uuid,
+      service.characteristics[0]?.uuid as string,
+      new TextEncoder().encode('two'),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(written).toEqual(['one', 'two']);
+    // A replay: the same counter again is dropped by the server.
+    const record = client.bondStore.get(again.identity);
+    const csrk = record?.localCsrk;
+    if (!record || !csrk) throw new Error('no local CSRK after bonding');
+    const characteristic = await again.gatt.client.characteristic(
+      service.uuid,
+      service.characteristics[0]?.uuid as string,
+    );
+    await again.gatt.client.signedWrite(
+      characteristic.valueHandle,
+      new TextEncoder().encode('replay'),
+      fromHex(csrk.csrk),
+      csrk.signCounter - 1,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(written).toEqual(['one', 'two']);
+    // The server keeps the next expected SignCounter with the bond, so a replay stays refused after a restart.
+    expect(server.bondStore.get(formatAddress(client.identityAddress))?.peerCsrk?.signCounter).toBe(2);
   });
 
   it('keeps a bonded client subscription across reconnection in the bond store', async () => {

@@ -311,7 +311,7 @@ export class Host extends TypedEmitter<HostEventMap> {
       events: connection,
     });
     connection.attachSecurity(security);
-    connection.attachGatt(attachGatt(connection, this.gattServer, logger).access);
+    connection.attachGatt(attachGatt(connection, this.gattServer, this.bondStore, logger).access);
     this.connections.set(event.connectionHandle, connection);
     logger.info({ role, address: formatAddress(peerAddress) }, 'connected');
     this.emit('connection', connection);
