@@ -50,6 +50,24 @@ describe('Host over the virtual controller', () => {
     expect(connection.connected).toBe(false);
   });
 
+  it('gives up connecting after the timeout, and on an abort signal, and can connect afterwards', async () => {
+    const air = new VirtualAir();
+    const central = await open(air);
+    const silent = await open(air); // not advertising
+    const started = Date.now();
+    await expect(central.connect(silent.identityAddress, { timeoutMs: 200 })).rejects.toMatchObject({
+      code: 'connect-timeout',
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+    const controller = new AbortController();
+    const attempt = central.connect(silent.identityAddress, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(attempt).rejects.toMatchObject({ code: 'connect-cancelled' });
+    await silent.advertise({});
+    const connection = await central.connect(silent.identityAddress, { timeoutMs: 2000 });
+    expect(connection.connected).toBe(true);
+  });
+
   it('pairs with LE Secure Connections Just Works, bonds both sides, and re-encrypts from the bond', async () => {
     const air = new VirtualAir();
     const centralStore = new MemoryBondStore();
