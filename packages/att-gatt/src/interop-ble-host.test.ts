@@ -188,4 +188,74 @@ describe('GATT interop with ble-host', () => {
       air.close();
     }
   });
+
+  // ble-host 1.0.3 ignores credits for channels it initiated (its connect path never maps the peer's CID),
+  // so the interop direction is: we connect to an SPSM ble-host registered.
+  it('LE credit-based channels with ble-host: we connect to its SPSM and move 100 kB each way with credits', async () => {
+    const air = new VirtualAir();
+    const manager = await bleHostOn(air, THEIR_ADDRESS);
+    const ours = await ourStack(air, 'peripheral');
+    await ours.hci.execute('leSetAdvertisingParameters', {
+      advertisingIntervalMin: 0x20,
+      advertisingIntervalMax: 0x20,
+      advertisingType: 0,
+      ownAddressType: 0,
+      peerAddressType: 0,
+      peerAddress: new Uint8Array(6),
+      advertisingChannelMap: 7,
+      advertisingFilterPolicy: 0,
+    });
+    await ours.hci.execute('leSetAdvertisingEnable', { advertisingEnable: 1 });
+    // biome-ignore lint/suspicious/noExplicitAny: ble-host connection
+    const theirs: any = await new Promise((resolve) =>
+      manager.connect('public', hexAddress(OUR_ADDRESS), {}, resolve),
+    );
+    const { l2cap } = await ours.link();
+    // biome-ignore lint/suspicious/noExplicitAny: ble-host L2CAPCoC
+    let coc: any;
+    theirs.l2capCoCManager.registerLePsm(
+      0x0080,
+      (_txMtu: number, accept: (result: number, paused: boolean, rxMtu: number) => unknown) => {
+        coc = accept(0, false, 1000);
+      },
+    );
+    try {
+      const channel = await l2cap.connect(0x0080, { mtu: 1000, mps: 100, initialCredits: 4 });
+      expect(channel.state).toBe('open');
+      expect(channel.parameters.remoteMtu).toBe(1000);
+      const total = 100_000;
+      const chunk = 1000;
+      let theyGot = 0;
+      let theirSum = 0;
+      const theyDone = new Promise<void>((resolve) =>
+        coc.on('data', (sdu: Buffer) => {
+          for (const b of sdu) theirSum = (theirSum + b) % 65521;
+          theyGot += sdu.length;
+          if (theyGot >= total) resolve();
+        }),
+      );
+      let weGot = 0;
+      let ourSum = 0;
+      const weDone = new Promise<void>((resolve) =>
+        channel.on('sdu', (sdu) => {
+          for (const b of sdu) ourSum = (ourSum + b) % 65521;
+          weGot += sdu.length;
+          if (weGot >= total) resolve();
+        }),
+      );
+      let expected = 0;
+      for (let offset = 0; offset < total; offset += chunk) {
+        const sdu = Uint8Array.from({ length: chunk }, (_, i) => (offset + i) % 253);
+        for (const b of sdu) expected = (expected + b) % 65521;
+        void channel.send(sdu);
+        coc.send(Buffer.from(sdu));
+      }
+      await Promise.all([theyDone, weDone]);
+      expect([theyGot, weGot]).toEqual([total, total]);
+      expect([theirSum, ourSum]).toEqual([expected, expected]);
+    } finally {
+      await ours.hci.close();
+      air.close();
+    }
+  }, 30_000);
 });
