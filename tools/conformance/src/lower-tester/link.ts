@@ -34,6 +34,7 @@ export class LowerTester {
   private readonly ltkRequests = new Inbox<{ rand: Uint8Array; ediv: number }>();
   private readonly disconnections = new Inbox<number>();
   private partial: Uint8Array | undefined;
+  private ownRandom: Uint8Array | undefined;
 
   private constructor(readonly hci: Hci) {
     hci.on('acl', (handle, pb, data) => {
@@ -56,7 +57,19 @@ export class LowerTester {
 
   /** The LT's own identity on air. */
   get address(): LinkAddress {
+    if (this.ownRandom) return { bytes: this.ownRandom, type: 1 };
     return { bytes: this.hci.info.address, type: this.hci.info.addressType === 'public' ? 0 : 1 };
+  }
+
+  /** The identity address (what the controller came up with), whatever the LT uses on air now. */
+  get identity(): LinkAddress {
+    return { bytes: this.hci.info.address, type: this.hci.info.addressType === 'public' ? 0 : 1 };
+  }
+
+  /** Use this random address (e.g. an RPA) on air from now on; undefined goes back to the identity. */
+  async useRandomAddress(address: Uint8Array | undefined): Promise<void> {
+    if (address) await this.hci.execute('leSetRandomAddress', { randomAddress: address });
+    this.ownRandom = address;
   }
 
   get connected(): boolean {

@@ -32,6 +32,8 @@ export interface PairScript {
   stopAfter?: string;
   /** Start encryption (central) or answer the LTK request (peripheral). Default true. */
   encrypt?: boolean;
+  /** LE SC: leave out the DHKey check exchange entirely and go straight to encryption (initiator). */
+  skipDhKeyCheck?: boolean;
   /** Do not verify the IUT's confirm values (a peer that carries on regardless, to see what the IUT does). */
   skipChecks?: boolean;
   /** How long to wait for each IUT PDU (ms). Default 2000. */
