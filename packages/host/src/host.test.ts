@@ -68,6 +68,16 @@ describe('Host over the virtual controller', () => {
     expect(connection.connected).toBe(true);
   });
 
+  it('ends every connection when the controller goes away', async () => {
+    const air = new VirtualAir();
+    const { connection, central } = await connectPair(air);
+    const gone = connection.waitForDisconnection();
+    await central.hci.transport.close();
+    expect(await gone).toBe(0x1f);
+    expect(connection.connected).toBe(false);
+    await expect(connection.pair()).rejects.toMatchObject({ code: 'disconnected' });
+  });
+
   it('pairs with LE Secure Connections Just Works, bonds both sides, and re-encrypts from the bond', async () => {
     const air = new VirtualAir();
     const centralStore = new MemoryBondStore();

@@ -16,7 +16,7 @@ import { FileBondStore } from './bond-store/file-bond-store.js';
 import { type ConnectOptions, Connector } from './connecting.js';
 import { Connection, type PairOptions, pairingConfigOf } from './connection.js';
 import { ConnectionSecurity } from './connection-security.js';
-import { HciAddressType, HciRole } from './constants.js';
+import { HciAddressType, HciErrorCode, HciRole } from './constants.js';
 import { HostError } from './errors.js';
 import { attachGatt, createGattServer, type GattSetup } from './gatt-glue.js';
 import { completeDelegate, type PairingDelegate } from './pairing-delegate.js';
@@ -106,6 +106,7 @@ export class Host extends TypedEmitter<HostEventMap> {
       (e) => void this.security(e.connectionHandle)?.onLtkRequest(e.randomNumber, e.encryptedDiversifier),
     );
     hci.on('error', (error) => this.emit('error', error));
+    hci.on('close', () => this.dropConnections(HciErrorCode.unspecifiedError));
   }
 
   /**
@@ -235,10 +236,18 @@ export class Host extends TypedEmitter<HostEventMap> {
     if (this.closed) return;
     this.closed = true;
     this.rotator?.stop();
-    for (const connection of this.connections.values()) {
-      await connection.disconnect().catch(() => undefined);
-    }
+    // Disconnect politely, but never wait long for a controller that stopped answering.
+    const goodbyes = [...this.connections.values()].map((connection) =>
+      Promise.race([connection.disconnect().catch(() => undefined), delay(2000)]),
+    );
+    await Promise.all(goodbyes);
     await this.hci.close();
+    this.dropConnections(HciErrorCode.connectionTerminatedByLocalHost);
+  }
+
+  /** The controller is gone (closed transport): every connection ends with it. */
+  private dropConnections(reason: number): void {
+    for (const [handle] of this.connections) this.onDisconnection(handle, reason);
   }
 
   private async enablePrivacy(rotationMs?: number): Promise<void> {
@@ -351,4 +360,8 @@ function parseOwnAddress(text: string): Address {
     );
   }
   return address;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref?.());
 }
