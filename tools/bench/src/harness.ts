@@ -8,6 +8,8 @@
 export interface Measurement {
   value: number;
   unit: string;
+  /** A short remark for the table's last column when there is no ratio (e.g. the heap before and after). */
+  note?: string;
   extra?: Record<string, unknown>;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { heapUsedAfterGc } from './gc.js';
 import type { BenchCase, MeasureContext } from './harness.js';
 import { measureRunCount } from './measuring.js';
-import { standing } from './report.js';
+import { formatTable, standing, toJsonLine } from './report.js';
 import { type CaseResult, defaultRunOptions, quickRunOptions, runCase, runSuite } from './runner.js';
 
 type MeasureCase = Extract<BenchCase, { measure: unknown }>;
@@ -25,7 +25,7 @@ describe('measured cases', () => {
         name: 'long',
         measure: async (context) => {
           contexts.push(context);
-          return { value: 5, unit: 'MB' };
+          return { value: 5, unit: 'MB', note: '10 MB before, 15 MB after' };
         },
         runs: 1,
         warmup: false,
@@ -35,6 +35,9 @@ describe('measured cases', () => {
     );
     expect(contexts).toEqual([{ quick: true }]);
     expect(result).toMatchObject({ value: 5, unit: 'MB', samples: 1, better: 'lower' });
+    // Without a baseline, the table's last column carries the note.
+    expect(formatTable([result]).split('\n')[2]).toMatch(/10 MB before, 15 MB after$/);
+    expect(JSON.parse(toJsonLine(result)).note).toBe('10 MB before, 15 MB after');
   });
 
   it('interleave with a measured baseline and report the median of the per-run ratios', async () => {

@@ -25,6 +25,7 @@ export function measureRunCount(benchCase: MeasureCase, options: RunOptions): nu
 export interface Measured {
   values: number[];
   unit: string;
+  note?: string;
   extra?: Record<string, unknown>;
   /** Per-run value / baseline value, when a baseline was interleaved. */
   ratios?: number[];
@@ -60,7 +61,7 @@ export async function measureRepeatedly(
     if (base.value > 0 && base.unit === own.unit) ratios.push(own.value / base.value);
   }
   const values = runs.map((run) => run.value);
-  // Report the extra figures of the run closest to the median.
+  // Report the note and extra figures of the run closest to the median.
   const mid = median(values);
   const representative = runs.reduce((best, run) =>
     Math.abs(run.value - mid) < Math.abs(best.value - mid) ? run : best,
@@ -68,6 +69,7 @@ export async function measureRepeatedly(
   return {
     values,
     unit: representative.unit,
+    ...(representative.note !== undefined ? { note: representative.note } : {}),
     ...(representative.extra !== undefined ? { extra: representative.extra } : {}),
     ...(ratios.length > 0 ? { ratios } : {}),
   };

@@ -12,6 +12,7 @@ export function toJsonLine(result: CaseResult): string {
     baseline,
     ratio,
     better,
+    note,
     samples,
     min,
     max,
@@ -29,6 +30,7 @@ export function toJsonLine(result: CaseResult): string {
     baseline,
     ratio: finite(ratio),
     better,
+    note,
     samples,
     min: finite(min),
     max: finite(max),
@@ -63,15 +65,16 @@ export function standing(result: CaseResult): 'ahead' | 'behind' | 'level' | und
   return 'level';
 }
 
+/** The last column: the ratio and standing against the baseline, else the error, else the case's note. */
 function versus(result: CaseResult): string {
-  if (result.ratio === undefined) return result.error ? result.error.slice(0, 60) : '';
+  if (result.ratio === undefined) return result.error ? result.error.slice(0, 60) : (result.note ?? '');
   const verdict = standing(result);
   return `${result.ratio.toFixed(2)}x ${result.baseline}${verdict ? ` (${verdict})` : ''}`;
 }
 
 /** A plain-text table: one row per case, medians with their spread, ratios against baselines. */
 export function formatTable(results: CaseResult[]): string {
-  const header = ['suite', 'case', 'median', 'unit', 'ops/s', 'spread', 'vs baseline'];
+  const header = ['suite', 'case', 'median', 'unit', 'ops/s', 'spread', 'vs baseline / note'];
   const rows = results.map((r) => [
     r.suite,
     r.name,

@@ -44,6 +44,8 @@ export interface CaseResult extends Summary {
   ratio?: number;
   /** Which way is better (timed cases: lower), so a ratio reads as ahead or behind. */
   better?: Better;
+  /** The measure's remark (from the run closest to the median). */
+  note?: string;
   extra?: Record<string, unknown>;
   error?: string;
 }
@@ -166,7 +168,7 @@ export async function runCase(
       return ratios === undefined ? timed : { ...timed, ratio: median(ratios) };
     }
     const measured = typeof baseline === 'object' ? baseline : undefined;
-    const { values, unit, extra, ratios } = await measureRepeatedly(benchCase, options, measured);
+    const { values, unit, note, extra, ratios } = await measureRepeatedly(benchCase, options, measured);
     const summary = summarize(values);
     return {
       ...base,
@@ -175,6 +177,7 @@ export async function runCase(
       unit,
       ...(benchCase.better ? { better: benchCase.better } : {}),
       ...(ratios ? { ratio: median(ratios) } : {}),
+      ...(note !== undefined ? { note } : {}),
       ...(extra ? { extra } : {}),
     };
   } catch (error) {

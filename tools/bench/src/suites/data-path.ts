@@ -70,6 +70,7 @@ async function heapGrowth(context: MeasureContext): Promise<Measurement> {
     return {
       value: after - before,
       unit: 'MB heap growth',
+      note: `heap ${before.toFixed(1)} MB before, ${after.toFixed(1)} MB after (after GC); ${Math.round(total / seconds).toLocaleString('en-US')} notifications/s`,
       extra: {
         notifications: total,
         heapMbBefore: round(before),
