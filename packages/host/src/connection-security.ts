@@ -333,7 +333,7 @@ export class ConnectionSecurity implements ActionTarget {
   /** @internal */
   async saveBond(bond: Bond): Promise<void> {
     const previous = this.record();
-    const record = recordFromBond(bond, previous);
+    const record = recordFromBond(bond, previous, this.o.peerAddress);
     if (record.address !== this.o.peerIdentity()) this.o.setPeerIdentity(record.address);
     try {
       await this.o.bondStore.put(record);

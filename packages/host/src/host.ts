@@ -194,6 +194,24 @@ export class Host extends TypedEmitter<HostEventMap> {
     return this.scanner.scan(options);
   }
 
+  /**
+   * Scans until a device advertises as `address` or, for a bonded peer that uses resolvable private
+   * addresses, with an RPA that resolves to that identity; resolves with the address to connect to now.
+   * Rejects with HostError('connect-timeout') when it is not seen in time.
+   */
+  async findAdvertiser(
+    address: string | Address,
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<Advertisement> {
+    const wanted = typeof address === 'string' ? address : formatAddress(address);
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const scanOptions = { durationMs: timeoutMs, ...(options.signal ? { signal: options.signal } : {}) };
+    for await (const advertisement of this.scan(scanOptions)) {
+      if (advertisement.addressText === wanted || advertisement.identity === wanted) return advertisement;
+    }
+    throw new HostError('connect-timeout', `${wanted} was not seen advertising within ${timeoutMs / 1000} s`);
+  }
+
   /** Start advertising; after a peripheral connection ends, advertising resumes with the same options. */
   async advertise(options: AdvertiseOptions = {}): Promise<void> {
     this.advertising = options;

@@ -27,6 +27,7 @@ describe('privacy through the host', () => {
     await phoneSide;
     await first.pair();
     expect(first.identity).toBe(formatAddress(phone.identityAddress));
+    expect(sensor.bondStore.get(first.identity)?.peerUsesPrivateAddress).toBe(true);
     await first.disconnect();
 
     // A new RPA: the sensor still knows who it is.
@@ -43,7 +44,9 @@ describe('privacy through the host', () => {
     expect(identity).toBe(formatAddress(phone.identityAddress));
 
     const phoneAgain = phone.accept();
-    const second = await sensor.connect(phone.currentAddress);
+    const found = await sensor.findAdvertiser(formatAddress(phone.identityAddress), { timeoutMs: 2000 });
+    expect(found.addressText).toBe(formatAddress(phone.currentAddress));
+    const second = await sensor.connect(found.address);
     await phoneAgain;
     expect(second.identity).toBe(formatAddress(phone.identityAddress));
     expect(second.bonded).toBe(true);

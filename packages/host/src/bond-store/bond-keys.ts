@@ -43,6 +43,8 @@ function csrkRecord(
 export function recordFromBond(
   bond: Bond,
   previous?: BondRecord,
+  /** The address the peer used on the link it paired over. */
+  linkAddress?: SmpAddress,
 ): Omit<BondRecord, 'createdAt' | 'updatedAt'> {
   const record: { -readonly [K in keyof BondRecord]?: BondRecord[K] } = { address: bondIdentity(bond) };
   const peerLtk = ltkRecord(bond.peerLtk, bond);
@@ -50,6 +52,9 @@ export function recordFromBond(
   if (peerLtk) record.peerLtk = peerLtk;
   if (localLtk) record.localLtk = localLtk;
   if (bond.peerIrk) record.peerIrk = toHex(bond.peerIrk);
+  // Vol 6 Part B 1.3.2.2: an RPA's two most significant bits are 0b01 (the last octet on air).
+  const linkRpa = linkAddress?.type === 'random' && ((linkAddress.address[5] ?? 0) & 0xc0) === 0x40;
+  if (linkRpa || previous?.peerUsesPrivateAddress) record.peerUsesPrivateAddress = true;
   const peerCsrk = csrkRecord(bond.peerCsrk, bond, previous?.peerCsrk);
   const localCsrk = csrkRecord(bond.localCsrk, bond, previous?.localCsrk);
   if (peerCsrk) record.peerCsrk = peerCsrk;

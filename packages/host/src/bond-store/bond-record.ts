@@ -41,6 +41,8 @@ export interface BondRecord {
   readonly peerIrk?: string;
   readonly peerCsrk?: CsrkRecord;
   readonly localCsrk?: CsrkRecord;
+  /** The peer connected from a resolvable private address: find it by scanning (RPA resolution) before connecting. */
+  readonly peerUsesPrivateAddress?: boolean;
   /** Client Characteristic Configuration values this peer wrote to our server, by attribute handle. */
   readonly cccd?: Readonly<Record<string, number>>;
   readonly createdAt: string;

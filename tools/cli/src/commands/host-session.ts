@@ -46,7 +46,10 @@ export async function openHost(context: CommandContext, options: OpenHostOptions
   });
 }
 
-/** The ADDRESS argument as an Address; without a type, scans (up to `timeoutMs`) to learn it. */
+/**
+ * The ADDRESS argument as an Address to connect to. Without a type, scans (up to `timeoutMs`) to learn it; a
+ * bonded peer that uses resolvable private addresses is found by scanning for an RPA that resolves to it.
+ */
 export async function resolveTarget(
   host: Host,
   text: string | undefined,
@@ -59,16 +62,27 @@ export async function resolveTarget(
   const parsed = parseAddressText(text);
   if (!parsed.ok) throw new UsageError(parsed.error.message);
   const { bytes, type } = parsed.value;
-  if (type !== undefined) return { bytes, type };
-  progress.show(`scanning for ${text} to learn its address type`);
-  const wanted = formatAddressBytes(bytes);
-  for await (const advertisement of host.scan({ durationMs: timeoutMs, signal: context.signal })) {
-    if (formatAddressBytes(advertisement.address.bytes) === wanted) {
+  if (type !== undefined) {
+    const address: Address = { bytes, type };
+    if (!host.bondStore.get(formatAddress(address))?.peerUsesPrivateAddress) return address;
+    progress.show(`looking for ${formatAddress(address)} (it may use a private address)`);
+    try {
+      return (await host.findAdvertiser(address, { timeoutMs, signal: context.signal })).address;
+    } finally {
       progress.done();
-      return advertisement.address;
     }
   }
-  progress.done();
+  progress.show(`scanning for ${text} to learn its address type`);
+  const wanted = formatAddressBytes(bytes);
+  try {
+    for await (const advertisement of host.scan({ durationMs: timeoutMs, signal: context.signal })) {
+      if (formatAddressBytes(advertisement.address.bytes) === wanted) return advertisement.address;
+      const identity = advertisement.identity?.split('/')[0];
+      if (identity === wanted) return advertisement.address;
+    }
+  } finally {
+    progress.done();
+  }
   throw new HostError(
     'connect-timeout',
     `${text} was not seen advertising; give its type (${text}/public or /random) or check it is advertising`,
