@@ -23,7 +23,7 @@ import {
 import { type NotificationEnds, notificationPump, type PumpResult } from '../stack/throughput.js';
 import { openNotifyingHosts, pairingScenarios, timeHostOpen, timeHostPairing } from '../stack/tsble-peers.js';
 
-const PAIRING_RUNS = 15;
+const PAIRING_RUNS = 25;
 const NOTIFICATIONS = 20_000;
 const WARMUP_NOTIFICATIONS = 2_000;
 

@@ -3,7 +3,7 @@
  * controller flow control, L2CAP, SMP, encryption, key distribution, in-memory bond stores), from
  * `connection.pair()` until both sides report the pairing done with their keys stored. One fresh pair of
  * hosts and one fresh connection per run, made before the clock starts. LE Secure Connections generate a
- * new P-256 key pair on each side for every pairing. Medians over 15 runs; the spread column is the
+ * new P-256 key pair on each side for every pairing. Medians over 25 runs; the spread column is the
  * interquartile range (JSON lines carry min and max). Goal: LE SC Just Works under 5 ms.
  */
 import { setCryptoProvider } from '@tsble/smp-core';
@@ -11,7 +11,7 @@ import { nodeCryptoProvider } from '@tsble/smp-core/node';
 import type { BenchCase, BenchSuite } from '../harness.js';
 import { type PairingScenarioName, pairingScenarios, timeHostPairing } from '../stack/tsble-peers.js';
 
-const RUNS = 15;
+const RUNS = 25;
 const JUST_WORKS: PairingScenarioName = 'LE SC Just Works';
 
 function pairingCase(name: PairingScenarioName): BenchCase {
