@@ -104,7 +104,7 @@ export const scOobCases: ConformanceCase[] = [
       await failedRounds(t, iutHolding(data), [0x03, 0x08, 0x05, 0x09], {
         reason: 0x02,
         after: 'pairing-response',
-        script: { features: features({ authReq: SC, oob: true }) },
+        script: { features: features({ authReq: SC }) },
       });
     },
   },
@@ -112,7 +112,7 @@ export const scOobCases: ConformanceCase[] = [
     id: 'SM/PER/SCOB/BI-02-C',
     purpose: 'Peripheral aborts and reports Pairing Failed 0x03, 0x08, 0x05, 0x09, then 0x02 OOB Not Available',
     long: true,
-    run: async (t) => failedRoundsAsInitiator(t, iutHolding(await ltOobData()), [0x03, 0x08, 0x05, 0x09, 0x02], features({ authReq: SC, oob: true })),
+    run: async (t) => failedRoundsAsInitiator(t, iutHolding(await ltOobData()), [0x03, 0x08, 0x05, 0x09, 0x02], features({ authReq: SC })),
   },
   { id: 'SM/PER/SCOB/BI-03-C', purpose: 'Peripheral given wrong OOB data detects Ca != f4(PKa, PKa, ra, 0): Pairing Failed 0x04', run: wrongData('peripheral') },
   { id: 'SM/CEN/SCOB/BI-04-C', purpose: 'Central given wrong OOB data detects Cb != f4(PKb, PKb, rb, 0): Pairing Failed 0x04', run: wrongData('central') },
