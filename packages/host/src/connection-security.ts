@@ -11,8 +11,10 @@
 import type { Hci } from '@tsble/hci-transport';
 import {
   type Bond,
+  isAuthenticated,
   type PairingAction,
   type PairingConfig,
+  type PairingMethod,
   PairingSession,
   type RepeatedAttemptsTracker,
   type SmpAddress,
@@ -81,6 +83,8 @@ export class ConnectionSecurity implements ActionTarget {
   private lastLtk: Uint8Array | undefined;
   private pendingKeySize: number | undefined;
   private closed = false;
+  /** What the pairing's key will be worth, known once the association model is chosen. */
+  private negotiatedKey: { authenticated: boolean; sc: boolean } | undefined;
   /** The identity whose bond this pairing saved: dropped again if the peer rejects the keys afterwards. */
   private savedThisPairing: string | undefined;
 
@@ -158,11 +162,16 @@ export class ConnectionSecurity implements ActionTarget {
     if (pairingKey && session) {
       // Encrypted now; how strong is known when the pairing completes (after key distribution).
       const keySize = this.readyLtk?.keySize ?? keySizeFromController ?? this.pendingKeySize ?? 16;
+      // ATT requests may arrive during key distribution: the link is already as strong as the new key.
+      const authenticated = this.negotiatedKey?.authenticated ?? false;
+      const sc = this.negotiatedKey?.sc ?? false;
       this.state = {
         ...this.state,
         encrypted: true,
+        authenticated,
+        sc,
         keySize,
-        securityLevel: this.state.securityLevel === 1 ? 2 : this.state.securityLevel,
+        securityLevel: securityLevelOf({ authenticated, sc, keySize }),
       };
       this.feed(session.encryptionChanged(now));
       return;
@@ -235,11 +244,12 @@ export class ConnectionSecurity implements ActionTarget {
     const bond = record ? bondFromRecord(record) : undefined;
     this.readyLtk = undefined;
     this.savedThisPairing = undefined;
+    this.negotiatedKey = undefined;
     this.session = new PairingSession({
       role: this.o.role,
       localAddress: this.o.localAddress,
       peerAddress: this.o.peerAddress,
-      config: { ...this.o.config, ...overrides, askToAccept: this.o.askToAccept },
+      config: { ...this.o.config, ...overrides, askToAccept: true },
       ...(bond ? { bond } : {}),
       repeatedAttempts: { tracker: this.o.tracker, peerKey: this.o.peerIdentity() },
       logger: this.o.logger,
@@ -295,6 +305,14 @@ export class ConnectionSecurity implements ActionTarget {
 
   sendPdu(pdu: Uint8Array): Promise<void> {
     return this.o.smp.send(pdu);
+  }
+
+  get askApplication(): boolean {
+    return this.o.askToAccept;
+  }
+
+  negotiated(method: PairingMethod, sc: boolean): void {
+    this.negotiatedKey = { authenticated: isAuthenticated(method), sc };
   }
 
   ltkReady(key: Uint8Array, keySize: number): void {

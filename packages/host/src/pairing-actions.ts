@@ -3,7 +3,7 @@
  * type, so a new action type is a compile error until it is handled). User questions go to the pairing
  * delegate without blocking other SMP traffic; their answers are fed back to the session.
  */
-import type { Bond, PairingAction, PairingSession } from '@tsble/smp-core';
+import type { Bond, PairingAction, PairingMethod, PairingSession } from '@tsble/smp-core';
 import type { Logger } from 'pino';
 import { type PairingContext, type PairingDelegate, parsePasskey } from './pairing-delegate.js';
 import type { SecurityEvents } from './security-events.js';
@@ -19,6 +19,10 @@ export interface ActionTarget {
   /** Carries out the actions an input to the session returns, after those already queued. */
   feed(actions: Promise<PairingAction[]>): void;
   context(extra?: Partial<PairingContext>): PairingContext;
+  /** Whether the application wants to decide on each pairing (it supplied acceptPairing). */
+  readonly askApplication: boolean;
+  /** The association model and pairing kind chosen for this pairing, before any key exists. */
+  negotiated(method: PairingMethod, sc: boolean): void;
   startEncryption(action: Action<'start-encryption'>, session: PairingSession): Promise<void>;
   ltkReady(key: Uint8Array, keySize: number): void;
   saveBond(bond: Bond): Promise<void>;
@@ -38,12 +42,19 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
   send: (action, target) =>
     target.sendPdu(action.pdu).catch((error) => target.logger.warn({ err: error }, 'SMP PDU not sent')),
   'accept-pairing': (action, target, session) => {
+    // The session always asks (so the link knows early what the key will be worth); the application is asked
+    // only when it supplied its own acceptPairing.
+    target.negotiated(action.method, action.sc);
     const context = target.context({
       method: action.method,
       sc: action.sc,
       peerIoCapability: action.peerIoCapability,
     });
     target.events.emit('pairingRequest', context);
+    if (!target.askApplication) {
+      target.feed(session.acceptPairing(true, now()));
+      return;
+    }
     void Promise.resolve(target.delegate.acceptPairing(context))
       .catch(() => false)
       .then((accepted) => target.feed(session.acceptPairing(accepted, now())));
