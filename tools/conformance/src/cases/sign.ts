@@ -3,16 +3,17 @@
  * Command). The LT computes and checks signatures itself from the spec formula.
  */
 import { aesCmac, SmpOpcode } from '@tsble/smp-core';
-import { fromHex } from '@tsble/hci-transport';
 import type { CharacteristicDefinition } from '@tsble/att-gatt';
 import { type ConformanceCase, type Harness, sleep, verify } from '../case.js';
 import type { Iut } from '../iut.js';
+import { spoofGattServer } from '../lower-tester/att-spoof.js';
 import { AUTH, KEYS, hex, sameBytes } from '../lower-tester/smp-frames.js';
 import { features } from '../lower-tester/smp-peer.js';
 import { describeReport, linkCentral, linkPeripheral, pairAsCentral, pairAsPeripheral } from './setup.js';
 
 const ATT_CID = 0x0004;
 const SIGNED_WRITE_COMMAND = 0xd2;
+const SIGNED_SERVICE = 'c0de0000-5a1e-4c0d-9a7e-000000000001';
 const SIGNED_UUID = 'c0de0001-5a1e-4c0d-9a7e-000000000001';
 
 function reversed(bytes: Uint8Array): Uint8Array {
@@ -51,7 +52,7 @@ async function signingPeripheral(t: Harness) {
       written.push(new TextDecoder().decode(value));
     },
   };
-  const linked = await linkPeripheral(t, { gatt: { services: [{ uuid: 'c0de0000-5a1e-4c0d-9a7e-000000000001', characteristics: [characteristic] }] } });
+  const linked = await linkPeripheral(t, { gatt: { services: [{ uuid: SIGNED_SERVICE, characteristics: [characteristic] }] } });
   const csrk = crypto.getRandomValues(new Uint8Array(16));
   const run = await pairAsPeripheral(t, linked, { features: features({ authReq: AUTH.bonding | AUTH.sc, initKeys: KEYS.sign | KEYS.id, respKeys: KEYS.id }), ltKeys: { csrk } });
   verify(run.outcome.kind === 'complete', `pairing: ${run.outcome.kind}; ${describeReport(run.report)}`);
@@ -81,7 +82,7 @@ function expectDelivered(written: string[], want: string[]): void {
 export const signingCases: ConformanceCase[] = [
   {
     id: 'SM/CEN/SIGN/BV-01-C',
-    purpose: 'After distributing its CSRK, the IUT sends a correctly signed write on an unencrypted link',
+    purpose: 'After distributing its CSRK, the IUT sends correctly signed writes (SignCounter 0, then 1) on an unencrypted link',
     async run(t) {
       const linked = await linkCentral(t);
       const run = await pairAsCentral(t, linked, { features: features({ authReq: AUTH.bonding | AUTH.sc, initKeys: KEYS.sign, respKeys: 0 }) });
@@ -90,17 +91,24 @@ export const signingCases: ConformanceCase[] = [
       verify(csrk, 'the IUT distributed no CSRK');
       await linked.lt.disconnect();
       const again = await linked.iut.connectTo(linked.lt);
-      const stored = again.storedBond()?.localCsrk;
-      verify(stored && stored.csrk === hex(csrk), 'the IUT did not keep the CSRK it distributed');
-      // The host has no signed-write call of its own; the GATT client's takes the stored CSRK and counter.
-      await again.gatt.client.signedWrite(0x0010, text('signed'), fromHex(stored.csrk), stored.signCounter);
-      const pdu = await linked.lt.receive(ATT_CID, 2000);
-      verify(pdu?.[0] === SIGNED_WRITE_COMMAND, `the LT received ${pdu ? `ATT opcode 0x${pdu[0]?.toString(16)}` : 'nothing'}`);
-      const message = pdu.subarray(0, pdu.length - 12);
-      const sig = pdu.subarray(pdu.length - 12);
-      const counter = new DataView(sig.buffer, sig.byteOffset, 4).getUint32(0, true);
-      verify(counter === 0, `the first SignCounter is ${counter}, not 0`);
-      verify(sameBytes(signature(csrk, message, counter), sig), 'the signature does not verify with the distributed CSRK');
+      verify(again.storedBond()?.localCsrk?.csrk === hex(csrk), 'the IUT did not keep the CSRK it distributed');
+      const server = spoofGattServer(linked.lt, SIGNED_SERVICE, SIGNED_UUID, new Uint8Array(0));
+      try {
+        for (const [i, value] of ['signed', 'again'].entries()) {
+          await again.gatt.signedWrite(SIGNED_SERVICE, SIGNED_UUID, text(value));
+          await sleep(30);
+          const pdu = server.others.shift();
+          verify(pdu?.[0] === SIGNED_WRITE_COMMAND, `write ${i + 1}: the LT received ${pdu ? `ATT opcode 0x${pdu[0]?.toString(16)}` : 'nothing'}`);
+          const message = pdu.subarray(0, pdu.length - 12);
+          const sig = pdu.subarray(pdu.length - 12);
+          const counter = new DataView(sig.buffer, sig.byteOffset, 4).getUint32(0, true);
+          verify(counter === i, `write ${i + 1} carries SignCounter ${counter}, want ${i}`);
+          verify(sameBytes(signature(csrk, message, counter), sig), `write ${i + 1}: the signature does not verify with the distributed CSRK`);
+        }
+      } finally {
+        server.stop();
+      }
+      verify(!again.encrypted, 'the link was encrypted: signing is meant for unencrypted links');
     },
   },
   {

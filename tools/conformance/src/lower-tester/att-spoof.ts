@@ -14,10 +14,14 @@ function errorResponse(request: number, handle: number, code = 0x0a): Uint8Array
   return Uint8Array.of(0x01, request, handle & 0xff, handle >> 8, code);
 }
 
-/** Answers ATT requests until `stop()`; returns how many reads of the value it served. */
-export function spoofGattServer(lt: LowerTester, serviceUuid: string, characteristicUuid: string, value: Uint8Array): { stop: () => void; reads: () => number } {
+/**
+ * Answers ATT requests until `stop()`; counts the reads of the value it served and keeps every PDU it does
+ * not answer (commands such as Signed Write) in `others`.
+ */
+export function spoofGattServer(lt: LowerTester, serviceUuid: string, characteristicUuid: string, value: Uint8Array): { stop: () => void; reads: () => number; others: Uint8Array[] } {
   let running = true;
   let reads = 0;
+  const others: Uint8Array[] = [];
   const answer = (pdu: Uint8Array): Uint8Array | undefined => {
     const view = new DataView(pdu.buffer, pdu.byteOffset, pdu.byteLength);
     const start = pdu.length >= 3 ? view.getUint16(1, true) : 0;
@@ -45,6 +49,7 @@ export function spoofGattServer(lt: LowerTester, serviceUuid: string, characteri
       if (!pdu || !lt.connected) continue;
       const reply = answer(pdu);
       if (reply) await lt.sendFrame(ATT_CID, reply).catch(() => undefined);
+      else others.push(pdu);
     }
   })();
   return {
@@ -52,5 +57,6 @@ export function spoofGattServer(lt: LowerTester, serviceUuid: string, characteri
       running = false;
     },
     reads: () => reads,
+    others,
   };
 }
