@@ -51,10 +51,17 @@ const lines = readline.createInterface({ input: process.stdin });
 const pendingLines = [];
 const lineWaiters = [];
 lines.on('line', (line) => (lineWaiters.length ? lineWaiters.shift()(line) : pendingLines.push(line)));
-const nextLine = () => new Promise((resolve) => (pendingLines.length ? resolve(pendingLines.shift()) : lineWaiters.push(resolve)));
+const nextLine = () =>
+  new Promise((resolve) => (pendingLines.length ? resolve(pendingLines.shift()) : lineWaiters.push(resolve)));
 
 function features() {
-  return { ioCap: config.io ?? 3, mitm: !!config.mitm, sc: config.sc !== false, bondingFlags: 1, maxKeySize: 16 };
+  return {
+    ioCap: config.io ?? 3,
+    mitm: !!config.mitm,
+    sc: config.sc !== false,
+    bondingFlags: 1,
+    maxKeySize: 16,
+  };
 }
 
 function watchSecurity(conn) {
@@ -106,7 +113,12 @@ BleManager.create(new H4SocketTransport(config.socket || '/tmp/bt-server-le'), {
         ],
       },
     ]);
-    manager.setAdvertisingData(new AdvertisingDataBuilder().addFlags(['leGeneralDiscoverableMode', 'brEdrNotSupported']).addLocalName(true, 'ble-host').build());
+    manager.setAdvertisingData(
+      new AdvertisingDataBuilder()
+        .addFlags(['leGeneralDiscoverableMode', 'brEdrNotSupported'])
+        .addLocalName(true, 'ble-host')
+        .build(),
+    );
     const advertise = () =>
       manager.startAdvertising({}, (status, conn) => {
         if (status !== 0) return say('error', { message: `advertising failed: ${status}` });

@@ -26,8 +26,9 @@ export const gatt: CliCommand = {
 
 Discovers every service, characteristic and descriptor. With --json, one "service", "characteristic" or
 "descriptor" event per attribute, then "disconnected".`,
-  async run(context) {
-    const progress = new Progress(context.out.json);
+  async run(invocation) {
+    const progress = new Progress(invocation.out.json);
+    const context = { ...invocation, out: progress.output() };
     const limit = timeoutMs(context, 30);
     const host = await openHost(context);
     const whole = deadline(limit, context.signal);

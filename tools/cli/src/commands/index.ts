@@ -1,5 +1,5 @@
-import type { CliCommand } from './command.js';
 import { bonds } from './bonds.js';
+import type { CliCommand } from './command.js';
 import { demo } from './demo.js';
 import { gatt } from './gatt.js';
 import { info } from './info.js';

@@ -24,10 +24,14 @@ pairing-failed, disconnected. Exit 0 when paired, 1 when pairing failed.
 
 ${pairingHelp}`,
   options: pairingOptions,
-  async run(context) {
+  async run(invocation) {
+    const progress = new Progress(invocation.out.json);
+    const context = { ...invocation, out: progress.output() };
     const pairing = await withOob(parsePairingOptions(context.values));
-    const questions = new LineQuestions();
-    const progress = new Progress(context.out.json);
+    const questions = new LineQuestions(process.stdin, process.stderr, {
+      asking: () => progress.pause(),
+      answered: () => progress.resume(),
+    });
     const limit = timeoutMs(context, 30);
     const host = await openHost(context, { pairing, delegate: cliDelegate(context, pairing, questions) });
     const whole = deadline(limit, context.signal);

@@ -55,11 +55,15 @@ function scenarios(transport: () => string, options: { fixedServeAddress: boolea
     ];
   };
 
-  async function startServe(args: string[] = []): Promise<void> {
+  async function stopServe(): Promise<void> {
     if (serve && serve.child.exitCode === null) {
       serve.child.kill('SIGTERM');
       await new Promise((resolve) => serve.child.once('close', resolve));
     }
+  }
+
+  async function startServe(args: string[] = []): Promise<void> {
+    await stopServe();
     const address = options.fixedServeAddress ? ['--address', 'D0:AA:BB:CC:DD:EE'] : [];
     serve = launch([
       'serve',
@@ -218,6 +222,9 @@ function scenarios(transport: () => string, options: { fixedServeAddress: boolea
       const lost = newCentral();
       const paired = await run(['pair', serveAddress, ...lost]);
       expect(paired.code).toBe(0);
+      // The peripheral saves its side a moment after the central is done: wait, stop it, then wipe its store.
+      await serve.waitFor('paired', (e) => e.address === `${lost[5]}/random`);
+      await stopServe();
       writeFileSync(peripheralStore(), JSON.stringify({ version: 1, bonds: {} }));
       await startServe();
       const { code, events } = await run([
@@ -236,6 +243,7 @@ function scenarios(transport: () => string, options: { fixedServeAddress: boolea
     await startServe();
     const identity = newCentral();
     expect((await run(['pair', serveAddress, ...identity])).code).toBe(0);
+    await serve.waitFor('paired', (e) => e.address === `${identity[5]}/random`);
     writeFileSync(identity[3] as string, JSON.stringify({ version: 1, bonds: {} }));
     const { code, events } = await run(['pair', serveAddress, '--legacy', ...identity]);
     expect(code).toBe(1);

@@ -111,7 +111,9 @@ export function cliDelegate(
       out.event(
         'passkey-request',
         { peer: c.peer },
-        pairing.passkey === undefined ? '' : `Using passkey ${String(pairing.passkey).padStart(6, '0')}`,
+        pairing.passkey === undefined
+          ? `${c.peer} shows a passkey: type it here`
+          : `typing passkey ${String(pairing.passkey).padStart(6, '0')} (--passkey)`,
       );
       if (pairing.passkey !== undefined) return pairing.passkey;
       return questions.ask('Passkey shown on the other device: ');

@@ -1,4 +1,9 @@
-/** A spinner on stderr while something is in progress, only for people: a terminal, and not in --json mode. */
+/**
+ * A spinner on stderr while something is in progress, only for people: a terminal, and not in --json mode.
+ * Output lines and prompts share the terminal with it: `output()` gives an Output whose writes clear the
+ * spinner first, and `pause()` / `resume()` keep it quiet while the user types.
+ */
+import { Output } from '../options.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -6,10 +11,12 @@ export class Progress {
   private timer: ReturnType<typeof setInterval> | undefined;
   private text = '';
   private frame = 0;
+  private paused = false;
+  private drawn = false;
   private readonly enabled: boolean;
 
   constructor(
-    json: boolean,
+    private readonly json: boolean,
     private readonly stream: NodeJS.WriteStream = process.stderr,
   ) {
     this.enabled = !json && stream.isTTY === true;
@@ -27,13 +34,43 @@ export class Progress {
   }
 
   done(): void {
-    if (!this.timer) return;
-    clearInterval(this.timer);
+    if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.clear();
+  }
+
+  /** Stop drawing (a prompt is waiting for the user). */
+  pause(): void {
+    this.clear();
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+
+  /** The command's Output, with the spinner line cleared before every write. */
+  output(): Output {
+    const clearFirst = (write: (text: string) => boolean) => (text: string) => {
+      this.clear();
+      write(text);
+    };
+    return new Output(
+      this.json,
+      clearFirst(process.stdout.write.bind(process.stdout)),
+      clearFirst(process.stderr.write.bind(process.stderr)),
+    );
+  }
+
+  private clear(): void {
+    if (!this.drawn) return;
     this.stream.write('\r\x1b[2K');
+    this.drawn = false;
   }
 
   private draw(): void {
+    if (this.paused || !this.timer) return;
     this.stream.write(`\r\x1b[2K${FRAMES[this.frame++ % FRAMES.length]} ${this.text}`);
+    this.drawn = true;
   }
 }

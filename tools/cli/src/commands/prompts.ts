@@ -14,6 +14,8 @@ export class LineQuestions {
   constructor(
     private readonly input: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin,
     private readonly output: NodeJS.WritableStream = process.stderr,
+    /** Told around each question (the spinner pauses while the user types). */
+    private readonly hooks: { asking?: () => void; answered?: () => void } = {},
   ) {}
 
   get interactive(): boolean {
@@ -21,13 +23,18 @@ export class LineQuestions {
   }
 
   /** Shows `prompt` (on a terminal) and resolves with the next line, or undefined once stdin has ended. */
-  ask(prompt: string): Promise<string | undefined> {
+  async ask(prompt: string): Promise<string | undefined> {
     this.start();
-    if (this.interactive) this.output.write(prompt);
-    const line = this.lines.shift();
-    if (line !== undefined) return Promise.resolve(line);
-    if (this.ended) return Promise.resolve(undefined);
-    return new Promise((resolve) => this.waiting.push(resolve));
+    this.hooks.asking?.();
+    try {
+      if (this.interactive) this.output.write(prompt);
+      const line = this.lines.shift();
+      if (line !== undefined) return line;
+      if (this.ended) return undefined;
+      return await new Promise<string | undefined>((resolve) => this.waiting.push(resolve));
+    } finally {
+      this.hooks.answered?.();
+    }
   }
 
   close(): void {

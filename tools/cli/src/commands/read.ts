@@ -26,15 +26,19 @@ disconnected. Exit 0 when read, 1 on failure.
 
 ${pairingHelp}`,
   options: pairingOptions,
-  async run(context) {
+  async run(invocation) {
+    const progress = new Progress(invocation.out.json);
+    const context = { ...invocation, out: progress.output() };
     const pairing = await withOob(parsePairingOptions(context.values));
     const uuid = context.positionals[1];
     if (uuid === undefined)
       throw new UsageError(
         'read needs ADDRESS and UUID, like tsble read F0:F1:F2:F3:F4:F5/random b1e50002-3c9b-4e7a-9f1d-5e2a7c4d8b00',
       );
-    const questions = new LineQuestions();
-    const progress = new Progress(context.out.json);
+    const questions = new LineQuestions(process.stdin, process.stderr, {
+      asking: () => progress.pause(),
+      answered: () => progress.resume(),
+    });
     const limit = timeoutMs(context, 30);
     const host = await openHost(context, { pairing, delegate: cliDelegate(context, pairing, questions) });
     const whole = deadline(limit, context.signal);

@@ -13,9 +13,10 @@ one line (or an "adv" event) per device, and again when what it advertises chang
   --duplicates   report every advertising packet
   --passive      do not ask for scan responses`,
   options: { duplicates: { type: 'boolean' }, passive: { type: 'boolean' } },
-  async run(context) {
+  async run(invocation) {
+    const progress = new Progress(invocation.out.json);
+    const context = { ...invocation, out: progress.output() };
     const { out } = context;
-    const progress = new Progress(out.json);
     const host = await openHost(context);
     try {
       const durationMs = (context.options.timeoutSeconds ?? 10) * 1000;
