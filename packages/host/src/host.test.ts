@@ -1,5 +1,6 @@
 import { registerSimTransport, VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatAddress } from './address.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
 import { BondLostError } from './errors.js';
 import { Host, type HostOptions } from './host.js';
@@ -76,6 +77,42 @@ describe('Host over the virtual controller', () => {
     expect(await gone).toBe(0x1f);
     expect(connection.connected).toBe(false);
     await expect(connection.pair()).rejects.toMatchObject({ code: 'disconnected' });
+  });
+
+  it('keeps a generated static address as our identity when the controller has no public address', async () => {
+    const air = new VirtualAir();
+    const store = new MemoryBondStore();
+    const first = await Host.open(air.createController({ address: new Uint8Array(6) }), { bondStore: store });
+    const identity = formatAddress(first.identityAddress);
+    await first.close();
+    expect(identity).toMatch(/\/random$/);
+    expect(store.localIdentity()?.staticAddress).toBe(identity);
+    const reopened = await Host.open(air.createController({ address: new Uint8Array(6) }), {
+      bondStore: store,
+    });
+    opened.push(reopened);
+    expect(formatAddress(reopened.identityAddress)).toBe(identity);
+  });
+
+  it('pairs and re-encrypts over strict controllers (27-octet ACL buffers, one command credit)', async () => {
+    const air = new VirtualAir();
+    const violations: string[] = [];
+    const strict = () => air.createController({ strict: true, onViolation: (m) => void violations.push(m) });
+    const peripheral = await Host.open(strict(), { bondStore: new MemoryBondStore() });
+    const central = await Host.open(strict(), { bondStore: new MemoryBondStore() });
+    opened.push(peripheral, central);
+    await peripheral.advertise({ name: 'strict' });
+    const accepted = peripheral.accept();
+    const connection = await central.connect(peripheral.identityAddress);
+    const remote = await accepted;
+    const remotePaired = remote.next('paired');
+    expect((await connection.pair()).sc).toBe(true);
+    await remotePaired;
+    await connection.disconnect();
+    const again = await central.connect(peripheral.identityAddress);
+    await again.encrypt();
+    expect(again.encrypted).toBe(true);
+    expect(violations).toEqual([]);
   });
 
   it('pairs with LE Secure Connections Just Works, bonds both sides, and re-encrypts from the bond', async () => {
