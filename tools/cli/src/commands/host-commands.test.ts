@@ -110,6 +110,19 @@ describe('tsble commands', { timeout: 30_000 }, () => {
     expect(event(all.events, 'forgotten')).toMatchObject({ all: true, count: 1 });
   });
 
+  it('a missing controller is a transport failure: exit 3 with a clear message', async () => {
+    const { code, events } = await run([
+      'pair',
+      serveAddress,
+      '--transport',
+      `unix:${join(dir, 'nothing.sock')}`,
+      '--bond-store',
+      join(dir, 'x.json'),
+    ]);
+    expect(code).toBe(3);
+    expect(String(event(events, 'error')?.message)).toMatch(/nothing\.sock/);
+  });
+
   it.each([
     [['pair'], 'no ADDRESS'],
     [['pair', 'F0:F1:F2:F3:F4:F5/random', '--io', 'telepathy'], 'bad --io'],
