@@ -188,6 +188,10 @@ export class ConnectionSecurity implements ActionTarget {
       this.o.events.emit('encrypted', this.state);
       this.o.events.emit('security', this.state);
       this.settleEncryption();
+      // A peripheral's pair() (Security Request) is answered just as well by a bonded central encrypting.
+      const { encrypted: _e, bonded, ...rest } = this.state;
+      const result: PairingResult = { method: 'bond', ...rest, bonded, ltk: fromHex(record.ltk) };
+      for (const waiter of this.pairingWaiters.splice(0)) waiter.resolve(result);
     }
   }
 

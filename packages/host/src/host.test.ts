@@ -199,6 +199,23 @@ describe('Host over the virtual controller', () => {
     expect((await requested).bonded).toBe(true);
   });
 
+  it("resolves a peripheral's Security Request when the bonded central encrypts from its bond", async () => {
+    const air = new VirtualAir();
+    const { connection, remote, central, peripheral } = await connectPair(air);
+    const remotePaired = remote.next('paired');
+    await connection.pair();
+    await remotePaired;
+    await connection.disconnect();
+    const accepted = peripheral.accept();
+    const again = await central.connect(peripheral.identityAddress);
+    const remoteAgain = await accepted;
+    const encrypted = again.next('encrypted');
+    const result = await remoteAgain.pair();
+    await encrypted;
+    expect(result).toMatchObject({ method: 'bond', sc: true, bonded: true });
+    expect(again.encrypted).toBe(true);
+  });
+
   it('reports a peer that lost the bond instead of re-pairing', async () => {
     const air = new VirtualAir();
     const centralStore = new MemoryBondStore();

@@ -26,7 +26,8 @@ export const OPEN_LINK: LinkSecurityState = Object.freeze({
 
 /** What the result of a pairing says, as `Connection.pair()` resolves it and the CLI's `paired` event reports it. */
 export interface PairingResult {
-  readonly method: 'just-works' | 'numeric-comparison' | 'passkey-entry' | 'oob';
+  /** The association model; 'bond' when no pairing ran because the link was encrypted with a stored key. */
+  readonly method: 'just-works' | 'numeric-comparison' | 'passkey-entry' | 'oob' | 'bond';
   readonly sc: boolean;
   readonly authenticated: boolean;
   readonly keySize: number;
