@@ -4,9 +4,9 @@
  * message the report shows.
  */
 import { VirtualAir } from '@tsble/virtual-controller';
-import { type IutOptions, Iut } from './iut.js';
+import { Iut, type IutOptions } from './iut.js';
 import { LowerTester } from './lower-tester/link.js';
-import { type PairOutcome, type PairScript, SmpPeer, describeOutcome } from './lower-tester/smp-peer.js';
+import { describeOutcome, type PairOutcome, type PairScript, SmpPeer } from './lower-tester/smp-peer.js';
 
 export interface ConformanceCase {
   /** The SIG test-case ID (SM/CEN/JW/BV-01-C) or a descriptive attack ID (ATTACK/ZERO-LTK). */
@@ -80,7 +80,10 @@ export class Harness {
   /** A pairing outcome must be of `kind` (and reason, when given). */
   expectOutcome(outcome: PairOutcome, kind: PairOutcome['kind'], reason?: number): void {
     const reasonOk = reason === undefined || (outcome.kind === 'iut-failed' && outcome.reason === reason);
-    verify(outcome.kind === kind && reasonOk, `expected ${kind}${reason !== undefined ? ` 0x${reason.toString(16).padStart(2, '0')}` : ''}; ${describeOutcome(outcome)}`);
+    verify(
+      outcome.kind === kind && reasonOk,
+      `expected ${kind}${reason !== undefined ? ` 0x${reason.toString(16).padStart(2, '0')}` : ''}; ${describeOutcome(outcome)}`,
+    );
   }
 
   async dispose(): Promise<void> {

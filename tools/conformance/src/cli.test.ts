@@ -1,15 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError, parseArguments } from './cli.js';
+import { ALL_CASES } from './cases/index.js';
+import { parseArguments, UsageError } from './cli.js';
 import { buildReport, formatRow } from './report.js';
 import { selectCases } from './runner.js';
-import { ALL_CASES } from './cases/index.js';
 
 describe('command line', () => {
   it('reads filters, report file, quick mode and the hardening runs', () => {
-    const o = parseArguments(['--filter', 'SM/CEN/JW,ATTACK/', '--filter', '/BI-0[12]/', '--quick', '--json', 'r.json']);
-    expect(o).toMatchObject({ mode: 'cases', filter: ['SM/CEN/JW', 'ATTACK/', '/BI-0[12]/'], long: false, json: 'r.json' });
-    expect(parseArguments(['--fuzz', '--seconds', '600', '--seed', '42'])).toMatchObject({ mode: 'fuzz', seconds: 600, seed: 42 });
-    expect(parseArguments(['--bond-crash', '--kills', '50'])).toMatchObject({ mode: 'bond-crash', kills: 50 });
+    const o = parseArguments([
+      '--filter',
+      'SM/CEN/JW,ATTACK/',
+      '--filter',
+      '/BI-0[12]/',
+      '--quick',
+      '--json',
+      'r.json',
+    ]);
+    expect(o).toMatchObject({
+      mode: 'cases',
+      filter: ['SM/CEN/JW', 'ATTACK/', '/BI-0[12]/'],
+      long: false,
+      json: 'r.json',
+    });
+    expect(parseArguments(['--fuzz', '--seconds', '600', '--seed', '42'])).toMatchObject({
+      mode: 'fuzz',
+      seconds: 600,
+      seed: 42,
+    });
+    expect(parseArguments(['--bond-crash', '--kills', '50'])).toMatchObject({
+      mode: 'bond-crash',
+      kills: 50,
+    });
     expect(parseArguments(['--report', 'x.json']).json).toBe('x.json');
   });
 
@@ -20,8 +40,12 @@ describe('command line', () => {
   });
 
   it('selects by substring and by /regex/, and leaves long cases out in quick mode', () => {
-    expect(selectCases(ALL_CASES, { filter: ['SM/CEN/JW/'] }).every((c) => c.id.startsWith('SM/CEN/JW/'))).toBe(true);
-    expect(selectCases(ALL_CASES, { filter: ['/^ATTACK\\/ZERO/'] }).map((c) => c.id)).toEqual(['ATTACK/ZERO-LTK']);
+    expect(
+      selectCases(ALL_CASES, { filter: ['SM/CEN/JW/'] }).every((c) => c.id.startsWith('SM/CEN/JW/')),
+    ).toBe(true);
+    expect(selectCases(ALL_CASES, { filter: ['/^ATTACK\\/ZERO/'] }).map((c) => c.id)).toEqual([
+      'ATTACK/ZERO-LTK',
+    ]);
     expect(selectCases(ALL_CASES, { long: false }).some((c) => c.long)).toBe(false);
   });
 

@@ -23,7 +23,15 @@ export class UsageError extends Error {
 }
 
 export function parseArguments(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { mode: 'cases', filter: [], long: true, json: undefined, seconds: 60, seed: Math.floor(Math.random() * 2 ** 31), kills: 200 };
+  const options: CliOptions = {
+    mode: 'cases',
+    filter: [],
+    long: true,
+    json: undefined,
+    seconds: 60,
+    seed: Math.floor(Math.random() * 2 ** 31),
+    kills: 200,
+  };
   const value = (i: number, name: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
@@ -31,7 +39,8 @@ export function parseArguments(argv: readonly string[]): CliOptions {
   };
   const number = (i: number, name: string): number => {
     const n = Number(value(i, name));
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} needs a whole number, not ${argv[i + 1]}`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new UsageError(`${name} needs a whole number, not ${argv[i + 1]}`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {

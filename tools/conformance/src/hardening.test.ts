@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCrashSafety } from './bond-crash/crash-run.js';
 import { runFuzz } from './fuzz/fuzz.js';
-import { Random, mutate } from './fuzz/random.js';
+import { mutate, Random } from './fuzz/random.js';
 
 describe('randomized run', () => {
   it('replays the same inputs from the same seed', () => {

@@ -2,7 +2,16 @@
  * The implementation under test: a tsble Host on its own virtual controller, driven only through its public
  * API. Its pairing delegate records what the IUT shows the user and answers what the case decides.
  */
-import { type Address, type BondStore, type Connection, type GattSetup, Host, MemoryBondStore, type PairOptions, type PairingDelegate } from '@tsble/host';
+import {
+  type Address,
+  type BondStore,
+  type Connection,
+  type GattSetup,
+  Host,
+  MemoryBondStore,
+  type PairingDelegate,
+  type PairOptions,
+} from '@tsble/host';
 import type { VirtualAir } from '@tsble/virtual-controller';
 import { Inbox } from './lower-tester/inbox.js';
 import type { LowerTester } from './lower-tester/link.js';

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { runCrashSafety } from './bond-crash/crash-run.js';
 import { ALL_CASES } from './cases/index.js';
-import { type CliOptions, USAGE, UsageError, parseArguments } from './cli.js';
+import { type CliOptions, parseArguments, USAGE, UsageError } from './cli.js';
 import { runFuzz } from './fuzz/fuzz.js';
 import { buildReport, formatHeader, formatRow, formatSummary } from './report.js';
 import { runCases, selectCases } from './runner.js';
@@ -16,23 +16,38 @@ async function runSuite(options: CliOptions): Promise<number> {
     return 2;
   }
   const long = selected.filter((c) => c.long).length;
-  process.stdout.write(`tsble conformance: ${selected.length} cases${long ? ` (${long} long ones run in real time alongside the rest)` : ''}\n\n${formatHeader()}\n`);
+  process.stdout.write(
+    `tsble conformance: ${selected.length} cases${long ? ` (${long} long ones run in real time alongside the rest)` : ''}\n\n${formatHeader()}\n`,
+  );
   const started = new Date();
   const t0 = performance.now();
-  const results = await runCases(selected, { onResult: (r) => process.stdout.write(`${formatRow(r, color)}\n`) });
+  const results = await runCases(selected, {
+    onResult: (r) => process.stdout.write(`${formatRow(r, color)}\n`),
+  });
   const report = buildReport(results, started, performance.now() - t0);
   process.stdout.write(`\n${formatSummary(report)}\n`);
-  if (report.totals.fail) process.stdout.write(`failed: ${results.filter((r) => r.verdict === 'FAIL').map((r) => r.id).join(', ')}\n`);
+  if (report.totals.fail)
+    process.stdout.write(
+      `failed: ${results
+        .filter((r) => r.verdict === 'FAIL')
+        .map((r) => r.id)
+        .join(', ')}\n`,
+    );
   if (options.json) await writeFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
   return report.totals.fail ? 1 : 0;
 }
 
 async function fuzz(options: CliOptions): Promise<number> {
-  process.stdout.write(`randomized run: seed ${options.seed}, ${options.seconds} s (replay with --fuzz --seed ${options.seed} --seconds ${options.seconds})\n`);
+  process.stdout.write(
+    `randomized run: seed ${options.seed}, ${options.seconds} s (replay with --fuzz --seed ${options.seed} --seconds ${options.seconds})\n`,
+  );
   const stats = await runFuzz({
     seed: options.seed,
     seconds: options.seconds,
-    onProgress: (s) => process.stdout.write(`  ${s.iterations} steps, ${s.pairings.completed + s.pairings.failed} pairings, ${s.reconnects} links, ${s.unhandled.length} unhandled\n`),
+    onProgress: (s) =>
+      process.stdout.write(
+        `  ${s.iterations} steps, ${s.pairings.completed + s.pairings.failed} pairings, ${s.reconnects} links, ${s.unhandled.length} unhandled\n`,
+      ),
   });
   process.stdout.write(`${JSON.stringify(stats, null, 2)}\n${stats.ok ? 'PASS' : 'FAIL'}\n`);
   if (options.json) await writeFile(options.json, `${JSON.stringify(stats, null, 2)}\n`);
@@ -41,7 +56,11 @@ async function fuzz(options: CliOptions): Promise<number> {
 
 async function bondCrash(options: CliOptions): Promise<number> {
   process.stdout.write(`bond store crash safety: ${options.kills} SIGKILLs, seed ${options.seed}\n`);
-  const result = await runCrashSafety({ kills: options.kills, seed: options.seed, onProgress: (n) => n % 50 === 0 && process.stdout.write(`  ${n} kills\n`) });
+  const result = await runCrashSafety({
+    kills: options.kills,
+    seed: options.seed,
+    onProgress: (n) => n % 50 === 0 && process.stdout.write(`  ${n} kills\n`),
+  });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n${result.ok ? 'PASS' : 'FAIL'}\n`);
   if (options.json) await writeFile(options.json, `${JSON.stringify(result, null, 2)}\n`);
   return result.ok ? 0 : 1;
@@ -61,7 +80,8 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     case 'list':
-      for (const c of selectCases(ALL_CASES, options)) process.stdout.write(`${c.id.padEnd(38)} ${c.long ? '[long] ' : ''}${c.purpose}\n`);
+      for (const c of selectCases(ALL_CASES, options))
+        process.stdout.write(`${c.id.padEnd(38)} ${c.long ? '[long] ' : ''}${c.purpose}\n`);
       return 0;
     case 'fuzz':
       return fuzz(options);

@@ -24,7 +24,11 @@ export function buildReport(results: CaseResult[], startedAt: Date, durationMs: 
 
 /** One table row per case: ID, purpose, verdict, time; a failure's reason on the line below. */
 export function formatRow(result: CaseResult, color: boolean): string {
-  const verdict = color ? (result.verdict === 'PASS' ? '\u001b[32mPASS\u001b[0m' : '\u001b[31mFAIL\u001b[0m') : result.verdict;
+  const verdict = color
+    ? result.verdict === 'PASS'
+      ? '\u001b[32mPASS\u001b[0m'
+      : '\u001b[31mFAIL\u001b[0m'
+    : result.verdict;
   const time = result.ms >= 1000 ? `${(result.ms / 1000).toFixed(1)} s` : `${result.ms} ms`;
   const purpose = result.purpose.length > 78 ? `${result.purpose.slice(0, 77)}…` : result.purpose;
   const line = `${result.id.padEnd(38)} ${purpose.padEnd(79)} ${verdict}  ${time.padStart(8)}`;

@@ -26,8 +26,13 @@ export interface RunOptions {
   onResult?: (result: CaseResult) => void;
 }
 
-export function selectCases(cases: readonly ConformanceCase[], options: Pick<RunOptions, 'filter' | 'long'> = {}): ConformanceCase[] {
-  const matchers = (options.filter ?? []).map((f) => (f.startsWith('/') && f.endsWith('/') && f.length > 2 ? new RegExp(f.slice(1, -1)) : f));
+export function selectCases(
+  cases: readonly ConformanceCase[],
+  options: Pick<RunOptions, 'filter' | 'long'> = {},
+): ConformanceCase[] {
+  const matchers = (options.filter ?? []).map((f) =>
+    f.startsWith('/') && f.endsWith('/') && f.length > 2 ? new RegExp(f.slice(1, -1)) : f,
+  );
   return cases.filter((c) => {
     if (options.long === false && c.long) return false;
     if (matchers.length === 0) return true;
@@ -50,16 +55,29 @@ export async function runCase(c: ConformanceCase, timeoutMs: number): Promise<Ca
     if (harness.notes.length) message = harness.notes.join('; ');
   } catch (error) {
     verdict = 'FAIL';
-    message = error instanceof Verdict ? error.message : `error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    message =
+      error instanceof Verdict
+        ? error.message
+        : `error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
   } finally {
     clearTimeout(timer);
     await harness.dispose();
   }
-  return { id: c.id, purpose: c.purpose, verdict, ms: Math.round(performance.now() - started), long: c.long === true, ...(message ? { message } : {}) };
+  return {
+    id: c.id,
+    purpose: c.purpose,
+    verdict,
+    ms: Math.round(performance.now() - started),
+    long: c.long === true,
+    ...(message ? { message } : {}),
+  };
 }
 
 /** Runs the selected cases; long ones start first and run side by side with the ordinary ones. */
-export async function runCases(cases: readonly ConformanceCase[], options: RunOptions = {}): Promise<CaseResult[]> {
+export async function runCases(
+  cases: readonly ConformanceCase[],
+  options: RunOptions = {},
+): Promise<CaseResult[]> {
   const selected = selectCases(cases, options);
   const timeoutMs = options.caseTimeoutMs ?? 20_000;
   const report = (result: CaseResult) => {

@@ -33,7 +33,9 @@ export interface CrashRunResult {
 /** The compiled child beside this module (dist), or the built one when this runs from source (Vitest). */
 function childScript(): string {
   const beside = fileURLToPath(new URL('./save-loop.js', import.meta.url));
-  return existsSync(beside) ? beside : fileURLToPath(new URL('../../dist/bond-crash/save-loop.js', import.meta.url));
+  return existsSync(beside)
+    ? beside
+    : fileURLToPath(new URL('../../dist/bond-crash/save-loop.js', import.meta.url));
 }
 const CHILD = childScript();
 
@@ -43,7 +45,9 @@ interface ChildRun {
 
 function runChild(path: string, start: number, lifeMs: number): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, path, String(start)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD, path, String(start)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let lastAcknowledged = start - 1;
     let buffered = '';
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -64,7 +68,8 @@ function runChild(path: string, start: number, lifeMs: number): Promise<ChildRun
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`the saving child exited by itself (code ${code}): ${stderr.trim()}`));
+      if (signal !== 'SIGKILL')
+        reject(new Error(`the saving child exited by itself (code ${code}): ${stderr.trim()}`));
       else resolve({ lastAcknowledged });
     });
   });
@@ -103,14 +108,27 @@ export async function runCrashSafety(options: CrashRunOptions): Promise<CrashRun
         break;
       }
       const newest = newestOnDisk(store, problems, round);
-      if (newest < lastAcknowledged) problems.push(`kill ${round}: save ${lastAcknowledged} was acknowledged but the file ends at ${newest}`);
-      if (newest > lastAcknowledged + 1) problems.push(`kill ${round}: the file holds save ${newest}, beyond the one in flight (${lastAcknowledged + 1})`);
+      if (newest < lastAcknowledged)
+        problems.push(
+          `kill ${round}: save ${lastAcknowledged} was acknowledged but the file ends at ${newest}`,
+        );
+      if (newest > lastAcknowledged + 1)
+        problems.push(
+          `kill ${round}: the file holds save ${newest}, beyond the one in flight (${lastAcknowledged + 1})`,
+        );
       saves += Math.max(0, lastAcknowledged - next + 1);
       next = Math.max(newest, lastAcknowledged) + 1;
       options.onProgress?.(round);
     }
     const leftoverFiles = (await readdir(dir)).length - 1;
-    return { kills: options.kills, seed: options.seed, saves, problems, leftoverFiles, ok: problems.length === 0 };
+    return {
+      kills: options.kills,
+      seed: options.seed,
+      saves,
+      problems,
+      leftoverFiles,
+      ok: problems.length === 0,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

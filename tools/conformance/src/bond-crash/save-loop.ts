@@ -23,7 +23,14 @@ for (let seq = start; ; seq++) {
   const ltk = (seq >>> 0).toString(16).padStart(32, '0');
   await store.put({
     address: `C0:00:00:00:${octet}:01/random`,
-    peerLtk: { ltk, ediv: seq % 65536, rand: ltk.slice(16), keySize: 16, authenticated: seq % 2 === 0, sc: true },
+    peerLtk: {
+      ltk,
+      ediv: seq % 65536,
+      rand: ltk.slice(16),
+      keySize: 16,
+      authenticated: seq % 2 === 0,
+      sc: true,
+    },
     cccd: { '1': seq },
   });
   process.stdout.write(`${seq}\n`);

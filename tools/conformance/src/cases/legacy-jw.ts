@@ -3,16 +3,33 @@ import { type ConformanceCase, verify } from '../case.js';
 import { AUTH, KEYS, smp } from '../lower-tester/smp-frames.js';
 import { features } from '../lower-tester/smp-peer.js';
 import { failedRounds } from './rounds.js';
-import { describeReport, iutFailed, iutPaired, linkCentral, linkPeripheral, pairAsCentral, pairAsPeripheral } from './setup.js';
+import {
+  describeReport,
+  iutFailed,
+  iutPaired,
+  linkCentral,
+  linkPeripheral,
+  pairAsCentral,
+  pairAsPeripheral,
+} from './setup.js';
 
 const LEGACY = { leSecure: false } as const;
-const IO = { DisplayOnly: 0, DisplayYesNo: 1, KeyboardOnly: 2, NoInputNoOutput: 3, KeyboardDisplay: 4 } as const;
+const IO = {
+  DisplayOnly: 0,
+  DisplayYesNo: 1,
+  KeyboardOnly: 2,
+  NoInputNoOutput: 3,
+  KeyboardDisplay: 4,
+} as const;
 
 /** A legacy Just Works pairing the IUT must complete with an unauthenticated STK. */
 function expectLegacyJustWorks(run: Awaited<ReturnType<typeof pairAsCentral>>): void {
   verify(run.outcome.kind === 'complete', `the LT could not complete the pairing: ${run.outcome.kind}`);
   verify(iutPaired(run.report), describeReport(run.report));
-  verify(run.report.paired.method === 'just-works' && !run.report.paired.sc && !run.report.paired.authenticated, `expected legacy Just Works; ${describeReport(run.report)}`);
+  verify(
+    run.report.paired.method === 'just-works' && !run.report.paired.sc && !run.report.paired.authenticated,
+    `expected legacy Just Works; ${describeReport(run.report)}`,
+  );
   verify(run.connection.encrypted, 'the IUT does not see its link encrypted');
 }
 
@@ -22,9 +39,17 @@ export const legacyJustWorksCases: ConformanceCase[] = [
     purpose: 'Legacy Just Works as central, no bonding, no MITM; encrypt with the STK',
     async run(t) {
       const linked = await linkCentral(t, { pairing: LEGACY });
-      const run = await pairAsCentral(t, linked, { features: features({ io: IO.KeyboardDisplay, authReq: 0, initKeys: 0, respKeys: 0 }) }, { bond: false, mitm: false });
+      const run = await pairAsCentral(
+        t,
+        linked,
+        { features: features({ io: IO.KeyboardDisplay, authReq: 0, initKeys: 0, respKeys: 0 }) },
+        { bond: false, mitm: false },
+      );
       const preq = run.outcome.state.preq;
-      verify(preq && (preq[3]! & 0x03) === 0 && (preq[3]! & AUTH.mitm) === 0, `the IUT's Pairing Request AuthReq is 0x${preq?.[3]?.toString(16)}: want bonding 00 and MITM 0`);
+      verify(
+        preq && (preq[3]! & 0x03) === 0 && (preq[3]! & AUTH.mitm) === 0,
+        `the IUT's Pairing Request AuthReq is 0x${preq?.[3]?.toString(16)}: want bonding 00 and MITM 0`,
+      );
       expectLegacyJustWorks(run);
     },
   },
@@ -33,7 +58,9 @@ export const legacyJustWorksCases: ConformanceCase[] = [
     purpose: 'Legacy Just Works as peripheral; the central encrypts with the STK',
     async run(t) {
       const linked = await linkPeripheral(t, { pairing: LEGACY });
-      const run = await pairAsPeripheral(t, linked, { features: features({ io: IO.NoInputNoOutput, authReq: AUTH.bonding }) });
+      const run = await pairAsPeripheral(t, linked, {
+        features: features({ io: IO.NoInputNoOutput, authReq: AUTH.bonding }),
+      });
       expectLegacyJustWorks(run);
     },
   },
@@ -42,9 +69,14 @@ export const legacyJustWorksCases: ConformanceCase[] = [
     purpose: 'Peripheral ignores the RFU AuthReq bits of a Pairing Request and sends its own as 0',
     async run(t) {
       const linked = await linkPeripheral(t, { pairing: LEGACY });
-      const run = await pairAsPeripheral(t, linked, { features: features({ authReq: AUTH.bonding | AUTH.rfu }) });
+      const run = await pairAsPeripheral(t, linked, {
+        features: features({ authReq: AUTH.bonding | AUTH.rfu }),
+      });
       const pres = run.outcome.state.pres;
-      verify(pres && (pres[3]! & AUTH.rfu) === 0, `the IUT's Pairing Response sets RFU AuthReq bits (0x${pres?.[3]?.toString(16)})`);
+      verify(
+        pres && (pres[3]! & AUTH.rfu) === 0,
+        `the IUT's Pairing Response sets RFU AuthReq bits (0x${pres?.[3]?.toString(16)})`,
+      );
       expectLegacyJustWorks(run);
     },
   },
@@ -53,13 +85,16 @@ export const legacyJustWorksCases: ConformanceCase[] = [
     purpose: 'Central ignores the RFU AuthReq bits of a Pairing Response',
     async run(t) {
       const linked = await linkCentral(t, { pairing: LEGACY });
-      const run = await pairAsCentral(t, linked, { features: features({ authReq: AUTH.bonding | AUTH.rfu }) });
+      const run = await pairAsCentral(t, linked, {
+        features: features({ authReq: AUTH.bonding | AUTH.rfu }),
+      });
       expectLegacyJustWorks(run);
     },
   },
   {
     id: 'SM/CEN/JW/BV-05-C',
-    purpose: 'Central aborts and reports each Pairing Failed reason (0x08, 0x05, 0x09, 0x10) sent for its request',
+    purpose:
+      'Central aborts and reports each Pairing Failed reason (0x08, 0x05, 0x09, 0x10) sent for its request',
     long: true,
     async run(t) {
       await failedRounds(t, { pairing: LEGACY }, [0x08, 0x05, 0x09, 0x10]);
@@ -93,7 +128,7 @@ export const legacyJustWorksCases: ConformanceCase[] = [
   },
   {
     id: 'SM/CEN/JW/BI-06-C',
-    purpose: "Central refuses its own Mconfirm and Mrand reflected back as Sconfirm and Srand",
+    purpose: 'Central refuses its own Mconfirm and Mrand reflected back as Sconfirm and Srand',
     async run(t) {
       const linked = await linkCentral(t, { pairing: LEGACY });
       const run = await pairAsCentral(t, linked, {

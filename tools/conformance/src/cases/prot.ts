@@ -8,7 +8,7 @@ import { SMP_CID, SmpOpcode } from '@tsble/smp-core';
 import { type ConformanceCase, settle, sleep, verify, within } from '../case.js';
 import { AUTH, featuresPdu, smp } from '../lower-tester/smp-frames.js';
 import { features } from '../lower-tester/smp-peer.js';
-import { linkCentral, linkPeripheral, nextReport, iutFailed, describeReport } from './setup.js';
+import { describeReport, iutFailed, linkCentral, linkPeripheral, nextReport } from './setup.js';
 
 const TIMEOUT_S = 30;
 const LATE_S = 10;
@@ -16,7 +16,8 @@ const LATE_S = 10;
 export const timeoutCases: ConformanceCase[] = [
   {
     id: 'SM/CEN/PROT/BV-01-C',
-    purpose: 'Central times out 30 s after an unanswered Pairing Request, reports it, ignores the late answer',
+    purpose:
+      'Central times out 30 s after an unanswered Pairing Request, reports it, ignores the late answer',
     long: true,
     async run(t) {
       const linked = await linkCentral(t);
@@ -27,12 +28,24 @@ export const timeoutCases: ConformanceCase[] = [
       const result = await within(pairing, (TIMEOUT_S + 5) * 1000);
       const elapsed = (performance.now() - started) / 1000;
       const error = result?.ok && !result.value.ok ? result.value.error : undefined;
-      verify(error instanceof PairingError && error.timedOut, `the IUT did not report a timeout (${error ? String(error) : 'no report'})`);
-      verify(elapsed >= TIMEOUT_S - 0.5 && elapsed <= TIMEOUT_S + 3, `the IUT timed out after ${elapsed.toFixed(1)} s`);
+      verify(
+        error instanceof PairingError && error.timedOut,
+        `the IUT did not report a timeout (${error ? String(error) : 'no report'})`,
+      );
+      verify(
+        elapsed >= TIMEOUT_S - 0.5 && elapsed <= TIMEOUT_S + 3,
+        `the IUT timed out after ${elapsed.toFixed(1)} s`,
+      );
       await sleep(LATE_S * 1000);
-      await linked.lt.sendFrame(SMP_CID, featuresPdu(SmpOpcode.PairingResponse, features({ authReq: AUTH.bonding | AUTH.sc })));
+      await linked.lt.sendFrame(
+        SMP_CID,
+        featuresPdu(SmpOpcode.PairingResponse, features({ authReq: AUTH.bonding | AUTH.sc })),
+      );
       const answer = await linked.lt.receive(SMP_CID, 1000);
-      verify(!answer || !linked.lt.connected, `the IUT answered the late Pairing Response with opcode 0x${answer?.[0]?.toString(16)}`);
+      verify(
+        !answer || !linked.lt.connected,
+        `the IUT answered the late Pairing Response with opcode 0x${answer?.[0]?.toString(16)}`,
+      );
       const again = await within(linked.connection.pair(), 500);
       const more = await linked.lt.receive(SMP_CID, 300);
       verify(!more, `the IUT sent SMP (opcode 0x${more?.[0]?.toString(16)}) on the link after its timeout`);
@@ -41,7 +54,8 @@ export const timeoutCases: ConformanceCase[] = [
   },
   {
     id: 'SM/PER/PROT/BV-02-C',
-    purpose: 'Peripheral times out 30 s after its Pairing Response when the Pairing Confirm never comes; ignores it late',
+    purpose:
+      'Peripheral times out 30 s after its Pairing Response when the Pairing Confirm never comes; ignores it late',
     long: true,
     async run(t) {
       const linked = await linkPeripheral(t);
@@ -52,15 +66,27 @@ export const timeoutCases: ConformanceCase[] = [
       const started = performance.now();
       const got = await report;
       const elapsed = (performance.now() - started) / 1000;
-      verify(iutFailed(got) && got.failed.timedOut, `the IUT did not report a timeout: ${describeReport(got)}`);
-      verify(elapsed >= TIMEOUT_S - 1 && elapsed <= TIMEOUT_S + 3, `the IUT timed out after ${elapsed.toFixed(1)} s`);
+      verify(
+        iutFailed(got) && got.failed.timedOut,
+        `the IUT did not report a timeout: ${describeReport(got)}`,
+      );
+      verify(
+        elapsed >= TIMEOUT_S - 1 && elapsed <= TIMEOUT_S + 3,
+        `the IUT timed out after ${elapsed.toFixed(1)} s`,
+      );
       await sleep(LATE_S * 1000);
       await linked.lt.sendFrame(SMP_CID, smp.confirm(new Uint8Array(16)));
       const answer = await linked.lt.receive(SMP_CID, 1000);
-      verify(!answer || !linked.lt.connected, `the IUT answered the late Pairing Confirm with opcode 0x${answer?.[0]?.toString(16)}`);
+      verify(
+        !answer || !linked.lt.connected,
+        `the IUT answered the late Pairing Confirm with opcode 0x${answer?.[0]?.toString(16)}`,
+      );
       await linked.lt.sendFrame(SMP_CID, featuresPdu(SmpOpcode.PairingRequest, features()));
       const more = await linked.lt.receive(SMP_CID, 500);
-      verify(!more, `the IUT answered a new Pairing Request on the timed-out link (opcode 0x${more?.[0]?.toString(16)})`);
+      verify(
+        !more,
+        `the IUT answered a new Pairing Request on the timed-out link (opcode 0x${more?.[0]?.toString(16)})`,
+      );
     },
   },
 ];

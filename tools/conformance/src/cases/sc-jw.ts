@@ -1,11 +1,21 @@
 /** SM.TS 1.9: LE Secure Connections Just Works and Numeric Comparison (Core 6.0 Vol 3 Part H 2.3.5.6.2). */
+
+import { SMP_CID } from '@tsble/smp-core';
 import { type ConformanceCase, type Harness, verify } from '../case.js';
-import { AUTH } from '../lower-tester/smp-frames.js';
+import { AUTH, smp } from '../lower-tester/smp-frames.js';
 import { features } from '../lower-tester/smp-peer.js';
 import { failedRounds } from './rounds.js';
-import { describeReport, iutFailed, iutPaired, linkCentral, linkPeripheral, nextReport, pairAsCentral, pairAsPeripheral, type PairingRun } from './setup.js';
-import { SMP_CID } from '@tsble/smp-core';
-import { smp } from '../lower-tester/smp-frames.js';
+import {
+  describeReport,
+  iutFailed,
+  iutPaired,
+  linkCentral,
+  linkPeripheral,
+  nextReport,
+  type PairingRun,
+  pairAsCentral,
+  pairAsPeripheral,
+} from './setup.js';
 
 const IO = { DisplayOnly: 0, DisplayYesNo: 1, NoInputNoOutput: 3, KeyboardDisplay: 4 } as const;
 const SC = AUTH.bonding | AUTH.sc;
@@ -19,12 +29,21 @@ const COMBOS = [
 ] as const;
 
 export function expectScSuccess(run: PairingRun, method: string): void {
-  verify(run.outcome.kind === 'complete', `the LT could not complete the pairing: ${run.outcome.kind}; ${describeReport(run.report)}`);
+  verify(
+    run.outcome.kind === 'complete',
+    `the LT could not complete the pairing: ${run.outcome.kind}; ${describeReport(run.report)}`,
+  );
   verify(iutPaired(run.report), describeReport(run.report));
-  verify(run.report.paired.sc && run.report.paired.method === method, `expected LE SC ${method}; ${describeReport(run.report)}`);
+  verify(
+    run.report.paired.sc && run.report.paired.method === method,
+    `expected LE SC ${method}; ${describeReport(run.report)}`,
+  );
   if (method === 'numeric-comparison') {
     const shown = run.iut.comparisons.at(-1);
-    verify(shown === run.outcome.state.numeric, `the IUT asked to compare ${shown}, the LT computed ${run.outcome.state.numeric}`);
+    verify(
+      shown === run.outcome.state.numeric,
+      `the IUT asked to compare ${shown}, the LT computed ${run.outcome.state.numeric}`,
+    );
   }
 }
 
@@ -38,7 +57,10 @@ async function freshNonces(t: Harness, role: 'central' | 'peripheral'): Promise<
     for (const combo of COMBOS) {
       const connection = role === 'central' ? await iut.connectTo(lt) : await iut.acceptFrom(lt);
       const script = { features: features({ io: combo.io, authReq: SC | (combo.mitm ? AUTH.mitm : 0) }) };
-      const run = role === 'central' ? await pairAsCentral(t, { lt, iut, connection }, script) : await pairAsPeripheral(t, { lt, iut, connection }, script);
+      const run =
+        role === 'central'
+          ? await pairAsCentral(t, { lt, iut, connection }, script)
+          : await pairAsPeripheral(t, { lt, iut, connection }, script);
       expectScSuccess(run, combo.method);
       nonces.add(Array.from(run.outcome.state.iut.get('random') ?? []).join());
       pairings++;
@@ -50,15 +72,26 @@ async function freshNonces(t: Harness, role: 'central' | 'peripheral'): Promise<
 }
 
 export const scJustWorksCases: ConformanceCase[] = [
-  { id: 'SM/CEN/SCJW/BV-01-C', purpose: 'LE SC JW/NC as central, 3 rounds of every combination, a fresh nonce each time', run: (t) => freshNonces(t, 'central') },
-  { id: 'SM/PER/SCJW/BV-02-C', purpose: 'LE SC JW/NC as peripheral, 3 rounds of every combination, a fresh nonce each time', run: (t) => freshNonces(t, 'peripheral') },
+  {
+    id: 'SM/CEN/SCJW/BV-01-C',
+    purpose: 'LE SC JW/NC as central, 3 rounds of every combination, a fresh nonce each time',
+    run: (t) => freshNonces(t, 'central'),
+  },
+  {
+    id: 'SM/PER/SCJW/BV-02-C',
+    purpose: 'LE SC JW/NC as peripheral, 3 rounds of every combination, a fresh nonce each time',
+    run: (t) => freshNonces(t, 'peripheral'),
+  },
   {
     id: 'SM/PER/SCJW/BV-03-C',
     purpose: 'Peripheral ignores RFU AuthReq bits in an LE SC Pairing Request',
     async run(t) {
       const linked = await linkPeripheral(t);
       const run = await pairAsPeripheral(t, linked, { features: features({ authReq: SC | AUTH.rfu }) });
-      verify(((run.outcome.state.pres?.[3] ?? 0) & AUTH.rfu) === 0, 'the IUT set RFU bits in its Pairing Response');
+      verify(
+        ((run.outcome.state.pres?.[3] ?? 0) & AUTH.rfu) === 0,
+        'the IUT set RFU bits in its Pairing Response',
+      );
       expectScSuccess(run, 'just-works');
     },
   },
@@ -68,7 +101,10 @@ export const scJustWorksCases: ConformanceCase[] = [
     async run(t) {
       const linked = await linkCentral(t);
       const run = await pairAsCentral(t, linked, { features: features({ authReq: SC | AUTH.rfu }) });
-      verify(((run.outcome.state.preq?.[3] ?? 0) & AUTH.rfu) === 0, 'the IUT set RFU bits in its Pairing Request');
+      verify(
+        ((run.outcome.state.preq?.[3] ?? 0) & AUTH.rfu) === 0,
+        'the IUT set RFU bits in its Pairing Request',
+      );
       expectScSuccess(run, 'just-works');
     },
   },

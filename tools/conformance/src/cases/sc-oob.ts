@@ -8,9 +8,18 @@ import { f4, p256GenerateKeyPair, randomBytes } from '@tsble/smp-core';
 import { type ConformanceCase, type Harness, verify } from '../case.js';
 import type { IutOptions } from '../iut.js';
 import { AUTH } from '../lower-tester/smp-frames.js';
-import { type PairScript, features } from '../lower-tester/smp-peer.js';
+import { features, type PairScript } from '../lower-tester/smp-peer.js';
 import { failedRounds, failedRoundsAsInitiator } from './rounds.js';
-import { describeReport, iutFailed, iutPaired, linkCentral, linkPeripheral, pairAsCentral, pairAsPeripheral, type PairingRun } from './setup.js';
+import {
+  describeReport,
+  iutFailed,
+  iutPaired,
+  linkCentral,
+  linkPeripheral,
+  type PairingRun,
+  pairAsCentral,
+  pairAsPeripheral,
+} from './setup.js';
 
 const SC = AUTH.bonding | AUTH.sc;
 
@@ -38,12 +47,25 @@ const COMBOS: Combo[] = [
   { iutHasLt: false, ltHasIut: true },
 ];
 
-async function oobPairing(t: Harness, role: 'central' | 'peripheral', combo: Combo, authReq = SC, wrongConfirm = false): Promise<PairingRun> {
-  verify(!combo.ltHasIut, "the host has no API that gives out the IUT's own LE SC OOB data (r, C), so the LT cannot hold it (finding)");
+async function oobPairing(
+  t: Harness,
+  role: 'central' | 'peripheral',
+  combo: Combo,
+  authReq = SC,
+  wrongConfirm = false,
+): Promise<PairingRun> {
+  verify(
+    !combo.ltHasIut,
+    "the host has no API that gives out the IUT's own LE SC OOB data (r, C), so the LT cannot hold it (finding)",
+  );
   const data = await ltOobData();
   const given = wrongConfirm ? { ...data, confirm: randomBytes(16) } : data;
-  const linked = role === 'central' ? await linkCentral(t, iutHolding(given)) : await linkPeripheral(t, iutHolding(given));
-  const script: PairScript = { features: features({ authReq, oob: combo.ltHasIut }), scOob: { local: { keyPair: data.keyPair, random: data.random } } };
+  const linked =
+    role === 'central' ? await linkCentral(t, iutHolding(given)) : await linkPeripheral(t, iutHolding(given));
+  const script: PairScript = {
+    features: features({ authReq, oob: combo.ltHasIut }),
+    scOob: { local: { keyPair: data.keyPair, random: data.random } },
+  };
   return role === 'central' ? pairAsCentral(t, linked, script) : pairAsPeripheral(t, linked, script);
 }
 
@@ -53,9 +75,18 @@ function iutOobFlag(run: PairingRun): boolean {
 }
 
 function expectOob(run: PairingRun): void {
-  verify(iutOobFlag(run), 'the IUT did not set its OOB data flag although its delegate supplied OOB data: the host never asks delegate.oobData (finding)');
-  verify(run.outcome.kind === 'complete' && iutPaired(run.report), `LT ${run.outcome.kind}; ${describeReport(run.report)}`);
-  verify(run.report.paired.method === 'oob' && run.report.paired.sc && run.report.paired.authenticated, describeReport(run.report));
+  verify(
+    iutOobFlag(run),
+    'the IUT did not set its OOB data flag although its delegate supplied OOB data: the host never asks delegate.oobData (finding)',
+  );
+  verify(
+    run.outcome.kind === 'complete' && iutPaired(run.report),
+    `LT ${run.outcome.kind}; ${describeReport(run.report)}`,
+  );
+  verify(
+    run.report.paired.method === 'oob' && run.report.paired.sc && run.report.paired.authenticated,
+    describeReport(run.report),
+  );
 }
 
 function combos(role: 'central' | 'peripheral'): (t: Harness) => Promise<void> {
@@ -66,7 +97,9 @@ function combos(role: 'central' | 'peripheral'): (t: Harness) => Promise<void> {
       try {
         expectOob(await oobPairing(harness, role, combo));
       } catch (error) {
-        failures.push(`{IUT has LT data ${combo.iutHasLt ? 1 : 0}, LT has IUT data ${combo.ltHasIut ? 1 : 0}}: ${(error as Error).message}`);
+        failures.push(
+          `{IUT has LT data ${combo.iutHasLt ? 1 : 0}, LT has IUT data ${combo.ltHasIut ? 1 : 0}}: ${(error as Error).message}`,
+        );
       }
     }
     verify(failures.length === 0, failures.join(' | '));
@@ -76,24 +109,37 @@ function combos(role: 'central' | 'peripheral'): (t: Harness) => Promise<void> {
 function wrongData(role: 'central' | 'peripheral'): (t: Harness) => Promise<void> {
   return async (t) => {
     const run = await oobPairing(t, role, { iutHasLt: true, ltHasIut: false }, SC, true);
-    verify(iutOobFlag(run), 'the IUT did not set its OOB data flag although its delegate supplied OOB data: the host never asks delegate.oobData (finding)');
+    verify(
+      iutOobFlag(run),
+      'the IUT did not set its OOB data flag although its delegate supplied OOB data: the host never asks delegate.oobData (finding)',
+    );
     t.expectOutcome(run.outcome, 'iut-failed', 0x04);
     verify(iutFailed(run.report), describeReport(run.report));
   };
 }
 
 export const scOobCases: ConformanceCase[] = [
-  { id: 'SM/CEN/SCOB/BV-01-C', purpose: 'LE SC OOB as central with OOB flags {1,1}, {1,0}, {0,1}', run: combos('central') },
-  { id: 'SM/PER/SCOB/BV-02-C', purpose: 'LE SC OOB as peripheral with OOB flags {1,1}, {1,0}, {0,1}', run: combos('peripheral') },
+  {
+    id: 'SM/CEN/SCOB/BV-01-C',
+    purpose: 'LE SC OOB as central with OOB flags {1,1}, {1,0}, {0,1}',
+    run: combos('central'),
+  },
+  {
+    id: 'SM/PER/SCOB/BV-02-C',
+    purpose: 'LE SC OOB as peripheral with OOB flags {1,1}, {1,0}, {0,1}',
+    run: combos('peripheral'),
+  },
   {
     id: 'SM/PER/SCOB/BV-03-C',
     purpose: 'Peripheral ignores RFU AuthReq bits in an LE SC OOB pairing',
-    run: async (t) => expectOob(await oobPairing(t, 'peripheral', { iutHasLt: true, ltHasIut: false }, SC | AUTH.rfu)),
+    run: async (t) =>
+      expectOob(await oobPairing(t, 'peripheral', { iutHasLt: true, ltHasIut: false }, SC | AUTH.rfu)),
   },
   {
     id: 'SM/CEN/SCOB/BV-04-C',
     purpose: 'Central ignores RFU AuthReq bits in an LE SC OOB pairing',
-    run: async (t) => expectOob(await oobPairing(t, 'central', { iutHasLt: true, ltHasIut: false }, SC | AUTH.rfu)),
+    run: async (t) =>
+      expectOob(await oobPairing(t, 'central', { iutHasLt: true, ltHasIut: false }, SC | AUTH.rfu)),
   },
   {
     id: 'SM/CEN/SCOB/BI-01-C',
@@ -110,10 +156,25 @@ export const scOobCases: ConformanceCase[] = [
   },
   {
     id: 'SM/PER/SCOB/BI-02-C',
-    purpose: 'Peripheral aborts and reports Pairing Failed 0x03, 0x08, 0x05, 0x09, then 0x02 OOB Not Available',
+    purpose:
+      'Peripheral aborts and reports Pairing Failed 0x03, 0x08, 0x05, 0x09, then 0x02 OOB Not Available',
     long: true,
-    run: async (t) => failedRoundsAsInitiator(t, iutHolding(await ltOobData()), [0x03, 0x08, 0x05, 0x09, 0x02], features({ authReq: SC })),
+    run: async (t) =>
+      failedRoundsAsInitiator(
+        t,
+        iutHolding(await ltOobData()),
+        [0x03, 0x08, 0x05, 0x09, 0x02],
+        features({ authReq: SC }),
+      ),
   },
-  { id: 'SM/PER/SCOB/BI-03-C', purpose: 'Peripheral given wrong OOB data detects Ca != f4(PKa, PKa, ra, 0): Pairing Failed 0x04', run: wrongData('peripheral') },
-  { id: 'SM/CEN/SCOB/BI-04-C', purpose: 'Central given wrong OOB data detects Cb != f4(PKb, PKb, rb, 0): Pairing Failed 0x04', run: wrongData('central') },
+  {
+    id: 'SM/PER/SCOB/BI-03-C',
+    purpose: 'Peripheral given wrong OOB data detects Ca != f4(PKa, PKa, ra, 0): Pairing Failed 0x04',
+    run: wrongData('peripheral'),
+  },
+  {
+    id: 'SM/CEN/SCOB/BI-04-C',
+    purpose: 'Central given wrong OOB data detects Cb != f4(PKb, PKb, rb, 0): Pairing Failed 0x04',
+    run: wrongData('central'),
+  },
 ];

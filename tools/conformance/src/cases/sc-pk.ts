@@ -3,10 +3,17 @@ import { SmpOpcode } from '@tsble/smp-core';
 import { type ConformanceCase, verify } from '../case.js';
 import { AUTH } from '../lower-tester/smp-frames.js';
 import { features } from '../lower-tester/smp-peer.js';
+import { flipLast } from './legacy-jw.js';
 import { expectAuthenticated, passkeyFrom } from './legacy-pke.js';
 import { failedRounds, failedRoundsAsInitiator } from './rounds.js';
-import { describeReport, iutFailed, linkCentral, linkPeripheral, pairAsCentral, pairAsPeripheral } from './setup.js';
-import { flipLast } from './legacy-jw.js';
+import {
+  describeReport,
+  iutFailed,
+  linkCentral,
+  linkPeripheral,
+  pairAsCentral,
+  pairAsPeripheral,
+} from './setup.js';
 
 const IO = { DisplayOnly: 0, KeyboardOnly: 2, KeyboardDisplay: 4 } as const;
 const SC_MITM = AUTH.bonding | AUTH.sc | AUTH.mitm;
@@ -17,18 +24,28 @@ export const scPasskeyCases: ConformanceCase[] = [
     purpose: 'LE SC Passkey Entry as central against a KeyboardOnly responder (keypress offered)',
     async run(t) {
       const linked = await linkCentral(t, { pairing: { io: 'keyboard-display', mitm: true } });
-      const run = await pairAsCentral(t, linked, { features: features({ io: IO.KeyboardOnly, authReq: SC_MITM | AUTH.keypress }), passkey: passkeyFrom(linked.iut) });
+      const run = await pairAsCentral(t, linked, {
+        features: features({ io: IO.KeyboardOnly, authReq: SC_MITM | AUTH.keypress }),
+        passkey: passkeyFrom(linked.iut),
+      });
       expectAuthenticated(run, true);
     },
   },
   {
     id: 'SM/PER/SCPK/BV-02-C',
-    purpose: 'LE SC Passkey Entry as peripheral (IUT displays); no keypress notifications unless the peer set keypress',
+    purpose:
+      'LE SC Passkey Entry as peripheral (IUT displays); no keypress notifications unless the peer set keypress',
     async run(t) {
       const linked = await linkPeripheral(t, { pairing: { io: 'display', mitm: true } });
-      const run = await pairAsPeripheral(t, linked, { features: features({ io: IO.KeyboardDisplay, authReq: SC_MITM }), passkey: passkeyFrom(linked.iut) });
+      const run = await pairAsPeripheral(t, linked, {
+        features: features({ io: IO.KeyboardDisplay, authReq: SC_MITM }),
+        passkey: passkeyFrom(linked.iut),
+      });
       expectAuthenticated(run, true);
-      verify(!run.outcome.state.received.some((pdu) => pdu[0] === SmpOpcode.PairingKeypressNotification), 'the IUT sent keypress notifications the LT did not ask for');
+      verify(
+        !run.outcome.state.received.some((pdu) => pdu[0] === SmpOpcode.PairingKeypressNotification),
+        'the IUT sent keypress notifications the LT did not ask for',
+      );
     },
   },
   {
@@ -36,7 +53,10 @@ export const scPasskeyCases: ConformanceCase[] = [
     purpose: 'Peripheral ignores RFU AuthReq bits in an LE SC Passkey Entry pairing',
     async run(t) {
       const linked = await linkPeripheral(t, { pairing: { io: 'display', mitm: true } });
-      const run = await pairAsPeripheral(t, linked, { features: features({ io: IO.KeyboardDisplay, authReq: SC_MITM | AUTH.rfu }), passkey: passkeyFrom(linked.iut) });
+      const run = await pairAsPeripheral(t, linked, {
+        features: features({ io: IO.KeyboardDisplay, authReq: SC_MITM | AUTH.rfu }),
+        passkey: passkeyFrom(linked.iut),
+      });
       expectAuthenticated(run, true);
     },
   },
@@ -45,7 +65,10 @@ export const scPasskeyCases: ConformanceCase[] = [
     purpose: 'Central ignores RFU AuthReq bits in an LE SC Passkey Entry pairing',
     async run(t) {
       const linked = await linkCentral(t, { pairing: { io: 'keyboard-display', mitm: true } });
-      const run = await pairAsCentral(t, linked, { features: features({ io: IO.KeyboardOnly, authReq: SC_MITM | AUTH.rfu }), passkey: passkeyFrom(linked.iut) });
+      const run = await pairAsCentral(t, linked, {
+        features: features({ io: IO.KeyboardOnly, authReq: SC_MITM | AUTH.rfu }),
+        passkey: passkeyFrom(linked.iut),
+      });
       expectAuthenticated(run, true);
     },
   },
@@ -90,9 +113,16 @@ export const scPasskeyCases: ConformanceCase[] = [
   },
   {
     id: 'SM/PER/SCPK/BI-04-C',
-    purpose: 'Peripheral aborts and reports Pairing Failed 0x03, 0x08, 0x05, 0x09, then 0x01 from the initiator',
+    purpose:
+      'Peripheral aborts and reports Pairing Failed 0x03, 0x08, 0x05, 0x09, then 0x01 from the initiator',
     long: true,
-    run: (t) => failedRoundsAsInitiator(t, { pairing: { io: 'display', mitm: true } }, [0x03, 0x08, 0x05, 0x09, 0x01], features({ io: IO.KeyboardDisplay, authReq: SC_MITM })),
+    run: (t) =>
+      failedRoundsAsInitiator(
+        t,
+        { pairing: { io: 'display', mitm: true } },
+        [0x03, 0x08, 0x05, 0x09, 0x01],
+        features({ io: IO.KeyboardDisplay, authReq: SC_MITM }),
+      ),
   },
   {
     id: 'SM/CEN/SCPK/BV-05-C',
@@ -103,14 +133,18 @@ export const scPasskeyCases: ConformanceCase[] = [
       const seen: number[] = [];
       for (let round = 0; round < 3; round++) {
         const connection = await iut.connectTo(lt);
-        const run = await pairAsCentral(t, { lt, iut, connection }, {
-          features: features({ io: IO.KeyboardOnly, authReq: SC_MITM }),
-          passkey: async () => {
-            const shown = await iut.nextDisplayed();
-            seen.push(shown);
-            return shown;
+        const run = await pairAsCentral(
+          t,
+          { lt, iut, connection },
+          {
+            features: features({ io: IO.KeyboardOnly, authReq: SC_MITM }),
+            passkey: async () => {
+              const shown = await iut.nextDisplayed();
+              seen.push(shown);
+              return shown;
+            },
           },
-        });
+        );
         expectAuthenticated(run, true);
         await connection.disconnect();
         for (const bond of iut.store.list()) await iut.host.forget(bond.address);

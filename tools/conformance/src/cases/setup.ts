@@ -2,7 +2,7 @@
  * Set-ups most cases share: an IUT and an LT connected in the roles a case names, and one pairing run from
  * both ends at once (the IUT through its public API, the LT from its script), with what each side saw.
  */
-import type { Connection, PairOptions, PairingError, PairingResult } from '@tsble/host';
+import type { Connection, PairingError, PairingResult, PairOptions } from '@tsble/host';
 import { type Harness, type Settled, settle, within } from '../case.js';
 import type { Iut, IutOptions } from '../iut.js';
 import type { LowerTester } from '../lower-tester/link.js';
@@ -32,8 +32,10 @@ export async function linkPeripheral(t: Harness, options: IutOptions = {}): Prom
 export type IutReport = { paired: PairingResult } | { failed: PairingError } | { silent: true };
 
 export function describeReport(report: IutReport): string {
-  if ('paired' in report) return `the IUT reported success (${report.paired.method}, sc ${report.paired.sc}, key size ${report.paired.keySize})`;
-  if ('failed' in report) return `the IUT reported failure 0x${report.failed.reason.toString(16).padStart(2, '0')} (${report.failed.message})`;
+  if ('paired' in report)
+    return `the IUT reported success (${report.paired.method}, sc ${report.paired.sc}, key size ${report.paired.keySize})`;
+  if ('failed' in report)
+    return `the IUT reported failure 0x${report.failed.reason.toString(16).padStart(2, '0')} (${report.failed.message})`;
   return 'the IUT reported nothing';
 }
 
@@ -57,15 +59,31 @@ export interface PairingRun extends Linked {
 }
 
 /** IUT central: `connection.pair(options)` against the LT's scripted responder. */
-export async function pairAsCentral(t: Harness, linked: Linked, script: PairScript, options: PairOptions = {}, ms = 4000): Promise<PairingRun> {
+export async function pairAsCentral(
+  t: Harness,
+  linked: Linked,
+  script: PairScript,
+  options: PairOptions = {},
+  ms = 4000,
+): Promise<PairingRun> {
   const iutSide = settle(linked.connection.pair(options));
   const outcome = await t.pair(linked.lt, script);
-  const report = reportOf(await within(iutSide.then((s) => (s.ok ? Promise.resolve(s.value) : Promise.reject(s.error))), ms));
+  const report = reportOf(
+    await within(
+      iutSide.then((s) => (s.ok ? Promise.resolve(s.value) : Promise.reject(s.error))),
+      ms,
+    ),
+  );
   return { ...linked, outcome, report };
 }
 
 /** IUT peripheral: the LT's scripted initiator pairs with the IUT, which answers from its host options. */
-export async function pairAsPeripheral(t: Harness, linked: Linked, script: PairScript, ms = 4000): Promise<PairingRun> {
+export async function pairAsPeripheral(
+  t: Harness,
+  linked: Linked,
+  script: PairScript,
+  ms = 4000,
+): Promise<PairingRun> {
   const iutSide = nextReport(linked.connection, ms);
   const outcome = await t.pair(linked.lt, script);
   return { ...linked, outcome, report: await iutSide };
@@ -84,26 +102,42 @@ export function iutFailed(report: IutReport): report is { failed: PairingError }
  * Vol 3 Part H 2.3.6) and refuses to start early with its own 0x09; this retries until a Pairing Request
  * goes out, and returns how long the IUT made it wait.
  */
-export async function pairWhenAllowed(linked: Linked, options: PairOptions = {}, limitMs = 40_000): Promise<{ pairing: Promise<Settled<PairingResult>>; request: Uint8Array; waitedMs: number }> {
+export async function pairWhenAllowed(
+  linked: Linked,
+  options: PairOptions = {},
+  limitMs = 40_000,
+): Promise<{ pairing: Promise<Settled<PairingResult>>; request: Uint8Array; waitedMs: number }> {
   const started = performance.now();
   for (;;) {
     const pairing = settle(linked.connection.pair(options));
     const request = await linked.lt.receive(0x0006, 300);
     if (request) return { pairing, request, waitedMs: performance.now() - started };
     const early = await within(pairing, 10);
-    const refusedForNow = early?.ok && !early.value.ok && (early.value.error as PairingError).reason === 0x09 && !(early.value.error as PairingError).byPeer;
-    if (!refusedForNow || performance.now() - started > limitMs) throw new Error(`the IUT sent no Pairing Request${early?.ok && !early.value.ok ? `: ${String(early.value.error)}` : ''}`);
+    const refusedForNow =
+      early?.ok &&
+      !early.value.ok &&
+      (early.value.error as PairingError).reason === 0x09 &&
+      !(early.value.error as PairingError).byPeer;
+    if (!refusedForNow || performance.now() - started > limitMs)
+      throw new Error(
+        `the IUT sent no Pairing Request${early?.ok && !early.value.ok ? `: ${String(early.value.error)}` : ''}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
 /** IUT peripheral: the LT's Pairing Request, repeated while the IUT answers Repeated Attempts (0x09). */
-export async function requestWhenAllowed(linked: Linked, preq: Uint8Array, limitMs = 40_000): Promise<{ reply: Uint8Array | undefined; waitedMs: number }> {
+export async function requestWhenAllowed(
+  linked: Linked,
+  preq: Uint8Array,
+  limitMs = 40_000,
+): Promise<{ reply: Uint8Array | undefined; waitedMs: number }> {
   const started = performance.now();
   for (;;) {
     await linked.lt.sendFrame(0x0006, preq);
     const reply = await linked.lt.receive(0x0006, 2000);
-    if (!(reply?.[0] === 0x05 && reply[1] === 0x09) || performance.now() - started > limitMs) return { reply, waitedMs: performance.now() - started };
+    if (!(reply?.[0] === 0x05 && reply[1] === 0x09) || performance.now() - started > limitMs)
+      return { reply, waitedMs: performance.now() - started };
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

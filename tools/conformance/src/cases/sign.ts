@@ -2,12 +2,13 @@
  * SM.TS 1.6: data signing with the CSRK (Core 6.0 Vol 3 Part H 2.4.5; Vol 3 Part F 3.4.5.4 Signed Write
  * Command). The LT computes and checks signatures itself from the spec formula.
  */
-import { aesCmac, SmpOpcode } from '@tsble/smp-core';
+
 import type { CharacteristicDefinition } from '@tsble/att-gatt';
+import { aesCmac, SmpOpcode } from '@tsble/smp-core';
 import { type ConformanceCase, type Harness, sleep, verify } from '../case.js';
 import type { Iut } from '../iut.js';
 import { spoofGattServer } from '../lower-tester/att-spoof.js';
-import { AUTH, KEYS, hex, sameBytes } from '../lower-tester/smp-frames.js';
+import { AUTH, hex, KEYS, sameBytes } from '../lower-tester/smp-frames.js';
 import { features } from '../lower-tester/smp-peer.js';
 import { describeReport, linkCentral, linkPeripheral, pairAsCentral, pairAsPeripheral } from './setup.js';
 
@@ -32,7 +33,13 @@ export function signature(csrk: Uint8Array, message: Uint8Array, counter: number
   return out;
 }
 
-function signedWrite(csrk: Uint8Array, handle: number, value: Uint8Array, counter: number, corrupt = false): Uint8Array {
+function signedWrite(
+  csrk: Uint8Array,
+  handle: number,
+  value: Uint8Array,
+  counter: number,
+  corrupt = false,
+): Uint8Array {
   const message = Uint8Array.of(SIGNED_WRITE_COMMAND, handle & 0xff, handle >> 8, ...value);
   const sig = signature(csrk, message, counter);
   if (corrupt) sig[11]! ^= 0x01;
@@ -52,9 +59,14 @@ async function signingPeripheral(t: Harness) {
       written.push(new TextDecoder().decode(value));
     },
   };
-  const linked = await linkPeripheral(t, { gatt: { services: [{ uuid: SIGNED_SERVICE, characteristics: [characteristic] }] } });
+  const linked = await linkPeripheral(t, {
+    gatt: { services: [{ uuid: SIGNED_SERVICE, characteristics: [characteristic] }] },
+  });
   const csrk = crypto.getRandomValues(new Uint8Array(16));
-  const run = await pairAsPeripheral(t, linked, { features: features({ authReq: AUTH.bonding | AUTH.sc, initKeys: KEYS.sign | KEYS.id, respKeys: KEYS.id }), ltKeys: { csrk } });
+  const run = await pairAsPeripheral(t, linked, {
+    features: features({ authReq: AUTH.bonding | AUTH.sc, initKeys: KEYS.sign | KEYS.id, respKeys: KEYS.id }),
+    ltKeys: { csrk },
+  });
   verify(run.outcome.kind === 'complete', `pairing: ${run.outcome.kind}; ${describeReport(run.report)}`);
   verify(linked.iut.store.list()[0]?.peerCsrk, 'the IUT did not store the CSRK the LT distributed');
   await linked.lt.disconnect();
@@ -75,35 +87,53 @@ const text = (s: string) => new TextEncoder().encode(s);
 
 /** What was delivered must be `want`; an empty list names the likely cause. */
 function expectDelivered(written: string[], want: string[]): void {
-  const why = written.length === 0 ? " (nothing at all: the host never gives its GATT server the bonded peer's CSRK — attachGatt passes no `signing` — so every signed write is dropped)" : '';
-  verify(written.join() === want.join(), `delivered [${written.join(', ')}], want [${want.join(', ')}]${why}`);
+  const why =
+    written.length === 0
+      ? " (nothing at all: the host never gives its GATT server the bonded peer's CSRK — attachGatt passes no `signing` — so every signed write is dropped)"
+      : '';
+  verify(
+    written.join() === want.join(),
+    `delivered [${written.join(', ')}], want [${want.join(', ')}]${why}`,
+  );
 }
 
 export const signingCases: ConformanceCase[] = [
   {
     id: 'SM/CEN/SIGN/BV-01-C',
-    purpose: 'After distributing its CSRK, the IUT sends correctly signed writes (SignCounter 0, then 1) on an unencrypted link',
+    purpose:
+      'After distributing its CSRK, the IUT sends correctly signed writes (SignCounter 0, then 1) on an unencrypted link',
     async run(t) {
       const linked = await linkCentral(t);
-      const run = await pairAsCentral(t, linked, { features: features({ authReq: AUTH.bonding | AUTH.sc, initKeys: KEYS.sign, respKeys: 0 }) });
+      const run = await pairAsCentral(t, linked, {
+        features: features({ authReq: AUTH.bonding | AUTH.sc, initKeys: KEYS.sign, respKeys: 0 }),
+      });
       verify(run.outcome.kind === 'complete', `pairing: ${run.outcome.kind}; ${describeReport(run.report)}`);
       const csrk = run.outcome.state.iutKeys.find((p) => p[0] === SmpOpcode.SigningInformation)?.slice(1);
       verify(csrk, 'the IUT distributed no CSRK');
       await linked.lt.disconnect();
       const again = await linked.iut.connectTo(linked.lt);
-      verify(again.storedBond()?.localCsrk?.csrk === hex(csrk), 'the IUT did not keep the CSRK it distributed');
+      verify(
+        again.storedBond()?.localCsrk?.csrk === hex(csrk),
+        'the IUT did not keep the CSRK it distributed',
+      );
       const server = spoofGattServer(linked.lt, SIGNED_SERVICE, SIGNED_UUID, new Uint8Array(0));
       try {
         for (const [i, value] of ['signed', 'again'].entries()) {
           await again.gatt.signedWrite(SIGNED_SERVICE, SIGNED_UUID, text(value));
           await sleep(30);
           const pdu = server.others.shift();
-          verify(pdu?.[0] === SIGNED_WRITE_COMMAND, `write ${i + 1}: the LT received ${pdu ? `ATT opcode 0x${pdu[0]?.toString(16)}` : 'nothing'}`);
+          verify(
+            pdu?.[0] === SIGNED_WRITE_COMMAND,
+            `write ${i + 1}: the LT received ${pdu ? `ATT opcode 0x${pdu[0]?.toString(16)}` : 'nothing'}`,
+          );
           const message = pdu.subarray(0, pdu.length - 12);
           const sig = pdu.subarray(pdu.length - 12);
           const counter = new DataView(sig.buffer, sig.byteOffset, 4).getUint32(0, true);
           verify(counter === i, `write ${i + 1} carries SignCounter ${counter}, want ${i}`);
-          verify(sameBytes(signature(csrk, message, counter), sig), `write ${i + 1}: the signature does not verify with the distributed CSRK`);
+          verify(
+            sameBytes(signature(csrk, message, counter), sig),
+            `write ${i + 1}: the signature does not verify with the distributed CSRK`,
+          );
         }
       } finally {
         server.stop();
@@ -144,7 +174,8 @@ export const signingCases: ConformanceCase[] = [
         ['replay-2', 5],
         ['second', 6],
       ] as const;
-      for (const [value, counter] of sends) await s.lt.sendFrame(ATT_CID, signedWrite(s.csrk, s.handle, text(value), counter));
+      for (const [value, counter] of sends)
+        await s.lt.sendFrame(ATT_CID, signedWrite(s.csrk, s.handle, text(value), counter));
       await sleep(50);
       expectDelivered(s.written, ['first', 'second']);
     },

@@ -11,8 +11,8 @@ import { settle, within } from '../case.js';
 import { Iut } from '../iut.js';
 import { LowerTester } from '../lower-tester/link.js';
 import { AUTH, featuresPdu, smp } from '../lower-tester/smp-frames.js';
-import { SmpPeer, features } from '../lower-tester/smp-peer.js';
-import { Random, mutate } from './random.js';
+import { features, SmpPeer } from '../lower-tester/smp-peer.js';
+import { mutate, Random } from './random.js';
 
 export interface FuzzOptions {
   seed: number;
@@ -43,7 +43,10 @@ const HEAP_LIMIT_MB = 64;
 /** Valid SMP PDUs to send alone or mutate. */
 function smpDictionary(random: Random): Uint8Array[] {
   return [
-    featuresPdu(0x01, features({ io: random.int(5), authReq: random.int(256), maxKeySize: 7 + random.int(10) })),
+    featuresPdu(
+      0x01,
+      features({ io: random.int(5), authReq: random.int(256), maxKeySize: 7 + random.int(10) }),
+    ),
     featuresPdu(0x02, features()),
     smp.confirm(random.bytes(16)),
     smp.random(random.bytes(16)),
@@ -90,12 +93,26 @@ class Session {
     private readonly random: Random,
     seconds: number,
   ) {
-    this.stats = { seed: random.seed, seconds, iterations: 0, pduSent: 0, pairings: { completed: 0, failed: 0 }, reconnects: 0, unhandled: [], unresponsive: 0, heapStartMb: 0, heapEndMb: 0, ok: false };
+    this.stats = {
+      seed: random.seed,
+      seconds,
+      iterations: 0,
+      pduSent: 0,
+      pairings: { completed: 0, failed: 0 },
+      reconnects: 0,
+      unhandled: [],
+      unresponsive: 0,
+      heapStartMb: 0,
+      heapEndMb: 0,
+      ok: false,
+    };
   }
 
   async open(): Promise<void> {
     this.lt = await LowerTester.open(this.air);
-    this.iut = await Iut.open(this.air, { pairing: { io: this.random.pick(['none', 'display', 'keyboard-display'] as const) } });
+    this.iut = await Iut.open(this.air, {
+      pairing: { io: this.random.pick(['none', 'display', 'keyboard-display'] as const) },
+    });
     this.iut.host.on('error', () => undefined); // reported errors are fine; throws and rejections are not
   }
 
@@ -121,9 +138,15 @@ class Session {
     await this.ensureLink();
     switch (r.int(6)) {
       case 0:
-        return this.send(SMP_CID, r.chance(0.5) ? r.pick(smpDictionary(r)) : mutate(r, r.pick(smpDictionary(r))));
+        return this.send(
+          SMP_CID,
+          r.chance(0.5) ? r.pick(smpDictionary(r)) : mutate(r, r.pick(smpDictionary(r))),
+        );
       case 1:
-        return this.send(ATT_CID, r.chance(0.5) ? r.pick(attDictionary(r)) : mutate(r, r.pick(attDictionary(r))));
+        return this.send(
+          ATT_CID,
+          r.chance(0.5) ? r.pick(attDictionary(r)) : mutate(r, r.pick(attDictionary(r))),
+        );
       case 2:
         return this.send(r.pick([0x0005, 0x0001, 0x0003, 0x0040, r.int(0x10000)]), r.bytes(r.int(40)));
       case 3:
@@ -157,9 +180,13 @@ class Session {
     const r = this.random;
     const p = 0.15;
     const connection = [...this.iut.host.connections.values()][0];
-    const iutSide = this.lt.role === 'peripheral' && connection ? settle<unknown>(connection.pair()) : undefined;
+    const iutSide =
+      this.lt.role === 'peripheral' && connection ? settle<unknown>(connection.pair()) : undefined;
     const peer = new SmpPeer(this.lt, {
-      features: features({ io: r.int(5), authReq: AUTH.bonding | (r.chance(0.7) ? AUTH.sc : 0) | (r.chance(0.3) ? AUTH.mitm : 0) }),
+      features: features({
+        io: r.int(5),
+        authReq: AUTH.bonding | (r.chance(0.7) ? AUTH.sc : 0) | (r.chance(0.3) ? AUTH.mitm : 0),
+      }),
       wait: 300,
       passkey: async (who) => (who === 'iut' ? await this.iut.nextDisplayed(300).catch(() => 0) : 123456),
       beforeSend: (_name, pdu) => {
@@ -199,7 +226,8 @@ function heapMb(): number {
 export async function runFuzz(options: FuzzOptions): Promise<FuzzStats> {
   const random = new Random(options.seed);
   const session = new Session(random, options.seconds);
-  const onRejection = (reason: unknown) => session.stats.unhandled.push(`unhandled rejection: ${String(reason)}`);
+  const onRejection = (reason: unknown) =>
+    session.stats.unhandled.push(`unhandled rejection: ${String(reason)}`);
   const onException = (error: Error) => session.stats.unhandled.push(`uncaught exception: ${error.message}`);
   process.on('unhandledRejection', onRejection);
   process.on('uncaughtException', onException);

@@ -44,8 +44,12 @@ export function associate(initiator: LtFeatures, responder: LtFeatures): Associa
     case 'BI':
       return { method: 'passkey-entry', display: 'both-input', sc };
     case 'IDNC':
-      return sc ? { method: 'numeric-comparison', sc } : { method: 'passkey-entry', display: 'initiator', sc };
+      return sc
+        ? { method: 'numeric-comparison', sc }
+        : { method: 'passkey-entry', display: 'initiator', sc };
     case 'RDNC':
-      return sc ? { method: 'numeric-comparison', sc } : { method: 'passkey-entry', display: 'responder', sc };
+      return sc
+        ? { method: 'numeric-comparison', sc }
+        : { method: 'passkey-entry', display: 'responder', sc };
   }
 }

@@ -18,7 +18,12 @@ function errorResponse(request: number, handle: number, code = 0x0a): Uint8Array
  * Answers ATT requests until `stop()`; counts the reads of the value it served and keeps every PDU it does
  * not answer (commands such as Signed Write) in `others`.
  */
-export function spoofGattServer(lt: LowerTester, serviceUuid: string, characteristicUuid: string, value: Uint8Array): { stop: () => void; reads: () => number; others: Uint8Array[] } {
+export function spoofGattServer(
+  lt: LowerTester,
+  serviceUuid: string,
+  characteristicUuid: string,
+  value: Uint8Array,
+): { stop: () => void; reads: () => number; others: Uint8Array[] } {
   let running = true;
   let reads = 0;
   const others: Uint8Array[] = [];
@@ -29,11 +34,15 @@ export function spoofGattServer(lt: LowerTester, serviceUuid: string, characteri
       case 0x02: // Exchange MTU
         return Uint8Array.of(0x03, 23, 0);
       case 0x10: // Read By Group Type: one primary service
-        return start <= 1 ? Uint8Array.of(0x11, 20, 0x01, 0x00, SERVICE_END, 0x00, ...uuidToBytes(serviceUuid)) : errorResponse(0x10, start);
+        return start <= 1
+          ? Uint8Array.of(0x11, 20, 0x01, 0x00, SERVICE_END, 0x00, ...uuidToBytes(serviceUuid))
+          : errorResponse(0x10, start);
       case 0x06: // Find By Type Value: the service by UUID
         return start <= 1 ? Uint8Array.of(0x07, 0x01, 0x00, SERVICE_END, 0x00) : errorResponse(0x06, start);
       case 0x08: // Read By Type: characteristic declarations
-        return start <= 2 ? Uint8Array.of(0x09, 21, 0x02, 0x00, 0x02, VALUE_HANDLE, 0x00, ...uuidToBytes(characteristicUuid)) : errorResponse(0x08, start);
+        return start <= 2
+          ? Uint8Array.of(0x09, 21, 0x02, 0x00, 0x02, VALUE_HANDLE, 0x00, ...uuidToBytes(characteristicUuid))
+          : errorResponse(0x08, start);
       case 0x04: // Find Information
         return errorResponse(0x04, start);
       case 0x0a: // Read

@@ -3,7 +3,12 @@
  * L2CAP of its own (basic frames in, basic frames out, or raw ACL fragments when a case abuses fragmentation).
  * It never uses tsble's L2CAP, so what it sends is exactly the bytes a case scripts, malformed or not.
  */
-import { Hci, type LeConnectionComplete, PacketBoundary, type PacketBoundaryFlag } from '@tsble/hci-transport';
+import {
+  Hci,
+  type LeConnectionComplete,
+  PacketBoundary,
+  type PacketBoundaryFlag,
+} from '@tsble/hci-transport';
 import type { VirtualAir } from '@tsble/virtual-controller';
 import { type Deadline, Inbox } from './inbox.js';
 
@@ -40,9 +45,13 @@ export class LowerTester {
     hci.on('acl', (handle, pb, data) => {
       if (handle === this.handle) this.receiveAcl(pb, data);
     });
-    hci.on('encryptionChange', (e) => this.encryption.push({ status: e.status, enabled: e.encryptionEnabled !== 0 }));
+    hci.on('encryptionChange', (e) =>
+      this.encryption.push({ status: e.status, enabled: e.encryptionEnabled !== 0 }),
+    );
     hci.on('keyRefresh', (e) => this.encryption.push({ status: e.status, enabled: true }));
-    hci.on('ltkRequest', (e) => this.ltkRequests.push({ rand: e.randomNumber, ediv: e.encryptedDiversifier }));
+    hci.on('ltkRequest', (e) =>
+      this.ltkRequests.push({ rand: e.randomNumber, ediv: e.encryptedDiversifier }),
+    );
     hci.on('disconnection', (e) => {
       if (e.connectionHandle !== this.handle) return;
       this.disconnectReason = e.reason;
@@ -126,7 +135,10 @@ export class LowerTester {
     frame.set(payload, 4);
     const size = this.hci.leAclDataPacketLength;
     for (let at = 0; at < frame.length; at += size) {
-      await this.sendAcl(at === 0 ? PacketBoundary.firstNonFlushable : PacketBoundary.continuation, frame.subarray(at, at + size));
+      await this.sendAcl(
+        at === 0 ? PacketBoundary.firstNonFlushable : PacketBoundary.continuation,
+        frame.subarray(at, at + size),
+      );
     }
   }
 
@@ -147,9 +159,19 @@ export class LowerTester {
     return this.inbox(cid).drain();
   }
 
-  async startEncryption(ltk: Uint8Array, ediv: number, rand: Uint8Array, deadline: Deadline = 3000): Promise<EncryptionOutcome | undefined> {
+  async startEncryption(
+    ltk: Uint8Array,
+    ediv: number,
+    rand: Uint8Array,
+    deadline: Deadline = 3000,
+  ): Promise<EncryptionOutcome | undefined> {
     if (this.handle === undefined) return undefined;
-    await this.hci.execute('leEnableEncryption', { connectionHandle: this.handle, randomNumber: rand, encryptedDiversifier: ediv, longTermKey: ltk });
+    await this.hci.execute('leEnableEncryption', {
+      connectionHandle: this.handle,
+      randomNumber: rand,
+      encryptedDiversifier: ediv,
+      longTermKey: ltk,
+    });
     return this.encryption.next(deadline);
   }
 
@@ -157,10 +179,16 @@ export class LowerTester {
    * Peripheral LT after phase 2: the controller's LTK request, or an SMP PDU the IUT sent instead (e.g.
    * Pairing Failed); whichever comes first, the other stays queued.
    */
-  async ltkRequestOrSmp(deadline: Deadline): Promise<{ ltk: { rand: Uint8Array; ediv: number } } | { smp: Uint8Array } | undefined> {
+  async ltkRequestOrSmp(
+    deadline: Deadline,
+  ): Promise<{ ltk: { rand: Uint8Array; ediv: number } } | { smp: Uint8Array } | undefined> {
     const stop = new AbortController();
-    const ltk = this.ltkRequests.next(deadline, stop.signal).then((value) => (value ? { ltk: value } : undefined));
-    const smp = this.inbox(SMP_CID).next(deadline, stop.signal).then((value) => (value ? { smp: value } : undefined));
+    const ltk = this.ltkRequests
+      .next(deadline, stop.signal)
+      .then((value) => (value ? { ltk: value } : undefined));
+    const smp = this.inbox(SMP_CID)
+      .next(deadline, stop.signal)
+      .then((value) => (value ? { smp: value } : undefined));
     const first = await Promise.race([ltk, smp]);
     stop.abort();
     const [a, b] = await Promise.all([ltk, smp]);
@@ -177,7 +205,11 @@ export class LowerTester {
   /** Answers the controller's LTK request: with a key, or negatively (no key) when `ltk` is undefined. */
   async replyLtk(ltk: Uint8Array | undefined): Promise<void> {
     if (this.handle === undefined) return;
-    if (ltk) await this.hci.execute('leLongTermKeyRequestReply', { connectionHandle: this.handle, longTermKey: ltk });
+    if (ltk)
+      await this.hci.execute('leLongTermKeyRequestReply', {
+        connectionHandle: this.handle,
+        longTermKey: ltk,
+      });
     else await this.hci.execute('leLongTermKeyRequestNegativeReply', { connectionHandle: this.handle });
   }
 
@@ -193,7 +225,9 @@ export class LowerTester {
   async disconnect(): Promise<void> {
     if (this.handle === undefined) return;
     const gone = this.disconnections.next(3000);
-    await this.hci.execute('disconnect', { connectionHandle: this.handle, reason: 0x13 }).catch(() => undefined);
+    await this.hci
+      .execute('disconnect', { connectionHandle: this.handle, reason: 0x13 })
+      .catch(() => undefined);
     await gone;
   }
 
@@ -235,7 +269,8 @@ export class LowerTester {
 
   /** Minimal reassembly: a start fragment opens a frame, continuations extend it (Vol 3 Part A 7.2.1). */
   private receiveAcl(pb: number, data: Uint8Array): void {
-    const joined = pb === PacketBoundary.continuation && this.partial ? concat(this.partial, data) : data.slice();
+    const joined =
+      pb === PacketBoundary.continuation && this.partial ? concat(this.partial, data) : data.slice();
     if (joined.length < 4) {
       this.partial = joined;
       return;

@@ -20,7 +20,10 @@ export interface LtFeatures {
 export const AUTH = { bonding: 0x01, mitm: 0x04, sc: 0x08, keypress: 0x10, ct2: 0x20, rfu: 0xc0 } as const;
 export const KEYS = { enc: 0x01, id: 0x02, sign: 0x04, link: 0x08 } as const;
 
-export function featuresPdu(opcode: typeof SmpOpcode.PairingRequest | typeof SmpOpcode.PairingResponse, f: LtFeatures): Uint8Array {
+export function featuresPdu(
+  opcode: typeof SmpOpcode.PairingRequest | typeof SmpOpcode.PairingResponse,
+  f: LtFeatures,
+): Uint8Array {
   return Uint8Array.of(opcode, f.io, f.oob ? 1 : 0, f.authReq, f.maxKeySize, f.initKeys, f.respKeys);
 }
 
@@ -55,9 +58,11 @@ export const smp = {
   dhKeyCheck: (value: Uint8Array) => withOpcode(SmpOpcode.PairingDhKeyCheck, value),
   securityRequest: (authReq: number) => Uint8Array.of(SmpOpcode.SecurityRequest, authReq),
   encryptionInformation: (ltk: Uint8Array) => withOpcode(SmpOpcode.EncryptionInformation, ltk),
-  centralIdentification: (ediv: number, rand: Uint8Array) => withOpcode(SmpOpcode.CentralIdentification, [ediv & 0xff, ediv >> 8], rand),
+  centralIdentification: (ediv: number, rand: Uint8Array) =>
+    withOpcode(SmpOpcode.CentralIdentification, [ediv & 0xff, ediv >> 8], rand),
   identityInformation: (irk: Uint8Array) => withOpcode(SmpOpcode.IdentityInformation, irk),
-  identityAddress: (type: number, address: Uint8Array) => withOpcode(SmpOpcode.IdentityAddressInformation, [type], address),
+  identityAddress: (type: number, address: Uint8Array) =>
+    withOpcode(SmpOpcode.IdentityAddressInformation, [type], address),
   signingInformation: (csrk: Uint8Array) => withOpcode(SmpOpcode.SigningInformation, csrk),
 };
 

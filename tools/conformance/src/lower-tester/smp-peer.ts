@@ -4,10 +4,28 @@
  * hooks at every PDU so a case can change, drop or replace what the LT sends, use invalid public keys or
  * DHKeys, and stop at any phase. Core 6.0 Vol 3 Part H 2.3 to 2.4, 3.5, 3.6.
  */
-import { type P256KeyPair, type P256PublicKey, SmpOpcode, SMP_CID, c1, p256DhKey, p256GenerateKeyPair, randomBytes, s1 } from '@tsble/smp-core';
+import {
+  type P256KeyPair,
+  type P256PublicKey,
+  p256DhKey,
+  p256GenerateKeyPair,
+  randomBytes,
+  SMP_CID,
+  SmpOpcode,
+} from '@tsble/smp-core';
 import { type Association, associate } from './association.js';
 import type { LowerTester } from './link.js';
-import { type LtFeatures, AUTH, KEYS, featuresOf, featuresPdu, maskKey, opName, passkeyValue, sameBytes, smp } from './smp-frames.js';
+import {
+  AUTH,
+  featuresOf,
+  featuresPdu,
+  KEYS,
+  type LtFeatures,
+  opName,
+  passkeyValue,
+  smp,
+} from './smp-frames.js';
+import { legacyPhase2 } from './smp-legacy.js';
 import { scPhase2 } from './smp-sc.js';
 
 /** What a case may change in the LT's behaviour. */
@@ -18,7 +36,10 @@ export interface PairScript {
   /** Legacy OOB TK (both sides hold it). */
   tk?: Uint8Array;
   /** LE SC OOB: the LT's own OOB random (the IUT received r and C), and what the LT received from the IUT. */
-  scOob?: { local?: { keyPair: P256KeyPair; random: Uint8Array }; peer?: { random: Uint8Array; confirm: Uint8Array } };
+  scOob?: {
+    local?: { keyPair: P256KeyPair; random: Uint8Array };
+    peer?: { random: Uint8Array; confirm: Uint8Array };
+  };
   keyPair?: P256KeyPair;
   /** The public key the LT sends instead of its own (invalid-curve, fixed-coordinate, reflected-X cases). */
   sendPublicKey?: (own: P256PublicKey, iut: P256PublicKey | undefined) => P256PublicKey;
@@ -39,7 +60,14 @@ export interface PairScript {
   /** How long to wait for each IUT PDU (ms). Default 2000. */
   wait?: number;
   /** Keys the LT distributes (defaults: fresh random values). */
-  ltKeys?: { ltk?: Uint8Array; ediv?: number; rand?: Uint8Array; irk?: Uint8Array; csrk?: Uint8Array; identity?: { type: number; address: Uint8Array } };
+  ltKeys?: {
+    ltk?: Uint8Array;
+    ediv?: number;
+    rand?: Uint8Array;
+    irk?: Uint8Array;
+    csrk?: Uint8Array;
+    identity?: { type: number; address: Uint8Array };
+  };
 }
 
 /** Everything exchanged so far, for hooks and verdicts. */
@@ -141,7 +169,8 @@ export class SmpPeer {
     const pdu = await this.lt.receive(SMP_CID, this.wait);
     if (!pdu) throw new Stop({ kind: 'silent', at });
     this.state.received.push(pdu);
-    if (pdu[0] === SmpOpcode.PairingFailed && opcode !== SmpOpcode.PairingFailed) throw new Stop({ kind: 'iut-failed', reason: pdu[1] ?? 0, at });
+    if (pdu[0] === SmpOpcode.PairingFailed && opcode !== SmpOpcode.PairingFailed)
+      throw new Stop({ kind: 'iut-failed', reason: pdu[1] ?? 0, at });
     if (pdu[0] !== opcode) throw new Stop({ kind: 'unexpected', at, pdu });
     return pdu;
   }
@@ -163,7 +192,11 @@ export class SmpPeer {
     const theirs = featuresOf(preq);
     const mine = this.script.features;
     // The responder answers with the intersection of what was asked and what it offers (3.6.1).
-    const pres = featuresPdu(SmpOpcode.PairingResponse, { ...mine, initKeys: mine.initKeys & theirs.initKeys, respKeys: mine.respKeys & theirs.respKeys });
+    const pres = featuresPdu(SmpOpcode.PairingResponse, {
+      ...mine,
+      initKeys: mine.initKeys & theirs.initKeys,
+      respKeys: mine.respKeys & theirs.respKeys,
+    });
     this.state.pres = pres;
     await this.send('pairing-response', pres);
     this.negotiate(theirs, featuresOf(this.state.lt.get('pairing-response') ?? pres));
@@ -183,14 +216,15 @@ export class SmpPeer {
       this.state.key = await scPhase2(this);
       return;
     }
-    this.state.key = await this.legacyPhase2(await this.legacyTk());
+    this.state.key = await legacyPhase2(this, await this.legacyTk());
   }
 
   /** The passkey for this pairing, from whoever displays it. */
   async passkey(): Promise<number> {
     const display = this.state.association?.display;
     const ltIsInitiator = this.state.role === 'central';
-    const who = display === 'both-input' ? 'both' : (display === 'initiator') === ltIsInitiator ? 'lt' : 'iut';
+    const who =
+      display === 'both-input' ? 'both' : (display === 'initiator') === ltIsInitiator ? 'lt' : 'iut';
     const passkey = this.script.passkey ? await this.script.passkey(who) : 123456;
     this.state.passkey = passkey;
     return passkey;
@@ -207,38 +241,6 @@ export class SmpPeer {
     }
   }
 
-  /** Legacy phase 2 (2.3.5.5): Mconfirm/Sconfirm, Mrand/Srand, STK = s1(TK, Srand, Mrand). */
-  private async legacyPhase2(tk: Uint8Array): Promise<Uint8Array> {
-    const own = randomBytes(16);
-    const initiator = this.state.role === 'central';
-    const { ia, iat, ra, rat } = this.addresses();
-    const preq = this.state.lt.get('pairing-request') ?? this.state.preq!;
-    const pres = this.state.role === 'peripheral' ? (this.state.lt.get('pairing-response') ?? this.state.pres!) : this.state.pres!;
-    const confirmOf = (r: Uint8Array) => c1(tk, r, preq, pres, iat, ia, rat, ra);
-    if (initiator) {
-      await this.send('confirm', smp.confirm(confirmOf(own)));
-      this.state.iut.set('confirm', (await this.expect(SmpOpcode.PairingConfirm, 'confirm')).slice(1));
-      await this.send('random', smp.random(own));
-      const iutRandom = (await this.expect(SmpOpcode.PairingRandom, 'random')).slice(1);
-      this.state.iut.set('random', iutRandom);
-      if (!this.script.skipChecks && !sameBytes(confirmOf(iutRandom), this.state.iut.get('confirm'))) {
-        await this.lt.sendFrame(SMP_CID, smp.failed(0x04));
-        throw new Stop({ kind: 'lt-check-failed', at: 'confirm' });
-      }
-      return maskKey(s1(tk, iutRandom, own), this.state.keySize ?? 16);
-    }
-    this.state.iut.set('confirm', (await this.expect(SmpOpcode.PairingConfirm, 'confirm')).slice(1));
-    await this.send('confirm', smp.confirm(confirmOf(own)));
-    const iutRandom = (await this.expect(SmpOpcode.PairingRandom, 'random')).slice(1);
-    this.state.iut.set('random', iutRandom);
-    if (!this.script.skipChecks && !sameBytes(confirmOf(iutRandom), this.state.iut.get('confirm'))) {
-      await this.lt.sendFrame(SMP_CID, smp.failed(0x04));
-      throw new Stop({ kind: 'lt-check-failed', at: 'confirm' });
-    }
-    await this.send('random', smp.random(own));
-    return maskKey(s1(tk, own, iutRandom), this.state.keySize ?? 16);
-  }
-
   /** Initiator and responder addresses and types as the link uses them (c1, f5, f6 inputs). */
   addresses(): { ia: Uint8Array; iat: number; ra: Uint8Array; rat: number } {
     const own = this.lt.address;
@@ -253,7 +255,7 @@ export class SmpPeer {
     if (!key || this.script.encrypt === false) throw new Stop({ kind: 'stopped' });
     if (this.state.role === 'central') {
       const result = await this.lt.startEncryption(key, 0, new Uint8Array(8));
-      if (!result || result.status !== 0 || !result.enabled) {
+      if (result?.status !== 0 || !result.enabled) {
         const failed = this.lt.pending(SMP_CID).find((pdu) => pdu[0] === SmpOpcode.PairingFailed);
         if (failed) throw new Stop({ kind: 'iut-failed', reason: failed[1] ?? 0, at: 'start-encryption' });
         throw new Stop({ kind: 'encryption-failed', status: result?.status });
@@ -265,12 +267,14 @@ export class SmpPeer {
       if (!request) throw new Stop({ kind: 'silent', at: 'start-encryption' });
       if ('smp' in request) {
         this.state.received.push(request.smp);
-        if (request.smp[0] === SmpOpcode.PairingFailed) throw new Stop({ kind: 'iut-failed', reason: request.smp[1] ?? 0, at: 'start-encryption' });
+        if (request.smp[0] === SmpOpcode.PairingFailed)
+          throw new Stop({ kind: 'iut-failed', reason: request.smp[1] ?? 0, at: 'start-encryption' });
         throw new Stop({ kind: 'unexpected', at: 'start-encryption', pdu: request.smp });
       }
       await this.lt.replyLtk(key);
       const result = await this.lt.waitEncryption(this.wait);
-      if (!result || result.status !== 0 || !result.enabled) throw new Stop({ kind: 'encryption-failed', status: result?.status });
+      if (result?.status !== 0 || !result.enabled)
+        throw new Stop({ kind: 'encryption-failed', status: result?.status });
       await this.sendLtKeys(this.responderKeys());
       await this.receiveIutKeys(this.initiatorKeys());
     }
@@ -294,7 +298,8 @@ export class SmpPeer {
       const pdu = await this.lt.receive(SMP_CID, this.wait);
       if (!pdu) throw new Stop({ kind: 'silent', at: 'key-distribution' });
       this.state.received.push(pdu);
-      if (pdu[0] === SmpOpcode.PairingFailed) throw new Stop({ kind: 'iut-failed', reason: pdu[1] ?? 0, at: 'key-distribution' });
+      if (pdu[0] === SmpOpcode.PairingFailed)
+        throw new Stop({ kind: 'iut-failed', reason: pdu[1] ?? 0, at: 'key-distribution' });
       this.state.iutKeys.push(pdu);
     }
   }
@@ -303,14 +308,18 @@ export class SmpPeer {
     const keys = this.script.ltKeys ?? {};
     if (bits & KEYS.enc) {
       await this.send('encryption-information', smp.encryptionInformation(keys.ltk ?? randomBytes(16)));
-      await this.send('central-identification', smp.centralIdentification(keys.ediv ?? 0x1234, keys.rand ?? randomBytes(8)));
+      await this.send(
+        'central-identification',
+        smp.centralIdentification(keys.ediv ?? 0x1234, keys.rand ?? randomBytes(8)),
+      );
     }
     if (bits & KEYS.id) {
       await this.send('identity-information', smp.identityInformation(keys.irk ?? randomBytes(16)));
       const identity = keys.identity ?? { type: this.lt.address.type, address: this.lt.address.bytes };
       await this.send('identity-address-information', smp.identityAddress(identity.type, identity.address));
     }
-    if (bits & KEYS.sign) await this.send('signing-information', smp.signingInformation(keys.csrk ?? randomBytes(16)));
+    if (bits & KEYS.sign)
+      await this.send('signing-information', smp.signingInformation(keys.csrk ?? randomBytes(16)));
   }
 
   async keyPair(): Promise<P256KeyPair> {

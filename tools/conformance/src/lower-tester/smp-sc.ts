@@ -4,7 +4,7 @@
  * (f5, the DHKey checks Ea/Eb). Every f4/f5/f6 input is the public key the LT actually sent, so a case that
  * sends a forged key sees exactly what a real attacker would.
  */
-import { type P256PublicKey, SmpOpcode, SMP_CID, f4, f5, f6, g2, randomBytes } from '@tsble/smp-core';
+import { f4, f5, f6, g2, type P256PublicKey, randomBytes, SMP_CID, SmpOpcode } from '@tsble/smp-core';
 import { maskKey, passkeyValue, sameBytes, smp } from './smp-frames.js';
 import { type SmpPeer, Stop } from './smp-peer.js';
 
@@ -40,7 +40,9 @@ export async function scPhase2(peer: SmpPeer): Promise<Uint8Array> {
   } else {
     nonces = await exchangeNonces(peer, keys, true);
     if (method === 'numeric-comparison') {
-      peer.state.numeric = String(g2(keys.initiator.x, keys.responder.x, nonces.na, nonces.nb) % 1_000_000).padStart(6, '0');
+      peer.state.numeric = String(
+        g2(keys.initiator.x, keys.responder.x, nonces.na, nonces.nb) % 1_000_000,
+      ).padStart(6, '0');
     }
   }
   const { ia, iat, ra, rat } = peer.addresses();
@@ -94,14 +96,17 @@ async function exchangePublicKeys(peer: SmpPeer): Promise<Keys> {
   }
   checkIutOobCommitment(peer, iut);
   const dhKey = await peer.dhKey(own.privateKey, iut);
-  return peer.state.role === 'central' ? { initiator: sent, responder: iut, dhKey } : { initiator: iut, responder: sent, dhKey };
+  return peer.state.role === 'central'
+    ? { initiator: sent, responder: iut, dhKey }
+    : { initiator: iut, responder: sent, dhKey };
 }
 
 /** An OOB commitment the IUT gave us must match the key it sent (2.3.5.6.4). */
 function checkIutOobCommitment(peer: SmpPeer, iut: P256PublicKey): void {
   const given = peer.script.scOob?.peer;
   if (!given) return;
-  if (!peer.script.skipChecks && !sameBytes(f4(iut.x, iut.x, given.random, 0), given.confirm)) throw new Stop({ kind: 'lt-check-failed', at: 'oob-confirm' });
+  if (!peer.script.skipChecks && !sameBytes(f4(iut.x, iut.x, given.random, 0), given.confirm))
+    throw new Stop({ kind: 'lt-check-failed', at: 'oob-confirm' });
 }
 
 /** ra is the initiator's OOB r if the responder received it (its OOB flag is set), else 0; rb likewise. */
@@ -121,14 +126,24 @@ function oobRandoms(peer: SmpPeer): { ra: Uint8Array; rb: Uint8Array } {
 }
 
 /** Just Works / Numeric Comparison (responder commits with Cb) or OOB (no commitment in this stage). */
-async function exchangeNonces(peer: SmpPeer, keys: Keys, commit: boolean): Promise<{ na: Uint8Array; nb: Uint8Array }> {
+async function exchangeNonces(
+  peer: SmpPeer,
+  keys: Keys,
+  commit: boolean,
+): Promise<{ na: Uint8Array; nb: Uint8Array }> {
   const own = randomBytes(16);
   if (peer.state.role === 'central') {
-    if (commit) peer.state.iut.set('confirm', (await peer.expect(SmpOpcode.PairingConfirm, 'confirm')).slice(1));
+    if (commit)
+      peer.state.iut.set('confirm', (await peer.expect(SmpOpcode.PairingConfirm, 'confirm')).slice(1));
     await peer.send('random', smp.random(own));
     const nb = (await peer.expect(SmpOpcode.PairingRandom, 'random')).slice(1);
     peer.state.iut.set('random', nb);
-    if (commit && !peer.script.skipChecks && !sameBytes(f4(keys.responder.x, keys.initiator.x, nb, 0), peer.state.iut.get('confirm'))) await ltCheckFailed(peer, 0x04, 'confirm');
+    if (
+      commit &&
+      !peer.script.skipChecks &&
+      !sameBytes(f4(keys.responder.x, keys.initiator.x, nb, 0), peer.state.iut.get('confirm'))
+    )
+      await ltCheckFailed(peer, 0x04, 'confirm');
     return { na: own, nb };
   }
   if (commit) await peer.send('confirm', smp.confirm(f4(keys.responder.x, keys.initiator.x, own, 0)));
@@ -139,7 +154,11 @@ async function exchangeNonces(peer: SmpPeer, keys: Keys, commit: boolean): Promi
 }
 
 /** Passkey Entry, 20 rounds of commit and reveal, one per passkey bit (2.3.5.6.3). */
-async function passkeyRounds(peer: SmpPeer, keys: Keys, passkey: number): Promise<{ na: Uint8Array; nb: Uint8Array }> {
+async function passkeyRounds(
+  peer: SmpPeer,
+  keys: Keys,
+  passkey: number,
+): Promise<{ na: Uint8Array; nb: Uint8Array }> {
   let na: Uint8Array = new Uint8Array(16);
   let nb: Uint8Array = new Uint8Array(16);
   const initiator = peer.state.role === 'central';
@@ -152,14 +171,16 @@ async function passkeyRounds(peer: SmpPeer, keys: Keys, passkey: number): Promis
       const cbi = (await peer.expect(SmpOpcode.PairingConfirm, 'confirm')).slice(1);
       await peer.send('random', smp.random(own));
       const nbi = (await peer.expect(SmpOpcode.PairingRandom, 'random')).slice(1);
-      if (!peer.script.skipChecks && !sameBytes(f4(keys.responder.x, keys.initiator.x, nbi, bit), cbi)) await ltCheckFailed(peer, 0x04, 'confirm');
+      if (!peer.script.skipChecks && !sameBytes(f4(keys.responder.x, keys.initiator.x, nbi, bit), cbi))
+        await ltCheckFailed(peer, 0x04, 'confirm');
       na = own;
       nb = nbi;
     } else {
       const cai = (await peer.expect(SmpOpcode.PairingConfirm, 'confirm')).slice(1);
       await peer.send('confirm', smp.confirm(f4(keys.responder.x, keys.initiator.x, own, bit)));
       const nai = (await peer.expect(SmpOpcode.PairingRandom, 'random')).slice(1);
-      if (!peer.script.skipChecks && !sameBytes(f4(keys.initiator.x, keys.responder.x, nai, bit), cai)) await ltCheckFailed(peer, 0x04, 'confirm');
+      if (!peer.script.skipChecks && !sameBytes(f4(keys.initiator.x, keys.responder.x, nai, bit), cai))
+        await ltCheckFailed(peer, 0x04, 'confirm');
       await peer.send('random', smp.random(own));
       na = nai;
       nb = own;
