@@ -57,6 +57,8 @@ export interface ConnectionSecurityOptions {
   delegate: Required<PairingDelegate>;
   /** The application supplied its own acceptPairing: ask it before any key exchange. */
   askToAccept: boolean;
+  /** The application supplied oobData: ask it when a pairing starts. */
+  askForOob: boolean;
   /** Pairing configuration used when the peer starts pairing (and the base for `pair()`). */
   config: Partial<PairingConfig>;
   tracker: RepeatedAttemptsTracker;
@@ -80,6 +82,8 @@ export class ConnectionSecurity implements ActionTarget {
   private pairingWaiters: Pending<PairingResult>[] = [];
   private encryptionWaiters: Pending<void>[] = [];
   private actionChain: Promise<void> = Promise.resolve();
+  private pduChain: Promise<void> = Promise.resolve();
+  private pduBacklog = 0;
   private lastLtk: Uint8Array | undefined;
   private pendingKeySize: number | undefined;
   private closed = false;
@@ -115,9 +119,12 @@ export class ConnectionSecurity implements ActionTarget {
     const result = new Promise<PairingResult>((resolve, reject) =>
       this.pairingWaiters.push({ resolve, reject }),
     );
-    const session = this.newSession(config);
-    const now = performance.now();
-    this.feed(this.o.role === 'central' ? session.start(now) : session.requestSecurity(now));
+    void (async () => {
+      const oob = config.oob ? {} : await this.oobFromDelegate();
+      const session = this.newSession({ ...oob, ...config });
+      const now = performance.now();
+      this.feed(this.o.role === 'central' ? session.start(now) : session.requestSecurity(now));
+    })();
     return result;
   }
 
@@ -262,13 +269,47 @@ export class ConnectionSecurity implements ActionTarget {
   }
 
   private onSmpPdu(pdu: Uint8Array): void {
-    if (this.smpDead || this.closed) return;
-    const session =
-      this.session && (this.session.pairing || this.session.state !== 'idle') ? this.session : undefined;
-    // A new Pairing Request (or a central's Security Request) after a finished pairing starts a fresh session.
-    const fresh = !session || (!session.pairing && (pdu[0] === 0x01 || pdu[0] === 0x0b));
-    const target = fresh ? this.newSession() : session;
+    // PDUs that arrived before a disconnection are still handled: the peer's last keys must be saved.
+    if (this.smpDead) return;
+    if (this.pduBacklog === 0 && !this.needsOob(pdu)) {
+      this.deliver(pdu, {});
+      return;
+    }
+    // A fresh session first waits for the application's OOB data; later PDUs queue behind it, in order.
+    this.pduBacklog += 1;
+    this.pduChain = this.pduChain
+      .then(async () => this.deliver(pdu, this.needsOob(pdu) ? await this.oobFromDelegate() : {}))
+      .catch((error) => this.o.logger.error({ err: error }, 'SMP PDU handling failed'))
+      .finally(() => {
+        this.pduBacklog -= 1;
+      });
+  }
+
+  /** A new Pairing Request (or a central's Security Request) after a finished pairing starts a fresh session. */
+  private startsSession(pdu: Uint8Array): boolean {
+    const session = this.session;
+    const active = session && (session.pairing || session.state !== 'idle') ? session : undefined;
+    return !active || (!active.pairing && (pdu[0] === 0x01 || pdu[0] === 0x0b));
+  }
+
+  private needsOob(pdu: Uint8Array): boolean {
+    return this.o.askForOob && this.startsSession(pdu);
+  }
+
+  private deliver(pdu: Uint8Array, oob: Partial<PairingConfig>): void {
+    if (this.smpDead) return;
+    const target = this.startsSession(pdu) || !this.session ? this.newSession(oob) : this.session;
     this.feed(target.receive(pdu, performance.now()));
+  }
+
+  /** The application's OOB data for a pairing about to start, as session configuration. */
+  private async oobFromDelegate(): Promise<Partial<PairingConfig>> {
+    if (!this.o.askForOob) return {};
+    const data = await Promise.resolve(this.o.delegate.oobData(this.context())).catch(() => undefined);
+    if (data?.tk) return { oob: { tk: data.tk } };
+    if (data?.random && data.confirm)
+      return { oob: { peerSc: { random: data.random, confirm: data.confirm } } };
+    return {};
   }
 
   /** Carries out a batch of actions, strictly after the previous batch. */

@@ -175,6 +175,17 @@ describe('GATT through the host', () => {
     expect(server.bondStore.get(formatAddress(client.identityAddress))?.peerCsrk?.signCounter).toBe(2);
   });
 
+  it('pairs out of band with the OOB data the delegate hands over', async () => {
+    const { generateScOobData } = await import('@tsble/smp-core');
+    const local = await generateScOobData();
+    const { connection } = await setup(
+      { delegate: { oobData: () => ({ random: local.random, confirm: local.confirm }) } },
+      { pairing: { oob: { localSc: local } } },
+    );
+    const result = await connection.pair();
+    expect(result).toMatchObject({ method: 'oob', sc: true, authenticated: true, securityLevel: 4 });
+  });
+
   it('keeps a bonded client subscription across reconnection in the bond store', async () => {
     const serverStore = new MemoryBondStore();
     const { connection, server, client } = await setup({}, { bondStore: serverStore });

@@ -329,6 +329,7 @@ export class Host extends TypedEmitter<HostEventMap> {
       bondStore: this.bondStore,
       delegate: completeDelegate(this.options.delegate),
       askToAccept: this.options.delegate?.acceptPairing !== undefined,
+      askForOob: this.options.delegate?.oobData !== undefined,
       config: {
         ...pairingConfigOf(this.options.pairing ?? {}),
         identity: { irk: this.localIrk, address: this.identitySmpAddress() },

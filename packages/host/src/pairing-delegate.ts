@@ -21,11 +21,15 @@ export interface PairingContext {
   readonly peerIoCapability?: number;
 }
 
-/** Out-of-band data for LE Secure Connections (Vol 3 Part H 2.3.5.6.4): the peer's confirm and random values. */
+/**
+ * Out-of-band data the application received some other way (NFC, a QR code, a file): the peer's LE Secure
+ * Connections values (Vol 3 Part H 2.3.5.6.4), or a legacy TK shared by both sides (2.3.5.4). 16 octets each,
+ * least significant first.
+ */
 export interface OobData {
-  /** 16 octets, least significant first. */
+  readonly random?: Uint8Array;
   readonly confirm?: Uint8Array;
-  readonly random: Uint8Array;
+  readonly tk?: Uint8Array;
 }
 
 export interface PairingDelegate {
