@@ -22,13 +22,9 @@ import {
 
 const IO = { KeyboardOnly: 2, NoInputNoOutput: 3, KeyboardDisplay: 4 } as const;
 
-/**
- * The IUT's OOB data: the host's public API offers only the delegate's `oobData` (LE SC r/C); a legacy TK is
- * given as its `random` (16 octets), which is the closest the API comes. The IUT's OOB flag in its pairing
- * PDU tells whether the host took it.
- */
+/** The IUT's legacy TK, through the pairing delegate's `oobData` (its OOB flag shows whether it took it). */
 function iutWithOob(tk: Uint8Array, base: IutOptions): IutOptions {
-  return { ...base, delegate: { oobData: (): OobData => ({ random: tk }) } };
+  return { ...base, delegate: { oobData: (): OobData => ({ tk }) } };
 }
 
 type Who = 'both' | 'iut' | 'lt';
@@ -89,7 +85,7 @@ function oobCases(
         );
         verify(
           iutOobFlag(run),
-          'the IUT did not set its OOB data flag: the host API gives no way to supply a legacy OOB TK (finding)',
+          'the IUT did not set its OOB data flag although its delegate supplied a legacy TK',
         );
         expectMethod(run, ['oob']);
       },
@@ -107,7 +103,7 @@ function oobCases(
         );
         verify(
           iutOobFlag(run),
-          'the IUT did not set its OOB data flag: the host API gives no way to supply a legacy OOB TK (finding)',
+          'the IUT did not set its OOB data flag although its delegate supplied a legacy TK',
         );
         expectMethod(run, ['passkey-entry']);
       },
@@ -147,7 +143,7 @@ function oobCases(
         );
         verify(
           iutOobFlag(run),
-          'the IUT did not set its OOB data flag: the host API gives no way to supply a legacy OOB TK (finding)',
+          'the IUT did not set its OOB data flag although its delegate supplied a legacy TK',
         );
         expectMethod(run, ['just-works'], per ? [0x03] : []);
       },
@@ -165,7 +161,7 @@ function oobCases(
         );
         verify(
           iutOobFlag(run),
-          'the IUT did not set its OOB data flag: the host API gives no way to supply a legacy OOB TK (finding)',
+          'the IUT did not set its OOB data flag although its delegate supplied a legacy TK',
         );
         verify(
           run.outcome.kind === 'iut-failed' && iutFailed(run.report),
