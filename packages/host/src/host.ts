@@ -6,7 +6,7 @@
 
 import type { GattServer } from '@tsble/att-gatt';
 import { Hci, type HciTransport, type LeConnectionComplete, TypedEmitter } from '@tsble/hci-transport';
-import { RepeatedAttemptsTracker, type SmpAddress } from '@tsble/smp-core';
+import { RepeatedAttemptsTracker } from '@tsble/smp-core';
 import { registerSimTransport } from '@tsble/virtual-controller';
 import { type Logger, pino } from 'pino';
 import { type Address, addressFromBytes, formatAddress, parseAddress, randomAddressKind } from './address.js';
@@ -14,12 +14,13 @@ import { type AdvertiseOptions, startAdvertising, stopAdvertising } from './adve
 import type { BondStore } from './bond-store/bond-store.js';
 import { FileBondStore } from './bond-store/file-bond-store.js';
 import { type ConnectOptions, Connector } from './connecting.js';
-import { Connection, type PairOptions, pairingConfigOf } from './connection.js';
-import { ConnectionSecurity } from './connection-security.js';
-import { HciAddressType, HciErrorCode, HciRole } from './constants.js';
+import type { Connection, PairOptions } from './connection.js';
+import type { ConnectionSecurity } from './connection-security.js';
+import { setUpConnection } from './connection-setup.js';
+import { HciAddressType, HciErrorCode } from './constants.js';
 import { HostError } from './errors.js';
-import { attachGatt, createGattServer, type GattSetup } from './gatt-glue.js';
-import { completeDelegate, type PairingDelegate } from './pairing-delegate.js';
+import { createGattServer, type GattSetup } from './gatt-glue.js';
+import type { PairingDelegate } from './pairing-delegate.js';
 import { ensureLocalIrk, PeerResolver, RpaRotator } from './privacy.js';
 import type { Advertisement } from './scan-reports.js';
 import { Scanner, type ScanOptions } from './scanning.js';
@@ -291,57 +292,19 @@ export class Host extends TypedEmitter<HostEventMap> {
 
   private onConnectionComplete(event: LeConnectionComplete): void {
     if (event.status !== 0) return; // the connector reports failed attempts
-    const role = event.role === HciRole.central ? 'central' : 'peripheral';
-    const publicType =
-      event.peerAddressType === HciAddressType.public ||
-      event.peerAddressType === HciAddressType.publicIdentity;
-    const resolvedByController = event.peerAddressType >= HciAddressType.publicIdentity;
-    const onAirPeer: Uint8Array =
-      resolvedByController && event.peerResolvablePrivateAddress.some((b) => b !== 0)
-        ? event.peerResolvablePrivateAddress
-        : event.peerAddress;
-    const peerAddress = addressFromBytes(
-      onAirPeer,
-      resolvedByController ? 'random' : publicType ? 'public' : 'random',
-    );
-    const identity = resolvedByController
-      ? formatAddress(addressFromBytes(event.peerAddress, publicType ? 'public' : 'random'))
-      : this.resolver.identityOf(peerAddress);
-    const logger = this.logger.child({ handle: event.connectionHandle, peer: identity });
-    const connection = new Connection({
+    const connection = setUpConnection(event, {
       hci: this.hci,
-      handle: event.connectionHandle,
-      role,
-      peerAddress,
-      identity,
-      logger,
-    });
-    const local = this.currentAddress;
-    const security = new ConnectionSecurity({
-      role,
-      handle: event.connectionHandle,
-      hci: this.hci,
-      smp: connection.smpChannel,
-      localAddress: { address: local.bytes, type: local.type },
-      peerAddress: { address: peerAddress.bytes, type: peerAddress.type },
-      peerIdentity: () => connection.identity,
-      setPeerIdentity: (id) => connection.setIdentity(id),
+      logger: this.logger,
+      localAddress: this.currentAddress,
+      identityAddress: this.identityAddress,
+      localIrk: this.localIrk,
+      resolver: this.resolver,
       bondStore: this.bondStore,
-      delegate: completeDelegate(this.options.delegate),
-      askToAccept: this.options.delegate?.acceptPairing !== undefined,
-      askForOob: this.options.delegate?.oobData !== undefined,
-      config: {
-        ...pairingConfigOf(this.options.pairing ?? {}),
-        identity: { irk: this.localIrk, address: this.identitySmpAddress() },
-      },
+      gattServer: this.gattServer,
       tracker: this.tracker,
-      logger,
-      events: connection,
+      options: this.options,
     });
-    connection.attachSecurity(security);
-    connection.attachGatt(attachGatt(connection, this.gattServer, this.bondStore, logger).access);
     this.connections.set(event.connectionHandle, connection);
-    logger.info({ role, address: formatAddress(peerAddress) }, 'connected');
     this.emit('connection', connection);
   }
 
@@ -356,10 +319,6 @@ export class Host extends TypedEmitter<HostEventMap> {
         if (!this.closed) this.logger.warn({ err: error }, 'could not resume advertising');
       });
     }
-  }
-
-  private identitySmpAddress(): SmpAddress {
-    return { address: this.identityAddress.bytes, type: this.identityAddress.type };
   }
 }
 
