@@ -25,6 +25,7 @@ import { bondFromRecord, recordFromBond, recordSecurityLevel } from './bond-stor
 import { fromHex, type LtkRecord } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { BondLostError, HostError, PairingError } from './errors.js';
+import { answerLtkRequest, enableEncryption, storedKeyFor } from './link-encryption.js';
 import {
   completion,
   type LinkSecurityState,
@@ -144,7 +145,7 @@ export class ConnectionSecurity implements ActionTarget {
     if (this.state.encrypted) return;
     const done = new Promise<void>((resolve, reject) => this.encryptionWaiters.push({ resolve, reject }));
     this.bondEncryption = { record: ltk };
-    await this.enableEncryption(fromHex(ltk.ltk), ltk.ediv, fromHex(ltk.rand));
+    await enableEncryption(this.o.hci, this.o.handle, fromHex(ltk.ltk), ltk.ediv, fromHex(ltk.rand));
     return done;
   }
 
@@ -204,33 +205,10 @@ export class ConnectionSecurity implements ActionTarget {
 
   /** HCI LE Long Term Key Request (peripheral): answer from the pairing in progress or from the store. */
   async onLtkRequest(rand: Uint8Array, ediv: number): Promise<void> {
-    const handle = this.o.handle;
-    try {
-      if (this.readyLtk && this.session?.pairing) {
-        await this.o.hci.execute('leLongTermKeyRequestReply', {
-          connectionHandle: handle,
-          longTermKey: this.readyLtk.key,
-        });
-        return;
-      }
-      const ltk = this.record()?.localLtk;
-      if (ltk && ltk.ediv === ediv && ltk.rand === hexOf(rand)) {
-        this.bondEncryption = { record: ltk };
-        await this.o.hci.execute('leLongTermKeyRequestReply', {
-          connectionHandle: handle,
-          longTermKey: fromHex(ltk.ltk),
-        });
-        return;
-      }
-      // Vol 3 Part H 2.4.4.2: no key for this EDIV/Rand: a negative reply, and the central learns it lost the bond.
-      this.o.logger.info(
-        { peer: this.o.peerIdentity(), ediv },
-        'LTK request without a stored key: negative reply',
-      );
-      await this.o.hci.execute('leLongTermKeyRequestNegativeReply', { connectionHandle: handle });
-    } catch (error) {
-      this.o.logger.warn({ err: error }, 'answering the LTK request failed');
-    }
+    const pairingKey = this.readyLtk && this.session?.pairing ? this.readyLtk.key : undefined;
+    const stored = pairingKey ? undefined : storedKeyFor(this.record()?.localLtk, rand, ediv);
+    if (stored) this.bondEncryption = { record: stored };
+    await answerLtkRequest(this.o.hci, this.o.handle, pairingKey, stored, this.o.logger);
   }
 
   /** The link is gone: pending operations fail, timers stop. */
@@ -376,21 +354,10 @@ export class ConnectionSecurity implements ActionTarget {
     }
     this.lastLtk = action.key;
     this.pendingKeySize = action.keySize;
-    await this.enableEncryption(action.key, action.ediv, action.rand).catch((error) => {
+    await enableEncryption(this.o.hci, this.o.handle, action.key, action.ediv, action.rand).catch((error) => {
       this.o.logger.warn({ err: error }, 'LE Enable Encryption failed');
       this.onEncryptionChange(0x1f, false);
     });
-  }
-
-  private enableEncryption(ltk: Uint8Array, ediv: number, rand: Uint8Array): Promise<void> {
-    return this.o.hci
-      .execute('leEnableEncryption', {
-        connectionHandle: this.o.handle,
-        randomNumber: rand,
-        encryptedDiversifier: ediv,
-        longTermKey: ltk,
-      })
-      .then(() => undefined);
   }
 
   /** @internal */
@@ -454,8 +421,4 @@ export class ConnectionSecurity implements ActionTarget {
       else waiter.resolve();
     }
   }
-}
-
-function hexOf(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
