@@ -156,8 +156,12 @@ export const linkAttackCases: ConformanceCase[] = [
         `bonding: ${run.outcome.kind}`,
       );
       await linked.lt.disconnect();
-      // The impersonator: same address, no keys; it never answers an LTK request and serves GATT in the clear.
+      // The impersonator: same address, no keys; it refuses any LTK request (it has no key) and serves GATT in
+      // the clear.
       const again = await linked.iut.connectTo(linked.lt);
+      const refuseKeys = linked.lt
+        .waitLtkRequest(4000)
+        .then((request) => (request ? linked.lt.replyLtk(undefined) : undefined));
       const spoof = spoofGattServer(
         linked.lt,
         DEMO_UUIDS.service,
@@ -166,6 +170,7 @@ export const linkAttackCases: ConformanceCase[] = [
       );
       const read = await within(settle(again.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.encrypted)), 4000);
       spoof.stop();
+      await refuseKeys.catch(() => undefined);
       const value = read?.ok && read.value.ok ? new TextDecoder().decode(read.value.value) : undefined;
       t.note(
         `read: ${value !== undefined ? `"${value}"` : read?.ok && !read.value.ok ? String(read.value.error) : 'no answer'}; encrypted ${again.encrypted}`,

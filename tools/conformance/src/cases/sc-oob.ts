@@ -112,10 +112,7 @@ function combos(role: 'central' | 'peripheral'): (t: Harness) => Promise<void> {
 function wrongData(role: 'central' | 'peripheral'): (t: Harness) => Promise<void> {
   return async (t) => {
     const run = await oobPairing(t, role, { iutHasLt: true, ltHasIut: false }, SC, true);
-    verify(
-      iutOobFlag(run),
-      'the IUT did not set its OOB data flag although its delegate supplied OOB data',
-    );
+    verify(iutOobFlag(run), 'the IUT did not set its OOB data flag although its delegate supplied OOB data');
     t.expectOutcome(run.outcome, 'iut-failed', 0x04);
     verify(iutFailed(run.report), describeReport(run.report));
   };
