@@ -147,7 +147,9 @@ export class GattAccess {
     }
     if (this.autoSecurity.pair === false) throw error;
     const options = { ...(this.autoSecurity.pairOptions ?? {}) };
-    if (wantsMitm && connection.authenticated === false && options.mitm === undefined) options.mitm = true;
+    // The server asks for an authenticated link: pair with MITM protection (or fail with Authentication
+    // Requirements when the IO capabilities cannot give it) rather than make a key it will refuse again.
+    if (wantsMitm) options.mitm = true;
     await connection.pair(options);
   }
 }
