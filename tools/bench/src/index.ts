@@ -4,7 +4,14 @@ export { type BenchArguments, type Output, parseArguments, runBench, USAGE } fro
 export { type DiscoveredSuite, discoverSuites } from './discover.js';
 export { exposeGc, heapUsedAfterGc } from './gc.js';
 export type { BenchCase, BenchSuite, Better, MeasureContext, Measurement } from './harness.js';
-export { type MeasureCase, type MeasuredBaseline, measureRepeatedly, measureRunCount } from './measuring.js';
+export {
+  MEASURE_LIMIT_MS,
+  type MeasureCase,
+  type MeasuredBaseline,
+  measureRepeatedly,
+  measureRunCount,
+  runOnce,
+} from './measuring.js';
 export { formatTable, standing, toJsonLine } from './report.js';
 export {
   attachRatios,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { heapUsedAfterGc } from './gc.js';
 import type { BenchCase, MeasureContext } from './harness.js';
-import { measureRunCount } from './measuring.js';
+import { measureRunCount, runOnce } from './measuring.js';
 import { formatTable, standing, toJsonLine } from './report.js';
 import { type CaseResult, defaultRunOptions, quickRunOptions, runCase, runSuite } from './runner.js';
 
@@ -69,6 +69,13 @@ describe('measured cases', () => {
       'theirs',
       'ours',
     ]);
+  });
+});
+
+describe('a run that never finishes', () => {
+  it('is rejected after the limit instead of leaving the event loop empty', async () => {
+    const stuck = { measure: () => new Promise<never>(() => undefined) };
+    await expect(runOnce(stuck, { quick: true }, 20)).rejects.toThrow(/did not finish within 20 ms/);
   });
 });
 

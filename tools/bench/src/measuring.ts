@@ -14,6 +14,34 @@ export interface MeasuredBaseline {
   measure: (context: MeasureContext) => Promise<Measurement>;
 }
 
+/** The longest one run of a measure case may take before it is reported as stuck. */
+export const MEASURE_LIMIT_MS = 120_000;
+
+/**
+ * One run of `benchCase`, rejected if it takes longer than `limitMs`. Without the timer, a run waiting on a
+ * promise that nothing will ever settle would let node find its event loop empty and exit silently,
+ * ending the whole bench with no figures; with it, the case becomes an error row.
+ */
+export function runOnce(
+  benchCase: MeasuredBaseline,
+  context: MeasureContext,
+  limitMs = MEASURE_LIMIT_MS,
+): Promise<Measurement> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`a run did not finish within ${limitMs} ms`)), limitMs);
+    benchCase.measure(context).then(
+      (measurement) => {
+        clearTimeout(timer);
+        resolve(measurement);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** How many times a measure case runs: its own `runs` (capped in quick mode), else the runner's default. */
 export function measureRunCount(benchCase: MeasureCase, options: RunOptions): number {
   const fallback = Math.max(3, options.measureRuns);
@@ -42,20 +70,20 @@ export async function measureRepeatedly(
 ): Promise<Measured> {
   const context: MeasureContext = { quick: options.quick ?? false };
   if (benchCase.warmup !== false) {
-    await benchCase.measure(context);
-    await baseline?.measure(context);
+    await runOnce(benchCase, context);
+    if (baseline !== undefined) await runOnce(baseline, context);
   }
   const runs: Measurement[] = [];
   const ratios: number[] = [];
   const count = measureRunCount(benchCase, options);
   for (let i = 0; i < count; i++) {
     if (baseline === undefined) {
-      runs.push(await benchCase.measure(context));
+      runs.push(await runOnce(benchCase, context));
       continue;
     }
     const caseFirst = i % 2 === 0;
-    const first = await (caseFirst ? benchCase : baseline).measure(context);
-    const second = await (caseFirst ? baseline : benchCase).measure(context);
+    const first = await runOnce(caseFirst ? benchCase : baseline, context);
+    const second = await runOnce(caseFirst ? baseline : benchCase, context);
     const [own, base] = caseFirst ? [first, second] : [second, first];
     runs.push(own);
     if (base.value > 0 && base.unit === own.unit) ratios.push(own.value / base.value);

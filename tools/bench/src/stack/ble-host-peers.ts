@@ -82,11 +82,23 @@ export async function inBleHostStorage<T>(body: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * ble-host keeps bonds per pair of addresses for the life of the process (and on disk), and refuses to pair
+ * Just Works again with a peer it is bonded with. The virtual controller's default public addresses repeat
+ * after 256 controllers, so every controller ble-host runs on gets an address never used before: a run must
+ * not find the bond of an earlier one.
+ */
+let addressesUsed = 0;
+function freshAddress(): Uint8Array {
+  const n = ++addressesUsed;
+  return Uint8Array.of(n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, 0x48, 0x42, 0x00);
+}
+
 /** A ble-host BleManager on a new controller of `air`; `close` ends it. */
 export function openBleManager(
   air: VirtualAir,
 ): Promise<{ manager: BleManager; address: string; close(): void }> {
-  const controller = air.addController();
+  const controller = air.addController({ address: freshAddress() });
   const transport = new BleHostTransport(controller);
   // Its public address as ble-host reads it (Read BD_ADDR): most significant octet first.
   const address = Array.from(controller.state.publicAddress)
@@ -157,11 +169,24 @@ export async function openConnectedBleHosts(): Promise<ConnectedBleHosts> {
   };
 }
 
-/** Resolves on `event` of `emitter`, rejects on `failure`. */
+/** How long a ble-host pairing may take before it counts as stuck (ble-host's own SMP timeout is 30 s). */
+const PAIRING_LIMIT_MS = 10_000;
+
+/** Resolves on `event` of `emitter`; rejects on `failure`, or when neither comes within PAIRING_LIMIT_MS. */
 function settle(emitter: EventEmitter, event: string, failure: string): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
-    emitter.once(event, (...args: unknown[]) => resolve(args));
-    emitter.once(failure, (reason: unknown) => reject(new Error(`ble-host ${failure}: ${String(reason)}`)));
+    const timer = setTimeout(
+      () => reject(new Error(`ble-host: no ${event} within ${PAIRING_LIMIT_MS} ms`)),
+      PAIRING_LIMIT_MS,
+    );
+    emitter.once(event, (...args: unknown[]) => {
+      clearTimeout(timer);
+      resolve(args);
+    });
+    emitter.once(failure, (reason: unknown) => {
+      clearTimeout(timer);
+      reject(new Error(`ble-host ${failure}: ${String(reason)}`));
+    });
   });
 }
 
