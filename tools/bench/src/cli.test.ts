@@ -69,6 +69,6 @@ describe('bench command', () => {
     expect(rows[0]).toMatch(/^suite\s+case\s+median/);
     expect(rows.slice(2).map((r) => r.split(/\s{2,}/)[1])).toEqual(['base', 'double']);
     // timed cases are better when lower, so the ratio also says where the case stands
-    expect(rows[3]).toMatch(/\dx base \((ahead|behind|level)\)$/);
+    expect(rows[3]).toMatch(/\dx base \((ahead|behind|level); [\d.,]+ in paired runs\)$/);
   });
 });

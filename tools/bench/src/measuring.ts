@@ -57,6 +57,8 @@ export interface Measured {
   extra?: Record<string, unknown>;
   /** Per-run value / baseline value, when a baseline was interleaved. */
   ratios?: number[];
+  /** The baseline's values in those interleaved runs. */
+  baselineValues?: number[];
 }
 
 /**
@@ -75,6 +77,7 @@ export async function measureRepeatedly(
   }
   const runs: Measurement[] = [];
   const ratios: number[] = [];
+  const baselineValues: number[] = [];
   const count = measureRunCount(benchCase, options);
   for (let i = 0; i < count; i++) {
     if (baseline === undefined) {
@@ -86,7 +89,10 @@ export async function measureRepeatedly(
     const second = await runOnce(caseFirst ? baseline : benchCase, context);
     const [own, base] = caseFirst ? [first, second] : [second, first];
     runs.push(own);
-    if (base.value > 0 && base.unit === own.unit) ratios.push(own.value / base.value);
+    if (base.value > 0 && base.unit === own.unit) {
+      ratios.push(own.value / base.value);
+      baselineValues.push(base.value);
+    }
   }
   const values = runs.map((run) => run.value);
   // Report the note and extra figures of the run closest to the median.
@@ -99,6 +105,6 @@ export async function measureRepeatedly(
     unit: representative.unit,
     ...(representative.note !== undefined ? { note: representative.note } : {}),
     ...(representative.extra !== undefined ? { extra: representative.extra } : {}),
-    ...(ratios.length > 0 ? { ratios } : {}),
+    ...(ratios.length > 0 ? { ratios, baselineValues } : {}),
   };
 }

@@ -11,6 +11,7 @@ export function toJsonLine(result: CaseResult): string {
     opsPerSec,
     baseline,
     ratio,
+    pairedBaseline,
     better,
     note,
     samples,
@@ -29,6 +30,7 @@ export function toJsonLine(result: CaseResult): string {
     opsPerSec: finite(opsPerSec),
     baseline,
     ratio: finite(ratio),
+    pairedBaseline: finite(pairedBaseline),
     better,
     note,
     samples,
@@ -68,8 +70,12 @@ export function standing(result: CaseResult): 'ahead' | 'behind' | 'level' | und
 /** The last column: the ratio and standing against the baseline, else the error, else the case's note. */
 function versus(result: CaseResult): string {
   if (result.ratio === undefined) return result.error ? result.error.slice(0, 60) : (result.note ?? '');
-  const verdict = standing(result);
-  return `${result.ratio.toFixed(2)}x ${result.baseline}${verdict ? ` (${verdict})` : ''}`;
+  // The baseline's figure in the paired runs: the ratio's denominator, which its own row may not match.
+  const details = [
+    standing(result),
+    result.pairedBaseline !== undefined ? `${formatNumber(result.pairedBaseline)} in paired runs` : undefined,
+  ].filter((part) => part !== undefined);
+  return `${result.ratio.toFixed(2)}x ${result.baseline}${details.length > 0 ? ` (${details.join('; ')})` : ''}`;
 }
 
 /** A plain-text table: one row per case, medians with their spread, ratios against baselines. */

@@ -42,6 +42,11 @@ export interface CaseResult extends Summary {
    * baseline (1.5 means 1.5x slower); otherwise value / baseline's value (same unit).
    */
   ratio?: number;
+  /**
+   * The baseline's median in the samples or runs paired with this case's (the ratio's denominators): it can
+   * differ from the baseline's own row, which was measured earlier, under other load.
+   */
+  pairedBaseline?: number;
   /** Which way is better (timed cases: lower), so a ratio reads as ahead or behind. */
   better?: Better;
   /** The measure's remark (from the run closest to the median). */
@@ -96,10 +101,14 @@ async function sample(timed: Timed): Promise<number> {
   return ((await timeBatch(timed.fn, timed.batch, timed.isAsync)) * 1000) / timed.batch;
 }
 
-/** Per-operation times in µs, one per sample; with `baseline`, also the per-sample ratios against it. */
+/**
+ * Per-operation times in µs, one per sample; with `baseline`, also the per-sample ratios against it and the
+ * baseline's own times in those samples.
+ */
 export interface Timing {
   perOp: number[];
   ratios?: number[];
+  baselinePerOp?: number[];
 }
 
 /**
@@ -121,6 +130,7 @@ export async function timeFunction(
   }
   const perOp: number[] = [];
   const ratios: number[] = [];
+  const baselinePerOp: number[] = [];
   for (let i = 0; i < Math.max(3, options.samples); i++) {
     if (reference === undefined) {
       perOp.push(await sample(timed));
@@ -132,8 +142,9 @@ export async function timeFunction(
     const [own, base] = caseFirst ? [before, after] : [after, before];
     perOp.push(own);
     ratios.push(own / base);
+    baselinePerOp.push(base);
   }
-  return reference === undefined ? { perOp } : { perOp, ratios };
+  return reference === undefined ? { perOp } : { perOp, ratios, baselinePerOp };
 }
 
 /**
@@ -155,7 +166,7 @@ export async function runCase(
   try {
     if ('fn' in benchCase) {
       const baselineFn = typeof baseline === 'function' ? baseline : undefined;
-      const { perOp, ratios } = await timeFunction(benchCase.fn, options, baselineFn);
+      const { perOp, ratios, baselinePerOp } = await timeFunction(benchCase.fn, options, baselineFn);
       const summary = summarize(perOp);
       const timed = {
         ...base,
@@ -165,10 +176,15 @@ export async function runCase(
         opsPerSec: 1e6 / summary.median,
         better: 'lower' as const,
       };
-      return ratios === undefined ? timed : { ...timed, ratio: median(ratios) };
+      if (ratios === undefined) return timed;
+      return { ...timed, ratio: median(ratios), pairedBaseline: median(baselinePerOp ?? []) };
     }
     const measured = typeof baseline === 'object' ? baseline : undefined;
-    const { values, unit, note, extra, ratios } = await measureRepeatedly(benchCase, options, measured);
+    const { values, unit, note, extra, ratios, baselineValues } = await measureRepeatedly(
+      benchCase,
+      options,
+      measured,
+    );
     const summary = summarize(values);
     return {
       ...base,
@@ -176,7 +192,7 @@ export async function runCase(
       value: summary.median,
       unit,
       ...(benchCase.better ? { better: benchCase.better } : {}),
-      ...(ratios ? { ratio: median(ratios) } : {}),
+      ...(ratios ? { ratio: median(ratios), pairedBaseline: median(baselineValues ?? []) } : {}),
       ...(note !== undefined ? { note } : {}),
       ...(extra ? { extra } : {}),
     };
