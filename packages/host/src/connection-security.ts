@@ -120,6 +120,8 @@ export class ConnectionSecurity implements ActionTarget {
     const result = new Promise<PairingResult>((resolve, reject) =>
       this.pairingWaiters.push({ resolve, reject }),
     );
+    // A pairing already under way (the peer started it, or a Security Request did) is the one to wait for.
+    if (this.session?.pairing || this.pairingWaiters.length > 1) return result;
     void (async () => {
       const oob = config.oob ? {} : await this.oobFromDelegate();
       const session = this.newSession({ ...oob, ...config });

@@ -199,6 +199,21 @@ describe('Host over the virtual controller', () => {
     expect((await requested).bonded).toBe(true);
   });
 
+  it('joins a pairing already under way instead of starting a second one', async () => {
+    const air = new VirtualAir();
+    const { connection, remote } = await connectPair(air);
+    let pairedEvents = 0;
+    connection.on('paired', () => {
+      pairedEvents += 1;
+    });
+    const requested = remote.pair(); // Security Request: the central starts pairing by itself
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const [ours, theirs] = await Promise.all([connection.pair(), requested]);
+    expect(ours.sc).toBe(true);
+    expect(theirs.sc).toBe(true);
+    expect(pairedEvents).toBe(1);
+  });
+
   it("resolves a peripheral's Security Request when the bonded central encrypts from its bond", async () => {
     const air = new VirtualAir();
     const { connection, remote, central, peripheral } = await connectPair(air);
