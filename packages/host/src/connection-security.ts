@@ -123,6 +123,11 @@ export class ConnectionSecurity implements ActionTarget {
     // A pairing already under way (the peer started it, or a Security Request did) is the one to wait for.
     if (this.session?.pairing || this.pairingWaiters.length > 1) return result;
     void (async () => {
+      // Let SMP input already received take effect first: a Security Request in flight starts a pairing
+      // of its own, which this call then joins.
+      await this.pduChain;
+      await this.actionChain;
+      if (this.session?.pairing) return;
       const oob = config.oob ? {} : await this.oobFromDelegate();
       const session = this.newSession({ ...oob, ...config });
       const now = performance.now();

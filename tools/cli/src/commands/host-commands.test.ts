@@ -110,6 +110,32 @@ describe('tsble commands', { timeout: 30_000 }, () => {
     expect(event(all.events, 'forgotten')).toMatchObject({ all: true, count: 1 });
   });
 
+  it('serve --security-request: the central pairs when asked, once, and reads the protected value', async () => {
+    const asking = launch([
+      'serve',
+      '--security-request',
+      '--name',
+      'asks',
+      ...transport,
+      '--bond-store',
+      join(dir, 'asks.json'),
+    ]);
+    const address = (await asking.waitFor('ready')).address as string;
+    const { code, events } = await run([
+      'read',
+      address,
+      'b1e50002-3c9b-4e7a-9f1d-5e2a7c4d8b00',
+      ...transport,
+      '--bond-store',
+      join(dir, 'asked.json'),
+    ]);
+    expect(code).toBe(0);
+    expect(events.filter((e) => e.event === 'paired')).toHaveLength(1);
+    expect(event(events, 'read')).toMatchObject({ text: 'encrypted' });
+    expect(await asking.waitFor('paired')).toMatchObject({ sc: true });
+    asking.child.kill('SIGTERM');
+  });
+
   it('a missing controller is a transport failure: exit 3 with a clear message', async () => {
     const { code, events } = await run([
       'pair',
