@@ -49,8 +49,43 @@ export async function within<T>(promise: Promise<T>, ms: number): Promise<Settle
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The time the IUT's SMP timer and Repeated Attempts back-off see. The host reads `performance.now()` and
+ * ticks with `setInterval`; the real clock waits for real, while a test runner that fakes those two (Vitest's
+ * fake timers) passes a clock whose `sleep` advances them, so 30 s timeouts take milliseconds.
+ */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = { now: () => performance.now(), sleep };
+
+/** Lets `clock` run until `promise` settles (checked every `stepMs`) or `ms` pass; undefined if it did not settle. */
+export async function settleWithin<T>(
+  promise: Promise<T>,
+  clock: Clock,
+  ms: number,
+  stepMs = 250,
+): Promise<Settled<T> | undefined> {
+  let result: Settled<T> | undefined;
+  void settle(promise).then((value) => {
+    result = value;
+  });
+  const start = clock.now();
+  await Promise.resolve();
+  while (result === undefined && clock.now() - start < ms) {
+    await clock.sleep(stepMs);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return result;
+}
+
 export class Harness {
   readonly air = new VirtualAir();
+
+  constructor(readonly clock: Clock = realClock) {}
+
   readonly notes: string[] = [];
   private readonly cleanups: (() => Promise<void>)[] = [];
 

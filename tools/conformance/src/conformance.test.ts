@@ -1,8 +1,9 @@
 /**
  * The whole suite under Vitest, for CI: one test per case, each asserting PASS (a failure shows the case's
- * own verdict message). Long cases run concurrently; the rest one after another.
+ * own verdict message). Long cases run on a simulated SMP clock; the rest in real time, one after another.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Clock } from './case.js';
 import { ALL_CASES } from './cases/index.js';
 import { runCase } from './runner.js';
 
@@ -95,13 +96,34 @@ const SM_MAP_IDS = [
   'SM/CEN/SCOB/BI-04-C',
 ];
 
-describe('conformance: SIG SM / GAP cases and attacks over the virtual controller', () => {
+/**
+ * The IUT's SMP clock, simulated: the host reads performance.now() and ticks with setInterval, so faking only
+ * those two (as the host's own timeout test does) lets the 30 s SMP timeout and the Repeated Attempts back-off
+ * pass in milliseconds, while the virtual controller and the lower tester keep real time.
+ */
+const simulatedClock: Clock = {
+  now: () => performance.now(),
+  sleep: async (ms) => {
+    await vi.advanceTimersByTimeAsync(ms);
+  },
+};
+
+describe('conformance: long cases (SMP timeout, back-off rounds) on a simulated clock', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
   for (const c of ALL_CASES.filter((c) => c.long)) {
-    it.concurrent(`${c.id} (long): ${c.purpose}`, async () => {
-      const result = await runCase(c, CASE_TIMEOUT_MS);
+    it(`${c.id}: ${c.purpose}`, async () => {
+      const result = await runCase(c, CASE_TIMEOUT_MS, simulatedClock);
       expect(result.verdict, `${c.id}: ${result.message ?? ''}`).toBe('PASS');
     });
   }
+});
+
+describe('conformance: SIG SM / GAP cases and attacks over the virtual controller', () => {
   for (const c of ALL_CASES.filter((c) => !c.long)) {
     it(`${c.id}: ${c.purpose}`, async () => {
       const result = await runCase(c, CASE_TIMEOUT_MS);

@@ -1,14 +1,14 @@
 /**
  * SM.TS 1.1: the SMP timeout (Core 6.0 Vol 3 Part H 3.4): 30 s after the last SMP command, the pairing
- * fails, the upper layer hears of it, and no further SMP traffic happens on that link. The host has no clock
- * injection, so these run in real time (the "long" subset, in parallel with the rest).
+ * fails, the upper layer hears of it, and no further SMP traffic happens on that link. Time goes through the
+ * harness clock: real seconds from the command line, simulated ones under Vitest (see Clock).
  */
 import { PairingError } from '@tsble/host';
 import { SMP_CID, SmpOpcode } from '@tsble/smp-core';
-import { type ConformanceCase, settle, sleep, verify, within } from '../case.js';
+import { type ConformanceCase, settleWithin, verify, within } from '../case.js';
 import { AUTH, featuresPdu, smp } from '../lower-tester/smp-frames.js';
 import { features } from '../lower-tester/smp-peer.js';
-import { describeReport, iutFailed, linkCentral, linkPeripheral, nextReport } from './setup.js';
+import { describeReport, iutFailed, linkCentral, linkPeripheral, reportPromise } from './setup.js';
 
 const TIMEOUT_S = 30;
 const LATE_S = 10;
@@ -21,13 +21,13 @@ export const timeoutCases: ConformanceCase[] = [
     long: true,
     async run(t) {
       const linked = await linkCentral(t);
-      const started = performance.now();
-      const pairing = settle(linked.connection.pair());
+      const started = t.clock.now();
+      const pairing = linked.connection.pair();
       const preq = await linked.lt.receive(SMP_CID, 2000);
       verify(preq?.[0] === SmpOpcode.PairingRequest, 'the IUT sent no Pairing Request');
-      const result = await within(pairing, (TIMEOUT_S + 5) * 1000);
-      const elapsed = (performance.now() - started) / 1000;
-      const error = result?.ok && !result.value.ok ? result.value.error : undefined;
+      const result = await settleWithin(pairing, t.clock, (TIMEOUT_S + 5) * 1000);
+      const elapsed = (t.clock.now() - started) / 1000;
+      const error = result && !result.ok ? result.error : undefined;
       verify(
         error instanceof PairingError && error.timedOut,
         `the IUT did not report a timeout (${error ? String(error) : 'no report'})`,
@@ -36,7 +36,7 @@ export const timeoutCases: ConformanceCase[] = [
         elapsed >= TIMEOUT_S - 0.5 && elapsed <= TIMEOUT_S + 3,
         `the IUT timed out after ${elapsed.toFixed(1)} s`,
       );
-      await sleep(LATE_S * 1000);
+      await t.clock.sleep(LATE_S * 1000);
       await linked.lt.sendFrame(
         SMP_CID,
         featuresPdu(SmpOpcode.PairingResponse, features({ authReq: AUTH.bonding | AUTH.sc })),
@@ -59,13 +59,14 @@ export const timeoutCases: ConformanceCase[] = [
     long: true,
     async run(t) {
       const linked = await linkPeripheral(t);
-      const report = nextReport(linked.connection, (TIMEOUT_S + 5) * 1000);
+      const report = reportPromise(linked.connection);
       await linked.lt.sendFrame(SMP_CID, featuresPdu(SmpOpcode.PairingRequest, features()));
       const pres = await linked.lt.receive(SMP_CID, 2000);
       verify(pres?.[0] === SmpOpcode.PairingResponse, 'the IUT sent no Pairing Response');
-      const started = performance.now();
-      const got = await report;
-      const elapsed = (performance.now() - started) / 1000;
+      const started = t.clock.now();
+      const settled = await settleWithin(report, t.clock, (TIMEOUT_S + 5) * 1000);
+      const got = settled?.ok ? settled.value : { silent: true as const };
+      const elapsed = (t.clock.now() - started) / 1000;
       verify(
         iutFailed(got) && got.failed.timedOut,
         `the IUT did not report a timeout: ${describeReport(got)}`,
@@ -74,7 +75,7 @@ export const timeoutCases: ConformanceCase[] = [
         elapsed >= TIMEOUT_S - 1 && elapsed <= TIMEOUT_S + 3,
         `the IUT timed out after ${elapsed.toFixed(1)} s`,
       );
-      await sleep(LATE_S * 1000);
+      await t.clock.sleep(LATE_S * 1000);
       await linked.lt.sendFrame(SMP_CID, smp.confirm(new Uint8Array(16)));
       const answer = await linked.lt.receive(SMP_CID, 1000);
       verify(

@@ -32,7 +32,7 @@ export async function failedRounds(
   const linked = await linkCentral(t, iutOptions);
   let lastWait = 0;
   for (const reason of reasons) {
-    const { pairing, waitedMs } = await pairWhenAllowed(linked, pairOptions);
+    const { pairing, waitedMs } = await pairWhenAllowed(linked, t.clock, pairOptions);
     verify(
       waitedMs + 300 >= lastWait * 0.5,
       `the retry interval shrank (${Math.round(waitedMs)} ms after ${Math.round(lastWait)} ms)`,
@@ -48,7 +48,7 @@ export async function failedRounds(
     verify(!linked.connection.encrypted, 'the link became encrypted');
   }
   if (!phase2) return;
-  const { pairing, request } = await pairWhenAllowed(linked, pairOptions);
+  const { pairing, request } = await pairWhenAllowed(linked, t.clock, pairOptions);
   const outcome = await t.pair(linked.lt, {
     ...phase2.script,
     preqReceived: request,
@@ -73,7 +73,7 @@ export async function failedRoundsAsInitiator(
 ): Promise<void> {
   const linked = await linkPeripheral(t, iutOptions);
   for (const reason of reasons) {
-    const { reply } = await requestWhenAllowed(linked, featuresPdu(0x01, ltFeatures));
+    const { reply } = await requestWhenAllowed(linked, t.clock, featuresPdu(0x01, ltFeatures));
     verify(
       reply?.[0] === 0x02,
       `round ${hexReason(reason)}: the IUT answered ${reply ? `opcode 0x${reply[0]?.toString(16)}` : 'nothing'}`,

@@ -3,7 +3,7 @@
  * both ends at once (the IUT through its public API, the LT from its script), with what each side saw.
  */
 import type { Connection, PairingError, PairingResult, PairOptions } from '@tsble/host';
-import { type Harness, type Settled, settle, within } from '../case.js';
+import { type Clock, type Harness, type Settled, settle, within } from '../case.js';
 import type { Iut, IutOptions } from '../iut.js';
 import type { LowerTester } from '../lower-tester/link.js';
 import type { PairOutcome, PairScript } from '../lower-tester/smp-peer.js';
@@ -39,11 +39,16 @@ export function describeReport(report: IutReport): string {
   return 'the IUT reported nothing';
 }
 
-/** The next pairing report of a connection (peripheral side, where nobody called pair()). */
-export async function nextReport(connection: Connection, ms = 3000): Promise<IutReport> {
+/** The next pairing report of a connection, however long it takes. */
+export function reportPromise(connection: Connection): Promise<IutReport> {
   const paired = connection.next('paired').then(([result]) => ({ paired: result }) as IutReport);
   const failed = connection.next('pairingFailed').then(([error]) => ({ failed: error }) as IutReport);
-  const outcome = await within(Promise.race([paired, failed]), ms);
+  return Promise.race([paired, failed]);
+}
+
+/** The next pairing report of a connection (peripheral side, where nobody called pair()). */
+export async function nextReport(connection: Connection, ms = 3000): Promise<IutReport> {
+  const outcome = await within(reportPromise(connection), ms);
   return outcome?.ok ? outcome.value : { silent: true };
 }
 
@@ -104,40 +109,41 @@ export function iutFailed(report: IutReport): report is { failed: PairingError }
  */
 export async function pairWhenAllowed(
   linked: Linked,
+  clock: Clock,
   options: PairOptions = {},
   limitMs = 40_000,
 ): Promise<{ pairing: Promise<Settled<PairingResult>>; request: Uint8Array; waitedMs: number }> {
-  const started = performance.now();
+  const started = clock.now();
   for (;;) {
     const pairing = settle(linked.connection.pair(options));
-    const request = await linked.lt.receive(0x0006, 300);
-    if (request) return { pairing, request, waitedMs: performance.now() - started };
-    const early = await within(pairing, 10);
-    const refusedForNow =
-      early?.ok &&
-      !early.value.ok &&
-      (early.value.error as PairingError).reason === 0x09 &&
-      !(early.value.error as PairingError).byPeer;
-    if (!refusedForNow || performance.now() - started > limitMs)
-      throw new Error(
-        `the IUT sent no Pairing Request${early?.ok && !early.value.ok ? `: ${String(early.value.error)}` : ''}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    const early = await within(pairing, 20);
+    const error = early?.ok && !early.value.ok ? (early.value.error as PairingError) : undefined;
+    if (error) {
+      const refusedForNow = error.reason === 0x09 && !error.byPeer;
+      if (!refusedForNow || clock.now() - started > limitMs)
+        throw new Error(`the IUT refused to pair: ${String(error)}`);
+      await clock.sleep(250);
+      continue;
+    }
+    const request = await linked.lt.receive(0x0006, 1000);
+    if (!request) throw new Error('the IUT sent no Pairing Request');
+    return { pairing, request, waitedMs: clock.now() - started };
   }
 }
 
 /** IUT peripheral: the LT's Pairing Request, repeated while the IUT answers Repeated Attempts (0x09). */
 export async function requestWhenAllowed(
   linked: Linked,
+  clock: Clock,
   preq: Uint8Array,
   limitMs = 40_000,
 ): Promise<{ reply: Uint8Array | undefined; waitedMs: number }> {
-  const started = performance.now();
+  const started = clock.now();
   for (;;) {
     await linked.lt.sendFrame(0x0006, preq);
     const reply = await linked.lt.receive(0x0006, 2000);
-    if (!(reply?.[0] === 0x05 && reply[1] === 0x09) || performance.now() - started > limitMs)
-      return { reply, waitedMs: performance.now() - started };
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (!(reply?.[0] === 0x05 && reply[1] === 0x09) || clock.now() - started > limitMs)
+      return { reply, waitedMs: clock.now() - started };
+    await clock.sleep(500);
   }
 }
