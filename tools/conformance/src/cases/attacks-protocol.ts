@@ -193,11 +193,15 @@ export const protocolAttackCases: ConformanceCase[] = [
 async function outOfOrder(t: Harness, misorder: Misorder): Promise<void> {
   const linked = await linkPeripheral(t);
   const preq = featuresPdu(SmpOpcode.PairingRequest, features());
-  for (const pdu of misorder.prefix(preq)) await linked.lt.sendFrame(SMP_CID, pdu);
-  await sleep(20);
-  linked.lt.pending(SMP_CID);
+  const prefix = misorder.prefix(preq);
+  for (const pdu of prefix) await linked.lt.sendFrame(SMP_CID, pdu);
+  if (prefix.length) {
+    // The IUT's answer to the in-order part (its Pairing Response) must be out of the way first.
+    const response = await linked.lt.receive(SMP_CID, 2000);
+    verify(response?.[0] === SmpOpcode.PairingResponse, `${misorder.name}: no Pairing Response to the prefix`);
+  }
   await linked.lt.sendFrame(SMP_CID, misorder.intruder);
-  await sleep(50);
+  await sleep(100);
   const answers = linked.lt.pending(SMP_CID);
   const failedOrSilent = answers.every((pdu) => pdu[0] === SmpOpcode.PairingFailed);
   t.note(
