@@ -198,7 +198,10 @@ async function outOfOrder(t: Harness, misorder: Misorder): Promise<void> {
   if (prefix.length) {
     // The IUT's answer to the in-order part (its Pairing Response) must be out of the way first.
     const response = await linked.lt.receive(SMP_CID, 2000);
-    verify(response?.[0] === SmpOpcode.PairingResponse, `${misorder.name}: no Pairing Response to the prefix`);
+    verify(
+      response?.[0] === SmpOpcode.PairingResponse,
+      `${misorder.name}: no Pairing Response to the prefix`,
+    );
   }
   await linked.lt.sendFrame(SMP_CID, misorder.intruder);
   await sleep(100);

@@ -92,7 +92,7 @@ export const securityRequestCases: ConformanceCase[] = [
         result?.status === 0 && result.enabled,
         `encryption with the bonded LTK failed (0x${result?.status.toString(16)})`,
       );
-      await sleep(20);
+      await sleep(100);
       verify(again.encrypted, 'the IUT does not see its link encrypted');
       void asked;
     },
@@ -109,7 +109,7 @@ export const securityRequestCases: ConformanceCase[] = [
         `the IUT answered ${preq ? `opcode 0x${preq[0]?.toString(16)}` : 'nothing'} (it must pair, not encrypt without keys)`,
       );
       await linked.lt.sendFrame(SMP_CID, smp.securityRequest(SC));
-      await sleep(50);
+      await sleep(200);
       const extra = linked.lt.pending(SMP_CID);
       verify(
         extra.length === 0,

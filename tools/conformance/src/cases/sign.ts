@@ -120,7 +120,7 @@ export const signingCases: ConformanceCase[] = [
       try {
         for (const [i, value] of ['signed', 'again'].entries()) {
           await again.gatt.signedWrite(SIGNED_SERVICE, SIGNED_UUID, text(value));
-          await sleep(30);
+          for (let waited = 0; server.others.length === 0 && waited < 2000; waited += 20) await sleep(20);
           const pdu = server.others.shift();
           verify(
             pdu?.[0] === SIGNED_WRITE_COMMAND,
@@ -147,7 +147,7 @@ export const signingCases: ConformanceCase[] = [
     async run(t) {
       const s = await signingPeripheral(t);
       await s.lt.sendFrame(ATT_CID, signedWrite(s.csrk, s.handle, text('one'), 0));
-      await sleep(50);
+      await sleep(200);
       expectDelivered(s.written, ['one']);
     },
   },
@@ -158,7 +158,7 @@ export const signingCases: ConformanceCase[] = [
       const s = await signingPeripheral(t);
       await s.lt.sendFrame(ATT_CID, signedWrite(s.csrk, s.handle, text('forged'), 0, true));
       await s.lt.sendFrame(ATT_CID, signedWrite(s.csrk, s.handle, text('genuine'), 1));
-      await sleep(50);
+      await sleep(200);
       verify(!s.written.includes('forged'), 'the IUT delivered a write with a bad MAC');
       expectDelivered(s.written, ['genuine']);
     },
@@ -176,7 +176,7 @@ export const signingCases: ConformanceCase[] = [
       ] as const;
       for (const [value, counter] of sends)
         await s.lt.sendFrame(ATT_CID, signedWrite(s.csrk, s.handle, text(value), counter));
-      await sleep(50);
+      await sleep(200);
       expectDelivered(s.written, ['first', 'second']);
     },
   },
