@@ -13,7 +13,7 @@ const workspaces = ['packages', 'tools'].flatMap((dir) =>
 );
 for (const ws of workspaces) rmSync(join(ws, '.test-results.json'), { force: true });
 
-const run = spawnSync('npx', ['turbo', 'run', 'test', '--continue', '--force', ...process.argv.slice(2)], {
+const run = spawnSync('npx', ['turbo', 'run', 'test', '--continue', '--force', '--concurrency=2', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -5,5 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     fileParallelism: false,
+    // Generous: CI's 2 cores run every workspace's tests at once; no test here measures time.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });
