@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { BleHostTransport } from './ble-host-transport.js';
-import type { NotificationEnds } from './throughput.js';
+import type { NotificationEnds, SduEnds } from './throughput.js';
 import { NOTIFY_CHARACTERISTIC, NOTIFY_SERVICE } from './tsble-peers.js';
 
 interface BleSmp extends EventEmitter {
@@ -24,8 +24,27 @@ interface BleClientCharacteristic extends EventEmitter {
 interface BleClientService {
   discoverCharacteristics(callback: (characteristics: BleClientCharacteristic[]) => void): void;
 }
+interface BleCoc extends EventEmitter {
+  send(sdu: Buffer, sentCallback?: () => void): void;
+}
+interface BleCocManager {
+  connect(
+    psm: number,
+    initiallyPaused: boolean,
+    rxMtu: number,
+    callback: (result: number, coc: BleCoc) => void,
+  ): void;
+  registerLePsm(
+    psm: number,
+    onRequest: (
+      txMtu: number,
+      accept: (result: number, initiallyPaused: boolean, rxMtu: number) => BleCoc | undefined,
+    ) => void,
+  ): void;
+}
 interface BleConnection extends EventEmitter {
   readonly smp: BleSmp;
+  readonly l2capCoCManager: BleCocManager;
   readonly gatt: {
     discoverServicesByUuid(
       uuid: number,
@@ -246,6 +265,54 @@ export async function openNotifyingBleHosts(): Promise<{ hosts: ConnectedBleHost
           notify.call(hosts.characteristic, remote, buffer);
         },
         onNotification: (listener) => characteristic.on('change', listener),
+      },
+    };
+  } catch (error) {
+    hosts.close();
+    throw error;
+  }
+}
+
+/**
+ * A connected ble-host pair with an LE credit-based channel (SPSM 0x0080) opened by the central, SDUs up to
+ * `mtu` octets, carrying data from the peripheral (the channel's server) to the central. That direction is
+ * not a free choice: ble-host as the channel's client never records the channel's CIDs for incoming LE Flow
+ * Control Credit packets (only its server does), so a ble-host client stalls once its initial credits are
+ * spent. ble-host chooses the rest itself: MPS min(MTU, 1004) and 500 initial credits for what it receives.
+ */
+export async function openCreditChannelBleHosts(
+  mtu: number,
+): Promise<{ hosts: ConnectedBleHosts; ends: SduEnds }> {
+  const hosts = await openConnectedBleHosts();
+  try {
+    const psm = 0x0080;
+    const accepted = new Promise<BleCoc>((resolve, reject) =>
+      hosts.remote.l2capCoCManager.registerLePsm(psm, (_txMtu, accept) => {
+        const coc = accept(0, false, mtu);
+        if (coc) resolve(coc);
+        else reject(new Error('ble-host did not accept its own channel'));
+      }),
+    );
+    const client = await new Promise<BleCoc>((resolve, reject) =>
+      hosts.connection.l2capCoCManager.connect(psm, false, mtu, (result, channel) =>
+        result === 0 ? resolve(channel) : reject(new Error(`ble-host CoC refused: result ${result}`)),
+      ),
+    );
+    const server = await accepted;
+    // As for notifications: one Buffer per distinct SDU, not one per send.
+    let source: Uint8Array | undefined;
+    let buffer = Buffer.alloc(0);
+    return {
+      hosts,
+      ends: {
+        send: (sdu) => {
+          if (sdu !== source) {
+            source = sdu;
+            buffer = Buffer.from(sdu);
+          }
+          return new Promise<void>((resolve) => server.send(buffer, resolve));
+        },
+        onSdu: (listener) => client.on('data', (sdu: Buffer) => listener(sdu.length)),
       },
     };
   } catch (error) {

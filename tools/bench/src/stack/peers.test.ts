@@ -7,11 +7,13 @@ import { describe, expect, it } from 'vitest';
 import {
   inBleHostStorage,
   openBleManager,
+  openCreditChannelBleHosts,
   openNotifyingBleHosts,
   timeBleHostPairing,
 } from './ble-host-peers.js';
-import { notificationPump } from './throughput.js';
+import { notificationPump, pumpSdus } from './throughput.js';
 import {
+  openCreditChannelHosts,
   openNotifyingHosts,
   type PairingScenarioName,
   pairingScenarios,
@@ -62,6 +64,29 @@ describe('ble-host on the virtual controller', () => {
         ends.onNotification(() => arrived++);
         await notificationPump(ends, { window: 64 })(1000);
         expect(arrived).toBe(1000);
+      } finally {
+        hosts.close();
+      }
+    });
+  });
+});
+
+describe('credit-based channels of both stacks', () => {
+  // 1 MB is about 1,500 PDUs of up to 1004 octets: beyond the 500 initial credits, so credits must flow back.
+  it('tsble carries 1 MB, peripheral to central', async () => {
+    const { hosts, ends } = await openCreditChannelHosts({ mtu: 2048, mps: 1004, initialCredits: 500 });
+    try {
+      expect(await pumpSdus(ends, 1)).toBeGreaterThan(0);
+    } finally {
+      await hosts.close();
+    }
+  });
+
+  it('ble-host carries 1 MB, peripheral to central', async () => {
+    await inBleHostStorage(async () => {
+      const { hosts, ends } = await openCreditChannelBleHosts(2048);
+      try {
+        expect(await pumpSdus(ends, 1)).toBeGreaterThan(0);
       } finally {
         hosts.close();
       }

@@ -68,3 +68,42 @@ export function notificationPump(
     return { count, seconds, cpuMicros: cpu.user + cpu.system };
   };
 }
+
+/** A connection-oriented channel's two ends as the SDU pump sees them. */
+export interface SduEnds {
+  /** Queue one SDU at the sender; resolves once the stack has taken it (sent to the controller). */
+  send: (sdu: Uint8Array) => Promise<void>;
+  /** Register a listener called with the length of every SDU arriving at the receiver. */
+  onSdu: (listener: (length: number) => void) => void;
+}
+
+/**
+ * Sends `megabytes` MB (2^20 octets) of `sduSize`-octet SDUs, at most `inFlight` at a time, and resolves with
+ * the seconds until the last octet arrived.
+ */
+export async function pumpSdus(
+  ends: SduEnds,
+  megabytes: number,
+  options: { sduSize?: number; inFlight?: number } = {},
+): Promise<number> {
+  const sdu = new Uint8Array(options.sduSize ?? 2048).fill(0x5a);
+  const inFlight = options.inFlight ?? 16;
+  const total = Math.ceil((megabytes * 1048576) / sdu.length) * sdu.length;
+  let received = 0;
+  let done: () => void = () => undefined;
+  const allReceived = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  ends.onSdu((length) => {
+    received += length;
+    if (received >= total) done();
+  });
+  const start = performance.now();
+  for (let sent = 0; sent < total; ) {
+    const batch: Promise<void>[] = [];
+    for (let i = 0; i < inFlight && sent < total; i++, sent += sdu.length) batch.push(ends.send(sdu));
+    await Promise.all(batch);
+  }
+  await allReceived;
+  return (performance.now() - start) / 1000;
+}

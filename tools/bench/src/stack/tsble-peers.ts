@@ -10,8 +10,9 @@ import {
   MemoryBondStore,
   type PairingMethodName,
 } from '@tsble/host';
+import type { LeCreditChannel } from '@tsble/l2cap';
 import { VirtualAir } from '@tsble/virtual-controller';
-import type { NotificationEnds } from './throughput.js';
+import type { NotificationEnds, SduEnds } from './throughput.js';
 
 /** The notify-only service both stacks serve in the data-path figures (16-bit UUIDs: ble-host takes numbers). */
 export const NOTIFY_SERVICE = 0x1111;
@@ -176,6 +177,48 @@ export async function openNotifyingHosts(): Promise<{ hosts: ConnectedHosts; end
       ends: {
         send: (value) => void server.notify(served, value),
         onNotification: (listener) => client.on('notification', listener),
+      },
+    };
+  } catch (error) {
+    await hosts.close();
+    throw error;
+  }
+}
+
+/** The parameters of an LE credit-based channel (Core 6.0 Vol 3 Part A 4.22): SDU size, PDU size, credits. */
+export interface CreditChannelParameters {
+  mtu: number;
+  mps: number;
+  initialCredits: number;
+}
+
+/**
+ * A connected pair with an LE credit-based channel (SPSM 0x0080) opened by the central, carrying data from
+ * the peripheral (the channel's server) to the central: the direction ble-host can sustain (see
+ * openCreditChannelBleHosts), used for both stacks so their figures compare.
+ */
+export async function openCreditChannelHosts(
+  parameters: CreditChannelParameters,
+): Promise<{ hosts: ConnectedHosts; ends: SduEnds }> {
+  const hosts = await openConnectedHosts();
+  try {
+    const spsm = 0x0080;
+    let server: LeCreditChannel | undefined;
+    hosts.remote.l2cap.listen(spsm, {
+      ...parameters,
+      onChannel: (channel) => {
+        server = channel;
+      },
+    });
+    const client = await hosts.connection.l2cap.connect(spsm, parameters);
+    // The peripheral's side exists once it has answered the connection request the central just saw.
+    if (server === undefined) throw new Error('the peripheral has no channel after the central connected');
+    const sender = server;
+    return {
+      hosts,
+      ends: {
+        send: (sdu) => sender.send(sdu),
+        onSdu: (listener) => client.on('sdu', (sdu) => listener(sdu.length)),
       },
     };
   } catch (error) {

@@ -3,7 +3,7 @@
  * the same process run and on the same controller code: each stack gets fresh virtual controllers on its own
  * air (ble-host through a small adapter, stack/ble-host-transport.ts), and each tsble figure is measured
  * alternately, run by run, with ble-host's, so the ratio is load-resistant. Pairing is tsble Host to tsble
- * Host against ble-host to ble-host; likewise notifications.
+ * Host against ble-host to ble-host; likewise notifications and credit-based channels (CoC).
  *
  * Not quite like for like, both in ble-host's favour: ble-host keeps one P-256 key pair per process for
  * every pairing (both of its peers here share it), where tsble makes a fresh key pair per pairing; and
@@ -16,12 +16,19 @@ import { nodeCryptoProvider } from '@tsble/smp-core/node';
 import type { BenchCase, BenchSuite, MeasureContext, Measurement } from '../harness.js';
 import {
   inBleHostStorage,
+  openCreditChannelBleHosts,
   openNotifyingBleHosts,
   timeBleHostPairing,
   timeBleManagerCreate,
 } from '../stack/ble-host-peers.js';
-import { type NotificationEnds, notificationPump, type PumpResult } from '../stack/throughput.js';
-import { openNotifyingHosts, pairingScenarios, timeHostOpen, timeHostPairing } from '../stack/tsble-peers.js';
+import { type NotificationEnds, notificationPump, type PumpResult, pumpSdus } from '../stack/throughput.js';
+import {
+  openCreditChannelHosts,
+  openNotifyingHosts,
+  pairingScenarios,
+  timeHostOpen,
+  timeHostPairing,
+} from '../stack/tsble-peers.js';
 
 const PAIRING_RUNS = 25;
 const NOTIFICATIONS = 20_000;
@@ -95,6 +102,44 @@ function notificationFigures(label: string, open: typeof openTsble, inStorage: b
   ];
 }
 
+const COC_MEGABYTES = 2;
+const SDU = 2048;
+/** tsble's channel set up as ble-host sets up its own receiving side (MPS min(MTU, 1004), 500 credits). */
+const BLE_HOST_LIKE_CHANNEL = { mtu: SDU, mps: 1004, initialCredits: 500 };
+
+/** CoC MB/s of both stacks: 2 MB of 2048-octet SDUs, 16 in flight, same channel parameters. */
+function creditChannelFigures(): BenchCase[] {
+  const megabytes = (context: MeasureContext) => (context.quick ? 0.25 : COC_MEGABYTES);
+  return [
+    {
+      name: 'ble-host: CoC MB/s',
+      measure: async (context) =>
+        inBleHostStorage(async () => {
+          const { hosts, ends } = await openCreditChannelBleHosts(SDU);
+          try {
+            return { value: megabytes(context) / (await pumpSdus(ends, megabytes(context))), unit: 'MB/s' };
+          } finally {
+            hosts.close();
+          }
+        }),
+      better: 'higher',
+    },
+    {
+      name: 'tsble: CoC MB/s',
+      measure: async (context) => {
+        const { hosts, ends } = await openCreditChannelHosts(BLE_HOST_LIKE_CHANNEL);
+        try {
+          return { value: megabytes(context) / (await pumpSdus(ends, megabytes(context))), unit: 'MB/s' };
+        } finally {
+          await hosts.close();
+        }
+      },
+      better: 'higher',
+      baseline: 'ble-host: CoC MB/s',
+    },
+  ];
+}
+
 export const suite: BenchSuite = {
   name: 'vs ble-host',
   cases: async (): Promise<BenchCase[]> => [
@@ -120,6 +165,7 @@ export const suite: BenchSuite = {
     },
     ...notificationFigures('ble-host', openBleHost, true),
     ...notificationFigures('tsble', openTsble, false),
+    ...creditChannelFigures(),
     {
       name: 'ble-host: BleManager.create to ready',
       measure: () => ms(() => inBleHostStorage(timeBleManagerCreate)),

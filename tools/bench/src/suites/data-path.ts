@@ -8,10 +8,11 @@
  * notifications per second with flat memory.
  */
 
+import { DEFAULT_CREDIT_CHANNEL } from '@tsble/l2cap';
 import { heapUsedAfterGc } from '../gc.js';
 import type { BenchCase, BenchSuite, MeasureContext, Measurement } from '../harness.js';
-import { notificationPump } from '../stack/throughput.js';
-import { openConnectedHosts, openNotifyingHosts } from '../stack/tsble-peers.js';
+import { notificationPump, pumpSdus } from '../stack/throughput.js';
+import { openCreditChannelHosts, openNotifyingHosts } from '../stack/tsble-peers.js';
 
 /** Notifications per run of the rate and CPU figures (after a warm-up on the same connection). */
 const NOTIFICATIONS = 20_000;
@@ -83,38 +84,12 @@ async function heapGrowth(context: MeasureContext): Promise<Measurement> {
   }
 }
 
-/** Sends `megabytes` MB of 2048-octet SDUs over an LE credit-based channel between the two hosts. */
+/** Sends `megabytes` MB of 2048-octet SDUs over an LE credit-based channel, peripheral to central. */
 async function creditChannelMegabytesPerSecond(context: MeasureContext): Promise<Measurement> {
   const megabytes = context.quick ? 0.25 : 2;
-  const hosts = await openConnectedHosts();
+  const { hosts, ends } = await openCreditChannelHosts(DEFAULT_CREDIT_CHANNEL);
   try {
-    const spsm = 0x0080;
-    const options = { mtu: 2048, mps: 247, initialCredits: 32 };
-    const total = megabytes * 1048576;
-    let received = 0;
-    let done: () => void = () => undefined;
-    const allReceived = new Promise<void>((resolve) => {
-      done = resolve;
-    });
-    hosts.remote.l2cap.listen(spsm, {
-      ...options,
-      onChannel: (channel) =>
-        channel.on('sdu', (sdu) => {
-          received += sdu.length;
-          if (received >= total) done();
-        }),
-    });
-    const channel = await hosts.connection.l2cap.connect(spsm, options);
-    const sdu = new Uint8Array(2048).fill(0x5a);
-    const start = performance.now();
-    // A bounded number of SDUs in flight: the figure is the channel's, not a growing queue's.
-    for (let sent = 0; sent < total; ) {
-      const batch: Promise<void>[] = [];
-      for (let i = 0; i < 16 && sent < total; i++, sent += sdu.length) batch.push(channel.send(sdu));
-      await Promise.all(batch);
-    }
-    await allReceived;
-    const seconds = (performance.now() - start) / 1000;
+    const seconds = await pumpSdus(ends, megabytes);
     return { value: megabytes / seconds, unit: 'MB/s', extra: { megabytes } };
   } finally {
     await hosts.close();
