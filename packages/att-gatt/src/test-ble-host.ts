@@ -11,9 +11,6 @@ const require = createRequire(import.meta.url);
 // biome-ignore lint/suspicious/noExplicitAny: ble-host is untyped JavaScript
 export const { BleManager } = require('ble-host') as { BleManager: any };
 
-/** LE Clear White List (0x2010), which ble-host sends at start and the virtual controller does not implement. */
-const CLEAR_WHITE_LIST = 0x2010;
-
 // biome-ignore lint/suspicious/noExplicitAny: ble-host manager object
 export async function bleHostOn(air: VirtualAir, address: Uint8Array): Promise<any> {
   const controller = air.createController({ name: 'ble-host', address });
@@ -21,10 +18,7 @@ export async function bleHostOn(air: VirtualAir, address: Uint8Array): Promise<a
   const framer = new H4Framer({ accept: ['event', 'acl'] });
   controller.controller.on('bytes', (bytes: Uint8Array) => {
     for (const packet of framer.push(bytes)) {
-      const h4 = Buffer.from(encodeH4(packet));
-      // Command Complete (0x0E) for Clear White List with Unknown HCI Command: a filter list we never use.
-      if (h4[0] === 0x04 && h4[1] === 0x0e && h4.readUInt16LE(4) === CLEAR_WHITE_LIST) h4[6] = 0x00;
-      transport.emit('data', h4);
+      transport.emit('data', Buffer.from(encodeH4(packet)));
     }
   });
   transport.write = (packet: Buffer) => void controller.writeRaw(new Uint8Array(packet));

@@ -172,6 +172,24 @@ export const Commands = {
     params: none,
     returns: [['filterAcceptListSize', 'u8']],
   },
+  // Core 6.0 Vol 4 Part E 7.8.15-7.8.17: hosts (ble-host among them) clear the list while initialising.
+  leClearFilterAcceptList: { opcode: Opcode.leClearFilterAcceptList, params: none, returns: none },
+  leAddDeviceToFilterAcceptList: {
+    opcode: Opcode.leAddDeviceToFilterAcceptList,
+    params: [
+      ['addressType', 'u8'],
+      ['address', 'addr'],
+    ],
+    returns: none,
+  },
+  leRemoveDeviceFromFilterAcceptList: {
+    opcode: Opcode.leRemoveDeviceFromFilterAcceptList,
+    params: [
+      ['addressType', 'u8'],
+      ['address', 'addr'],
+    ],
+    returns: none,
+  },
   leConnectionUpdate: {
     opcode: Opcode.leConnectionUpdate,
     params: [

@@ -49,4 +49,26 @@ describe('LE Encrypt and LE Rand', () => {
     await hci.close();
     air.close();
   });
+
+  it('keeps a filter accept list: add, remove, clear; a missing entry and a full list fail', async () => {
+    const air = new VirtualAir();
+    const transport = air.createController();
+    const hci = await Hci.open(transport);
+    const device = (n: number) => ({ addressType: 1, address: Uint8Array.of(n, 2, 3, 4, 5, 0xc6) });
+    for (let n = 0; n < 8; n++) await hci.execute('leAddDeviceToFilterAcceptList', device(n));
+    await expect(hci.execute('leAddDeviceToFilterAcceptList', device(8))).rejects.toMatchObject({
+      code: 'command-failed',
+      status: 0x07,
+    });
+    await hci.execute('leRemoveDeviceFromFilterAcceptList', device(3));
+    expect(transport.controller.state.filterAcceptList).toHaveLength(7);
+    await expect(hci.execute('leRemoveDeviceFromFilterAcceptList', device(3))).rejects.toMatchObject({
+      code: 'command-failed',
+      status: 0x02,
+    });
+    await hci.execute('leClearFilterAcceptList', {});
+    expect(transport.controller.state.filterAcceptList).toEqual([]);
+    await hci.close();
+    air.close();
+  });
 });

@@ -60,6 +60,8 @@ export class ControllerState {
   filterDuplicates = false;
   readonly reported = new Set<string>();
   resolvingList: ResolvingListEntry[] = [];
+  /** Stored as the host gave it; the simulated air applies no filter policy. */
+  filterAcceptList: { addressType: number; address: Uint8Array }[] = [];
   addressResolution = false;
   rpaTimeoutSeconds = 900;
   /** ACL buffers each handle holds. */
@@ -82,6 +84,7 @@ export class ControllerState {
     this.scanning = false;
     this.reported.clear();
     this.resolvingList = [];
+    this.filterAcceptList = [];
     this.addressResolution = false;
     this.aclHeldPerHandle.clear();
   }
