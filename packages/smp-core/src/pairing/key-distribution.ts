@@ -106,14 +106,23 @@ function storePeerKey(ctx: PairingContext, pdu: KeyPdu): void {
   const keys = progressOf(ctx).keys;
   const keySize = negotiatedOf(ctx).keySize;
   switch (pdu.op) {
-    case 'encryption-information':
-      keys.peerLtk = { key: maskKey(pdu.ltk, keySize), ediv: 0, rand: new Uint8Array(8) };
+    case 'encryption-information': {
+      // An all-zero LTK (as masked to the key size) is a key everyone knows: a later "bonded" reconnection
+      // with it proves nothing (the zero-LTK attack). It is a parameter outside any usable range: Invalid
+      // Parameters (Vol 3 Part H 3.5.5), and nothing of this pairing is kept.
+      const ltk = maskKey(pdu.ltk, keySize);
+      if (isAllZero(ltk)) fail(PairingFailedReason.InvalidParameters, 'the peer distributed an all-zero LTK');
+      keys.peerLtk = { key: ltk, ediv: 0, rand: new Uint8Array(8) };
       break;
+    }
     case 'central-identification':
       if (keys.peerLtk) keys.peerLtk = { ...keys.peerLtk, ediv: pdu.ediv, rand: pdu.rand };
       break;
     case 'identity-information':
-      keys.peerIrk = pdu.irk;
+      // An all-zero IRK is how a device without privacy fills the PDU (HCI's resolving list reads a zero IRK
+      // as "no IRK", Vol 4 Part E 7.8.38): not an error, but never kept, since any RPA anyone builds with the
+      // zero key would "resolve" to this peer's identity.
+      if (!isAllZero(pdu.irk)) keys.peerIrk = pdu.irk;
       break;
     case 'identity-address-information':
       // An identity address is public or static random (two most significant bits 0b11). Vol 6 Part B 1.3.
@@ -123,9 +132,16 @@ function storePeerKey(ctx: PairingContext, pdu: KeyPdu): void {
       keys.peerIdentityAddress = { address: pdu.address, type: pdu.addressType };
       break;
     case 'signing-information':
+      // An all-zero CSRK would let anyone forge this peer's signed writes (Vol 3 Part H 2.4.5): refused.
+      if (isAllZero(pdu.csrk))
+        fail(PairingFailedReason.InvalidParameters, 'the peer distributed an all-zero CSRK');
       keys.peerCsrk = pdu.csrk;
       break;
   }
+}
+
+function isAllZero(key: Uint8Array): boolean {
+  return key.every((octet) => octet === 0);
 }
 
 /** Both directions done (the initiator sends after receiving everything): report, then forget the pairing. */

@@ -205,6 +205,40 @@ describe('legacy key distribution order', () => {
     expect(failedOf(actions)?.reason).toBe(R.InvalidParameters);
   });
 
+  it('ATTACK/ZERO-LTK: an all-zero LTK from the peer fails with Invalid Parameters and is never reported', async () => {
+    const probe = await centralEncrypted({ encKey: true, idKey: false, signKey: false });
+    const actions = await probe.send({ op: 'encryption-information', ltk: new Uint8Array(16) });
+    expect(failedOf(actions)?.reason).toBe(R.InvalidParameters);
+    expect(probe.last('pairing-failed')?.reason).toBe(R.InvalidParameters);
+    await probe.send({ op: 'central-identification', ediv: 0, rand: new Uint8Array(8) });
+    expect(probe.has('keys')).toBe(false);
+    expect(probe.has('complete')).toBe(false);
+  });
+
+  it('an all-zero CSRK from the peer fails with Invalid Parameters', async () => {
+    const probe = await centralEncrypted({ encKey: false, idKey: false, signKey: true });
+    const actions = await probe.send({ op: 'signing-information', csrk: new Uint8Array(16) });
+    expect(failedOf(actions)?.reason).toBe(R.InvalidParameters);
+    expect(probe.has('keys')).toBe(false);
+  });
+
+  it('an all-zero IRK (a peer without privacy) completes the pairing but is not kept', async () => {
+    const probe = await centralEncrypted({ encKey: false, idKey: true, signKey: false });
+    await probe.send({ op: 'identity-information', irk: new Uint8Array(16) });
+    const identity = Uint8Array.of(1, 2, 3, 4, 5, 0xc0);
+    const actions = await probe.send({
+      op: 'identity-address-information',
+      addressType: 'random',
+      address: identity,
+    });
+    const complete = actions.find((a) => a.type === 'complete');
+    expect(complete?.type === 'complete' && complete.keys.peerIrk).toBeUndefined();
+    expect(complete?.type === 'complete' && complete.keys.peerIdentityAddress).toEqual({
+      address: identity,
+      type: 'random',
+    });
+  });
+
   it('SM/PER/KDU/BI-02-C: Key Rejected after distribution is reported as a peer failure', async () => {
     const probe = await centralEncrypted({ encKey: false, idKey: false, signKey: false });
     expect(probe.has('complete')).toBe(true);
