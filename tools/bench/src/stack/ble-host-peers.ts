@@ -1,86 +1,26 @@
 /**
  * ble-host (npm, Emil Lenngren's JavaScript host stack) as the side-by-side baseline: two BleManagers on one
  * virtual controller air, connected, paired, notifying; the same scenarios tsble-peers.ts builds for tsble.
- * ble-host is untyped CommonJS: the few parts used here are described by the interfaces below (from its
- * docs/api). It keeps bonds as JSON files under the working directory, so every ble-host run happens inside
- * a temporary directory.
+ * ble-host is untyped CommonJS: the parts used are typed in ble-host-api.ts. It keeps bonds as JSON files
+ * under the working directory, so every ble-host run happens inside a temporary directory.
  */
 import type { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualAir } from '@tsble/virtual-controller';
+import {
+  type BleClientCharacteristic,
+  type BleClientService,
+  type BleCoc,
+  type BleConnection,
+  type BleManager,
+  type BleServerCharacteristic,
+  bleHost,
+} from './ble-host-api.js';
 import { BleHostTransport } from './ble-host-transport.js';
 import type { NotificationEnds, SduEnds } from './throughput.js';
 import { NOTIFY_CHARACTERISTIC, NOTIFY_SERVICE } from './tsble-peers.js';
-
-interface BleSmp extends EventEmitter {
-  sendPairingRequest(features: object): boolean;
-}
-interface BleClientCharacteristic extends EventEmitter {
-  writeCCCD(notifications: boolean, indications: boolean, callback: (attError: number) => void): void;
-}
-interface BleClientService {
-  discoverCharacteristics(callback: (characteristics: BleClientCharacteristic[]) => void): void;
-}
-interface BleCoc extends EventEmitter {
-  send(sdu: Buffer, sentCallback?: () => void): void;
-}
-interface BleCocManager {
-  connect(
-    psm: number,
-    initiallyPaused: boolean,
-    rxMtu: number,
-    callback: (result: number, coc: BleCoc) => void,
-  ): void;
-  registerLePsm(
-    psm: number,
-    onRequest: (
-      txMtu: number,
-      accept: (result: number, initiallyPaused: boolean, rxMtu: number) => BleCoc | undefined,
-    ) => void,
-  ): void;
-}
-interface BleConnection extends EventEmitter {
-  readonly smp: BleSmp;
-  readonly l2capCoCManager: BleCocManager;
-  readonly gatt: {
-    discoverServicesByUuid(
-      uuid: number,
-      count: number,
-      callback: (services: BleClientService[]) => void,
-    ): void;
-  };
-}
-interface BleServerCharacteristic {
-  uuid: number;
-  properties: string[];
-  /** Attached by ble-host when the service is added. */
-  notify?: (connection: BleConnection, value: Buffer) => boolean;
-}
-interface BleManager extends EventEmitter {
-  readonly gattDb: { addServices(services: object[]): void };
-  startAdvertising(parameters: object, callback: (status: number, connection: BleConnection) => void): void;
-  connect(
-    addressType: string,
-    address: string,
-    parameters: object,
-    callback: (c: BleConnection) => void,
-  ): void;
-}
-interface BleHostModule {
-  BleManager: {
-    create(
-      transport: object,
-      options: object,
-      callback: (error: Error | null, manager: BleManager) => void,
-    ): void;
-  };
-}
-
-const require = createRequire(import.meta.url);
-const bleHost = require('ble-host') as BleHostModule;
 
 /** ble-host's bond files go here (it writes `NodeBleLib-storage-dir` under the working directory). */
 let storageDirectory: string | undefined;

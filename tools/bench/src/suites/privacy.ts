@@ -7,20 +7,13 @@
  * (its bond storage's resolveAddress, one native AES-ECB cipher object per IRK), each sampled
  * alternately with tsble's for the ratio. Goal: one RPA among 1,000 IRKs under 1 ms.
  */
-import { createRequire } from 'node:module';
 import { type Address, MemoryBondStore, PeerResolver } from '@tsble/host';
 import { generateRpa, IrkSet, randomBytes } from '@tsble/smp-core';
 import type { BenchCase, BenchSuite } from '../harness.js';
+import { bleHostStorage } from '../stack/ble-host-api.js';
 import { inBleHostStorage } from '../stack/ble-host-peers.js';
 
 const SIZES = [10, 100, 1_000, 10_000];
-
-interface BleHostStorage {
-  storeKeys(own: string, peer: string, mitm: boolean, sc: boolean, irk: Buffer, ...rest: null[]): void;
-  resolveAddress(own: string, peerRandomAddress: string): string | null;
-}
-const require = createRequire(import.meta.url);
-const bleHostStorage = require('ble-host/lib/internal/storage.js') as BleHostStorage;
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 /** `C0:00:00:00:HH:LL`, most significant octet first, for bond number `i`. */
