@@ -8,14 +8,6 @@
 import { EventEmitter } from 'node:events';
 import type { VirtualController } from '@tsble/virtual-controller';
 
-/** H4 packet indicators (Core 6.0 Vol 4 Part A 2). */
-const H4_COMMAND = 0x01;
-const H4_EVENT = 0x04;
-/** Command Complete event code (Core 6.0 Vol 4 Part E 7.7.14). */
-const COMMAND_COMPLETE = 0x0e;
-/** HCI_LE_Clear_Filter_Accept_List, "LE Clear White List" before 5.3 (Core 6.0 Vol 4 Part E 7.8.15). */
-const LE_CLEAR_FILTER_ACCEPT_LIST = 0x2010;
-
 export class BleHostTransport extends EventEmitter {
   #closed = false;
 
@@ -30,12 +22,6 @@ export class BleHostTransport extends EventEmitter {
   /** One whole H4 packet from ble-host. */
   write(packet: Buffer): void {
     if (this.#closed) return;
-    if (packet[0] === H4_COMMAND && packet.readUInt16LE(1) === LE_CLEAR_FILTER_ACCEPT_LIST) {
-      // ble-host clears the filter accept list while initialising and gives up if that fails. The virtual
-      // controller keeps no such list (tsble never uses one), so clearing it is trivially done: answer here.
-      setImmediate(() => this.emit('data', commandComplete(LE_CLEAR_FILTER_ACCEPT_LIST)));
-      return;
-    }
     const copy = Uint8Array.from(packet);
     setImmediate(() => this.controller.receiveFromHost(copy));
   }
@@ -49,7 +35,3 @@ export class BleHostTransport extends EventEmitter {
   }
 }
 
-/** Command Complete for `opcode` with status Success and one command credit. */
-function commandComplete(opcode: number): Buffer {
-  return Buffer.from([H4_EVENT, COMMAND_COMPLETE, 4, 1, opcode & 0xff, opcode >> 8, 0x00]);
-}
