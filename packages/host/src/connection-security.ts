@@ -18,6 +18,7 @@ import {
   PairingSession,
   type RepeatedAttemptsTracker,
   type SmpAddress,
+  SmpOpcode,
   securityLevelOf,
 } from '@tsble/smp-core';
 import type { Logger } from 'pino';
@@ -83,6 +84,8 @@ export class ConnectionSecurity implements ActionTarget {
   private pairingWaiters: Pending<PairingResult>[] = [];
   private encryptionWaiters: Pending<void>[] = [];
   private actionChain: Promise<void> = Promise.resolve();
+  /** Inputs fed to a session whose actions have not all been carried out yet. */
+  private inputsPending = 0;
   private pduChain: Promise<void> = Promise.resolve();
   private pduBacklog = 0;
   private lastLtk: Uint8Array | undefined;
@@ -125,13 +128,15 @@ export class ConnectionSecurity implements ActionTarget {
     void (async () => {
       // Let SMP input already received take effect first: a Security Request in flight starts a pairing
       // of its own, which this call then joins.
-      await this.pduChain;
-      await this.actionChain;
+      await this.inputSettled();
       if (this.session?.pairing) return;
       const oob = config.oob ? {} : await this.oobFromDelegate();
+      // The application may have taken a while: the peer may have started a pairing meanwhile.
+      await this.inputSettled();
+      if (this.session?.pairing || this.closed || this.smpDead) return;
       const session = this.newSession({ ...oob, ...config });
       const now = performance.now();
-      this.feed(this.o.role === 'central' ? session.start(now) : session.requestSecurity(now));
+      this.feed(this.o.role === 'central' ? session.start(now) : session.requestSecurity(now), session);
     })();
     return result;
   }
@@ -164,7 +169,7 @@ export class ConnectionSecurity implements ActionTarget {
     if (status !== 0 || !enabled) {
       this.state = { ...this.state, encrypted: false, keySize: 0, securityLevel: 1 };
       if (pairingKey && session) {
-        this.feed(session.encryptionFailed(now, status));
+        this.feed(session.encryptionFailed(now, status), session);
       } else if (this.bondEncryption) {
         this.bondEncryption = undefined;
         const error = new BondLostError(this.o.peerIdentity(), status);
@@ -188,7 +193,7 @@ export class ConnectionSecurity implements ActionTarget {
         keySize,
         securityLevel: securityLevelOf({ authenticated, sc, keySize }),
       };
-      this.feed(session.encryptionChanged(now));
+      this.feed(session.encryptionChanged(now), session);
       return;
     }
     if (this.bondEncryption) {
@@ -256,35 +261,60 @@ export class ConnectionSecurity implements ActionTarget {
   private onSmpPdu(pdu: Uint8Array): void {
     // PDUs that arrived before a disconnection are still handled: the peer's last keys must be saved.
     if (this.smpDead) return;
-    if (this.pduBacklog === 0 && !this.needsOob(pdu)) {
-      this.deliver(pdu, {});
+    if (this.pduBacklog === 0 && this.decidableNow(pdu)) {
+      this.receive(pdu, this.startsSession(pdu) ? this.newSession() : this.session);
       return;
     }
-    // A fresh session first waits for the application's OOB data; later PDUs queue behind it, in order.
+    // Later PDUs queue behind this one, in order, while the decision waits.
     this.pduBacklog += 1;
     this.pduChain = this.pduChain
-      .then(async () => this.deliver(pdu, this.needsOob(pdu) ? await this.oobFromDelegate() : {}))
+      .then(() => this.receiveWhenSettled(pdu))
       .catch((error) => this.o.logger.error({ err: error }, 'SMP PDU handling failed'))
       .finally(() => {
         this.pduBacklog -= 1;
       });
   }
 
-  /** A new Pairing Request (or a central's Security Request) after a finished pairing starts a fresh session. */
+  /**
+   * Whether a PDU can go in at once. A Pairing Request or Security Request while the session still has input
+   * in hand waits for it: only then is it known whether that session is pairing (the PDU is for it) or done
+   * (the PDU starts a new one). A new session also waits for the application's OOB data.
+   */
+  private decidableNow(pdu: Uint8Array): boolean {
+    if (this.inputsPending > 0 && startsPairing(pdu)) return false;
+    return !(this.o.askForOob && this.startsSession(pdu));
+  }
+
+  /** Runs on the PDU chain (earlier PDUs are in already): waits for the session's input in hand, then decides. */
+  private async receiveWhenSettled(pdu: Uint8Array): Promise<void> {
+    await this.actionsSettled();
+    if (!this.startsSession(pdu)) return this.receive(pdu, this.session);
+    const oob = await this.oobFromDelegate();
+    await this.actionsSettled();
+    this.receive(pdu, this.startsSession(pdu) ? this.newSession(oob) : this.session);
+  }
+
+  /** Judged on a session with no input in hand: a Pairing Request or Security Request after a finished pairing starts afresh. */
   private startsSession(pdu: Uint8Array): boolean {
     const session = this.session;
-    const active = session && (session.pairing || session.state !== 'idle') ? session : undefined;
-    return !active || (!active.pairing && (pdu[0] === 0x01 || pdu[0] === 0x0b));
+    return !session || (!session.pairing && startsPairing(pdu));
   }
 
-  private needsOob(pdu: Uint8Array): boolean {
-    return this.o.askForOob && this.startsSession(pdu);
-  }
-
-  private deliver(pdu: Uint8Array, oob: Partial<PairingConfig>): void {
+  private receive(pdu: Uint8Array, session: PairingSession | undefined): void {
     if (this.smpDead) return;
-    const target = this.startsSession(pdu) || !this.session ? this.newSession(oob) : this.session;
-    this.feed(target.receive(pdu, performance.now()));
+    const target = session ?? this.newSession();
+    this.feed(target.receive(pdu, performance.now()), target);
+  }
+
+  /** Resolves once every PDU received so far and every input fed so far have been taken in and carried out. */
+  private async inputSettled(): Promise<void> {
+    await this.pduChain;
+    await this.actionsSettled();
+  }
+
+  /** Resolves once every input fed so far has been taken in and its actions carried out. */
+  private async actionsSettled(): Promise<void> {
+    while (this.inputsPending > 0) await this.actionChain;
   }
 
   /** The application's OOB data for a pairing about to start, as session configuration. */
@@ -297,23 +327,30 @@ export class ConnectionSecurity implements ActionTarget {
     return {};
   }
 
-  /** Carries out a batch of actions, strictly after the previous batch. */
-  feed(actions: Promise<PairingAction[]>): void {
+  /**
+   * Carries out the actions an input to `session` returns, strictly after the previous batch, against the
+   * session that produced them.
+   */
+  feed(actions: Promise<PairingAction[]>, session: PairingSession): void {
+    this.inputsPending += 1;
     this.actionChain = this.actionChain
       .then(async () => {
-        for (const action of await actions) {
-          if (this.session) await carryOut(action, this, this.session);
-        }
+        for (const action of await actions) await carryOut(action, this, session);
+        // Only now does the session know whether it is pairing (its inputs are queued): the SMP timer runs from
+        // the Pairing Request sent or received on (Vol 3 Part H 3.4).
+        if (session === this.session && session.pairing && !this.closed) this.timer.start();
       })
-      .catch((error) => this.o.logger.error({ err: error }, 'carrying out an SMP action failed'));
-    if (this.session?.pairing !== false && !this.closed) this.timer.start();
+      .catch((error) => this.o.logger.error({ err: error }, 'carrying out an SMP action failed'))
+      .finally(() => {
+        this.inputsPending -= 1;
+      });
   }
 
   /** Feeds the time to a running pairing; false once there is none (the timer then stops). */
   private tick(): boolean {
     const session = this.session;
     if (!session?.pairing) return false;
-    this.feed(session.tick(performance.now()));
+    this.feed(session.tick(performance.now()), session);
     return true;
   }
 
@@ -428,4 +465,9 @@ export class ConnectionSecurity implements ActionTarget {
       else waiter.resolve();
     }
   }
+}
+
+/** Pairing Request (0x01) or Security Request (0x0b): the PDUs that can begin a pairing (Vol 3 Part H 3.3). */
+function startsPairing(pdu: Uint8Array): boolean {
+  return pdu[0] === SmpOpcode.PairingRequest || pdu[0] === SmpOpcode.SecurityRequest;
 }

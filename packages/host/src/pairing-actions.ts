@@ -16,8 +16,8 @@ export interface ActionTarget {
   readonly events: SecurityEvents;
   readonly delegate: Required<PairingDelegate>;
   sendPdu(pdu: Uint8Array): Promise<void>;
-  /** Carries out the actions an input to the session returns, after those already queued. */
-  feed(actions: Promise<PairingAction[]>): void;
+  /** Carries out the actions an input to `session` returns, after those already queued, against that session. */
+  feed(actions: Promise<PairingAction[]>, session: PairingSession): void;
   context(extra?: Partial<PairingContext>): PairingContext;
   /** Whether the application wants to decide on each pairing (it supplied acceptPairing). */
   readonly askApplication: boolean;
@@ -52,12 +52,12 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
     });
     target.events.emit('pairingRequest', context);
     if (!target.askApplication) {
-      target.feed(session.acceptPairing(true, now()));
+      target.feed(session.acceptPairing(true, now()), session);
       return;
     }
     void Promise.resolve(target.delegate.acceptPairing(context))
       .catch(() => false)
-      .then((accepted) => target.feed(session.acceptPairing(accepted, now())));
+      .then((accepted) => target.feed(session.acceptPairing(accepted, now()), session));
   },
   'display-passkey': (action, target) => {
     target.events.emit('passkeyDisplay', action.digits);
@@ -68,7 +68,7 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
     void Promise.resolve(target.delegate.requestPasskey(target.context({ method: 'passkey-entry' })))
       .catch(() => undefined)
       // An answer that is not a passkey cancels: Passkey Entry Failed (Vol 3 Part H 3.5.5).
-      .then((answer) => target.feed(session.passkeyEntered(parsePasskey(answer) ?? null, now())));
+      .then((answer) => target.feed(session.passkeyEntered(parsePasskey(answer) ?? null, now()), session));
   },
   'confirm-numeric': (action, target, session) => {
     target.events.emit('numericComparison', action.digits);
@@ -79,7 +79,7 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
       ),
     )
       .catch(() => false)
-      .then((match) => target.feed(session.numericComparisonAnswered(match === true, now())));
+      .then((match) => target.feed(session.numericComparisonAnswered(match === true, now()), session));
   },
   'peer-keypress': () => undefined,
   'start-encryption': (action, target, session) => target.startEncryption(action, session),

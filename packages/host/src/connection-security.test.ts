@@ -1,0 +1,74 @@
+/** The security glue's ordering and configuration (ConnectionSecurity), over the virtual controller. */
+import { VirtualAir } from '@tsble/virtual-controller';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MemoryBondStore } from './bond-store/memory-bond-store.js';
+import type { PairingError } from './errors.js';
+import { Host, type HostOptions } from './host.js';
+
+const opened: Host[] = [];
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const host of opened.splice(0)) await host.close();
+});
+
+async function connectPair(centralOptions: HostOptions = {}, peripheralOptions: HostOptions = {}) {
+  const air = new VirtualAir();
+  const peripheral = await Host.open(air.createController(), {
+    bondStore: new MemoryBondStore(),
+    ...peripheralOptions,
+  });
+  const central = await Host.open(air.createController(), {
+    bondStore: new MemoryBondStore(),
+    ...centralOptions,
+  });
+  opened.push(peripheral, central);
+  await peripheral.advertise({});
+  const accepted = peripheral.accept();
+  const connection = await central.connect(peripheral.identityAddress);
+  return { central, peripheral, connection, remote: await accepted };
+}
+
+/** Pairing Request: NoInputNoOutput, no OOB, bonding + SC, 16-octet keys, no keys distributed (Vol 3 Part H 3.5.1). */
+const PAIRING_REQUEST = Uint8Array.of(0x01, 0x03, 0x00, 0x09, 0x10, 0x00, 0x00);
+
+describe('ConnectionSecurity', () => {
+  it('starts the SMP timer on our own Pairing Request: a peer that never answers fails the pairing after 30 s', async () => {
+    const { connection } = await connectPair();
+    // Our Pairing Request never reaches the peer: it stays silent.
+    connection.smpChannel.send = () => Promise.resolve();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    let failed = false;
+    const pairing = connection.pair().catch((error: PairingError) => {
+      failed = true;
+      return error;
+    });
+    // The SMP timer is the only interval: it must run although the session took the request in asynchronously.
+    await vi.waitFor(() => expect(vi.getTimerCount()).toBe(1), { timeout: 2000, interval: 10 });
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(failed).toBe(false);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(await pairing).toMatchObject({ code: 'pairing-failed', timedOut: true });
+  });
+
+  it('a second Pairing Request before the first is taken in goes to the same session (one pairing, then failed)', async () => {
+    const { remote } = await connectPair();
+    const sent: number[] = [];
+    const send = remote.smpChannel.send.bind(remote.smpChannel);
+    remote.smpChannel.send = (pdu: Uint8Array) => {
+      sent.push(pdu[0] ?? -1);
+      return send(pdu);
+    };
+    let requests = 0;
+    remote.on('pairingRequest', () => {
+      requests += 1;
+    });
+    const failed = remote.next('pairingFailed');
+    // Both arrive in one go, before the session has processed the first.
+    remote.smpChannel.emit('pdu', PAIRING_REQUEST);
+    remote.smpChannel.emit('pdu', PAIRING_REQUEST);
+    const [error] = await failed;
+    expect(error.reason).toBe(0x08); // Unspecified Reason: a Pairing Request in the middle of a pairing
+    expect(requests).toBe(1);
+    expect(sent.filter((opcode) => opcode === 0x02)).toHaveLength(1); // one Pairing Response
+  });
+});
