@@ -1,4 +1,5 @@
 /** The security glue's ordering and configuration (ConnectionSecurity), over the virtual controller. */
+import { generateScOobData } from '@tsble/smp-core';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
@@ -70,5 +71,19 @@ describe('ConnectionSecurity', () => {
     expect(error.reason).toBe(0x08); // Unspecified Reason: a Pairing Request in the middle of a pairing
     expect(requests).toBe(1);
     expect(sent.filter((opcode) => opcode === 0x02)).toHaveLength(1); // one Pairing Response
+  });
+
+  it('combines OOB data from the pairing options and from the delegate: both sides hold each other\u2019s ({1,1})', async () => {
+    const centralOob = await generateScOobData();
+    const peripheralOob = await generateScOobData();
+    const peerData = (oob: typeof centralOob) => ({ random: oob.random, confirm: oob.confirm });
+    const { connection, remote } = await connectPair(
+      { pairing: { oob: { localSc: centralOob } }, delegate: { oobData: () => peerData(peripheralOob) } },
+      { pairing: { oob: { localSc: peripheralOob } }, delegate: { oobData: () => peerData(centralOob) } },
+    );
+    const remotePaired = remote.next('paired');
+    const result = await connection.pair();
+    expect(result).toMatchObject({ method: 'oob', sc: true, authenticated: true });
+    expect((await remotePaired)[0]).toMatchObject({ method: 'oob', sc: true, authenticated: true });
   });
 });

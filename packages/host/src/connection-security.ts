@@ -37,6 +37,7 @@ import {
 import { type ActionTarget, carryOut } from './pairing-actions.js';
 import type { PairingContext, PairingDelegate } from './pairing-delegate.js';
 import type { SecurityEvents } from './security-events.js';
+import { oobLayer, sessionConfig } from './session-config.js';
 import { SmpTimer } from './smp-timer.js';
 
 /** The SMP channel as L2CAP gives it: whole PDUs both ways. */
@@ -130,11 +131,11 @@ export class ConnectionSecurity implements ActionTarget {
       // of its own, which this call then joins.
       await this.inputSettled();
       if (this.session?.pairing) return;
-      const oob = config.oob ? {} : await this.oobFromDelegate();
+      const oob = await this.oobFromDelegate();
       // The application may have taken a while: the peer may have started a pairing meanwhile.
       await this.inputSettled();
       if (this.session?.pairing || this.closed || this.smpDead) return;
-      const session = this.newSession({ ...oob, ...config });
+      const session = this.newSession(oob, config);
       const now = performance.now();
       this.feed(this.o.role === 'central' ? session.start(now) : session.requestSecurity(now), session);
     })();
@@ -240,7 +241,8 @@ export class ConnectionSecurity implements ActionTarget {
     return this.storedBond();
   }
 
-  private newSession(overrides: Partial<PairingConfig> = {}): PairingSession {
+  /** A session for a new pairing; `layers` (OOB data, `pair()` options) go over the host's configuration. */
+  private newSession(...layers: Partial<PairingConfig>[]): PairingSession {
     const record = this.record();
     const bond = record ? bondFromRecord(record) : undefined;
     this.readyLtk = undefined;
@@ -250,7 +252,7 @@ export class ConnectionSecurity implements ActionTarget {
       role: this.o.role,
       localAddress: this.o.localAddress,
       peerAddress: this.o.peerAddress,
-      config: { ...this.o.config, ...overrides, askToAccept: true },
+      config: { ...sessionConfig(this.o.config, ...layers), askToAccept: true },
       ...(bond ? { bond } : {}),
       repeatedAttempts: { tracker: this.o.tracker, peerKey: this.o.peerIdentity() },
       logger: this.o.logger,
@@ -321,10 +323,7 @@ export class ConnectionSecurity implements ActionTarget {
   private async oobFromDelegate(): Promise<Partial<PairingConfig>> {
     if (!this.o.askForOob) return {};
     const data = await Promise.resolve(this.o.delegate.oobData(this.context())).catch(() => undefined);
-    if (data?.tk) return { oob: { tk: data.tk } };
-    if (data?.random && data.confirm)
-      return { oob: { peerSc: { random: data.random, confirm: data.confirm } } };
-    return {};
+    return oobLayer(data);
   }
 
   /**
