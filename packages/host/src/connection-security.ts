@@ -157,6 +157,8 @@ export class ConnectionSecurity implements ActionTarget {
       throw new HostError('invalid-argument', `no bond with ${this.o.peerIdentity()} to encrypt from`);
     if (this.state.encrypted) return;
     const done = new Promise<void>((resolve, reject) => this.encryptionWaiters.push({ resolve, reject }));
+    // Encryption from the bond already asked for (by another GATT operation): wait for the same answer.
+    if (this.bondEncryption) return done;
     this.bondEncryption = { record: ltk };
     await enableEncryption(this.o.hci, this.o.handle, fromHex(ltk.ltk), ltk.ediv, fromHex(ltk.rand));
     return done;

@@ -98,6 +98,7 @@ export class GattAccess {
 
   /** Read a characteristic by service and characteristic UUID. */
   async read(serviceUuid: string | number, characteristicUuid: string | number): Promise<Uint8Array> {
+    await this.bondFirst();
     const characteristic = await this.client.characteristic(serviceUuid, characteristicUuid);
     return this.secured(() => this.client.read(characteristic.valueHandle));
   }
@@ -107,6 +108,7 @@ export class GattAccess {
     characteristicUuid: string | number,
     value: Uint8Array,
   ): Promise<void> {
+    await this.bondFirst();
     const characteristic = await this.client.characteristic(serviceUuid, characteristicUuid);
     await this.secured(() => this.client.write(characteristic.valueHandle, value));
   }
@@ -117,10 +119,23 @@ export class GattAccess {
     characteristicUuid: string | number,
     options: { signal?: AbortSignal } = {},
   ) {
+    await this.bondFirst();
     const characteristic = await this.client.characteristic(serviceUuid, characteristicUuid);
     const stream = this.client.notifications(characteristic, options);
     await this.secured(() => this.client.subscribe(characteristic, 'notification'));
     return stream;
+  }
+
+  /**
+   * BLESA (spoofing attacks on reconnection): a bonded peer must prove it holds the bond's key before anything
+   * it serves, its database included, is trusted. A central encrypts from the bond before its first request;
+   * when the peer cannot, BondLostError ends the operation: there is no plaintext fallback. Signed writes are
+   * exempt: they are made for unencrypted links and carry their own authentication (Vol 3 Part C 10.4).
+   */
+  private async bondFirst(): Promise<void> {
+    const connection = this.connection;
+    if (connection.role === 'central' && connection.bonded && !connection.encrypted)
+      await connection.encrypt();
   }
 
   /** Runs `operation`; on an ATT security error, secures the link as allowed and runs it once more. */

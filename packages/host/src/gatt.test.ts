@@ -1,10 +1,11 @@
 import { DEMO_UUIDS, demoService } from '@tsble/att-gatt';
+import { FixedCid } from '@tsble/l2cap';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatAddress } from './address.js';
 import { fromHex } from './bond-store/bond-record.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
-import { PairingError } from './errors.js';
+import { BondLostError, PairingError } from './errors.js';
 import { Host, type HostOptions } from './host.js';
 
 const opened: Host[] = [];
@@ -184,6 +185,32 @@ describe('GATT through the host', () => {
     );
     const result = await connection.pair();
     expect(result).toMatchObject({ method: 'oob', sc: true, authenticated: true, securityLevel: 4 });
+  });
+
+  it('BLESA: a bonded central encrypts before any request, and reads nothing from a peer that lost the key', async () => {
+    const serverStore = new MemoryBondStore();
+    const { connection, server, client } = await setup({}, { bondStore: serverStore });
+    await connection.pair();
+    await connection.disconnect();
+    // Still bonded: reading even the open value starts with encryption from the bond.
+    const accepted = server.accept();
+    const bonded = await client.connect(server.identityAddress);
+    await accepted;
+    expect(text(await bonded.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.open))).toBe('open');
+    expect(bonded.encrypted).toBe(true);
+    await bonded.disconnect();
+    // The same address without the key (an impersonator, or a peer that lost the bond): no plaintext fallback.
+    await serverStore.forgetAll();
+    const acceptedAgain = server.accept();
+    const spoofed = await client.connect(server.identityAddress);
+    const requests: number[] = [];
+    (await acceptedAgain).l2cap.fixedChannel(FixedCid.att).on('pdu', (pdu) => requests.push(pdu[0] ?? -1));
+    await expect(spoofed.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.open)).rejects.toBeInstanceOf(
+      BondLostError,
+    );
+    expect(spoofed.encrypted).toBe(false);
+    // Not even discovery went out in plaintext (an MTU exchange carries no data).
+    expect(requests.filter((opcode) => opcode !== 0x02)).toEqual([]);
   });
 
   it('keeps a bonded client subscription across reconnection in the bond store', async () => {
