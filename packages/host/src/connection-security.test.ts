@@ -2,6 +2,7 @@
 import { generateScOobData } from '@tsble/smp-core';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BondRecord } from './bond-store/bond-record.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
 import type { PairingError } from './errors.js';
 import { Host, type HostOptions } from './host.js';
@@ -85,5 +86,30 @@ describe('ConnectionSecurity', () => {
     const result = await connection.pair();
     expect(result).toMatchObject({ method: 'oob', sc: true, authenticated: true });
     expect((await remotePaired)[0]).toMatchObject({ method: 'oob', sc: true, authenticated: true });
+  });
+
+  it('tells a connection’s events in the order they happened: encrypted, paired, then disconnected', async () => {
+    let release: () => void = () => undefined;
+    const saving = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The peripheral's bond is still being saved when the central disconnects right after pairing.
+    class SlowStore extends MemoryBondStore {
+      override async put(record: Omit<BondRecord, 'createdAt' | 'updatedAt'>): Promise<BondRecord> {
+        await saving;
+        return super.put(record);
+      }
+    }
+    const { connection, remote } = await connectPair({}, { bondStore: new SlowStore() });
+    const events: string[] = [];
+    for (const name of ['encrypted', 'paired', 'disconnected'] as const)
+      remote.on(name, () => events.push(name));
+    const gone = remote.next('disconnected');
+    await connection.pair();
+    await connection.disconnect();
+    await vi.waitFor(() => expect(remote.connected).toBe(false), { timeout: 5000, interval: 5 });
+    release();
+    await gone;
+    expect(events).toEqual(['encrypted', 'paired', 'disconnected']);
   });
 });

@@ -69,6 +69,12 @@ export interface ConnectionSecurityOptions {
   events: SecurityEvents;
 }
 
+/**
+ * How long a closing link waits for actions in hand (a bond being saved, PDUs failing to send) before it
+ * reports the disconnection anyway: a guard against a stuck controller command, not a timing the stack needs.
+ */
+const CLOSE_DRAIN_LIMIT_MS = 5000;
+
 interface Pending<T> {
   resolve: (value: T) => void;
   reject: (error: Error) => void;
@@ -196,6 +202,9 @@ export class ConnectionSecurity implements ActionTarget {
         keySize,
         securityLevel: securityLevelOf({ authenticated, sc, keySize }),
       };
+      // Told now, as it happened: the pairing completes only after key distribution, on the encrypted link.
+      this.o.events.emit('encrypted', this.state);
+      this.o.events.emit('security', this.state);
       this.feed(session.encryptionChanged(now), session);
       return;
     }
@@ -226,10 +235,15 @@ export class ConnectionSecurity implements ActionTarget {
     await answerLtkRequest(this.o.hci, this.o.handle, pairingKey, stored, this.o.logger);
   }
 
-  /** The link is gone: pending operations fail, timers stop. */
-  close(error: Error): void {
+  /**
+   * The link is gone: timers stop, what the session already had in hand is carried out first (a pairing that
+   * completed before the disconnection is reported, and its keys saved, before it), then pending operations
+   * fail. Resolves when that is done, so the disconnection can be told after it.
+   */
+  async close(error: Error): Promise<void> {
     this.closed = true;
     this.timer.stop();
+    await boundedWait(this.actionsSettled(), CLOSE_DRAIN_LIMIT_MS);
     for (const waiter of this.pairingWaiters.splice(0)) waiter.reject(error);
     this.settleEncryption(error);
   }
@@ -432,7 +446,6 @@ export class ConnectionSecurity implements ActionTarget {
       'paired',
     );
     this.o.events.emit('paired', result);
-    this.o.events.emit('encrypted', this.state);
     this.o.events.emit('security', this.state);
     for (const waiter of this.pairingWaiters.splice(0)) waiter.resolve(result);
     this.settleEncryption();
@@ -471,4 +484,13 @@ export class ConnectionSecurity implements ActionTarget {
 /** Pairing Request (0x01) or Security Request (0x0b): the PDUs that can begin a pairing (Vol 3 Part H 3.3). */
 function startsPairing(pdu: Uint8Array): boolean {
   return pdu[0] === SmpOpcode.PairingRequest || pdu[0] === SmpOpcode.SecurityRequest;
+}
+
+/** `work`, or nothing once `limitMs` has passed. */
+function boundedWait(work: Promise<void>, limitMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, limitMs);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }

@@ -196,13 +196,18 @@ export class Connection extends TypedEmitter<ConnectionEventMap> {
     this.l2cap.receiveAcl(packetBoundary, data);
   }
 
-  /** @internal the controller reported the disconnection. */
-  closed(reason: number): void {
+  /**
+   * @internal the controller reported the disconnection. The link is closed at once; `disconnected` is
+   * emitted once the security glue has reported what happened before it (events come out in the order things
+   * happened), and the returned promise resolves after that.
+   */
+  async closed(reason: number): Promise<void> {
     if (!this._connected) return;
     this._connected = false;
-    this.closedWith = new DisconnectedError(reason);
+    const error = new DisconnectedError(reason);
+    this.closedWith = error;
     this.l2cap.close();
-    this._security?.close(this.closedWith);
+    await this._security?.close(error);
     this.logger.info({ reason }, 'disconnected');
     this.emit('disconnected', reason);
   }

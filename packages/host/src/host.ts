@@ -312,8 +312,8 @@ export class Host extends TypedEmitter<HostEventMap> {
     const connection = this.connections.get(handle);
     if (!connection) return;
     this.connections.delete(handle);
-    connection.closed(reason);
-    this.emit('disconnection', connection, reason);
+    // Told after the connection's own events (a pairing completed just before the link went comes first).
+    void connection.closed(reason).then(() => this.emit('disconnection', connection, reason));
     if (connection.role === 'peripheral' && this.advertising && !this.closed) {
       void startAdvertising(this.hci, this.ownAddressType, this.advertising).catch((error) => {
         if (!this.closed) this.logger.warn({ err: error }, 'could not resume advertising');
