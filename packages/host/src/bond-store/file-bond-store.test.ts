@@ -126,6 +126,31 @@ describe('FileBondStore', () => {
     await expect(FileBondStore.open(path)).rejects.toMatchObject({ code: 'io', file: path });
   });
 
+  it('removes the temporaries of dead writers on load, never those of a live process', async () => {
+    const path = join(dir, 'ble_secrets.json');
+    const exited = spawn(process.execPath, ['-e', '']);
+    const deadPid = exited.pid as number;
+    await new Promise((resolve) => exited.once('exit', resolve));
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      const livePid = alive.pid as number;
+      const names = {
+        dead: `.ble_secrets.json.${deadPid}.3.tmp`,
+        live: `.ble_secrets.json.${livePid}.0.tmp`,
+        ours: `.ble_secrets.json.${process.pid}.7.tmp`,
+        other: `.other.json.${deadPid}.0.tmp`,
+      };
+      for (const name of Object.values(names)) await writeFile(join(dir, name), '{"version":1,"bon');
+      const store = await FileBondStore.open(path);
+      expect(store.list()).toEqual([]);
+      const left = await readdir(dir);
+      expect(left).not.toContain(names.dead);
+      expect(left).toEqual(expect.arrayContaining([names.live, names.ours, names.other]));
+    } finally {
+      alive.kill('SIGKILL');
+    }
+  });
+
   it('leaves a complete, loadable file when a saving process is SIGKILLed', { timeout: 60_000 }, async () => {
     const script = join(dir, 'save-loop.mjs');
     buildSync({
@@ -146,6 +171,8 @@ describe('FileBondStore', () => {
       const store = await FileBondStore.open(path);
       expect(store.list().length).toBeGreaterThan(0);
       expect(validateBondFile(JSON.parse(await readFile(path, 'utf8'))).ok).toBe(true);
+      // Whatever temporary the killed writer left, loading removed it.
+      expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     }
   });
 });

@@ -6,8 +6,11 @@
  * A file that cannot be parsed is never overwritten: by default the store refuses to write (`blocked`) and
  * says which file is wrong; with `onCorrupt: 'keep-copy'` it renames the bad file to
  * `<file>.corrupt-<timestamp>` and starts empty.
+ *
+ * Loading also removes the temporary files of writes cut short by a kill (`.<file>.<pid>.<n>.tmp` whose
+ * process is gone); a live process's temporary, this one's included, is never touched.
  */
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { type BondFileContents, EMPTY_CONTENTS, validateBondFile } from './bond-record.js';
 import { BondStoreError } from './bond-store.js';
@@ -40,6 +43,23 @@ export class FileBondStore extends ContentsBondStore {
     const store = new FileBondStore(path, options);
     await store.load();
     return store;
+  }
+
+  /** Loads the file, first removing the temporaries that dead writers left behind. */
+  override async load(): Promise<void> {
+    await this.removeStaleTemporaries();
+    await super.load();
+  }
+
+  /** Best effort: a temporary that cannot be listed or removed is left for a later load. */
+  private async removeStaleTemporaries(): Promise<void> {
+    const directory = dirname(this.location);
+    const names = await readdir(directory).catch(() => [] as string[]);
+    for (const name of names) {
+      const pid = temporaryOwner(name, basename(this.location));
+      if (pid === undefined || pid === process.pid || processAlive(pid)) continue;
+      await unlink(resolve(directory, name)).catch(() => undefined);
+    }
   }
 
   protected async read(): Promise<BondFileContents> {
@@ -108,6 +128,24 @@ export class FileBondStore extends ContentsBondStore {
         { cause },
       );
     }
+  }
+}
+
+/** The pid in `.<file>.<pid>.<n>.tmp` (the name `write` gives its temporaries), or undefined for other files. */
+function temporaryOwner(name: string, file: string): number | undefined {
+  const prefix = `.${file}.`;
+  if (!name.startsWith(prefix) || !name.endsWith('.tmp')) return undefined;
+  const match = /^(\d+)\.\d+$/.exec(name.slice(prefix.length, -'.tmp'.length));
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** Signal 0 checks for existence only; EPERM means the process exists but belongs to someone else. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (cause) {
+    return (cause as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
