@@ -2,7 +2,8 @@
  * The security glue for one connection (Core 6.0 Vol 3 Part H; Vol 3 Part C 10.3): SMP PDUs from L2CAP CID 6
  * go into a smp-core PairingSession and its actions are carried out here: PDUs sent, the pairing delegate
  * asked, encryption started (central) or the controller's LTK request answered (peripheral), keys saved. The
- * 30-second SMP timer lives here too, as ticks fed to the session.
+ * 30-second SMP timer lives here too, as ticks fed to the session. The order in which input reaches the
+ * sessions, and which session a PDU is for, is session-input.ts's job.
  *
  * Re-encryption from a bond also lives here: a bonded central encrypts with the stored LTK without pairing; a
  * bonded peripheral answers the LTK request from the store and sends a negative reply when it has no key. A
@@ -18,7 +19,6 @@ import {
   PairingSession,
   type RepeatedAttemptsTracker,
   type SmpAddress,
-  SmpOpcode,
   securityLevelOf,
 } from '@tsble/smp-core';
 import type { Logger } from 'pino';
@@ -38,6 +38,7 @@ import { type ActionTarget, carryOut } from './pairing-actions.js';
 import type { PairingContext, PairingDelegate } from './pairing-delegate.js';
 import type { SecurityEvents } from './security-events.js';
 import { oobLayer, sessionConfig } from './session-config.js';
+import { SessionInput } from './session-input.js';
 import { SmpTimer } from './smp-timer.js';
 
 /** The SMP channel as L2CAP gives it: whole PDUs both ways. */
@@ -90,11 +91,7 @@ export class ConnectionSecurity implements ActionTarget {
   private bondEncryption: { record: LtkRecord } | undefined;
   private pairingWaiters: Pending<PairingResult>[] = [];
   private encryptionWaiters: Pending<void>[] = [];
-  private actionChain: Promise<void> = Promise.resolve();
-  /** Inputs fed to a session whose actions have not all been carried out yet. */
-  private inputsPending = 0;
-  private pduChain: Promise<void> = Promise.resolve();
-  private pduBacklog = 0;
+  private readonly input: SessionInput;
   private lastLtk: Uint8Array | undefined;
   private pendingKeySize: number | undefined;
   private closed = false;
@@ -104,7 +101,21 @@ export class ConnectionSecurity implements ActionTarget {
   private savedThisPairing: string | undefined;
 
   constructor(private readonly o: ConnectionSecurityOptions) {
-    o.smp.on('pdu', (pdu) => this.onSmpPdu(pdu));
+    this.input = new SessionInput({
+      logger: o.logger,
+      askForOob: o.askForOob,
+      isDead: () => this.smpDead,
+      currentSession: () => this.session,
+      newSession: (...layers) => this.newSession(...layers),
+      oobFromDelegate: () => this.oobFromDelegate(),
+      carryOut: (action, session) => carryOut(action, this, session),
+      // The session's state is known only now (it queues its inputs): the SMP timer runs from the Pairing
+      // Request sent or received on (Vol 3 Part H 3.4).
+      batchDone: (session) => {
+        if (session === this.session && session.pairing && !this.closed) this.timer.start();
+      },
+    });
+    o.smp.on('pdu', (pdu) => this.input.receivePdu(pdu));
     this.state = { ...OPEN_LINK, bonded: this.record() !== undefined };
   }
 
@@ -135,11 +146,11 @@ export class ConnectionSecurity implements ActionTarget {
     void (async () => {
       // Let SMP input already received take effect first: a Security Request in flight starts a pairing
       // of its own, which this call then joins.
-      await this.inputSettled();
+      await this.input.settled();
       if (this.session?.pairing) return;
       const oob = await this.oobFromDelegate();
       // The application may have taken a while: the peer may have started a pairing meanwhile.
-      await this.inputSettled();
+      await this.input.settled();
       if (this.session?.pairing || this.closed || this.smpDead) return;
       const session = this.newSession(oob, config);
       const now = performance.now();
@@ -243,7 +254,7 @@ export class ConnectionSecurity implements ActionTarget {
   async close(error: Error): Promise<void> {
     this.closed = true;
     this.timer.stop();
-    await boundedWait(this.actionsSettled(), CLOSE_DRAIN_LIMIT_MS);
+    await boundedWait(this.input.actionsSettled(), CLOSE_DRAIN_LIMIT_MS);
     for (const waiter of this.pairingWaiters.splice(0)) waiter.reject(error);
     this.settleEncryption(error);
   }
@@ -276,65 +287,6 @@ export class ConnectionSecurity implements ActionTarget {
     return this.session;
   }
 
-  private onSmpPdu(pdu: Uint8Array): void {
-    // PDUs that arrived before a disconnection are still handled: the peer's last keys must be saved.
-    if (this.smpDead) return;
-    if (this.pduBacklog === 0 && this.decidableNow(pdu)) {
-      this.receive(pdu, this.startsSession(pdu) ? this.newSession() : this.session);
-      return;
-    }
-    // Later PDUs queue behind this one, in order, while the decision waits.
-    this.pduBacklog += 1;
-    this.pduChain = this.pduChain
-      .then(() => this.receiveWhenSettled(pdu))
-      .catch((error) => this.o.logger.error({ err: error }, 'SMP PDU handling failed'))
-      .finally(() => {
-        this.pduBacklog -= 1;
-      });
-  }
-
-  /**
-   * Whether a PDU can go in at once. A Pairing Request or Security Request while the session still has input
-   * in hand waits for it: only then is it known whether that session is pairing (the PDU is for it) or done
-   * (the PDU starts a new one). A new session also waits for the application's OOB data.
-   */
-  private decidableNow(pdu: Uint8Array): boolean {
-    if (this.inputsPending > 0 && startsPairing(pdu)) return false;
-    return !(this.o.askForOob && this.startsSession(pdu));
-  }
-
-  /** Runs on the PDU chain (earlier PDUs are in already): waits for the session's input in hand, then decides. */
-  private async receiveWhenSettled(pdu: Uint8Array): Promise<void> {
-    await this.actionsSettled();
-    if (!this.startsSession(pdu)) return this.receive(pdu, this.session);
-    const oob = await this.oobFromDelegate();
-    await this.actionsSettled();
-    this.receive(pdu, this.startsSession(pdu) ? this.newSession(oob) : this.session);
-  }
-
-  /** Judged on a session with no input in hand: a Pairing Request or Security Request after a finished pairing starts afresh. */
-  private startsSession(pdu: Uint8Array): boolean {
-    const session = this.session;
-    return !session || (!session.pairing && startsPairing(pdu));
-  }
-
-  private receive(pdu: Uint8Array, session: PairingSession | undefined): void {
-    if (this.smpDead) return;
-    const target = session ?? this.newSession();
-    this.feed(target.receive(pdu, performance.now()), target);
-  }
-
-  /** Resolves once every PDU received so far and every input fed so far have been taken in and carried out. */
-  private async inputSettled(): Promise<void> {
-    await this.pduChain;
-    await this.actionsSettled();
-  }
-
-  /** Resolves once every input fed so far has been taken in and its actions carried out. */
-  private async actionsSettled(): Promise<void> {
-    while (this.inputsPending > 0) await this.actionChain;
-  }
-
   /** The application's OOB data for a pairing about to start, as session configuration. */
   private async oobFromDelegate(): Promise<Partial<PairingConfig>> {
     if (!this.o.askForOob) return {};
@@ -342,23 +294,9 @@ export class ConnectionSecurity implements ActionTarget {
     return oobLayer(data);
   }
 
-  /**
-   * Carries out the actions an input to `session` returns, strictly after the previous batch, against the
-   * session that produced them.
-   */
+  /** Carries out the actions an input to `session` returns, after those already queued (see SessionInput). */
   feed(actions: Promise<PairingAction[]>, session: PairingSession): void {
-    this.inputsPending += 1;
-    this.actionChain = this.actionChain
-      .then(async () => {
-        for (const action of await actions) await carryOut(action, this, session);
-        // Only now does the session know whether it is pairing (its inputs are queued): the SMP timer runs from
-        // the Pairing Request sent or received on (Vol 3 Part H 3.4).
-        if (session === this.session && session.pairing && !this.closed) this.timer.start();
-      })
-      .catch((error) => this.o.logger.error({ err: error }, 'carrying out an SMP action failed'))
-      .finally(() => {
-        this.inputsPending -= 1;
-      });
+    this.input.feed(actions, session);
   }
 
   /** Feeds the time to a running pairing; false once there is none (the timer then stops). */
@@ -479,11 +417,6 @@ export class ConnectionSecurity implements ActionTarget {
       else waiter.resolve();
     }
   }
-}
-
-/** Pairing Request (0x01) or Security Request (0x0b): the PDUs that can begin a pairing (Vol 3 Part H 3.3). */
-function startsPairing(pdu: Uint8Array): boolean {
-  return pdu[0] === SmpOpcode.PairingRequest || pdu[0] === SmpOpcode.SecurityRequest;
 }
 
 /** `work`, or nothing once `limitMs` has passed. */
