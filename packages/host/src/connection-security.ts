@@ -424,6 +424,7 @@ function boundedWait(work: Promise<void>, limitMs: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const limit = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, limitMs);
+    timer.unref?.();
   });
   return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
