@@ -4,16 +4,21 @@ import type { CommandContext } from './commands/command.js';
 
 let simRegistered = false;
 
-/** Opens the HCI layer on the transport the global options name (`sim` is the embedded virtual controller). */
-export async function openHci(context: CommandContext): Promise<Hci> {
+/**
+ * Opens the HCI layer on the transport the global options name (`sim` is the embedded virtual controller).
+ * `storedAddress` is the static random identity kept in the bond store, used when the controller has no public
+ * address and --address is not given (as Host.open does).
+ */
+export async function openHci(context: CommandContext, storedAddress?: Uint8Array): Promise<Hci> {
   if (!simRegistered) {
     registerSimTransport();
     simRegistered = true;
   }
   const { options, logger } = context;
+  const staticAddress = options.address ?? storedAddress;
   return Hci.open(options.transport, {
     logger,
     ...(options.btsnoop ? { btsnoop: options.btsnoop } : {}),
-    ...(options.address ? { staticAddress: options.address } : {}),
+    ...(staticAddress ? { staticAddress } : {}),
   });
 }

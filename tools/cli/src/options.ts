@@ -1,6 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { HciError, parseBdAddr } from '@tsble/hci-transport';
 import { type Logger, pino } from 'pino';
+import { type LogFormat, prettyDestination } from './log-format.js';
 
 /** Exit statuses, a contract (ARCHITECTURE.md, "The tsble command"). */
 export const ExitCode = {
@@ -32,7 +33,9 @@ export const globalHelp = `Global options:
                       tcp:HOST:PORT, unix:PATH or sim (default: $TSBLE_TRANSPORT, else sim)
   --json              one JSON object per line on stdout, each with an "event" field
   --btsnoop FILE      capture every HCI packet (opens in Wireshark and btmon)
-  --log-level LEVEL   trace|debug|info|warn|error|silent (logs go to stderr; default warn)
+  --log-level LEVEL   trace|debug|info|warn|error|silent (logs go to stderr; default warn). Logs are
+                      readable lines, except JSON lines (pino's) with --json, or when stderr is not a
+                      terminal and --log-level is given (collecting logs from a pipe or file)
   --bond-store FILE   bond store (default ./ble_secrets.json)
   --address ADDR      own static random address, XX:XX:XX:XX:XX:XX
   --timeout S         how long to scan; for pair, read and gatt the limit on the whole operation
@@ -103,9 +106,14 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** The pino logger of the CLI: to stderr, at the chosen level. */
-export function makeLogger(level: string): Logger {
-  return pino({ level, base: undefined }, pino.destination(2));
+/**
+ * The pino logger of the CLI: to stderr, at the chosen level, as JSON lines or readable ones
+ * (chooseLogFormat). `beforeWrite` runs before each readable line (the spinner clears its line).
+ */
+export function makeLogger(level: string, format: LogFormat, beforeWrite?: () => void): Logger {
+  if (format === 'json') return pino({ level, base: undefined }, pino.destination(2));
+  const destination = prettyDestination((text) => process.stderr.write(text), beforeWrite);
+  return pino({ level, base: undefined }, destination);
 }
 
 /** The exit status for an error that escaped a command. */

@@ -14,6 +14,7 @@ Reads the bond store (--bond-store, default ./ble_secrets.json) without touching
 the identity address with its type, as listed (F0:F1:F2:F3:F4:F5/random).
   --all    with forget: remove every bond (our own identity is kept)`,
   options: { all: { type: 'boolean' } },
+  maxArguments: 2,
   async run(context) {
     const [action = 'list', address] = context.positionals;
     try {

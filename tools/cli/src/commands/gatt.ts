@@ -1,8 +1,8 @@
 /** `tsble gatt ADDRESS`: dump services, characteristics and descriptors. */
 import { ExitCode } from '../options.js';
 import type { CliCommand } from './command.js';
-import { connectTo, deadline, failure, openHost, resolveTarget, timeoutMs } from './host-session.js';
-import { Progress } from './progress.js';
+import { connectTo, failure, openHost, resolveTarget, timeoutMs } from './host-session.js';
+import { OperationDeadline, steps } from './operation-deadline.js';
 
 // Core 6.0 Vol 3 Part G 3.3.1.1: characteristic property bits.
 const PROPERTY_NAMES = [
@@ -24,29 +24,25 @@ export const gatt: CliCommand = {
   summary: 'connect to ADDRESS and dump its services, characteristics and descriptors',
   help: `Usage: tsble gatt ADDRESS
 
-Discovers every service, characteristic and descriptor. With --json, one "service", "characteristic" or
-"descriptor" event per attribute, then "disconnected".`,
-  async run(invocation) {
-    const progress = new Progress(invocation.out.json);
-    const context = { ...invocation, out: progress.output() };
+Discovers every service, characteristic and descriptor. ADDRESS is XX:XX:XX:XX:XX:XX, optionally with
+/public or /random (without it, tsble scans to learn it). --timeout S limits the whole operation (default 30).
+With --json, one "service", "characteristic" or "descriptor" event per attribute, then "disconnected".`,
+  maxArguments: 1,
+  async run(context) {
+    const { progress } = context;
     const limit = timeoutMs(context, 30);
     const host = await openHost(context);
-    const whole = deadline(limit, context.signal);
+    const deadline = new OperationDeadline(limit, context.signal);
     try {
-      const target = await Promise.race([
-        resolveTarget(host, context.positionals[0], context, progress, limit),
-        whole.promise,
-      ]);
-      const connection = await Promise.race([
-        connectTo(host, target, context, progress, limit),
-        whole.promise,
-      ]);
+      const target = await resolveTarget(host, context.positionals[0], context, deadline, limit);
+      const connection = await connectTo(host, target, context, deadline, limit);
       if (connection.bonded && connection.role === 'central')
-        await Promise.race([connection.encrypt(), whole.promise]);
+        await deadline.run(steps.encrypting(connection.identity), () => connection.encrypt());
       progress.show('discovering');
       const client = connection.gatt.client;
       const out = context.out;
-      const services = await Promise.race([client.discoverServices(), whole.promise]);
+      const discovering = steps.discovering(connection.identity);
+      const services = await deadline.run(discovering, () => client.discoverServices());
       progress.done();
       for (const service of services) {
         out.event(
@@ -59,7 +55,7 @@ Discovers every service, characteristic and descriptor. With --json, one "servic
           },
           `service ${service.uuid} (handles 0x${hex(service.startHandle)}-0x${hex(service.endHandle)})`,
         );
-        const characteristics = await Promise.race([client.discoverCharacteristics(service), whole.promise]);
+        const characteristics = await deadline.run(discovering, () => client.discoverCharacteristics(service));
         for (const characteristic of characteristics) {
           const properties = propertyNames(characteristic.properties);
           out.event(
@@ -72,7 +68,7 @@ Discovers every service, characteristic and descriptor. With --json, one "servic
             },
             `  characteristic ${characteristic.uuid} (0x${hex(characteristic.valueHandle)}) ${properties.join(', ')}`,
           );
-          const descriptors = await Promise.race([client.discoverDescriptors(characteristic), whole.promise]);
+          const descriptors = await deadline.run(discovering, () => client.discoverDescriptors(characteristic));
           for (const descriptor of descriptors) {
             out.event(
               'descriptor',
@@ -88,7 +84,7 @@ Discovers every service, characteristic and descriptor. With --json, one "servic
       progress.done();
       return failure(error, context);
     } finally {
-      whole.clear();
+      deadline.clear();
       await host.close();
     }
   },

@@ -23,7 +23,8 @@ import {
 import { ExitCode, UsageError } from '../options.js';
 import type { CommandContext } from './command.js';
 import type { CliPairing } from './pairing-options.js';
-import type { Progress } from './progress.js';
+import { hciReasonName, hex2, pairingFailedHint, pairingFailedReasonName } from './explain.js';
+import { type OperationDeadline, OperationError, type Step, steps } from './operation-deadline.js';
 
 export interface OpenHostOptions {
   pairing?: CliPairing;
@@ -47,64 +48,81 @@ export async function openHost(context: CommandContext, options: OpenHostOptions
 }
 
 /**
- * The ADDRESS argument as an Address to connect to. Without a type, scans (up to `timeoutMs`) to learn it; a
+ * The ADDRESS argument as an Address to connect to. Without a type, scans (within the deadline) to learn it; a
  * bonded peer that uses resolvable private addresses is found by scanning for an RPA that resolves to it.
  */
 export async function resolveTarget(
   host: Host,
   text: string | undefined,
   context: CommandContext,
-  progress: Progress,
+  deadline: OperationDeadline,
   timeoutMs: number,
 ): Promise<Address> {
   if (text === undefined)
     throw new UsageError('an ADDRESS is needed, like F0:F1:F2:F3:F4:F5 or F0:F1:F2:F3:F4:F5/random');
   const parsed = parseAddressText(text);
   if (!parsed.ok) throw new UsageError(parsed.error.message);
+  const { progress, signal } = context;
   const { bytes, type } = parsed.value;
   if (type !== undefined) {
     const address: Address = { bytes, type };
-    if (!host.bondStore.get(formatAddress(address))?.peerUsesPrivateAddress) return address;
-    progress.show(`looking for ${formatAddress(address)} (it may use a private address)`);
+    const shown = formatAddress(address);
+    if (!host.bondStore.get(shown)?.peerUsesPrivateAddress) return address;
+    progress.show(`looking for ${shown} (it may use a private address)`);
+    const step = steps.lookingForBonded(shown);
     try {
-      return (await host.findAdvertiser(address, { timeoutMs, signal: context.signal })).address;
+      return (await deadline.run(step, () => host.findAdvertiser(address, { timeoutMs, signal }))).address;
+    } catch (error) {
+      throw asStepTimeout(error, step, timeoutMs);
     } finally {
       progress.done();
     }
   }
   progress.show(`scanning for ${text} to learn its address type`);
   const wanted = formatAddressBytes(bytes);
-  try {
-    for await (const advertisement of host.scan({ durationMs: timeoutMs, signal: context.signal })) {
-      if (formatAddressBytes(advertisement.address.bytes) === wanted) return advertisement.address;
-      const identity = advertisement.identity?.split('/')[0];
-      if (identity === wanted) return advertisement.address;
-    }
-  } finally {
-    progress.done();
-  }
-  throw new HostError(
-    'connect-timeout',
-    `${text} was not seen advertising; give its type (${text}/public or /random) or check it is advertising`,
-  );
+  const step = steps.scanningFor(text);
+  const found = await deadline
+    .run(step, async () => {
+      for await (const advertisement of host.scan({ durationMs: timeoutMs, signal })) {
+        if (formatAddressBytes(advertisement.address.bytes) === wanted) return advertisement.address;
+        if (advertisement.identity?.split('/')[0] === wanted) return advertisement.address;
+      }
+      return undefined;
+    })
+    .finally(() => progress.done());
+  if (!found) throw new OperationError(step.code, step.describe(timeoutMs / 1000));
+  return found;
 }
 
-/** Connects and reports `connected`. */
+/** Connects (within the deadline) and reports `connected`. */
 export async function connectTo(
   host: Host,
   target: Address,
   context: CommandContext,
-  progress: Progress,
+  deadline: OperationDeadline,
   timeoutMs: number,
 ): Promise<Connection> {
-  progress.show(`connecting to ${formatAddress(target)}`);
+  const shown = formatAddress(target);
+  const step = steps.connecting(shown);
+  context.progress.show(`connecting to ${shown}`);
   try {
-    const connection = await host.connect(target, { timeoutMs, signal: context.signal });
+    const connection = await deadline.run(step, () =>
+      host.connect(target, { timeoutMs, signal: context.signal }),
+    );
     reportConnection(connection, context);
     return connection;
+  } catch (error) {
+    throw asStepTimeout(error, step, timeoutMs);
   } finally {
-    progress.done();
+    context.progress.done();
   }
+}
+
+/** The host's own connect/find timeout, said the way the step says it. */
+function asStepTimeout(error: unknown, step: Step, timeoutMs: number): unknown {
+  if (error instanceof HostError && error.code === 'connect-timeout')
+    return new OperationError(step.code, step.describe(timeoutMs / 1000));
+  return error;
 }
 
 export function reportConnection(connection: Connection, context: CommandContext): void {
@@ -126,16 +144,19 @@ export function reportConnection(connection: Connection, context: CommandContext
       `link encrypted: security level ${state.securityLevel}, ${state.keySize * 8}-bit key${state.sc ? ', LE Secure Connections' : ''}`,
     );
   });
-  connection.on('bondLost', (error) =>
-    out.event('error', { code: 'bond-lost', message: error.message }, `tsble: ${error.message}`),
-  );
-  connection.on('disconnected', (reason) =>
+  connection.on('bondLost', (error) => {
+    // Said once, now: the operation that hit it fails with this same error, and failure() knows it was said.
+    reported.add(error);
+    out.error(error.message, { code: error.code, address: connection.identity, status: error.status });
+  });
+  connection.on('disconnected', (reason) => {
+    const reasonName = hciReasonName(reason);
     out.event(
       'disconnected',
-      { address: connection.identity, reason },
-      `disconnected (reason 0x${reason.toString(16).padStart(2, '0')})`,
-    ),
-  );
+      { address: connection.identity, reason, ...(reasonName ? { reasonName } : {}) },
+      `disconnected (reason ${hex2(reason)}${reasonName ? `: ${reasonName}` : ''})`,
+    );
+  });
 }
 
 export function reportPaired(
@@ -164,16 +185,43 @@ export function reportPaired(
   );
 }
 
+/** Errors already shown to the user as they happened (a lost bond), not to be said twice. */
+const reported = new WeakSet<object>();
+
+/** The `pairing-failed` event: the SMP reason as a number and in words, and what to do when there is a hint. */
+export function reportPairingFailed(error: PairingError, context: CommandContext, address?: string): void {
+  const reasonName = pairingFailedReasonName(error.reason);
+  const io = typeof context.values.io === 'string' ? context.values.io : 'none';
+  const hint = error.timedOut
+    ? 'the peer stopped answering (SMP timeout, 30 s)'
+    : pairingFailedHint(error.reason, { byPeer: error.byPeer, io });
+  const said = reasonName && !error.message.includes(reasonName) ? ` (${reasonName})` : '';
+  context.out.event(
+    'pairing-failed',
+    {
+      ...(address ? { address } : {}),
+      reason: error.reason,
+      ...(reasonName ? { reasonName } : {}),
+      byPeer: error.byPeer,
+      timedOut: error.timedOut,
+      message: error.message,
+      ...(hint ? { hint } : {}),
+    },
+    `${address ? `pairing with ${address}` : 'tsble: pairing'} failed: ${error.message}${said}${hint ? `; ${hint}` : ''}`,
+  );
+}
+
 /** Exit status and message for the host's typed errors (ARCHITECTURE.md: 1 failed, 2 usage, 3 transport). */
 export function failure(error: unknown, context: CommandContext): number {
   const { out } = context;
   if (error instanceof UsageError) throw error;
+  if (typeof error === 'object' && error !== null && reported.has(error)) return ExitCode.failed;
   if (error instanceof PairingError) {
-    out.event(
-      'pairing-failed',
-      { reason: error.reason, byPeer: error.byPeer, timedOut: error.timedOut, message: error.message },
-      `tsble: pairing failed: ${error.message}`,
-    );
+    reportPairingFailed(error, context);
+    return ExitCode.failed;
+  }
+  if (error instanceof OperationError) {
+    out.error(error.message, { code: error.code, ...error.details });
     return ExitCode.failed;
   }
   if (error instanceof HciError) throw error; // main maps it: 3, or 2 for a bad transport spec
@@ -196,26 +244,4 @@ export function failure(error: unknown, context: CommandContext): number {
 /** `--timeout S` in milliseconds, or the default. */
 export function timeoutMs(context: CommandContext, fallbackSeconds: number): number {
   return (context.options.timeoutSeconds ?? fallbackSeconds) * 1000;
-}
-
-/** Rejects when `ms` pass or the command is interrupted: the limit on a whole operation. */
-export function deadline(ms: number, signal: AbortSignal): { promise: Promise<never>; clear: () => void } {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const promise = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new HostError('connect-timeout', `the operation did not finish within ${ms / 1000} s`)),
-      ms,
-    );
-    onAbort = () => reject(new HostError('connect-cancelled', 'interrupted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  promise.catch(() => undefined);
-  return {
-    promise,
-    clear: () => {
-      if (timer) clearTimeout(timer);
-      if (onAbort) signal.removeEventListener('abort', onAbort);
-    },
-  };
 }

@@ -1,7 +1,8 @@
-import { formatBdAddr, toHex } from '@tsble/hci-transport';
+import { type ControllerInfo, formatBdAddr, toHex } from '@tsble/hci-transport';
+import { FileBondStore, parseAddress } from '@tsble/host';
 import { openHci } from '../open-hci.js';
 import { ExitCode } from '../options.js';
-import type { CliCommand } from './command.js';
+import type { CliCommand, CommandContext } from './command.js';
 import { companyName, coreVersionName, leFeatureList } from './describe-controller.js';
 
 /** `tsble info`: the controller's identity and capabilities. */
@@ -11,11 +12,14 @@ export const info: CliCommand = {
 
 Resets the controller and reports its address, HCI version, manufacturer, LE ACL buffers and LE features.
 Exits 3 with the likely fixes when nothing answers HCI Reset (wrong port, wrong baud rate, no controller firmware).`,
-  async run({ out, ...context }) {
-    const hci = await openHci({ out, ...context });
+  async run(context) {
+    const { out } = context;
+    const kept = await keptIdentity(context);
+    const hci = await openHci(context, kept?.bytes);
     try {
       const i = hci.info;
       const features = leFeatureList(i.leFeatures);
+      const addressDescription = describeAddress(i, context, kept?.location);
       out.event(
         'info',
         {
@@ -23,6 +27,7 @@ Exits 3 with the likely fixes when nothing answers HCI Reset (wrong port, wrong 
           address: formatBdAddr(i.address),
           addressType: i.addressType,
           addressSource: i.addressSource,
+          addressDescription,
           hciVersion: i.hciVersion,
           coreVersion: coreVersionName(i.hciVersion),
           hciSubversion: i.hciSubversion,
@@ -36,7 +41,7 @@ Exits 3 with the likely fixes when nothing answers HCI Reset (wrong port, wrong 
         },
         [
           `transport     ${hci.transport.description}`,
-          `address       ${formatBdAddr(i.address)} (${i.addressType}, ${i.addressSource})`,
+          `address       ${formatBdAddr(i.address)} (${addressDescription})`,
           `HCI version   ${coreVersionName(i.hciVersion)} (0x${i.hciVersion.toString(16).padStart(2, '0')}), revision 0x${i.hciSubversion.toString(16).padStart(4, '0')}`,
           `manufacturer  0x${i.manufacturer.toString(16).padStart(4, '0')} ${companyName(i.manufacturer)}`,
           `LE buffers    ${i.totalNumLeAclDataPackets} x ${i.leAclDataPacketLength} octets (${i.bufferSizeSource})`,
@@ -49,3 +54,46 @@ Exits 3 with the likely fixes when nothing answers HCI Reset (wrong port, wrong 
     }
   },
 };
+
+/**
+ * The static random identity the host commands keep in the bond store (when the controller has none of its
+ * own), so that info shows the address they use. Read only: info never writes the store, and a store it
+ * cannot read is simply not used here (the commands that need bonds report it).
+ */
+async function keptIdentity(
+  context: CommandContext,
+): Promise<{ bytes: Uint8Array; location: string } | undefined> {
+  try {
+    const store = await FileBondStore.open(context.options.bondStore);
+    const text = store.localIdentity()?.staticAddress;
+    const parsed = text ? parseAddress(text) : undefined;
+    return parsed?.ok ? { bytes: parsed.value.bytes, location: store.location } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What kind of address it is and where it came from, in words. */
+function describeAddress(i: ControllerInfo, context: CommandContext, keptIn: string | undefined): string {
+  const given = context.options.address;
+  const source = sourceOf(i, context, keptIn);
+  // Host.open sets --address as the identity even over a public or Zephyr address.
+  return given && i.addressSource !== 'configured'
+    ? `${source}; serve, pair, read and gatt use --address ${formatBdAddr(given)} instead`
+    : source;
+}
+
+function sourceOf(i: ControllerInfo, context: CommandContext, keptIn: string | undefined): string {
+  switch (i.addressSource) {
+    case 'public':
+      return 'public; read with HCI Read BD_ADDR';
+    case 'zephyr-static':
+      return 'static random; from Zephyr Read Static Addresses';
+    case 'configured':
+      return context.options.address || !keptIn
+        ? 'static random; given with --address'
+        : `static random; generated earlier and kept in ${keptIn}`;
+    case 'generated':
+      return `static random; generated now, as the controller has no public address (serve, pair, read and gatt keep theirs in ${context.options.bondStore})`;
+  }
+}

@@ -1,17 +1,10 @@
 /** `tsble pair ADDRESS`: connect, pair, report, disconnect. */
+import { formatAddress } from '@tsble/host';
 import { ExitCode } from '../options.js';
 import type { CliCommand } from './command.js';
-import {
-  connectTo,
-  deadline,
-  failure,
-  openHost,
-  reportPaired,
-  resolveTarget,
-  timeoutMs,
-} from './host-session.js';
+import { connectTo, failure, openHost, reportPaired, resolveTarget, timeoutMs } from './host-session.js';
+import { OperationDeadline, steps } from './operation-deadline.js';
 import { cliDelegate, pairingHelp, pairingOptions, parsePairingOptions, withOob } from './pairing-options.js';
-import { Progress } from './progress.js';
 import { LineQuestions } from './prompts.js';
 
 export const pair: CliCommand = {
@@ -19,14 +12,15 @@ export const pair: CliCommand = {
   help: `Usage: tsble pair ADDRESS [pairing options]
 
 ADDRESS is XX:XX:XX:XX:XX:XX, optionally with /public or /random (without it, tsble scans to learn it).
-Events: connected, pairing-request, passkey-display, passkey-request, numeric-comparison, paired or
-pairing-failed, disconnected. Exit 0 when paired, 1 when pairing failed.
+--timeout S limits the whole operation (default 30). Events: connected, pairing-request, passkey-display,
+passkey-request, numeric-comparison, paired or pairing-failed, disconnected. Exit 0 when paired, 1 when
+pairing failed or the device did not answer.
 
 ${pairingHelp}`,
   options: pairingOptions,
-  async run(invocation) {
-    const progress = new Progress(invocation.out.json);
-    const context = { ...invocation, out: progress.output() };
+  maxArguments: 1,
+  async run(context) {
+    const { progress } = context;
     const pairing = await withOob(parsePairingOptions(context.values));
     const questions = new LineQuestions(process.stdin, process.stderr, {
       asking: () => progress.pause(),
@@ -34,18 +28,14 @@ ${pairingHelp}`,
     });
     const limit = timeoutMs(context, 30);
     const host = await openHost(context, { pairing, delegate: cliDelegate(context, pairing, questions) });
-    const whole = deadline(limit, context.signal);
+    const deadline = new OperationDeadline(limit, context.signal);
     try {
-      const target = await Promise.race([
-        resolveTarget(host, context.positionals[0], context, progress, limit),
-        whole.promise,
-      ]);
-      const connection = await Promise.race([
-        connectTo(host, target, context, progress, limit),
-        whole.promise,
-      ]);
+      const target = await resolveTarget(host, context.positionals[0], context, deadline, limit);
+      const connection = await connectTo(host, target, context, deadline, limit);
       progress.show('pairing');
-      const result = await Promise.race([connection.pair(pairing.options), whole.promise]);
+      const result = await deadline.run(steps.pairing(formatAddress(target)), () =>
+        connection.pair(pairing.options),
+      );
       progress.done();
       reportPaired(result, connection, context, pairing.showKeys);
       await connection.disconnect();
@@ -54,7 +44,7 @@ ${pairingHelp}`,
       progress.done();
       return failure(error, context);
     } finally {
-      whole.clear();
+      deadline.clear();
       questions.close();
       await host.close();
     }

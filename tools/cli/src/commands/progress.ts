@@ -39,6 +39,11 @@ export class Progress {
     this.clear();
   }
 
+  /** Clears the spinner line for a line written elsewhere (a log line); the next frame redraws it. */
+  interrupt(): void {
+    this.clear();
+  }
+
   /** Stop drawing (a prompt is waiting for the user). */
   pause(): void {
     this.clear();

@@ -1,18 +1,15 @@
 /** `tsble read ADDRESS UUID`: connect, encrypt if bonded, read; on Insufficient Encryption/Authentication pair and retry. */
+import type { Connection } from '@tsble/host';
 import { ExitCode, UsageError } from '../options.js';
 import type { CliCommand } from './command.js';
-import {
-  connectTo,
-  deadline,
-  failure,
-  openHost,
-  reportPaired,
-  resolveTarget,
-  timeoutMs,
-} from './host-session.js';
+import { AttErrorCode, attErrorOf, hex2 } from './explain.js';
+import { connectTo, failure, openHost, reportPaired, resolveTarget, timeoutMs } from './host-session.js';
+import { OperationDeadline, OperationError, steps } from './operation-deadline.js';
 import { cliDelegate, pairingHelp, pairingOptions, parsePairingOptions, withOob } from './pairing-options.js';
-import { Progress } from './progress.js';
 import { LineQuestions } from './prompts.js';
+
+// The spellings att-gatt's parseUuid accepts: 16-bit, 32-bit, 128-bit with or without dashes, optional 0x.
+const UUID_TEXT = /^(0x)?([0-9a-f]{4}|[0-9a-f]{8}|[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 export const read: CliCommand = {
   summary:
@@ -21,19 +18,23 @@ export const read: CliCommand = {
 
 Connects, encrypts from the bond when there is one, and reads the characteristic UUID (16-bit like 2a00 or
 128-bit). When the server answers Insufficient Encryption or Authentication, pairs and retries once. A peer
-that lost the bond is reported, never silently re-paired. Events: connected, encrypted, paired, read,
-disconnected. Exit 0 when read, 1 on failure.
+that lost the bond is reported, never silently re-paired. --timeout S limits the whole operation (default 30).
+Events: connected, encrypted, paired, read, disconnected. Exit 0 when read, 1 on failure.
 
 ${pairingHelp}`,
   options: pairingOptions,
-  async run(invocation) {
-    const progress = new Progress(invocation.out.json);
-    const context = { ...invocation, out: progress.output() };
+  maxArguments: 2,
+  async run(context) {
+    const { progress } = context;
     const pairing = await withOob(parsePairingOptions(context.values));
     const uuid = context.positionals[1];
     if (uuid === undefined)
       throw new UsageError(
         'read needs ADDRESS and UUID, like tsble read F0:F1:F2:F3:F4:F5/random b1e50002-3c9b-4e7a-9f1d-5e2a7c4d8b00',
+      );
+    if (!UUID_TEXT.test(uuid.trim()))
+      throw new UsageError(
+        `"${uuid}" is not a UUID: give 4 hex digits (2a00) or 128 bits (b1e50002-3c9b-4e7a-9f1d-5e2a7c4d8b00)`,
       );
     const questions = new LineQuestions(process.stdin, process.stderr, {
       asking: () => progress.pause(),
@@ -41,30 +42,20 @@ ${pairingHelp}`,
     });
     const limit = timeoutMs(context, 30);
     const host = await openHost(context, { pairing, delegate: cliDelegate(context, pairing, questions) });
-    const whole = deadline(limit, context.signal);
+    const deadline = new OperationDeadline(limit, context.signal);
     try {
-      const target = await Promise.race([
-        resolveTarget(host, context.positionals[0], context, progress, limit),
-        whole.promise,
-      ]);
-      const connection = await Promise.race([
-        connectTo(host, target, context, progress, limit),
-        whole.promise,
-      ]);
+      const target = await resolveTarget(host, context.positionals[0], context, deadline, limit);
+      const connection = await connectTo(host, target, context, deadline, limit);
       connection.on('paired', (result) => reportPaired(result, connection, context, pairing.showKeys));
       connection.gatt.autoSecurity = { pair: true, pairOptions: pairing.options };
       if (connection.bonded && connection.role === 'central') {
         progress.show('encrypting from the bond');
-        await Promise.race([connection.encrypt(), whole.promise]);
+        await deadline.run(steps.encrypting(connection.identity), () => connection.encrypt());
       }
       progress.show(`reading ${uuid}`);
-      const client = connection.gatt.client;
-      const [entry] = await Promise.race([
-        connection.gatt.secured(() => client.readByUuid(uuid)),
-        whole.promise,
-      ]);
-      progress.done();
-      if (!entry) throw new Error(`no characteristic ${uuid} on ${connection.identity}`);
+      const entry = await deadline
+        .run(steps.reading(uuid, connection.identity), () => readOne(connection, uuid))
+        .finally(() => progress.done());
       const value = entry.value;
       const text = new TextDecoder('utf-8', { fatal: false }).decode(value);
       const printable = /^[\x20-\x7e]*$/.test(text);
@@ -79,9 +70,40 @@ ${pairingHelp}`,
       progress.done();
       return failure(error, context);
     } finally {
-      whole.clear();
+      deadline.clear();
       questions.close();
       await host.close();
     }
   },
 };
+
+/** Reads by UUID; an ATT error becomes a message about the characteristic, not about a handle. */
+async function readOne(connection: Connection, uuid: string): Promise<{ handle: number; value: Uint8Array }> {
+  const client = connection.gatt.client;
+  const peer = connection.identity;
+  let entry: { handle: number; value: Uint8Array } | undefined;
+  try {
+    [entry] = await connection.gatt.secured(() => client.readByUuid(uuid));
+  } catch (error) {
+    const att = attErrorOf(error);
+    if (!att) throw error;
+    throw new ReadError(att.code, readFailure(att.code, uuid, peer, error as Error));
+  }
+  if (!entry) throw new ReadError(AttErrorCode.attributeNotFound, readFailure(0x0a, uuid, peer));
+  return entry;
+}
+
+function readFailure(code: number, uuid: string, peer: string, error?: Error): string {
+  if (code === AttErrorCode.attributeNotFound)
+    return `${peer} has no characteristic ${uuid} (tsble gatt ${peer} lists what it has)`;
+  if (code === AttErrorCode.readNotPermitted)
+    return `${uuid} on ${peer} cannot be read (Read Not Permitted); tsble gatt ${peer} shows its properties`;
+  return `reading ${uuid} from ${peer} failed: ${error?.message ?? `ATT error ${hex2(code)}`}`;
+}
+
+/** A read the server refused: `attError` (in the `error` event) is the ATT error code. */
+class ReadError extends OperationError {
+  constructor(attError: number, message: string) {
+    super(attError === AttErrorCode.attributeNotFound ? 'not-found' : 'att-error', message, { attError });
+  }
+}

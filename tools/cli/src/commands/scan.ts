@@ -2,7 +2,6 @@
 import { ExitCode } from '../options.js';
 import type { CliCommand } from './command.js';
 import { failure, openHost } from './host-session.js';
-import { Progress } from './progress.js';
 
 export const scan: CliCommand = {
   summary: 'advertising reports: names, services, bonded peers recognised behind their private addresses',
@@ -13,9 +12,8 @@ one line (or an "adv" event) per device, and again when what it advertises chang
   --duplicates   report every advertising packet
   --passive      do not ask for scan responses`,
   options: { duplicates: { type: 'boolean' }, passive: { type: 'boolean' } },
-  async run(invocation) {
-    const progress = new Progress(invocation.out.json);
-    const context = { ...invocation, out: progress.output() };
+  async run(context) {
+    const { progress } = context;
     const { out } = context;
     const host = await openHost(context);
     try {

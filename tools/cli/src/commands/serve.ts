@@ -3,7 +3,7 @@
 import { type Connection, DEMO_UUIDS, formatAddress } from '@tsble/host';
 import { ExitCode } from '../options.js';
 import type { CliCommand, CommandContext } from './command.js';
-import { failure, openHost, reportConnection, reportPaired } from './host-session.js';
+import { failure, openHost, reportConnection, reportPaired, reportPairingFailed } from './host-session.js';
 import {
   type CliPairing,
   cliDelegate,
@@ -65,13 +65,7 @@ ${pairingHelp}`,
 function onConnection(connection: Connection, context: CommandContext, pairing: CliPairing): void {
   reportConnection(connection, context);
   connection.on('paired', (result) => reportPaired(result, connection, context, pairing.showKeys));
-  connection.on('pairingFailed', (error) => {
-    context.out.event(
-      'pairing-failed',
-      { address: connection.identity, reason: error.reason, byPeer: error.byPeer, message: error.message },
-      `pairing with ${connection.identity} failed: ${error.message}`,
-    );
-  });
+  connection.on('pairingFailed', (error) => reportPairingFailed(error, context, connection.identity));
   if (context.values['security-request'] === true) {
     connection.pair(pairing.options).catch(() => undefined); // reported through the events above
   }

@@ -1,0 +1,81 @@
+/**
+ * Words for the numbers protocols report: SMP Pairing Failed reasons with what to do about them, HCI
+ * disconnection reasons, ATT error codes. The numbers stay in every message and event; the words are for people.
+ */
+import { HciStatus } from '@tsble/hci-transport';
+import { PairingFailedReason } from '@tsble/smp-core';
+
+/** 'connectionTerminatedByLocalHost' -> 'connection terminated by local host'. */
+function words(camel: string): string {
+  return camel
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase();
+}
+
+function invert(table: Record<string, number>): Map<number, string> {
+  return new Map(Object.entries(table).map(([name, code]) => [code, name]));
+}
+
+const hciNames = invert(HciStatus);
+const smpNames = invert(PairingFailedReason);
+
+export const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
+
+/** An HCI error code (a disconnection reason) in words. Core 6.0 Vol 1 Part F 1.3. */
+export function hciReasonName(code: number): string | undefined {
+  const name = hciNames.get(code);
+  return name === undefined ? undefined : words(name);
+}
+
+/** An SMP Pairing Failed reason in words: 'Repeated Attempts'. Core 6.0 Vol 3 Part H 3.5.5, Table 3.7. */
+export function pairingFailedReasonName(reason: number): string | undefined {
+  const name = smpNames.get(reason);
+  return name?.replace(/([a-z])([A-Z])/g, '$1 $2').replace('Dh Key', 'DHKey');
+}
+
+/** What a person can do about a failed pairing, when there is something to say. */
+export function pairingFailedHint(reason: number, o: { byPeer: boolean; io: string }): string | undefined {
+  switch (reason) {
+    case PairingFailedReason.PasskeyEntryFailed:
+      return 'the passkey was not entered, or entry was cancelled';
+    case PairingFailedReason.AuthenticationRequirements:
+      return o.io === 'none'
+        ? 'an authenticated (MITM) pairing needs a passkey or numbers to compare: give --io keyboard-display (or display, keyboard, display-yesno)'
+        : 'the two sides could not agree on the security asked for (--mitm, --sc-only, --legacy, --io)';
+    case PairingFailedReason.ConfirmValueFailed:
+      return 'the two sides did not use the same passkey or OOB data';
+    case PairingFailedReason.PairingNotSupported:
+      return o.byPeer ? 'the peer does not accept pairing as asked (--legacy or --sc-only?)' : undefined;
+    case PairingFailedReason.EncryptionKeySize:
+      return 'the key would be shorter than --min-key-size (or the peer’s minimum)';
+    case PairingFailedReason.RepeatedAttempts:
+      return 'the peer refuses pairing for a while after a failed attempt; wait and try again';
+    case PairingFailedReason.DhKeyCheckFailed:
+      return 'the two sides computed different keys: a wrong passkey or OOB data, or someone in the middle';
+    case PairingFailedReason.NumericComparisonFailed:
+      return 'the numbers were not confirmed on one of the two devices';
+    default:
+      return undefined;
+  }
+}
+
+/** ATT error codes by value, as att-gatt names them in its messages. Core 6.0 Vol 3 Part F 3.4.1.1. */
+export const AttErrorCode = {
+  invalidHandle: 0x01,
+  readNotPermitted: 0x02,
+  writeNotPermitted: 0x03,
+  insufficientAuthentication: 0x05,
+  requestNotSupported: 0x06,
+  insufficientAuthorization: 0x08,
+  attributeNotFound: 0x0a,
+  insufficientEncryptionKeySize: 0x0c,
+  insufficientEncryption: 0x0f,
+} as const;
+
+/** An ATT Error Response, recognised without importing att-gatt (the CLI depends on host only for GATT). */
+export function attErrorOf(error: unknown): { code: number; handle: number } | undefined {
+  if (!(error instanceof Error) || error.name !== 'AttError') return undefined;
+  const { code, handle } = error as Error & { code?: unknown; handle?: unknown };
+  return typeof code === 'number' && typeof handle === 'number' ? { code, handle } : undefined;
+}
