@@ -57,7 +57,11 @@ function formatValue(value: unknown): string {
 }
 
 function isSerializedError(value: unknown): value is { type?: string; message: string } {
-  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
 }
 
 /**

@@ -29,9 +29,17 @@ function usage(): string {
  */
 function commandName(argv: string[]): { name: string | undefined; index: number } {
   const allOptions = Object.assign({}, globalOptions, ...Object.values(commands).map((c) => c.options ?? {}));
-  const { tokens } = parseArgs({ args: argv, options: allOptions, strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({
+    args: argv,
+    options: allOptions,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const token = tokens.find((t) => t.kind === 'positional');
-  return token?.kind === 'positional' ? { name: token.value, index: token.index } : { name: undefined, index: -1 };
+  return token?.kind === 'positional'
+    ? { name: token.value, index: token.index }
+    : { name: undefined, index: -1 };
 }
 
 function version(): string {
@@ -62,7 +70,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     if (name === 'help' || argv.includes('--help') || argv.includes('-h')) {
       if (topic !== undefined) {
-        out.error(`unknown command "${topic}"; commands: ${Object.keys(commands).join(', ')}`, { code: 'usage' });
+        out.error(`unknown command "${topic}"; commands: ${Object.keys(commands).join(', ')}`, {
+          code: 'usage',
+        });
         return ExitCode.usage;
       }
       process.stdout.write(`${usage()}\n`);

@@ -94,6 +94,12 @@ export class Output {
     else this.stdout(`${human}\n`);
   }
 
+  /** An event that ends the command in failure (`pairing-failed`): the JSON line, or the text on stderr. */
+  failure(event: string, fields: Record<string, unknown>, human: string): void {
+    if (this.json) this.stdout(`${JSON.stringify({ event, ...fields }, jsonReplacer)}\n`);
+    else this.stderr(`${human}\n`);
+  }
+
   error(message: string, fields: Record<string, unknown> = {}): void {
     if (this.json) this.stdout(`${JSON.stringify({ event: 'error', message, ...fields }, jsonReplacer)}\n`);
     else this.stderr(`tsble: ${message}\n`);

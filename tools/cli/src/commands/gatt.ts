@@ -55,7 +55,9 @@ With --json, one "service", "characteristic" or "descriptor" event per attribute
           },
           `service ${service.uuid} (handles 0x${hex(service.startHandle)}-0x${hex(service.endHandle)})`,
         );
-        const characteristics = await deadline.run(discovering, () => client.discoverCharacteristics(service));
+        const characteristics = await deadline.run(discovering, () =>
+          client.discoverCharacteristics(service),
+        );
         for (const characteristic of characteristics) {
           const properties = propertyNames(characteristic.properties);
           out.event(
@@ -68,7 +70,9 @@ With --json, one "service", "characteristic" or "descriptor" event per attribute
             },
             `  characteristic ${characteristic.uuid} (0x${hex(characteristic.valueHandle)}) ${properties.join(', ')}`,
           );
-          const descriptors = await deadline.run(discovering, () => client.discoverDescriptors(characteristic));
+          const descriptors = await deadline.run(discovering, () =>
+            client.discoverDescriptors(characteristic),
+          );
           for (const descriptor of descriptors) {
             out.event(
               'descriptor',

@@ -22,9 +22,9 @@ import {
 } from '@tsble/host';
 import { ExitCode, UsageError } from '../options.js';
 import type { CommandContext } from './command.js';
-import type { CliPairing } from './pairing-options.js';
 import { hciReasonName, hex2, pairingFailedHint, pairingFailedReasonName } from './explain.js';
 import { type OperationDeadline, OperationError, type Step, steps } from './operation-deadline.js';
+import type { CliPairing } from './pairing-options.js';
 
 export interface OpenHostOptions {
   pairing?: CliPairing;
@@ -196,7 +196,9 @@ export function reportPairingFailed(error: PairingError, context: CommandContext
     ? 'the peer stopped answering (SMP timeout, 30 s)'
     : pairingFailedHint(error.reason, { byPeer: error.byPeer, io });
   const said = reasonName && !error.message.includes(reasonName) ? ` (${reasonName})` : '';
-  context.out.event(
+  // In serve a failed pairing is one more thing that happened (stdout); in pair and read it ends the command.
+  const report = address ? context.out.event.bind(context.out) : context.out.failure.bind(context.out);
+  report(
     'pairing-failed',
     {
       ...(address ? { address } : {}),

@@ -9,7 +9,8 @@ import { cliDelegate, pairingHelp, pairingOptions, parsePairingOptions, withOob 
 import { LineQuestions } from './prompts.js';
 
 // The spellings att-gatt's parseUuid accepts: 16-bit, 32-bit, 128-bit with or without dashes, optional 0x.
-const UUID_TEXT = /^(0x)?([0-9a-f]{4}|[0-9a-f]{8}|[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const UUID_TEXT =
+  /^(0x)?([0-9a-f]{4}|[0-9a-f]{8}|[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 export const read: CliCommand = {
   summary:

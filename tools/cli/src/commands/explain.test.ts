@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { attErrorOf, hciReasonName, pairingFailedHint, pairingFailedReasonName } from './explain.js';
+
+describe('explain', () => {
+  it('names SMP Pairing Failed reasons as the spec does (Core 6.0 Vol 3 Part H 3.5.5)', () => {
+    expect(pairingFailedReasonName(0x03)).toBe('Authentication Requirements');
+    expect(pairingFailedReasonName(0x09)).toBe('Repeated Attempts');
+    expect(pairingFailedReasonName(0x0b)).toBe('DHKey Check Failed');
+    expect(pairingFailedReasonName(0x7f)).toBeUndefined();
+  });
+
+  it('tells a user without IO how to get an authenticated pairing', () => {
+    expect(pairingFailedHint(0x03, { byPeer: false, io: 'none' })).toMatch(/--io keyboard-display/);
+    expect(pairingFailedHint(0x03, { byPeer: true, io: 'keyboard' })).not.toMatch(/--io keyboard-display/);
+    expect(pairingFailedHint(0x08, { byPeer: true, io: 'none' })).toBeUndefined();
+  });
+
+  it('names HCI disconnection reasons (Core 6.0 Vol 1 Part F 1.3)', () => {
+    expect(hciReasonName(0x13)).toBe('remote user terminated connection');
+    expect(hciReasonName(0x16)).toBe('connection terminated by local host');
+    expect(hciReasonName(0x3d)).toBe('connection terminated mic failure');
+    expect(hciReasonName(0xee)).toBeUndefined();
+  });
+
+  it('recognises an ATT error by its shape, and nothing else', () => {
+    const att = Object.assign(new Error('x'), { name: 'AttError', code: 0x0a, handle: 1 });
+    expect(attErrorOf(att)).toEqual({ code: 0x0a, handle: 1 });
+    expect(attErrorOf(new Error('x'))).toBeUndefined();
+    expect(attErrorOf({ name: 'AttError', code: 1, handle: 1 })).toBeUndefined();
+  });
+});
