@@ -38,7 +38,7 @@ export function pairingFailedReasonName(reason: number): string | undefined {
 export function pairingFailedHint(reason: number, o: { byPeer: boolean; io: string }): string | undefined {
   switch (reason) {
     case PairingFailedReason.PasskeyEntryFailed:
-      return 'the passkey was not entered, or entry was cancelled';
+      return 'no passkey was entered: type it when asked, or give --passkey N (a script can also write it to stdin)';
     case PairingFailedReason.AuthenticationRequirements:
       return o.io === 'none'
         ? 'an authenticated (MITM) pairing needs a passkey or numbers to compare: give --io keyboard-display (or display, keyboard, display-yesno)'
@@ -54,7 +54,7 @@ export function pairingFailedHint(reason: number, o: { byPeer: boolean; io: stri
     case PairingFailedReason.DhKeyCheckFailed:
       return 'the two sides computed different keys: a wrong passkey or OOB data, or someone in the middle';
     case PairingFailedReason.NumericComparisonFailed:
-      return 'the numbers were not confirmed on one of the two devices';
+      return 'the numbers were not confirmed on one of the two devices (answer y when asked, or give --yes)';
     default:
       return undefined;
   }

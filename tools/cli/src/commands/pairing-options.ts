@@ -116,7 +116,7 @@ export function cliDelegate(
           : `typing passkey ${String(pairing.passkey).padStart(6, '0')} (--passkey)`,
       );
       if (pairing.passkey !== undefined) return pairing.passkey;
-      return questions.ask('Passkey shown on the other device: ');
+      return askPasskey(questions);
     },
     confirmNumericComparison: async (value, c) => {
       out.event(
@@ -128,6 +128,21 @@ export function cliDelegate(
       return isYes(await questions.ask('Confirm the numbers match [y/N]: '));
     },
   };
+}
+
+/**
+ * Asks for the passkey. On a terminal a typo gets another chance (three in all) instead of failing the
+ * pairing; from a pipe the one line is the answer, whatever it says (the host rejects a non-number).
+ */
+async function askPasskey(questions: LineQuestions): Promise<string | undefined> {
+  let answer = await questions.ask('Passkey shown on the other device: ');
+  for (let retry = 0; retry < 2 && questions.interactive && answer !== undefined; retry++) {
+    if (/^\d{1,6}$/.test(answer)) break;
+    answer = await questions.ask(
+      `"${answer}" is not a passkey: type the 6 digits shown on the other device: `,
+    );
+  }
+  return answer;
 }
 
 const HEX16 = /^[0-9a-f]{32}$/i;

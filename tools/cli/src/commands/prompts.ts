@@ -55,6 +55,8 @@ export class LineQuestions {
       else this.lines.push(line.trim());
     });
     this.reader.on('close', () => {
+      // A prompt left waiting on a terminal has no newline yet; end its line so what follows starts clean.
+      if (this.interactive && this.waiting.length > 0) this.output.write('\n');
       this.ended = true;
       for (const resolve of this.waiting.splice(0)) resolve(undefined);
     });
