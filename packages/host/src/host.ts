@@ -7,8 +7,9 @@
 import type { GattServer } from '@tsble/att-gatt';
 import { Hci, type HciTransport, type LeConnectionComplete, TypedEmitter } from '@tsble/hci-transport';
 import { RepeatedAttemptsTracker } from '@tsble/smp-core';
+import { installNodeCrypto } from '@tsble/smp-core/node';
 import { registerSimTransport } from '@tsble/virtual-controller';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
 import { type Address, addressFromBytes, formatAddress, parseAddress, randomAddressKind } from './address.js';
 import { type AdvertiseOptions, startAdvertising, stopAdvertising } from './advertising.js';
 import type { BondStore } from './bond-store/bond-store.js';
@@ -21,16 +22,24 @@ import { HciAddressType, HciErrorCode } from './constants.js';
 import { HostError } from './errors.js';
 import { createGattServer, type GattSetup } from './gatt-glue.js';
 import type { PairingDelegate } from './pairing-delegate.js';
-import { ensureLocalIrk, PeerResolver, RpaRotator } from './privacy.js';
+import { localIdentityToSave, localIrkOf, PeerResolver, RpaRotator } from './privacy.js';
 import type { Advertisement } from './scan-reports.js';
 import { Scanner, type ScanOptions } from './scanning.js';
+import { silentLogger } from './silent-logger.js';
 
 export interface HostOptions {
   /** A bond store, or the path of the JSON file to keep bonds in (default `./ble_secrets.json`). */
   bondStore?: BondStore | string;
   /** What to do with a corrupt bond file: refuse to start (default) or keep a copy and start empty. */
   onCorruptBondStore?: 'fail' | 'keep-copy';
+  /** A pino logger; without one the host logs nothing (and costs nothing to log). */
   logger?: Logger;
+  /**
+   * P-256 for LE Secure Connections: `'node'` (default) switches smp-core to node:crypto's native ECDH, the
+   * fastest in Node; `'default'` leaves smp-core's provider as it is (WebCrypto, unless the application set
+   * its own with `setCryptoProvider`). smp-core's provider is process-wide: see the README.
+   */
+  crypto?: 'node' | 'default';
   /** Capture every HCI packet to this btsnoop file. */
   btsnoop?: string;
   /** Our own static random address, `C0:11:22:33:44:55` (with or without `/random`). */
@@ -116,7 +125,8 @@ export class Host extends TypedEmitter<HostEventMap> {
    * HciError / HciTransportError (no controller), or HostError (bad options).
    */
   static async open(spec: string | HciTransport = 'sim', options: HostOptions = {}): Promise<Host> {
-    const logger = options.logger ?? pino({ level: 'silent' });
+    const logger = options.logger ?? silentLogger;
+    if ((options.crypto ?? 'node') === 'node') installNodeCrypto();
     const bondStore =
       typeof options.bondStore === 'object'
         ? options.bondStore
@@ -130,7 +140,7 @@ export class Host extends TypedEmitter<HostEventMap> {
           });
     await bondStore.load();
     const configured = options.address !== undefined ? parseOwnAddress(options.address) : undefined;
-    const localIrk = await ensureLocalIrk(bondStore);
+    const localIrk = localIrkOf(bondStore);
     const stored = bondStore.localIdentity()?.staticAddress;
     const storedAddress = stored ? parseAddress(stored) : undefined;
     if (typeof spec === 'string' && spec.split(':')[0] === 'sim' && !simRegistered) {
@@ -145,13 +155,11 @@ export class Host extends TypedEmitter<HostEventMap> {
     try {
       const info = hci.info;
       let identity = addressFromBytes(info.address, info.addressType);
-      if (info.addressSource === 'generated') {
-        // Keep the generated identity so peers that bonded with us still know us after a restart.
-        await bondStore.setLocalIdentity({
-          ...(bondStore.localIdentity() ?? { irk: '' }),
-          staticAddress: formatAddress(identity),
-        });
-      }
+      // A fresh IRK, and a generated identity address, are kept so peers that bonded with us still know us
+      // after a restart: one write for both (a file store's write is an fsync).
+      const generated = info.addressSource === 'generated' ? formatAddress(identity) : undefined;
+      const toSave = localIdentityToSave(bondStore, localIrk, generated);
+      if (toSave) await bondStore.setLocalIdentity(toSave);
       if (configured) {
         await hci.execute('leSetRandomAddress', { randomAddress: configured.bytes });
         identity = configured;

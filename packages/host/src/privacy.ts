@@ -4,44 +4,73 @@
  * (15 minutes by default); and resolution of peers' RPAs against the IRKs they gave us when bonding, so a phone
  * that changes its address is still recognised.
  */
-import { generateRpa, resolveRpaAmong } from '@tsble/smp-core';
+import { generateRpa, IrkSet } from '@tsble/smp-core';
 import { type Address, formatAddress, isResolvablePrivateAddress } from './address.js';
-import { fromHex, toHex } from './bond-store/bond-record.js';
+import { fromHex, type LocalIdentity, toHex } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { DEFAULT_RPA_ROTATION_MS } from './constants.js';
 
 /** Our IRK from the store, or a fresh one saved there (random, 16 octets; Vol 3 Part H 2.4.2.1). */
 export async function ensureLocalIrk(store: BondStore): Promise<Uint8Array> {
-  const existing = store.localIdentity();
-  if (existing) return fromHex(existing.irk);
-  const irk = crypto.getRandomValues(new Uint8Array(16));
-  await store.setLocalIdentity({ irk: toHex(irk) });
+  const irk = localIrkOf(store);
+  const toSave = localIdentityToSave(store, irk);
+  if (toSave) await store.setLocalIdentity(toSave);
   return irk;
 }
 
+/** Our IRK from the store, or a fresh random one not saved yet (see localIdentityToSave). */
+export function localIrkOf(store: BondStore): Uint8Array {
+  const existing = store.localIdentity();
+  return existing ? fromHex(existing.irk) : crypto.getRandomValues(new Uint8Array(16));
+}
+
 /**
- * Resolves peers' RPAs to the identity addresses they bonded with. The IRK arrays are kept between calls so
- * smp-core can keep each one's AES key schedule.
+ * The local identity to write so that `irk` (and a generated static address) outlive this process, or
+ * undefined when the store already holds them: Host.open saves both in one write.
+ */
+export function localIdentityToSave(
+  store: BondStore,
+  irk: Uint8Array,
+  generatedAddress?: string,
+): LocalIdentity | undefined {
+  const existing = store.localIdentity();
+  const irkHex = toHex(irk);
+  const sameIrk = existing?.irk === irkHex;
+  const sameAddress = generatedAddress === undefined || existing?.staticAddress === generatedAddress;
+  if (sameIrk && sameAddress) return undefined;
+  return {
+    ...existing,
+    irk: irkHex,
+    ...(generatedAddress !== undefined ? { staticAddress: generatedAddress } : {}),
+  };
+}
+
+/** The bonded peers' IRKs, prepared for resolution, and whose bond each one is. */
+interface PreparedIrks {
+  identities: string[];
+  /** `address=irk` of every entry, in order: tells whether a store without a revision changed. */
+  signature: string;
+  set: IrkSet;
+}
+
+/**
+ * Resolves peers' RPAs to the identity addresses they bonded with. The IRKs are kept as an smp-core IrkSet
+ * (each AES key schedule expanded once), rebuilt only when the bond store's IRKs change: per call, one AES
+ * block per bonded IRK and nothing else. Stores with a `revision` are checked by that number alone; a store
+ * without one is listed on every call (correct, but slower: implement `revision` in custom stores).
  */
 export class PeerResolver {
-  private cache = new Map<string, { hex: string; irk: Uint8Array }>();
-  private list: { identity: string; irk: Uint8Array }[] = [];
-  private listRevision: number | undefined;
-  private irkArray: Uint8Array[] = [];
-  private irkArrayFor: unknown;
+  private prepared: PreparedIrks = { identities: [], signature: '', set: new IrkSet([]) };
+  private preparedRevision: number | undefined;
 
   constructor(private readonly store: BondStore) {}
 
   /** The bonded identity behind `address`, or undefined when it is not an RPA of any bonded peer. */
   resolve(address: Address): string | undefined {
     if (!isResolvablePrivateAddress(address)) return undefined;
-    const entries = this.irks();
-    if (this.irkArrayFor !== entries) {
-      this.irkArray = entries.map((e) => e.irk);
-      this.irkArrayFor = entries;
-    }
-    const index = resolveRpaAmong(address.bytes, this.irkArray);
-    return index < 0 ? undefined : entries[index]?.identity;
+    const { identities, set } = this.irks();
+    const index = set.resolve(address.bytes);
+    return index < 0 ? undefined : identities[index];
   }
 
   /** The canonical identity for any address: resolved for a bonded peer's RPA, else the address itself. */
@@ -49,29 +78,23 @@ export class PeerResolver {
     return this.resolve(address) ?? formatAddress(address);
   }
 
-  private irks(): { identity: string; irk: Uint8Array }[] {
+  private irks(): PreparedIrks {
     const revision = this.store.revision;
-    if (revision !== undefined && revision === this.listRevision) return this.list;
-    this.list = this.collect();
-    this.listRevision = revision;
-    return this.list;
-  }
-
-  private collect(): { identity: string; irk: Uint8Array }[] {
-    const out: { identity: string; irk: Uint8Array }[] = [];
-    const seen = new Set<string>();
+    if (revision !== undefined && revision === this.preparedRevision) return this.prepared;
+    const identities: string[] = [];
+    const irks: string[] = [];
     for (const bond of this.store.list()) {
       if (bond.peerIrk === undefined) continue;
-      seen.add(bond.address);
-      let cached = this.cache.get(bond.address);
-      if (cached?.hex !== bond.peerIrk) {
-        cached = { hex: bond.peerIrk, irk: fromHex(bond.peerIrk) };
-        this.cache.set(bond.address, cached);
-      }
-      out.push({ identity: bond.address, irk: cached.irk });
+      identities.push(bond.address);
+      irks.push(bond.peerIrk);
     }
-    for (const address of this.cache.keys()) if (!seen.has(address)) this.cache.delete(address);
-    return out;
+    const signature = identities.map((identity, i) => `${identity}=${irks[i]}`).join(',');
+    // Bonds change for many reasons (CCCDs, sign counters): the AES schedules are remade only for new IRKs.
+    if (signature !== this.prepared.signature) {
+      this.prepared = { identities, signature, set: new IrkSet(irks.map(fromHex)) };
+    }
+    this.preparedRevision = revision;
+    return this.prepared;
   }
 }
 
