@@ -100,7 +100,16 @@ export class ConnectionSecurity implements ActionTarget {
   /** The identity whose bond this pairing saved: dropped again if the peer rejects the keys afterwards. */
   private savedThisPairing: string | undefined;
 
+  /** The identity the connection's logger was bound with (`peer`); it changes when pairing reveals the identity. */
+  private readonly loggedPeer: string;
+  /**
+   * A peripheral's pair() options while its Security Request waits for the central: the pairing the central
+   * then starts (a new session for its Pairing Request) is made with them, not with the host's defaults.
+   */
+  private requestedConfig: Partial<PairingConfig> | undefined;
+
   constructor(private readonly o: ConnectionSecurityOptions) {
+    this.loggedPeer = o.peerIdentity();
     this.input = new SessionInput({
       logger: o.logger,
       askForOob: o.askForOob,
@@ -121,6 +130,21 @@ export class ConnectionSecurity implements ActionTarget {
 
   get current(): LinkSecurityState {
     return this.state;
+  }
+
+  /**
+   * For log lines: the logger already carries `peer` (the identity at connection time); the identity is added
+   * only once pairing revealed a different one (a resolvable private address's owner), never `peer` twice.
+   */
+  private identityField(): { identity?: string } {
+    const identity = this.o.peerIdentity();
+    return identity === this.loggedPeer ? {} : { identity };
+  }
+
+  /** The pair() calls to answer now; what they asked for stops applying to later pairings. */
+  private settlePairingWaiters(): Pending<PairingResult>[] {
+    this.requestedConfig = undefined;
+    return this.pairingWaiters.splice(0);
   }
 
   /** Whether the store holds a bond for this peer. */
@@ -152,6 +176,7 @@ export class ConnectionSecurity implements ActionTarget {
       // The application may have taken a while: the peer may have started a pairing meanwhile.
       await this.input.settled();
       if (this.session?.pairing || this.closed || this.smpDead) return;
+      if (this.o.role === 'peripheral') this.requestedConfig = config;
       const session = this.newSession(oob, config);
       const now = performance.now();
       this.feed(this.o.role === 'central' ? session.start(now) : session.requestSecurity(now), session);
@@ -225,7 +250,7 @@ export class ConnectionSecurity implements ActionTarget {
       this.state = stateFromStoredKey(record, keySizeFromController, recordSecurityLevel(record));
       this.lastLtk = fromHex(record.ltk);
       this.o.logger.info(
-        { peer: this.o.peerIdentity(), level: this.state.securityLevel },
+        { ...this.identityField(), level: this.state.securityLevel },
         'link encrypted from the bond',
       );
       this.o.events.emit('encrypted', this.state);
@@ -234,7 +259,7 @@ export class ConnectionSecurity implements ActionTarget {
       // A peripheral's pair() (Security Request) is answered just as well by a bonded central encrypting.
       const { encrypted: _e, bonded, ...rest } = this.state;
       const result: PairingResult = { method: 'bond', ...rest, bonded, ltk: fromHex(record.ltk) };
-      for (const waiter of this.pairingWaiters.splice(0)) waiter.resolve(result);
+      for (const waiter of this.settlePairingWaiters()) waiter.resolve(result);
     }
   }
 
@@ -255,7 +280,7 @@ export class ConnectionSecurity implements ActionTarget {
     this.closed = true;
     this.timer.stop();
     await boundedWait(this.input.actionsSettled(), CLOSE_DRAIN_LIMIT_MS);
-    for (const waiter of this.pairingWaiters.splice(0)) waiter.reject(error);
+    for (const waiter of this.settlePairingWaiters()) waiter.reject(error);
     this.settleEncryption(error);
   }
 
@@ -279,7 +304,7 @@ export class ConnectionSecurity implements ActionTarget {
       role: this.o.role,
       localAddress: this.o.localAddress,
       peerAddress: this.o.peerAddress,
-      config: { ...sessionConfig(this.o.config, ...layers), askToAccept: true },
+      config: { ...sessionConfig(this.o.config, ...layers, this.requestedConfig ?? {}), askToAccept: true },
       ...(bond ? { bond } : {}),
       repeatedAttempts: { tracker: this.o.tracker, peerKey: this.o.peerIdentity() },
       logger: this.o.logger,
@@ -380,12 +405,12 @@ export class ConnectionSecurity implements ActionTarget {
     const { state, result } = completion({ ...action, securityLevel: securityLevelOf(action) }, ltk);
     this.state = state;
     this.o.logger.info(
-      { peer: this.o.peerIdentity(), method: action.method, sc: action.sc, level: action.securityLevel },
+      { ...this.identityField(), method: action.method, sc: action.sc, level: action.securityLevel },
       'paired',
     );
     this.o.events.emit('paired', result);
     this.o.events.emit('security', this.state);
-    for (const waiter of this.pairingWaiters.splice(0)) waiter.resolve(result);
+    for (const waiter of this.settlePairingWaiters()) waiter.resolve(result);
     this.settleEncryption();
   }
 
@@ -402,12 +427,14 @@ export class ConnectionSecurity implements ActionTarget {
         .catch((error) => this.o.logger.warn({ err: error }, 'could not drop the rejected bond'));
     }
     const error = new PairingError(action.reason, action.byPeer, action.timedOut, action.message);
-    this.o.logger.warn(
-      { peer: this.o.peerIdentity(), reason: action.reason, byPeer: action.byPeer },
+    // An expected event, reported to the application as pairingFailed: info, not warn (nothing to act on here).
+    this.o.logger.info(
+      { ...this.identityField(), reason: action.reason, byPeer: action.byPeer, timedOut: action.timedOut },
       'pairing failed',
     );
+    this.o.logger.debug({ reason: action.reason, detail: action.message }, 'pairing failure detail');
     this.o.events.emit('pairingFailed', error);
-    for (const waiter of this.pairingWaiters.splice(0)) waiter.reject(error);
+    for (const waiter of this.settlePairingWaiters()) waiter.reject(error);
     this.settleEncryption(error);
   }
 
