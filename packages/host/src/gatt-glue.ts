@@ -3,6 +3,8 @@
  * gated by the link's security) and our GATT client (`connection.gatt`). Bonded clients' CCCD values persist
  * in the bond store.
  */
+
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   AttBearer,
   AttError,
@@ -66,7 +68,8 @@ export interface AutoSecurity {
 
 /**
  * `connection.gatt`: the GATT client, plus reads and writes by UUID that react to Insufficient
- * Authentication / Encryption by securing the link and retrying once.
+ * Authentication / Encryption by securing the link and retrying once. `client` is the raw GattClient; it is
+ * behind the same BLESA guard as everything else here (see guardClientRequests).
  */
 export class GattAccess {
   constructor(
@@ -89,7 +92,10 @@ export class GattAccess {
     const csrk = record?.localCsrk;
     if (!record || !csrk)
       throw new HostError('invalid-argument', `no signing key for ${this.connection.identity}: bond first`);
-    const characteristic = await this.client.characteristic(serviceUuid, characteristicUuid);
+    // Exempt from the BLESA guard: a Signed Write is for a link that is not encrypted (Vol 3 Part G 4.9.2).
+    const characteristic = await signingExempt.run(true, () =>
+      this.client.characteristic(serviceUuid, characteristicUuid),
+    );
     const { createdAt: _c, updatedAt: _u, ...rest } = record;
     // Saved before sending: a counter is never reused, even if the process dies right after the write.
     await this.store.put({ ...rest, localCsrk: { ...csrk, signCounter: csrk.signCounter + 1 } });
@@ -98,7 +104,6 @@ export class GattAccess {
 
   /** Read a characteristic by service and characteristic UUID. */
   async read(serviceUuid: string | number, characteristicUuid: string | number): Promise<Uint8Array> {
-    await this.bondFirst();
     const characteristic = await this.client.characteristic(serviceUuid, characteristicUuid);
     return this.secured(() => this.client.read(characteristic.valueHandle));
   }
@@ -108,7 +113,6 @@ export class GattAccess {
     characteristicUuid: string | number,
     value: Uint8Array,
   ): Promise<void> {
-    await this.bondFirst();
     const characteristic = await this.client.characteristic(serviceUuid, characteristicUuid);
     await this.secured(() => this.client.write(characteristic.valueHandle, value));
   }
@@ -119,23 +123,10 @@ export class GattAccess {
     characteristicUuid: string | number,
     options: { signal?: AbortSignal } = {},
   ) {
-    await this.bondFirst();
     const characteristic = await this.client.characteristic(serviceUuid, characteristicUuid);
     const stream = this.client.notifications(characteristic, options);
     await this.secured(() => this.client.subscribe(characteristic, 'notification'));
     return stream;
-  }
-
-  /**
-   * BLESA (spoofing attacks on reconnection): a bonded peer must prove it holds the bond's key before anything
-   * it serves, its database included, is trusted. A central encrypts from the bond before its first request;
-   * when the peer cannot, BondLostError ends the operation: there is no plaintext fallback. Signed writes are
-   * exempt: they are made for unencrypted links and carry their own authentication (Vol 3 Part C 10.4).
-   */
-  private async bondFirst(): Promise<void> {
-    const connection = this.connection;
-    if (connection.role === 'central' && connection.bonded && !connection.encrypted)
-      await connection.encrypt();
   }
 
   /** Runs `operation`; on an ATT security error, secures the link as allowed and runs it once more. */
@@ -190,6 +181,7 @@ export function attachGatt(
     serverConnection.setBonded(identity);
     serverConnection.setSigning(signing());
   });
+  guardClientRequests(bearer, connection);
   const access = new GattAccess(
     new GattClient(bearer, { logger: logger.child({ layer: 'gatt-client' }) }),
     connection,
@@ -199,6 +191,34 @@ export function attachGatt(
 }
 
 export { BondLostError };
+
+/** Set while a Signed Write finds its characteristic: those requests skip the BLESA guard. */
+const signingExempt = new AsyncLocalStorage<boolean>();
+
+/**
+ * BLESA (spoofing attacks on reconnection): a bonded peer must prove it holds the bond's key before anything
+ * it serves, its database included, is trusted, or anything we write reaches it. A bonded central encrypts
+ * from the bond before its first client request; when the peer cannot, the request rejects with
+ * BondLostError: there is no plaintext fallback. The guard sits on the bearer's client side (requests, and
+ * Write Commands), so it holds for the raw `connection.gatt.client` as much as for `gatt.read()`: an
+ * application cannot bypass it by accident. Signed writes are exempt: they are made for unencrypted links and
+ * carry their own authentication (Vol 3 Part C 10.4). Server-side traffic (responses, notifications) is not
+ * touched.
+ */
+function guardClientRequests(bearer: AttBearer, connection: Connection): void {
+  const needsBondFirst = () =>
+    connection.role === 'central' &&
+    connection.connected &&
+    connection.bonded &&
+    !connection.encrypted &&
+    signingExempt.getStore() !== true;
+  const request = bearer.request.bind(bearer);
+  const send = bearer.send.bind(bearer);
+  bearer.request = ((pdu) =>
+    needsBondFirst() ? connection.encrypt().then(() => request(pdu)) : request(pdu)) as AttBearer['request'];
+  bearer.send = (pdu) =>
+    pdu.op === 'write-command' && needsBondFirst() ? connection.encrypt().then(() => send(pdu)) : send(pdu);
+}
 
 /**
  * Signed writes from a bonded peer (Core 6.0 Vol 3 Part H 2.4.5, Part C 10.4.2): verified with the CSRK it
