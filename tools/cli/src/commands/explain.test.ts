@@ -10,8 +10,13 @@ describe('explain', () => {
   });
 
   it('tells a user without IO how to get an authenticated pairing', () => {
-    expect(pairingFailedHint(0x03, { byPeer: false, io: 'none' })).toMatch(/--io keyboard-display/);
-    expect(pairingFailedHint(0x03, { byPeer: true, io: 'keyboard' })).not.toMatch(/--io keyboard-display/);
+    expect(pairingFailedHint(0x03, { byPeer: false, io: 'none' })).toMatch(
+      /^the security asked for.*give --io keyboard-display/,
+    );
+    expect(pairingFailedHint(0x03, { byPeer: true, io: 'keyboard' })).toMatch(
+      /^the peer refused.*--io keyboard here/,
+    );
+    expect(pairingFailedHint(0x03, { byPeer: true, io: 'keyboard' })).toMatch(/Secure Connections Only/);
     expect(pairingFailedHint(0x08, { byPeer: true, io: 'none' })).toBeUndefined();
   });
 

@@ -40,9 +40,8 @@ export function pairingFailedHint(reason: number, o: { byPeer: boolean; io: stri
     case PairingFailedReason.PasskeyEntryFailed:
       return 'no passkey was entered: type it when asked, or give --passkey N (a script can also write it to stdin)';
     case PairingFailedReason.AuthenticationRequirements:
-      return o.io === 'none'
-        ? 'an authenticated (MITM) pairing needs a passkey or numbers to compare: give --io keyboard-display (or display, keyboard, display-yesno)'
-        : 'the two sides could not agree on the security asked for (--mitm, --sc-only, --legacy, --io)';
+      // The same reason covers "MITM impossible with these IO capabilities" and "SC Only refuses legacy".
+      return `${o.byPeer ? 'the peer refused the security offered' : 'the security asked for cannot be had'}: an authenticated (MITM) pairing needs a passkey or numbers to compare on both devices (${o.io === 'none' ? 'give --io keyboard-display, display, keyboard or display-yesno' : `--io ${o.io} here`}), and Secure Connections Only refuses legacy pairing (--legacy)`;
     case PairingFailedReason.ConfirmValueFailed:
       return 'the two sides did not use the same passkey or OOB data';
     case PairingFailedReason.PairingNotSupported:

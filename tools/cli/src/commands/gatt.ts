@@ -1,6 +1,7 @@
 /** `tsble gatt ADDRESS`: dump services, characteristics and descriptors. */
 import { ExitCode } from '../options.js';
 import type { CliCommand } from './command.js';
+import { uuidName } from './gatt-names.js';
 import { connectTo, failure, openHost, resolveTarget, timeoutMs } from './host-session.js';
 import { OperationDeadline, steps } from './operation-deadline.js';
 
@@ -49,11 +50,12 @@ With --json, one "service", "characteristic" or "descriptor" event per attribute
           'service',
           {
             uuid: service.uuid,
+            ...nameField(service.uuid),
             startHandle: service.startHandle,
             endHandle: service.endHandle,
             primary: service.primary,
           },
-          `service ${service.uuid} (handles 0x${hex(service.startHandle)}-0x${hex(service.endHandle)})`,
+          `service ${named(service.uuid)} (handles 0x${hex(service.startHandle)}-0x${hex(service.endHandle)})`,
         );
         const characteristics = await deadline.run(discovering, () =>
           client.discoverCharacteristics(service),
@@ -65,10 +67,11 @@ With --json, one "service", "characteristic" or "descriptor" event per attribute
             {
               service: service.uuid,
               uuid: characteristic.uuid,
+              ...nameField(characteristic.uuid),
               handle: characteristic.valueHandle,
               properties,
             },
-            `  characteristic ${characteristic.uuid} (0x${hex(characteristic.valueHandle)}) ${properties.join(', ')}`,
+            `  characteristic ${named(characteristic.uuid)} (0x${hex(characteristic.valueHandle)}): ${properties.join(', ')}`,
           );
           const descriptors = await deadline.run(discovering, () =>
             client.discoverDescriptors(characteristic),
@@ -76,8 +79,13 @@ With --json, one "service", "characteristic" or "descriptor" event per attribute
           for (const descriptor of descriptors) {
             out.event(
               'descriptor',
-              { characteristic: characteristic.uuid, uuid: descriptor.uuid, handle: descriptor.handle },
-              `    descriptor ${descriptor.uuid} (0x${hex(descriptor.handle)})`,
+              {
+                characteristic: characteristic.uuid,
+                uuid: descriptor.uuid,
+                ...nameField(descriptor.uuid),
+                handle: descriptor.handle,
+              },
+              `    descriptor ${named(descriptor.uuid)} (0x${hex(descriptor.handle)})`,
             );
           }
         }
@@ -93,6 +101,17 @@ With --json, one "service", "characteristic" or "descriptor" event per attribute
     }
   },
 };
+
+function nameField(uuid: string): { name?: string } {
+  const name = uuidName(uuid);
+  return name ? { name } : {};
+}
+
+/** `2a00 Device Name`, or the bare UUID when it has no name here. */
+function named(uuid: string): string {
+  const name = uuidName(uuid);
+  return name ? `${uuid} ${name}` : uuid;
+}
 
 function hex(n: number): string {
   return n.toString(16).padStart(4, '0');
