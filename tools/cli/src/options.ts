@@ -1,3 +1,5 @@
+import { accessSync, constants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { HciError, parseBdAddr } from '@tsble/hci-transport';
 import { type Logger, pino } from 'pino';
@@ -54,6 +56,20 @@ export interface GlobalOptions {
 
 const levels = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
 
+/**
+ * `--btsnoop FILE` must be creatable: checked before any controller is opened, so a typo in the path is a
+ * usage error (exit 2) that names the option, not an ENOENT after the radio work has started.
+ */
+export function checkWritableFile(option: string, file: string): void {
+  const directory = dirname(resolve(file));
+  try {
+    accessSync(directory, constants.W_OK);
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not writable';
+    throw new UsageError(`${option} ${file}: the directory ${directory} ${why}`);
+  }
+}
+
 /** Validates the global option values parseArgs produced. */
 export function resolveGlobalOptions(values: Record<string, unknown>, env: NodeJS.ProcessEnv): GlobalOptions {
   const logLevel = (values['log-level'] as string | undefined) ?? 'warn';
@@ -65,6 +81,8 @@ export function resolveGlobalOptions(values: Record<string, unknown>, env: NodeJ
       `--address must be a static random address XX:XX:XX:XX:XX:XX with the top two bits set (C0-FF first), not "${addressText}"`,
     );
   }
+  const btsnoop = values.btsnoop as string | undefined;
+  if (btsnoop !== undefined) checkWritableFile('--btsnoop', btsnoop);
   const timeoutText = values.timeout as string | undefined;
   const timeoutSeconds = timeoutText === undefined ? undefined : Number(timeoutText);
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0))
@@ -72,7 +90,7 @@ export function resolveGlobalOptions(values: Record<string, unknown>, env: NodeJ
   return {
     transport: (values.transport as string | undefined) ?? (env.TSBLE_TRANSPORT || 'sim'),
     json: (values.json as boolean | undefined) ?? false,
-    btsnoop: values.btsnoop as string | undefined,
+    btsnoop,
     logLevel,
     bondStore: (values['bond-store'] as string | undefined) ?? './ble_secrets.json',
     address,

@@ -189,6 +189,18 @@ describe('usage is checked before any radio work', { timeout: 30_000 }, () => {
     expect(event(events, 'error')).toMatchObject({ code: 'usage' });
   });
 
+  it('a --btsnoop file in a directory that does not exist exits 2, naming the option', async () => {
+    const { code, events } = await run([
+      'info',
+      '--transport',
+      'sim',
+      '--btsnoop',
+      join(dir, 'nope', 'x.btsnoop'),
+    ]);
+    expect(code).toBe(2);
+    expect(String(event(events, 'error')?.message)).toMatch(/^--btsnoop .*nope.*does not exist/);
+  });
+
   it('extra arguments exit 2', async () => {
     expect((await run(['info', 'extra', ...transport])).code).toBe(2);
     expect((await run(['gatt', serveAddress, 'extra', ...transport, ...store('u2')])).code).toBe(2);
