@@ -213,6 +213,36 @@ describe('GATT through the host', () => {
     expect(requests.filter((opcode) => opcode !== 0x02)).toEqual([]);
   });
 
+  it('BLESA holds for the raw GATT client too: it encrypts from the bond first, and refuses a peer without the key', async () => {
+    const serverStore = new MemoryBondStore();
+    const { connection, server, client } = await setup({}, { bondStore: serverStore });
+    await connection.pair();
+    await connection.disconnect();
+    const accepted = server.accept();
+    const bonded = await client.connect(server.identityAddress);
+    await accepted;
+    const open = await bonded.gatt.client.characteristic(DEMO_UUIDS.service, DEMO_UUIDS.open);
+    expect(bonded.encrypted).toBe(true);
+    expect(text(await bonded.gatt.client.read(open.valueHandle))).toBe('open');
+    await bonded.disconnect();
+    await serverStore.forgetAll();
+    const acceptedAgain = server.accept();
+    const spoofed = await client.connect(server.identityAddress);
+    const requests: number[] = [];
+    (await acceptedAgain).l2cap.fixedChannel(FixedCid.att).on('pdu', (pdu) => requests.push(pdu[0] ?? -1));
+    // Two requests at once wait for the same encryption attempt, and both learn it failed.
+    const outcomes = await Promise.allSettled([
+      spoofed.gatt.client.read(open.valueHandle),
+      spoofed.gatt.client.discoverServices(),
+    ]);
+    for (const outcome of outcomes) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(BondLostError);
+    }
+    expect(spoofed.encrypted).toBe(false);
+    expect(requests).toEqual([]);
+  });
+
   it('keeps a bonded client subscription across reconnection in the bond store', async () => {
     const serverStore = new MemoryBondStore();
     const { connection, server, client } = await setup({}, { bondStore: serverStore });
