@@ -11,6 +11,7 @@ import {
   type PairingMethodName,
 } from '@tsble/host';
 import type { LeCreditChannel } from '@tsble/l2cap';
+import { setCryptoProvider } from '@tsble/smp-core';
 import { VirtualAir } from '@tsble/virtual-controller';
 import type { NotificationEnds, SduEnds } from './throughput.js';
 
@@ -71,6 +72,21 @@ export async function timeHostOpen(): Promise<number> {
   await host.close();
   air.close();
   return elapsed;
+}
+
+/**
+ * The same pairing on smp-core's platform default provider (WebCrypto) instead of the node:crypto provider
+ * Host.open installs by default: both hosts opened with `crypto: 'default'`. smp-core's provider is
+ * process-wide; the next Host opened with the defaults installs node:crypto again.
+ */
+export function timeHostPairingOnWebCrypto(scenario: PairingScenario): Promise<number> {
+  setCryptoProvider(undefined);
+  const onDefault = (options: HostOptions): HostOptions => ({ ...options, crypto: 'default' });
+  return timeHostPairing({
+    ...scenario,
+    central: onDefault(scenario.central),
+    peripheral: onDefault(scenario.peripheral),
+  });
 }
 
 /** Host options of both sides and the association model they must end in. */
