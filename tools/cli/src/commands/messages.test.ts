@@ -89,6 +89,54 @@ describe('messages say what did not happen', { timeout: 30_000 }, () => {
     expect(String(event(notify.events, 'error')?.message)).toMatch(/cannot be read \(Read Not Permitted\)/);
   });
 
+  it('read --notify --count 2: pairs for the encrypted-notify characteristic, then two notification events', async () => {
+    const { code, events } = await run([
+      'read',
+      serveAddress,
+      DEMO(5),
+      '--notify',
+      '--count',
+      '2',
+      ...transport,
+      ...store('n1'),
+      '--address',
+      'C5:00:00:00:00:10',
+    ]);
+    expect(code).toBe(0);
+    expect(event(events, 'paired')).toMatchObject({ sc: true });
+    const values = events.filter((e) => e.event === 'notification').map((e) => String(e.value));
+    expect(values).toHaveLength(2);
+    const counter = (hex: string) => Buffer.from(hex, 'hex').readUInt32LE(0);
+    expect(counter(values[1] as string)).toBe(counter(values[0] as string) + 1);
+    const notNotifying = await run([
+      'read',
+      serveAddress,
+      '2a00',
+      '--notify',
+      ...transport,
+      ...store('n1'),
+      '--address',
+      'C5:00:00:00:00:10',
+    ]);
+    expect(notNotifying.code).toBe(1);
+    expect(String(event(notNotifying.events, 'error')?.message)).toMatch(/neither notifies nor indicates/);
+    expect(
+      (
+        await run([
+          'read',
+          serveAddress,
+          '2a00',
+          '--count',
+          '2',
+          ...transport,
+          ...store('n1'),
+          '--address',
+          'C5:00:00:00:00:10',
+        ])
+      ).code,
+    ).toBe(2);
+  });
+
   it('a pairing that cannot be authenticated names the reason and says which option to give', async () => {
     const { code, events } = await run([
       'pair',

@@ -58,6 +58,10 @@ export const steps = {
     code: 'timeout',
     describe: (s) => `reading ${uuid} from ${address} did not finish within ${s} s`,
   }),
+  subscribing: (uuid: string, address: string): Step => ({
+    code: 'timeout',
+    describe: (s) => `subscribing to ${uuid} on ${address} did not finish within ${s} s`,
+  }),
   discovering: (address: string): Step => ({
     code: 'timeout',
     describe: (s) => `discovering the services of ${address} did not finish within ${s} s`,

@@ -1,9 +1,10 @@
 /** `tsble read ADDRESS UUID`: connect, encrypt if bonded, read; on Insufficient Encryption/Authentication pair and retry. */
 import type { Connection } from '@tsble/host';
 import { ExitCode, UsageError } from '../options.js';
-import type { CliCommand } from './command.js';
+import type { CliCommand, CommandContext } from './command.js';
 import { AttErrorCode, attErrorOf, hex2 } from './explain.js';
 import { connectTo, failure, openHost, reportPaired, resolveTarget, timeoutMs } from './host-session.js';
+import { subscribe } from './notify.js';
 import { OperationDeadline, OperationError, steps } from './operation-deadline.js';
 import { cliDelegate, pairingHelp, pairingOptions, parsePairingOptions, withOob } from './pairing-options.js';
 import { LineQuestions } from './prompts.js';
@@ -15,15 +16,18 @@ const UUID_TEXT =
 export const read: CliCommand = {
   summary:
     'connect to ADDRESS and read characteristic UUID (encrypting from the bond, or pairing, when needed)',
-  help: `Usage: tsble read ADDRESS UUID [pairing options]
+  help: `Usage: tsble read ADDRESS UUID [--notify [--count N]] [pairing options]
 
 Connects, encrypts from the bond when there is one, and reads the characteristic UUID (16-bit like 2a00 or
 128-bit). When the server answers Insufficient Encryption or Authentication, pairs and retries once. A peer
 that lost the bond is reported, never silently re-paired. --timeout S limits the whole operation (default 30).
 Events: connected, encrypted, paired, read, disconnected. Exit 0 when read, 1 on failure.
+  --notify     subscribe instead of reading: one line (a "notification" event) per value, until Ctrl-C
+               (--timeout then limits only connecting and subscribing)
+  --count N    with --notify: stop after N values (exit 1 if the link drops before)
 
 ${pairingHelp}`,
-  options: pairingOptions,
+  options: { ...pairingOptions, notify: { type: 'boolean' }, count: { type: 'string' } },
   maxArguments: 2,
   async run(context) {
     const { progress } = context;
@@ -37,6 +41,7 @@ ${pairingHelp}`,
       throw new UsageError(
         `"${uuid}" is not a UUID: give 4 hex digits (2a00) or 128 bits (b1e50002-3c9b-4e7a-9f1d-5e2a7c4d8b00)`,
       );
+    const count = parseCount(context.values);
     const questions = new LineQuestions(process.stdin, process.stderr, {
       asking: () => progress.pause(),
       answered: () => progress.resume(),
@@ -52,6 +57,15 @@ ${pairingHelp}`,
       if (connection.bonded && connection.role === 'central') {
         progress.show('encrypting from the bond');
         await deadline.run(steps.encrypting(connection.identity), () => connection.encrypt());
+      }
+      if (context.values.notify === true) {
+        progress.show(`subscribing to ${uuid}`);
+        const listen = await deadline.run(steps.subscribing(uuid, connection.identity), () =>
+          subscribe(connection, uuid, context),
+        );
+        const got = await listen({ count, signal: context.signal });
+        await connection.disconnect().catch(() => undefined);
+        return count !== undefined && got < count ? ExitCode.failed : ExitCode.done;
       }
       progress.show(`reading ${uuid}`);
       const entry = await deadline
@@ -78,6 +92,16 @@ ${pairingHelp}`,
   },
 };
 
+function parseCount(values: CommandContext['values']): number | undefined {
+  const text = values.count as string | undefined;
+  if (text === undefined) return undefined;
+  if (values.notify !== true) throw new UsageError('--count goes with --notify');
+  const count = Number(text);
+  if (!(Number.isInteger(count) && count > 0))
+    throw new UsageError(`--count must be a positive integer, not "${text}"`);
+  return count;
+}
+
 /** Reads by UUID; an ATT error becomes a message about the characteristic, not about a handle. */
 async function readOne(connection: Connection, uuid: string): Promise<{ handle: number; value: Uint8Array }> {
   const client = connection.gatt.client;
@@ -98,7 +122,7 @@ function readFailure(code: number, uuid: string, peer: string, error?: Error): s
   if (code === AttErrorCode.attributeNotFound)
     return `${peer} has no characteristic ${uuid} (tsble gatt ${peer} lists what it has)`;
   if (code === AttErrorCode.readNotPermitted)
-    return `${uuid} on ${peer} cannot be read (Read Not Permitted); tsble gatt ${peer} shows its properties`;
+    return `${uuid} on ${peer} cannot be read (Read Not Permitted); if it notifies, subscribe with --notify`;
   return `reading ${uuid} from ${peer} failed: ${error?.message ?? `ATT error ${hex2(code)}`}`;
 }
 

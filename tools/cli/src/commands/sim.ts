@@ -9,6 +9,8 @@ export const sim: CliCommand = {
 
 Every client that connects gets its own virtual LE controller, speaking H4; all share one simulated air, so
 they can advertise, scan, connect, exchange data and encrypt. Prints a "ready" event once listening.
+Each client gets the next public address (00:54:53:42:4C:01, :02, …), so a tsble process that connects again
+is a new device to its peers: give it --address (a static random address) to keep bonds across runs.
   --listen ADDR   where to listen (required)
   --zephyr        controllers behave like Zephyr's (all-zero public address, manufacturer 0x05F1, vendor commands)
   --strict        one command credit and three 27-octet ACL buffers; host overruns are logged as errors`,
