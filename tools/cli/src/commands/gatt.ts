@@ -4,6 +4,7 @@ import type { CliCommand } from './command.js';
 import { uuidName } from './gatt-names.js';
 import { connectTo, failure, openHost, resolveTarget, timeoutMs } from './host-session.js';
 import { OperationDeadline, steps } from './operation-deadline.js';
+import { TransportWatch } from './transport-watch.js';
 
 // Core 6.0 Vol 3 Part G 3.3.1.1: characteristic property bits.
 const PROPERTY_NAMES = [
@@ -33,7 +34,8 @@ With --json, one "service", "characteristic" or "descriptor" event per attribute
     const { progress } = context;
     const limit = timeoutMs(context, 30);
     const host = await openHost(context);
-    const deadline = new OperationDeadline(limit, context.signal);
+    const watch = new TransportWatch(host);
+    const deadline = new OperationDeadline(limit, context.signal, watch.lost);
     try {
       const target = await resolveTarget(host, context.positionals[0], context, deadline, limit);
       const connection = await connectTo(host, target, context, deadline, limit);
@@ -97,6 +99,7 @@ With --json, one "service", "characteristic" or "descriptor" event per attribute
       return failure(error, context);
     } finally {
       deadline.clear();
+      watch.closingOnPurpose();
       await host.close();
     }
   },

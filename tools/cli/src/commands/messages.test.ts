@@ -194,6 +194,27 @@ describe('a peer that lost the bond', { timeout: 40_000 }, () => {
   });
 });
 
+describe('the controller going away', { timeout: 30_000 }, () => {
+  it.each([
+    [['serve']],
+    [['scan', '--timeout', '10']],
+    [['gatt', 'C4:00:00:00:00:01/random', '--timeout', '10']],
+  ])('%j ends at once with exit 3 and code closed, not as a timeout or a quiet success', async (args) => {
+    const own = join(dir, `gone-${args[0]}.sock`);
+    const sim = launch(['sim', '--listen', `unix:${own}`]);
+    await sim.waitFor('ready');
+    const command = launch([...args, '--transport', `unix:${own}`, ...store(`gone-${args[0]}`)]);
+    const exit = new Promise<number>((resolve) => command.child.on('close', (c) => resolve(c ?? -1)));
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const stoppedAt = Date.now();
+    sim.child.kill('SIGTERM');
+    expect(await exit).toBe(3);
+    expect(Date.now() - stoppedAt).toBeLessThan(5000);
+    expect(event(command.events, 'error')).toMatchObject({ code: 'closed' });
+    expect(String(event(command.events, 'error')?.message)).toMatch(/^the controller went away/);
+  });
+});
+
 describe('logs on stderr', { timeout: 30_000 }, () => {
   const failingPair = (extra: string[]) =>
     human([

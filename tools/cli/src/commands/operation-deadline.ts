@@ -78,6 +78,8 @@ export class OperationDeadline {
   constructor(
     private readonly ms: number,
     private readonly signal: AbortSignal,
+    /** Also fails every step (the controller went away). */
+    private readonly lost: Promise<never> = new Promise<never>(() => undefined),
   ) {
     this.expired = new Promise<never>((_, reject) => {
       this.timer = setTimeout(() => reject(this.timeoutError()), ms);
@@ -90,7 +92,7 @@ export class OperationDeadline {
   /** Runs `work` as `step`: resolves with its result, or rejects with what did not happen in time. */
   run<T>(step: Step, work: () => Promise<T>): Promise<T> {
     this.step = step;
-    return Promise.race([work(), this.expired]);
+    return Promise.race([work(), this.expired, this.lost]);
   }
 
   clear(): void {

@@ -6,6 +6,7 @@ import { connectTo, failure, openHost, reportPaired, resolveTarget, timeoutMs } 
 import { OperationDeadline, steps } from './operation-deadline.js';
 import { cliDelegate, pairingHelp, pairingOptions, parsePairingOptions, withOob } from './pairing-options.js';
 import { LineQuestions } from './prompts.js';
+import { TransportWatch } from './transport-watch.js';
 
 export const pair: CliCommand = {
   summary: 'connect to ADDRESS, pair (and bond), report, disconnect',
@@ -28,7 +29,8 @@ ${pairingHelp}`,
     });
     const limit = timeoutMs(context, 30);
     const host = await openHost(context, { pairing, delegate: cliDelegate(context, pairing, questions) });
-    const deadline = new OperationDeadline(limit, context.signal);
+    const watch = new TransportWatch(host);
+    const deadline = new OperationDeadline(limit, context.signal, watch.lost);
     try {
       const target = await resolveTarget(host, context.positionals[0], context, deadline, limit);
       const connection = await connectTo(host, target, context, deadline, limit);
@@ -46,6 +48,7 @@ ${pairingHelp}`,
     } finally {
       deadline.clear();
       questions.close();
+      watch.closingOnPurpose();
       await host.close();
     }
   },

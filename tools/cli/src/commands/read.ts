@@ -8,6 +8,7 @@ import { subscribe } from './notify.js';
 import { OperationDeadline, OperationError, steps } from './operation-deadline.js';
 import { cliDelegate, pairingHelp, pairingOptions, parsePairingOptions, withOob } from './pairing-options.js';
 import { LineQuestions } from './prompts.js';
+import { TransportWatch } from './transport-watch.js';
 
 // The spellings att-gatt's parseUuid accepts: 16-bit, 32-bit, 128-bit with or without dashes, optional 0x.
 const UUID_TEXT =
@@ -48,7 +49,8 @@ ${pairingHelp}`,
     });
     const limit = timeoutMs(context, 30);
     const host = await openHost(context, { pairing, delegate: cliDelegate(context, pairing, questions) });
-    const deadline = new OperationDeadline(limit, context.signal);
+    const watch = new TransportWatch(host);
+    const deadline = new OperationDeadline(limit, context.signal, watch.lost);
     try {
       const target = await resolveTarget(host, context.positionals[0], context, deadline, limit);
       const connection = await connectTo(host, target, context, deadline, limit);
@@ -64,6 +66,7 @@ ${pairingHelp}`,
           subscribe(connection, uuid, context),
         );
         const got = await listen({ count, signal: context.signal });
+        watch.check(); // the stream also ends when the controller goes away
         await connection.disconnect().catch(() => undefined);
         return count !== undefined && got < count ? ExitCode.failed : ExitCode.done;
       }
@@ -87,6 +90,7 @@ ${pairingHelp}`,
     } finally {
       deadline.clear();
       questions.close();
+      watch.closingOnPurpose();
       await host.close();
     }
   },

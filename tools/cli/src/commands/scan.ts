@@ -2,6 +2,7 @@
 import { ExitCode } from '../options.js';
 import type { CliCommand } from './command.js';
 import { failure, openHost } from './host-session.js';
+import { TransportWatch } from './transport-watch.js';
 
 export const scan: CliCommand = {
   summary: 'advertising reports: names, services, bonded peers recognised behind their private addresses',
@@ -17,13 +18,18 @@ again when what it advertises changes. Bonded peers behind a private address sho
     const { progress } = context;
     const { out } = context;
     const host = await openHost(context);
+    const watch = new TransportWatch(host);
+    // The scan runs until its time is up: Ctrl-C or the controller going away end it sooner.
+    const stop = new AbortController();
+    context.signal.addEventListener('abort', () => stop.abort(), { once: true });
+    watch.lost.catch(() => stop.abort());
     try {
       const durationMs = (context.options.timeoutSeconds ?? 10) * 1000;
       progress.show('scanning');
       let seen = 0;
       for await (const a of host.scan({
         durationMs,
-        signal: context.signal,
+        signal: stop.signal,
         duplicates: context.values.duplicates === true,
         active: context.values.passive !== true,
       })) {
@@ -52,12 +58,14 @@ again when what it advertises changes. Bonded peers behind a private address sho
         progress.show('scanning');
       }
       progress.done();
+      watch.check(); // a scan ends quietly when the controller goes away
       if (!out.json) process.stdout.write(`${seen} report${seen === 1 ? '' : 's'}\n`);
       return ExitCode.done;
     } catch (error) {
       progress.done();
       return failure(error, context);
     } finally {
+      watch.closingOnPurpose();
       await host.close();
     }
   },

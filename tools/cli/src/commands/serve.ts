@@ -13,6 +13,7 @@ import {
   withOob,
 } from './pairing-options.js';
 import { LineQuestions } from './prompts.js';
+import { TransportWatch } from './transport-watch.js';
 
 export const serve: CliCommand = {
   summary: 'connectable peripheral with the demo GATT service (until SIGINT/SIGTERM)',
@@ -36,6 +37,7 @@ ${pairingHelp}`,
       demo: true,
       name,
     });
+    const watch = new TransportWatch(host);
     try {
       host.on('connection', (connection) => onConnection(connection, context, pairing));
       await host.advertise({ name, serviceUuids: [DEMO_UUIDS.service] });
@@ -47,16 +49,21 @@ ${pairingHelp}`,
       );
       context.out.event('advertising', { address, name }, `advertising the demo service (Ctrl-C to stop)`);
       const counter = startCounter(host);
-      await new Promise<void>((resolve) => {
+      const stopped = new Promise<void>((resolve) => {
         if (context.signal.aborted) resolve();
         context.signal.addEventListener('abort', () => resolve(), { once: true });
       });
-      clearInterval(counter);
+      try {
+        await Promise.race([stopped, watch.lost]);
+      } finally {
+        clearInterval(counter);
+      }
       return ExitCode.done;
     } catch (error) {
       return failure(error, context);
     } finally {
       questions.close();
+      watch.closingOnPurpose();
       await host.close();
     }
   },
