@@ -228,6 +228,10 @@ export function failure(error: unknown, context: CommandContext): number {
   }
   if (error instanceof HciError) throw error; // main maps it: 3, or 2 for a bad transport spec
   if (error instanceof HostError && error.code === 'invalid-argument') throw new UsageError(error.message);
+  if (error instanceof HostError && error.code === 'controller') {
+    out.error(error.message, { code: error.code });
+    return ExitCode.transport; // the controller refused or failed: a controller failure, not the operation's
+  }
   if (
     error instanceof BondLostError ||
     error instanceof BondStoreError ||
