@@ -135,7 +135,7 @@ export function reportConnection(connection: Connection, context: CommandContext
       role: connection.role,
       bonded: connection.bonded,
     },
-    `connected to ${connection.address}${connection.identity !== connection.address ? ` (bonded identity ${connection.identity})` : ''} as ${connection.role}`,
+    `connected to ${connection.address}${connection.identity !== connection.address ? ` (bonded identity ${connection.identity})` : ''} as ${connection.role}${connection.bonded ? ', bonded' : ''}`,
   );
   connection.on('encrypted', (state) => {
     out.event(

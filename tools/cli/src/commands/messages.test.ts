@@ -190,6 +190,7 @@ describe('a peer that lost the bond', { timeout: 40_000 }, () => {
     expect(errors[0]).toMatchObject({ code: 'bond-lost', address });
     const seen = await human(['read', address, DEMO(2), ...central]);
     expect(seen.stdout).not.toMatch(/lost the bond/);
+    expect(seen.stdout).toMatch(/^connected to .* as central, bonded$/m);
     expect(seen.stderr.match(/lost the bond/g)).toHaveLength(1);
   });
 });
