@@ -40,8 +40,12 @@ export const globalHelp = `Global options:
                       terminal and --log-level is given (collecting logs from a pipe or file)
   --bond-store FILE   bond store (default ./ble_secrets.json)
   --address ADDR      own static random address, XX:XX:XX:XX:XX:XX
-  --timeout S         how long to scan; for pair, read and gatt the limit on the whole operation
-  -h, --help          this help`;
+  --timeout S         scan: how long (default 10); pair, read, gatt: the limit on the whole
+                      operation, connecting included (default 30)
+  -h, --help          this help
+
+Exit status: 0 done, 1 the operation failed (pairing, read, no answer), 2 usage, 3 transport or
+controller failure. With --json a failure is an "error" (or "pairing-failed") event with a "code".`;
 
 export interface GlobalOptions {
   transport: string;
