@@ -189,7 +189,12 @@ export function reportPaired(
 const reported = new WeakSet<object>();
 
 /** The `pairing-failed` event: the SMP reason as a number and in words, and what to do when there is a hint. */
-export function reportPairingFailed(error: PairingError, context: CommandContext, address?: string): void {
+export function reportPairingFailed(
+  error: PairingError,
+  context: CommandContext,
+  address: string | undefined,
+  endsCommand: boolean,
+): void {
   const reasonName = pairingFailedReasonName(error.reason);
   const io = typeof context.values.io === 'string' ? context.values.io : 'none';
   const hint = error.timedOut
@@ -197,7 +202,7 @@ export function reportPairingFailed(error: PairingError, context: CommandContext
     : pairingFailedHint(error.reason, { byPeer: error.byPeer, io });
   const said = reasonName && !error.message.includes(reasonName) ? ` (${reasonName})` : '';
   // In serve a failed pairing is one more thing that happened (stdout); in pair and read it ends the command.
-  const report = address ? context.out.event.bind(context.out) : context.out.failure.bind(context.out);
+  const report = endsCommand ? context.out.failure.bind(context.out) : context.out.event.bind(context.out);
   report(
     'pairing-failed',
     {
@@ -209,17 +214,17 @@ export function reportPairingFailed(error: PairingError, context: CommandContext
       message: error.message,
       ...(hint ? { hint } : {}),
     },
-    `${address ? `pairing with ${address}` : 'tsble: pairing'} failed: ${error.message}${said}${hint ? `; ${hint}` : ''}`,
+    `${endsCommand ? 'tsble: ' : ''}pairing${address ? ` with ${address}` : ''} failed: ${error.message}${said}${hint ? `; ${hint}` : ''}`,
   );
 }
 
 /** Exit status and message for the host's typed errors (ARCHITECTURE.md: 1 failed, 2 usage, 3 transport). */
-export function failure(error: unknown, context: CommandContext): number {
+export function failure(error: unknown, context: CommandContext, peer?: string): number {
   const { out } = context;
   if (error instanceof UsageError) throw error;
   if (typeof error === 'object' && error !== null && reported.has(error)) return ExitCode.failed;
   if (error instanceof PairingError) {
-    reportPairingFailed(error, context);
+    reportPairingFailed(error, context, peer, true);
     return ExitCode.failed;
   }
   if (error instanceof OperationError) {

@@ -149,7 +149,12 @@ describe('messages say what did not happen', { timeout: 30_000 }, () => {
     ]);
     expect(code).toBe(1);
     const failed = event(events, 'pairing-failed');
-    expect(failed).toMatchObject({ reason: 3, reasonName: 'Authentication Requirements', byPeer: false });
+    expect(failed).toMatchObject({
+      address: serveAddress,
+      reason: 3,
+      reasonName: 'Authentication Requirements',
+      byPeer: false,
+    });
     expect(String(failed?.hint)).toMatch(/--io keyboard-display/);
     expect(events.filter((e) => e.event === 'error')).toEqual([]);
   });
@@ -233,7 +238,7 @@ describe('logs on stderr', { timeout: 30_000 }, () => {
     const { code, stderr } = await failingPair([]);
     expect(code).toBe(1);
     expect(stderr).not.toMatch(/\{"level"/);
-    expect(stderr.match(/^tsble: pairing failed/gm)).toHaveLength(1);
+    expect(stderr.match(/^tsble: pairing with \S+ failed/gm)).toHaveLength(1);
   });
 
   it('--log-level given and stderr not a terminal: pino JSON lines, for collecting', async () => {

@@ -30,10 +30,12 @@ ${pairingHelp}`,
     const limit = timeoutMs(context, 30);
     const host = await openHost(context, { pairing, delegate: cliDelegate(context, pairing, questions) });
     const watch = new TransportWatch(host);
+    let peer: string | undefined;
     const deadline = new OperationDeadline(limit, context.signal, watch.lost);
     try {
       const target = await resolveTarget(host, context.positionals[0], context, deadline, limit);
       const connection = await connectTo(host, target, context, deadline, limit);
+      peer = connection.identity;
       progress.show('pairing');
       const result = await deadline.run(steps.pairing(formatAddress(target)), () =>
         connection.pair(pairing.options),
@@ -44,7 +46,7 @@ ${pairingHelp}`,
       return ExitCode.done;
     } catch (error) {
       progress.done();
-      return failure(error, context);
+      return failure(error, context, peer);
     } finally {
       deadline.clear();
       questions.close();

@@ -50,10 +50,12 @@ ${pairingHelp}`,
     const limit = timeoutMs(context, 30);
     const host = await openHost(context, { pairing, delegate: cliDelegate(context, pairing, questions) });
     const watch = new TransportWatch(host);
+    let peer: string | undefined;
     const deadline = new OperationDeadline(limit, context.signal, watch.lost);
     try {
       const target = await resolveTarget(host, context.positionals[0], context, deadline, limit);
       const connection = await connectTo(host, target, context, deadline, limit);
+      peer = connection.identity;
       connection.on('paired', (result) => reportPaired(result, connection, context, pairing.showKeys));
       connection.gatt.autoSecurity = { pair: true, pairOptions: pairing.options };
       if (connection.bonded && connection.role === 'central') {
@@ -86,7 +88,7 @@ ${pairingHelp}`,
       return ExitCode.done;
     } catch (error) {
       progress.done();
-      return failure(error, context);
+      return failure(error, context, peer);
     } finally {
       deadline.clear();
       questions.close();

@@ -72,7 +72,7 @@ ${pairingHelp}`,
 function onConnection(connection: Connection, context: CommandContext, pairing: CliPairing): void {
   reportConnection(connection, context);
   connection.on('paired', (result) => reportPaired(result, connection, context, pairing.showKeys));
-  connection.on('pairingFailed', (error) => reportPairingFailed(error, context, connection.identity));
+  connection.on('pairingFailed', (error) => reportPairingFailed(error, context, connection.identity, false));
   if (context.values['security-request'] === true) {
     connection.pair(pairing.options).catch(() => undefined); // reported through the events above
   }
