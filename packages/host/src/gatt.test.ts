@@ -123,6 +123,13 @@ describe('GATT through the host', () => {
 
   it('verifies signed writes from a bonded client on an unencrypted link and refuses a replayed counter', async () => {
     const written: string[] = [];
+    // Resolves once `count` writes have reached the server: Write Commands have no response to wait for.
+    let arrived: { count: number; resolve: () => void } | undefined;
+    const writes = (count: number) =>
+      new Promise<void>((resolve) => {
+        arrived = { count, resolve };
+        if (written.length >= count) resolve();
+      });
     const service = {
       uuid: 'b1e50100-3c9b-4e7a-9f1d-5e2a7c4d8b00',
       characteristics: [
@@ -131,6 +138,7 @@ describe('GATT through the host', () => {
           properties: ['authenticatedSignedWrites' as const, 'read' as const],
           onWrite: (value: Uint8Array) => {
             written.push(text(value));
+            if (arrived && written.length >= arrived.count) arrived.resolve();
           },
         },
       ],
@@ -154,7 +162,7 @@ describe('GATT through the host', () => {
       service.characteristics[0]?.uuid as string,
       new TextEncoder().encode('two'),
     );
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await writes(2);
     expect(written).toEqual(['one', 'two']);
     // A replay: the same counter again is dropped by the server.
     const record = client.bondStore.get(again.identity);
@@ -170,10 +178,17 @@ describe('GATT through the host', () => {
       fromHex(csrk.csrk),
       csrk.signCounter - 1,
     );
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(written).toEqual(['one', 'two']);
+    // Commands are handled in order: once a later valid write has arrived, the replay was handled (dropped).
+    await again.gatt.signedWrite(
+      service.uuid,
+      service.characteristics[0]?.uuid as string,
+      new TextEncoder().encode('three'),
+    );
+    await writes(3);
+    expect(written).toEqual(['one', 'two', 'three']);
     // The server keeps the next expected SignCounter with the bond, so a replay stays refused after a restart.
-    expect(server.bondStore.get(formatAddress(client.identityAddress))?.peerCsrk?.signCounter).toBe(2);
+    await server.bondStore.load(); // queued behind the counter's save
+    expect(server.bondStore.get(formatAddress(client.identityAddress))?.peerCsrk?.signCounter).toBe(3);
   });
 
   it('pairs out of band with the OOB data the delegate hands over', async () => {

@@ -148,10 +148,11 @@ describe('Host over the virtual controller', () => {
     const again = await central.connect(peripheral.identityAddress);
     const remoteAgain = await accepted;
     expect(again.bonded).toBe(true);
+    const remoteEncrypted = remoteAgain.next('encrypted');
     await again.encrypt();
     expect(again.encrypted).toBe(true);
     expect(again.securityLevel).toBe(2);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await remoteEncrypted;
     expect(remoteAgain.encrypted).toBe(true);
   });
 
@@ -185,7 +186,7 @@ describe('Host over the virtual controller', () => {
     await remote.smpChannel.send(Uint8Array.of(0x05, 0x0f));
     const [error] = await failed;
     expect(error.reason).toBe(0x0f);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await central.bondStore.load(); // store changes run in order: this one waits for the bond's removal
     expect(central.bondStore.get(connection.identity)).toBeUndefined();
   });
 
