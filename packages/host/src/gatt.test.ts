@@ -268,7 +268,7 @@ describe('GATT through the host', () => {
     await server.gattServer.notify(characteristic, Uint8Array.of(1, 0, 0, 0));
     const first = await stream.next();
     expect(Array.from(first.value as Uint8Array)).toEqual([1, 0, 0, 0]);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await serverStore.load(); // store changes run in order: this one waits for the CCCD's save
     const cccd = serverStore.list()[0]?.cccd;
     expect(cccd && Object.values(cccd)).toContain(1);
     await connection.disconnect();
