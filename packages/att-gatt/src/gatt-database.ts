@@ -63,6 +63,9 @@ export interface GattService {
 
 const PROPERTY_BITS: Record<string, number> = CharacteristicProperty;
 
+/** What a declaration gives for one attribute; the handle and the group end are the database's. */
+type AttributeFields = Omit<Attribute, 'handle' | 'endGroup'>;
+
 export class GattDatabase {
   readonly attributes: Attribute[] = [];
   readonly services: GattService[] = [];
@@ -126,10 +129,27 @@ export class GattDatabase {
     return undefined;
   }
 
-  #push(attribute: Omit<Attribute, 'handle'>): Attribute {
-    const full = { ...attribute, handle: this.attributes.length + 1 } as Attribute;
-    this.attributes.push(full);
-    return full;
+  /**
+   * Appends one attribute. Every attribute is built with the same properties in the same order (absent
+   * ones undefined) rather than spread from a partial object: a server is built per Host, and one object
+   * shape keeps both building and every later handle lookup cheap.
+   */
+  #push(fields: AttributeFields): Attribute {
+    const attribute: Attribute = {
+      handle: this.attributes.length + 1,
+      type: fields.type,
+      kind: fields.kind,
+      value: fields.value,
+      read: fields.read,
+      write: fields.write,
+      maxLength: fields.maxLength,
+      onRead: fields.onRead,
+      onWrite: fields.onWrite,
+      endGroup: undefined,
+      characteristic: fields.characteristic,
+    };
+    this.attributes.push(attribute);
+    return attribute;
   }
 
   #addService(
@@ -215,8 +235,8 @@ export class GattDatabase {
           ? (definition.write ?? true)
           : false,
       maxLength: definition.maxLength ?? 512,
-      ...(definition.onRead ? { onRead: definition.onRead } : {}),
-      ...(definition.onWrite ? { onWrite: definition.onWrite } : {}),
+      onRead: definition.onRead,
+      onWrite: definition.onWrite,
       characteristic,
     });
     if (notifies) {
@@ -243,8 +263,8 @@ export class GattDatabase {
       read: definition.read ?? true,
       write: definition.write ?? false,
       maxLength: definition.maxLength ?? 512,
-      ...(definition.onRead ? { onRead: definition.onRead } : {}),
-      ...(definition.onWrite ? { onWrite: definition.onWrite } : {}),
+      onRead: definition.onRead,
+      onWrite: definition.onWrite,
       characteristic,
     });
   }

@@ -7,6 +7,7 @@
 export type Uuid = string;
 
 const BASE_SUFFIX = '-0000-1000-8000-00805f9b34fb';
+const UUID16 = /^[0-9a-f]{4}$/;
 const FULL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Parses '2A00', '0x2a00', 0x2a00, '00002a00-0000-1000-8000-00805f9b34fb' or any 128-bit UUID. */
@@ -16,8 +17,10 @@ export function parseUuid(input: string | number): Uuid | undefined {
       ? input.toString(16).padStart(4, '0')
       : undefined;
   }
+  // Already canonical (every UUID the stack itself declares): no trimming and lowering to do.
+  if (input.length === 4 && UUID16.test(input)) return input;
   const text = input.trim().toLowerCase().replace(/^0x/, '');
-  if (/^[0-9a-f]{4}$/.test(text)) return text;
+  if (UUID16.test(text)) return text;
   if (/^[0-9a-f]{8}$/.test(text)) return fold(`${text}${BASE_SUFFIX}`);
   if (FULL.test(text)) return fold(text);
   if (/^[0-9a-f]{32}$/.test(text)) {
@@ -52,7 +55,10 @@ export function toUuid128(value: Uuid): string {
 export function uuidToBytes(value: Uuid): Uint8Array {
   if (isUuid16(value)) {
     const n = Number.parseInt(value, 16);
-    return Uint8Array.of(n & 0xff, n >>> 8);
+    const out = new Uint8Array(2);
+    out[0] = n & 0xff;
+    out[1] = n >>> 8;
+    return out;
   }
   const hex = value.replace(/-/g, '');
   const out = new Uint8Array(16);
