@@ -2,7 +2,7 @@
 // `npm test`: builds what the tests need and runs every workspace's tests through turbo, then reads each
 // workspace's Vitest JSON report and prints one plain summary line, `N passed, N failed`, which CI reads.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -13,10 +13,17 @@ const workspaces = ['packages', 'tools'].flatMap((dir) =>
 );
 for (const ws of workspaces) rmSync(join(ws, '.test-results.json'), { force: true });
 
-const run = spawnSync('npx', ['turbo', 'run', 'test', '--continue', '--force', '--concurrency=2', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const run = spawnSync(
+  'npx',
+  ['turbo', 'run', 'test', '--continue', '--force', '--concurrency=2', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
+
+// Formatting and lint (Biome) are part of the test run: a change that breaks them fails like a failing test.
+const lint = spawnSync('npx', ['biome', 'check', '.'], { cwd: root, stdio: 'inherit' });
 
 let passed = 0;
 let failed = 0;
@@ -37,5 +44,9 @@ for (const ws of workspaces) {
 }
 if (missing.length > 0) console.log(`no test report from: ${missing.join(', ')}`);
 if (run.status !== 0 && failed === 0) failed = 1; // the build or a runner itself failed
+if (lint.status !== 0) {
+  console.log('biome check failed (npm run format fixes formatting)');
+  failed += 1;
+}
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(run.status === 0 && failed === 0 ? 0 : 1);
+process.exit(failed === 0 ? 0 : 1);

@@ -22,9 +22,10 @@ import type { PairingAction } from './types.js';
 
 const require = createRequire(import.meta.url);
 // biome-ignore lint/suspicious/noExplicitAny: ble-host is untyped JavaScript
+type Untyped = any;
 const { SmpMasterConnection, SmpSlaveConnection } = require('ble-host/lib/internal/smp.js') as Record<
   string,
-  any
+  Untyped
 >;
 
 const text = (a: SmpAddress) =>
@@ -73,7 +74,6 @@ async function run(
   const outcome: Outcome = { ours: {}, theirs: {} };
   const tasks: (() => Promise<void> | void)[] = [];
   let theirReceive: (data: Buffer) => void = () => undefined;
-  // biome-ignore lint/suspicious/noExplicitAny: ble-host callback
   let theirLtkRequest: (
     rand: Buffer,
     ediv: number,
@@ -113,7 +113,7 @@ async function run(
           connection,
           onData,
           send,
-          (rand: Buffer, ediv: number, ltk: Buffer, done: (status: number, on: boolean) => void) => {
+          (_rand: Buffer, _ediv: number, ltk: Buffer, done: (status: number, on: boolean) => void) => {
             outcome.theirs.key = Uint8Array.from(ltk);
             theirStartEncryption = done;
             // The controller asks our host for the key (it was handed over in `ltk-ready`).

@@ -26,7 +26,7 @@ export function beginLegacy(ctx: PairingContext): void {
   if (negotiated.method === 'just-works') progress.tk = new Uint8Array(16);
   if (negotiated.method === 'oob') {
     const tk = ctx.config.oob.tk;
-    if (!tk || tk.length !== 16)
+    if (tk?.length !== 16)
       fail(PairingFailedReason.OobNotAvailable, 'legacy OOB selected but no 16-octet TK configured');
     progress.tk = tk.slice();
   }

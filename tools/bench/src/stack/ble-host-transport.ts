@@ -34,4 +34,3 @@ export class BleHostTransport extends EventEmitter {
     this.controller.air.detach(this.controller);
   }
 }
-

@@ -123,7 +123,7 @@ BleManager.create(new H4SocketTransport(config.socket || '/tmp/bt-server-le'), {
       manager.startAdvertising({}, (status, conn) => {
         if (status !== 0) return say('error', { message: `advertising failed: ${status}` });
         say('connected', { peer: conn.peerAddress, peerType: conn.peerAddressType });
-        conn.smp.on('pairingRequest', (req, callback) => callback(features()));
+        conn.smp.on('pairingRequest', (_req, callback) => callback(features()));
         watchSecurity(conn);
         conn.on('disconnect', advertise);
       });
