@@ -81,8 +81,9 @@ export class AclFlow {
     this.#pump();
   }
 
-  failAll(error: HciError): void {
-    for (const item of this.#queue.splice(0)) item.reject(error);
+  /** Fails every queued packet; `error` may be a function that makes it, called only if one is waiting. */
+  failAll(error: HciError | (() => HciError)): void {
+    for (const item of this.#queue.splice(0)) item.reject(typeof error === 'function' ? error() : error);
     this.#inController.clear();
     this.#credits = this.#capacity;
   }

@@ -20,7 +20,7 @@ export class CommandFlow {
   #credits = 1;
   readonly #queue: QueuedCommand[] = [];
   readonly #inFlight: QueuedCommand[] = [];
-  #closedWith: HciError | undefined;
+  #closedWith: (() => HciError) | undefined;
 
   constructor(private readonly write: (opcode: number, params: Uint8Array) => Promise<void>) {}
 
@@ -31,7 +31,7 @@ export class CommandFlow {
 
   /** Queues a command; resolves with its return parameters after Status (empty for Command Status). */
   submit(opcode: number, params: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
-    if (this.#closedWith) return Promise.reject(this.#closedWith);
+    if (this.#closedWith) return Promise.reject(this.#closedWith());
     return new Promise((resolve, reject) => {
       this.#queue.push({ opcode, params, timeoutMs, resolve, reject });
       this.#pump();
@@ -60,12 +60,16 @@ export class CommandFlow {
     this.#pump();
   }
 
-  /** Rejects everything queued or in flight (controller reset, transport closed). */
-  failAll(error: HciError, permanently = false): void {
-    if (permanently) this.#closedWith = error;
+  /**
+   * Rejects everything queued or in flight (controller reset, transport closed). `error` may be a function
+   * that makes it, called only when something is waiting (or, once permanently closed, on a later submit).
+   */
+  failAll(error: HciError | (() => HciError), permanently = false): void {
+    const make = typeof error === 'function' ? error : () => error;
+    if (permanently) this.#closedWith = make;
     for (const command of [...this.#inFlight.splice(0), ...this.#queue.splice(0)]) {
       clearTimeout(command.timer);
-      command.reject(error);
+      command.reject(make());
     }
     this.#credits = 1;
   }

@@ -96,8 +96,10 @@ function writeField(out: Uint8Array, at: number, kind: FieldKind, value: unknown
       putU32(out, at, Number(value));
       return;
     case 'mask64': {
-      let v = BigInt(value as bigint);
-      for (let i = 0; i < 8; i++, v >>= 8n) out[at + i] = Number(v & 0xffn);
+      // Two 32-bit halves: two BigInt operations instead of sixteen.
+      const v = BigInt.asUintN(64, BigInt(value as bigint));
+      putU32(out, at, Number(v & 0xffffffffn));
+      putU32(out, at + 4, Number(v >> 32n));
       return;
     }
     case 'advData': {
@@ -125,11 +127,8 @@ function readField(
       return u16(bytes, at) | ((bytes[at + 2] ?? 0) << 16);
     case 'u32':
       return u32(bytes, at);
-    case 'mask64': {
-      let v = 0n;
-      for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(bytes[at + i] ?? 0);
-      return v;
-    }
+    case 'mask64':
+      return (BigInt(u32(bytes, at + 4)) << 32n) | BigInt(u32(bytes, at));
     case 'advData': {
       const length = bytes[at] ?? 0;
       if (length > 31) return decodeError(`advertising data length ${length} exceeds 31`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
 import { AclFlow } from './acl-flow.js';
 import { BtsnoopWriter } from './btsnoop.js';
 import { CommandFlow } from './command-flow.js';
@@ -10,6 +10,7 @@ import { decodeEvent, type HciEvent } from './events.js';
 import { decodeLayout, encodeLayout, type LayoutValues } from './fields.js';
 import { type HciEventMap, routeEvent } from './hci-events.js';
 import { describePacket, type HciPacket } from './packet.js';
+import { silentLogger } from './silent-logger.js';
 import { bringUp, type ControllerInfo } from './startup.js';
 import { openTransport } from './transports/open.js';
 import type { HciTransport } from './transports/transport.js';
@@ -57,7 +58,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
     private readonly options: HciOptions,
   ) {
     super();
-    this.logger = (options.logger ?? pino({ level: 'silent' })).child({ layer: 'hci' });
+    this.logger = (options.logger ?? silentLogger).child({ layer: 'hci' });
     this.#commandTimeoutMs = options.commandTimeoutMs ?? 5000;
     this.#btsnoop =
       typeof options.btsnoop === 'string' ? new BtsnoopWriter(options.btsnoop) : options.btsnoop;
@@ -199,14 +200,22 @@ export class Hci extends TypedEmitter<HciEventMap> {
     this.#phase = 'ready';
   }
 
+  /**
+   * Whether packets are logged: describing one costs string building that a silent logger would discard. A
+   * logger without pino's isLevelEnabled is asked to trace every packet, as before.
+   */
+  #tracing(): boolean {
+    return this.logger.isLevelEnabled?.('trace') ?? true;
+  }
+
   #send(packet: HciPacket): Promise<void> {
-    this.logger.trace({ packet: describePacket(packet) }, 'send');
+    if (this.#tracing()) this.logger.trace({ packet: describePacket(packet) }, 'send');
     this.#btsnoop?.write(packet, 'sent');
     return this.transport.send(packet);
   }
 
   #receive(packet: HciPacket): void {
-    this.logger.trace({ packet: describePacket(packet) }, 'receive');
+    if (this.#tracing()) this.logger.trace({ packet: describePacket(packet) }, 'receive');
     this.#btsnoop?.write(packet, 'received');
     if (packet.type === 'acl') {
       if (this.#phase === 'ready') this.emit('acl', packet.handle, packet.packetBoundary, packet.data);
@@ -294,9 +303,14 @@ export class Hci extends TypedEmitter<HciEventMap> {
   #onClosed(): void {
     if (this.#phase === 'closed') return;
     this.#phase = 'closed';
-    const error = new HciError('closed', `HCI on ${this.transport.description} is closed`);
-    this.#commands.failAll(error, true);
-    this.#acl.failAll(error);
+    // Made only if something is waiting or asks later: a capture of the stack on every close is not free.
+    let error: HciError | undefined;
+    const closedError = () => {
+      error ??= new HciError('closed', `HCI on ${this.transport.description} is closed`);
+      return error;
+    };
+    this.#commands.failAll(closedError, true);
+    this.#acl.failAll(closedError);
     this.#connections.clear();
     this.#btsnoop?.close();
     this.emit('close');

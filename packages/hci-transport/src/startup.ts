@@ -65,6 +65,10 @@ export interface StartupOptions {
  */
 const recoveryPaddingLength = 260;
 
+/** The event masks as 64-bit values, made once: BigInt arithmetic is slow enough to show in a start-up. */
+const eventMask = maskOf(eventMaskBits);
+const leEventMask = maskOf(leEventMaskBits);
+
 /**
  * The bring-up sequence. Core 6.0 Vol 4 Part E 4.2 and 7.3.2: Reset first (the caller ignores every event but
  * its completion until it is done, because a dongle keeps the last session's state); then identity, features,
@@ -77,8 +81,8 @@ export async function bringUp(ctx: StartupContext, options: StartupOptions): Pro
   const { lmpFeatures } = await ctx.execute('readLocalSupportedFeatures', {});
   const { leFeatures } = await ctx.execute('leReadLocalSupportedFeatures', {});
   const buffers = await readBufferSize(ctx, supportedCommands);
-  await ctx.execute('setEventMask', { eventMask: maskOf(eventMaskBits) });
-  await ctx.execute('leSetEventMask', { leEventMask: maskOf(leEventMaskBits) });
+  await ctx.execute('setEventMask', { eventMask });
+  await ctx.execute('leSetEventMask', { leEventMask });
   const identity = await readIdentity(ctx, options, version.companyIdentifier);
   const info: ControllerInfo = {
     ...identity,
