@@ -7,20 +7,36 @@ interface QueuedCommand {
   timeoutMs: number;
   resolve: (returnParameters: Uint8Array) => void;
   reject: (error: HciError) => void;
-  timer?: NodeJS.Timeout;
+  /** When it times out, on `monotonicMs`'s clock; set when it is sent. */
+  deadline: number;
 }
+
+/**
+ * Monotonic milliseconds. process.hrtime rather than performance.now: tests that fake `performance` alone
+ * (with real timers) must not make a real watchdog firing see commands as long overdue; fake timers that fake
+ * every clock fake both this and setTimeout together.
+ */
+const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 /**
  * HCI command flow control. Core 6.0 Vol 4 Part E 4.4: the host may send only as many commands as the last
  * Command Complete/Status granted in Num_HCI_Command_Packets (one, initially and on Zephyr, always). Commands
  * wait in order; each sent one has its own timeout and is matched to the oldest in-flight command with the
  * same opcode.
+ *
+ * One watchdog timer serves every command's timeout: it is due at the earliest deadline in flight, and a
+ * command sent with a later deadline leaves it alone. A timer per command cost a timer-list insert and removal
+ * per command (a tenth of a start-up on the virtual controller); with nothing in flight the watchdog is only
+ * unreferenced, so it does not hold the process open, and when it fires it finds nothing to do.
  */
 export class CommandFlow {
   #credits = 1;
   readonly #queue: QueuedCommand[] = [];
   readonly #inFlight: QueuedCommand[] = [];
   #closedWith: (() => HciError) | undefined;
+  #watchdog: NodeJS.Timeout | undefined;
+  /** When the armed watchdog fires, on `monotonicMs`'s clock. */
+  #watchdogDue = 0;
 
   constructor(private readonly write: (opcode: number, params: Uint8Array) => Promise<void>) {}
 
@@ -33,7 +49,7 @@ export class CommandFlow {
   submit(opcode: number, params: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
     if (this.#closedWith) return Promise.reject(this.#closedWith());
     return new Promise((resolve, reject) => {
-      this.#queue.push({ opcode, params, timeoutMs, resolve, reject });
+      this.#queue.push({ opcode, params, timeoutMs, resolve, reject, deadline: 0 });
       this.#pump();
     });
   }
@@ -66,11 +82,14 @@ export class CommandFlow {
    */
   failAll(error: HciError | (() => HciError), permanently = false): void {
     const make = typeof error === 'function' ? error : () => error;
-    if (permanently) this.#closedWith = make;
-    for (const command of [...this.#inFlight.splice(0), ...this.#queue.splice(0)]) {
-      clearTimeout(command.timer);
-      command.reject(make());
+    if (permanently) {
+      this.#closedWith = make;
+      clearTimeout(this.#watchdog);
+      this.#watchdog = undefined;
     }
+    const failed = [...this.#inFlight.splice(0), ...this.#queue.splice(0)];
+    this.#idleWatchdog();
+    for (const command of failed) command.reject(make());
     this.#credits = 1;
   }
 
@@ -78,7 +97,7 @@ export class CommandFlow {
     const index = this.#inFlight.findIndex((c) => c.opcode === opcode);
     if (index < 0) return undefined;
     const [command] = this.#inFlight.splice(index, 1);
-    if (command) clearTimeout(command.timer);
+    this.#idleWatchdog();
     return command;
   }
 
@@ -87,7 +106,7 @@ export class CommandFlow {
       const command = this.#queue.shift() as QueuedCommand;
       this.#credits--;
       this.#inFlight.push(command);
-      command.timer = setTimeout(() => this.#timeout(command), command.timeoutMs);
+      this.#watch(command);
       this.write(command.opcode, command.params).catch((error: unknown) => {
         this.#takeInFlight(command.opcode);
         command.reject(
@@ -101,14 +120,37 @@ export class CommandFlow {
     }
   }
 
-  #timeout(command: QueuedCommand): void {
-    const index = this.#inFlight.indexOf(command);
-    if (index < 0) return;
-    this.#inFlight.splice(index, 1);
+  /** Starts a sent command's clock: the watchdog is moved earlier only if this deadline comes first. */
+  #watch(command: QueuedCommand): void {
+    command.deadline = monotonicMs() + command.timeoutMs;
+    if (this.#watchdog === undefined || command.deadline < this.#watchdogDue) this.#arm(command.deadline);
+    else this.#watchdog.ref();
+  }
+
+  #arm(due: number): void {
+    clearTimeout(this.#watchdog);
+    this.#watchdogDue = due;
+    // Timers count whole milliseconds from the loop's cached time, so one may fire a little before `due`:
+    // #onWatchdog then finds nothing overdue and arms again for the rest.
+    this.#watchdog = setTimeout(() => this.#onWatchdog(), Math.max(1, Math.ceil(due - monotonicMs())));
+  }
+
+  /** With nothing in flight the armed watchdog stays (re-arming costs more) but must not keep the process up. */
+  #idleWatchdog(): void {
+    if (this.#inFlight.length === 0) this.#watchdog?.unref();
+  }
+
+  #onWatchdog(): void {
+    this.#watchdog = undefined;
+    const now = monotonicMs();
+    const overdue = this.#inFlight.filter((command) => command.deadline <= now);
+    for (const command of overdue) this.#inFlight.splice(this.#inFlight.indexOf(command), 1);
     // The controller lost the command or is gone; give the credit back so a later command (a retried Reset)
     // can still go out instead of waiting forever.
-    if (this.#inFlight.length === 0) this.#credits = Math.max(this.#credits, 1);
-    command.reject(new HciTimeoutError(command.opcode, command.timeoutMs));
+    if (overdue.length > 0 && this.#inFlight.length === 0) this.#credits = Math.max(this.#credits, 1);
+    for (const command of overdue) command.reject(new HciTimeoutError(command.opcode, command.timeoutMs));
+    const next = Math.min(...this.#inFlight.map((command) => command.deadline));
+    if (Number.isFinite(next)) this.#arm(next);
     this.#pump();
   }
 }

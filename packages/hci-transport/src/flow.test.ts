@@ -46,6 +46,21 @@ describe('CommandFlow', () => {
     await expect(next).rejects.toMatchObject({ code: 'closed' });
     await expect(flow.submit(0x1001, new Uint8Array(0), 10)).rejects.toMatchObject({ code: 'closed' });
   });
+
+  it('times out a short command sent after a long one on its own deadline, and only that one', async () => {
+    const flow = new CommandFlow(async () => {});
+    const long = flow.submit(0x1001, new Uint8Array(0), 60_000);
+    // A NOP grants a second credit so both are in flight at once.
+    flow.onCommandComplete(1, 0x0000, new Uint8Array(0));
+    const short = flow.submit(0x1002, new Uint8Array(0), 20);
+    await expect(short).rejects.toMatchObject({ code: 'command-timeout', opcode: 0x1002 });
+    expect(flow.outstanding).toBe(1);
+    // The long one still completes normally, and a later command gets its own timeout.
+    flow.onCommandComplete(1, 0x1001, Uint8Array.of(0, 9));
+    expect([...(await long)]).toEqual([9]);
+    await expect(flow.submit(0x1003, new Uint8Array(0), 20)).rejects.toMatchObject({ opcode: 0x1003 });
+    flow.failAll(new HciError('closed', 'closed'), true);
+  });
 });
 
 describe('AclFlow', () => {
