@@ -78,7 +78,24 @@ export interface ServiceDefinition {
   characteristics?: CharacteristicDefinition[];
 }
 
+/** One encoder for every string value: making a TextEncoder per value showed in each GattServer's build. */
+const utf8 = new TextEncoder();
+
 export function toBytes(value: Uint8Array | string | undefined): Uint8Array {
   if (value === undefined) return new Uint8Array(0);
-  return typeof value === 'string' ? new TextEncoder().encode(value) : value.slice();
+  return typeof value === 'string' ? encodeUtf8(value) : value.slice();
+}
+
+/**
+ * UTF-8 of a string. ASCII (device names, mostly) is copied octet by octet: TextEncoder's call into native
+ * code costs ten times as much for a short string, and a GattServer is built on every Host.open.
+ */
+function encodeUtf8(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return utf8.encode(text);
+    out[i] = code;
+  }
+  return out;
 }
