@@ -4,7 +4,8 @@ import { Commands } from './commands.js';
 import { encodeEvent } from './event-encoders.js';
 import { decodeEvent, type HciEvent } from './events.js';
 import { decodeLayout, encodeLayout, type FieldKind, type Layout } from './fields.js';
-import { decodePacketAt, encodeH4, encodePacket } from './packet.js';
+import { H4Framer } from './h4-framer.js';
+import { decodePacketAt, encodeH4, encodePacket, type HciPacket } from './packet.js';
 
 const field: Record<FieldKind, fc.Arbitrary<unknown>> = {
   u8: fc.integer({ min: 0, max: 0xff }),
@@ -68,6 +69,53 @@ describe('command codec', () => {
     };
     const body = encodePacket(acl);
     expect(decodePacketAt('acl', body, 0, 2)).toEqual(acl);
+  });
+
+  it('property: every packet type round-trips through H4, and H4 is the type octet before the HCI packet', () => {
+    const payload = fc.uint8Array({ maxLength: 255 });
+    const twelveBits = fc.integer({ min: 0, max: 0x0fff });
+    const packets: fc.Arbitrary<HciPacket> = fc.oneof(
+      fc.record({
+        type: fc.constant('command' as const),
+        opcode: fc.integer({ min: 0, max: 0xffff }),
+        params: payload,
+      }),
+      fc.record({
+        type: fc.constant('acl' as const),
+        handle: twelveBits,
+        packetBoundary: fc.constantFrom(0 as const, 1 as const, 2 as const),
+        broadcast: fc.integer({ min: 0, max: 3 }),
+        data: payload,
+      }),
+      fc.record({
+        type: fc.constant('sco' as const),
+        handle: twelveBits,
+        status: fc.integer({ min: 0, max: 3 }),
+        data: payload,
+      }),
+      fc.record({
+        type: fc.constant('event' as const),
+        code: fc.integer({ min: 0, max: 0xff }),
+        params: payload,
+      }),
+      fc.record({
+        type: fc.constant('iso' as const),
+        handle: twelveBits,
+        flags: fc.integer({ min: 0, max: 0xf }),
+        data: payload,
+      }),
+    );
+    fc.assert(
+      fc.property(packets, (packet) => {
+        const h4 = encodeH4(packet);
+        expect([...h4.subarray(1)]).toEqual([...encodePacket(packet)]);
+        const framed = new H4Framer({
+          accept: ['command', 'acl', 'sco', 'event', 'iso'],
+          checkHeaders: false,
+        });
+        expect(framed.push(h4)).toEqual([packet]);
+      }),
+    );
   });
 });
 

@@ -58,56 +58,62 @@ export const headerLength: Record<HciPacketType, number> = { command: 3, acl: 4,
 
 /** The packet's header and payload, as HCI defines them (no H4 type octet: this is what USB carries). */
 export function encodePacket(packet: HciPacket): Uint8Array {
-  switch (packet.type) {
-    case 'command': {
-      const out = new Uint8Array(3 + packet.params.length);
-      putU16(out, 0, packet.opcode);
-      out[2] = packet.params.length;
-      out.set(packet.params, 3);
-      return out;
-    }
-    case 'acl': {
-      const out = new Uint8Array(4 + packet.data.length);
-      putU16(
-        out,
-        0,
-        (packet.handle & 0x0fff) | (packet.packetBoundary << 12) | ((packet.broadcast & 3) << 14),
-      );
-      putU16(out, 2, packet.data.length);
-      out.set(packet.data, 4);
-      return out;
-    }
-    case 'sco': {
-      const out = new Uint8Array(3 + packet.data.length);
-      putU16(out, 0, (packet.handle & 0x0fff) | ((packet.status & 3) << 12));
-      out[2] = packet.data.length;
-      out.set(packet.data, 3);
-      return out;
-    }
-    case 'event': {
-      const out = new Uint8Array(2 + packet.params.length);
-      out[0] = packet.code;
-      out[1] = packet.params.length;
-      out.set(packet.params, 2);
-      return out;
-    }
-    case 'iso': {
-      const out = new Uint8Array(4 + packet.data.length);
-      putU16(out, 0, (packet.handle & 0x0fff) | ((packet.flags & 0xf) << 12));
-      putU16(out, 2, packet.data.length & 0x3fff);
-      out.set(packet.data, 4);
-      return out;
-    }
-  }
+  return encodeAfter(packet, 0);
 }
 
 /** The packet with its H4 type octet in front: what a UART or a socket carries. Core 6.0 Vol 4 Part A 2. */
 export function encodeH4(packet: HciPacket): Uint8Array {
-  const body = encodePacket(packet);
-  const out = new Uint8Array(1 + body.length);
+  const out = encodeAfter(packet, 1);
   out[0] = h4TypeOf[packet.type];
-  out.set(body, 1);
   return out;
+}
+
+/**
+ * Header and payload written `skip` octets into a new array, leaving room for a transport's framing, so an H4
+ * packet is built in one allocation and one copy of the payload.
+ */
+function encodeAfter(packet: HciPacket, skip: number): Uint8Array {
+  switch (packet.type) {
+    case 'command': {
+      const out = new Uint8Array(skip + 3 + packet.params.length);
+      putU16(out, skip, packet.opcode);
+      out[skip + 2] = packet.params.length;
+      out.set(packet.params, skip + 3);
+      return out;
+    }
+    case 'acl': {
+      const out = new Uint8Array(skip + 4 + packet.data.length);
+      putU16(
+        out,
+        skip,
+        (packet.handle & 0x0fff) | (packet.packetBoundary << 12) | ((packet.broadcast & 3) << 14),
+      );
+      putU16(out, skip + 2, packet.data.length);
+      out.set(packet.data, skip + 4);
+      return out;
+    }
+    case 'sco': {
+      const out = new Uint8Array(skip + 3 + packet.data.length);
+      putU16(out, skip, (packet.handle & 0x0fff) | ((packet.status & 3) << 12));
+      out[skip + 2] = packet.data.length;
+      out.set(packet.data, skip + 3);
+      return out;
+    }
+    case 'event': {
+      const out = new Uint8Array(skip + 2 + packet.params.length);
+      out[skip] = packet.code;
+      out[skip + 1] = packet.params.length;
+      out.set(packet.params, skip + 2);
+      return out;
+    }
+    case 'iso': {
+      const out = new Uint8Array(skip + 4 + packet.data.length);
+      putU16(out, skip, (packet.handle & 0x0fff) | ((packet.flags & 0xf) << 12));
+      putU16(out, skip + 2, packet.data.length & 0x3fff);
+      out.set(packet.data, skip + 4);
+      return out;
+    }
+  }
 }
 
 /** Payload length announced by a header that starts at `offset` (the header must be complete). */
