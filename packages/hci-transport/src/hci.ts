@@ -184,16 +184,18 @@ export class Hci extends TypedEmitter<HciEventMap> {
       {
         execute: (name, params, timeoutMs) => this.execute(name, params, timeoutMs),
         command: (opcode, params, timeoutMs) => this.command(opcode, params, timeoutMs),
-        ...(this.transport.writeRaw
-          ? { writeRaw: (bytes: Uint8Array) => this.transport.writeRaw?.(bytes) ?? Promise.resolve() }
-          : {}),
+        // Absent members are undefined rather than spread in: spreads into a literal cost V8 a new hidden
+        // class per call.
+        writeRaw: this.transport.writeRaw
+          ? (bytes: Uint8Array) => this.transport.writeRaw?.(bytes) ?? Promise.resolve()
+          : undefined,
         description: this.transport.description,
         logger: this.logger,
       },
       {
         resetTimeoutMs: this.options.resetTimeoutMs ?? 1500,
         randomBytes: (n) => new Uint8Array(randomBytes(n)),
-        ...(this.options.staticAddress ? { staticAddress: this.options.staticAddress } : {}),
+        staticAddress: this.options.staticAddress,
       },
     );
     this.#acl.resize(this.#info.totalNumLeAclDataPackets);
