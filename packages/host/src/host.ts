@@ -5,7 +5,13 @@
  */
 
 import type { GattServer } from '@tsble/att-gatt';
-import { Hci, type HciTransport, type LeConnectionComplete, TypedEmitter } from '@tsble/hci-transport';
+import {
+  Hci,
+  type HciOptions,
+  type HciTransport,
+  type LeConnectionComplete,
+  TypedEmitter,
+} from '@tsble/hci-transport';
 import { RepeatedAttemptsTracker } from '@tsble/smp-core';
 import { installNodeCrypto } from '@tsble/smp-core/node';
 import { registerSimTransport } from '@tsble/virtual-controller';
@@ -147,11 +153,11 @@ export class Host extends TypedEmitter<HostEventMap> {
       registerSimTransport();
       simRegistered = true;
     }
-    const hci = await Hci.open(spec, {
-      logger,
-      ...(options.btsnoop ? { btsnoop: options.btsnoop } : {}),
-      ...(storedAddress?.ok ? { staticAddress: storedAddress.value.bytes } : {}),
-    });
+    // Named fields, not conditional spreads: V8 builds those literals slowly, and this is on every start-up.
+    const hciOptions: HciOptions = { logger };
+    if (options.btsnoop) hciOptions.btsnoop = options.btsnoop;
+    if (storedAddress?.ok) hciOptions.staticAddress = storedAddress.value.bytes;
+    const hci = await Hci.open(spec, hciOptions);
     try {
       const info = hci.info;
       let identity = addressFromBytes(info.address, info.addressType);

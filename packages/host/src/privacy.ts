@@ -9,6 +9,7 @@ import { type Address, formatAddress, isResolvablePrivateAddress } from './addre
 import { fromHex, type LocalIdentity, toHex } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { DEFAULT_RPA_ROTATION_MS } from './constants.js';
+import { randomOctets } from './random-pool.js';
 
 /** Our IRK from the store, or a fresh one saved there (random, 16 octets; Vol 3 Part H 2.4.2.1). */
 export async function ensureLocalIrk(store: BondStore): Promise<Uint8Array> {
@@ -21,7 +22,7 @@ export async function ensureLocalIrk(store: BondStore): Promise<Uint8Array> {
 /** Our IRK from the store, or a fresh random one not saved yet (see localIdentityToSave). */
 export function localIrkOf(store: BondStore): Uint8Array {
   const existing = store.localIdentity();
-  return existing ? fromHex(existing.irk) : crypto.getRandomValues(new Uint8Array(16));
+  return existing ? fromHex(existing.irk) : randomOctets(16);
 }
 
 /**
@@ -38,11 +39,9 @@ export function localIdentityToSave(
   const sameIrk = existing?.irk === irkHex;
   const sameAddress = generatedAddress === undefined || existing?.staticAddress === generatedAddress;
   if (sameIrk && sameAddress) return undefined;
-  return {
-    ...existing,
-    irk: irkHex,
-    ...(generatedAddress !== undefined ? { staticAddress: generatedAddress } : {}),
-  };
+  // Named fields, not spreads: V8 builds spread-then-add literals slowly (LocalIdentity has only these two).
+  const staticAddress = generatedAddress ?? existing?.staticAddress;
+  return staticAddress === undefined ? { irk: irkHex } : { irk: irkHex, staticAddress };
 }
 
 /** The bonded peers' IRKs, prepared for resolution, and whose bond each one is. */

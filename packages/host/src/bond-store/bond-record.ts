@@ -137,8 +137,13 @@ export function validateBondFile(parsed: unknown): Result<BondFileContents, stri
   return ok(parsed as unknown as BondFileContents);
 }
 
+/** Two hex digits per octet value: one lookup per octet instead of a toString, a padStart and an array join. */
+const HEX_OCTETS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  let hex = '';
+  for (const b of bytes) hex += HEX_OCTETS[b] as string;
+  return hex;
 }
 
 export function fromHex(hex: string): Uint8Array {
