@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addressEquals,
+  addressFromBytes,
   formatAddress,
   generateStaticRandomAddress,
   parseAddress,
@@ -74,5 +75,14 @@ describe('address', () => {
       const address = generateStaticRandomAddress();
       expect(randomAddressKind(address)).toBe('static');
     }
+  });
+
+  it('addressFromBytes keeps a copy of its own, a plain Uint8Array even from a Buffer', () => {
+    const octets = Buffer.from([1, 2, 3, 4, 5, 0xc6]);
+    const address = addressFromBytes(octets, 'random');
+    octets[0] = 0xff;
+    expect(address.bytes).toEqual(new Uint8Array([1, 2, 3, 4, 5, 0xc6]));
+    expect(Object.getPrototypeOf(address.bytes)).toBe(Uint8Array.prototype);
+    expect(() => addressFromBytes(new Uint8Array(5), 'public')).toThrow(RangeError);
   });
 });

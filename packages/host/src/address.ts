@@ -80,7 +80,8 @@ export function formatAddress(address: Address): string {
 export function addressFromBytes(bytes: Uint8Array, type: AddressType): Address {
   if (bytes.length !== ADDRESS_LENGTH)
     throw new RangeError(`an address has ${ADDRESS_LENGTH} octets, got ${bytes.length}`);
-  return { bytes: Uint8Array.from(bytes), type };
+  // A copy, and a plain Uint8Array even from a Buffer; the constructor copies without Array.from's iterator walk.
+  return { bytes: new Uint8Array(bytes), type };
 }
 
 export function addressEquals(a: Address, b: Address): boolean {
