@@ -16,6 +16,8 @@ export { type AclLink, Hci, type HciOptions } from './hci.js';
 export { ControllerCrashError, type HciEventMap } from './hci-events.js';
 export { concatBytes, equalBytes, fromHex, toHex } from './little-endian.js';
 export * from './packet.js';
+/** A do-nothing logger of pino's shape, shared by the layers when the application gives none. */
+export { silentLogger } from './silent-logger.js';
 export { type ControllerInfo, noControllerMessage } from './startup.js';
 export {
   type OpenTransportOptions,

@@ -1,7 +1,8 @@
 /**
- * The logger Hci uses when the caller gives none. Building `pino({ level: 'silent' })` costs a level table,
- * a destination stream and an exit hook per instance, on every Hci.open: this object has the members the
- * layer calls, drops everything, and is shared because it holds no state.
+ * The logger Hci (and the host above it) uses when the caller gives none. Building `pino({ level: 'silent' })`
+ * costs a level table, a destination stream and an exit hook per instance, on every Hci.open / Host.open (about
+ * 0.2 ms): this object has the members the stack calls, drops everything, and is shared because it holds no
+ * state.
  */
 import type { Logger } from 'pino';
 

@@ -1,3 +1,4 @@
+import { silentLogger } from '@tsble/hci-transport';
 import { getCryptoProvider, setCryptoProvider } from '@tsble/smp-core';
 import { nodeCryptoProvider } from '@tsble/smp-core/node';
 import { VirtualAir } from '@tsble/virtual-controller';
@@ -6,7 +7,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalIdentity } from './bond-store/bond-record.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
 import { Host, type HostOptions } from './host.js';
-import { silentLogger } from './silent-logger.js';
 
 const opened: Host[] = [];
 afterEach(async () => {

@@ -10,6 +10,7 @@ import {
   type HciOptions,
   type HciTransport,
   type LeConnectionComplete,
+  silentLogger,
   TypedEmitter,
 } from '@tsble/hci-transport';
 import { RepeatedAttemptsTracker } from '@tsble/smp-core';
@@ -31,7 +32,6 @@ import type { PairingDelegate } from './pairing-delegate.js';
 import { localIdentityToSave, localIrkOf, PeerResolver, RpaRotator } from './privacy.js';
 import type { Advertisement } from './scan-reports.js';
 import { Scanner, type ScanOptions } from './scanning.js';
-import { silentLogger } from './silent-logger.js';
 
 export interface HostOptions {
   /** A bond store, or the path of the JSON file to keep bonds in (default `./ble_secrets.json`). */
