@@ -54,7 +54,16 @@ export interface AttBearerOptions {
   /** Our receive MTU offered in the exchange (default 517). */
   localMtu?: number;
   transactionTimeoutMs?: number;
+  /**
+   * Awaited before every PDU this side originates as a client (requests, Write Command, Signed Write Command);
+   * a rejection fails that PDU, which is then never sent. The host uses it to encrypt a bonded link before
+   * anything reaches the peer (BLESA); server-side traffic (responses, notifications) never passes it.
+   */
+  beforeClientPdu?: (pdu: AttPdu) => Promise<void> | undefined;
 }
+
+/** PDUs a client originates without expecting a response (Core 6.0 Vol 3 Part F 3.4.5.3, 3.4.5.4). */
+const CLIENT_COMMANDS: ReadonlySet<AttPdu['op']> = new Set(['write-command', 'signed-write-command']);
 
 export interface AttBearerEvents {
   [event: string]: (...args: never[]) => void;
@@ -80,6 +89,7 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
   readonly #trace: boolean;
   readonly #timers: Timers;
   readonly #timeoutMs: number;
+  readonly #beforeClientPdu: AttBearerOptions['beforeClientPdu'];
   readonly localMtu: number;
   readonly #unsubscribe: (() => void)[];
 
@@ -93,6 +103,7 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
     this.#trace = traceEnabled(logger);
     this.#timers = options.timers ?? realTimers;
     this.#timeoutMs = options.transactionTimeoutMs ?? ATT_TRANSACTION_TIMEOUT_MS;
+    this.#beforeClientPdu = options.beforeClientPdu;
     this.localMtu = Math.min(Math.max(options.localMtu ?? ATT_MAX_MTU, ATT_DEFAULT_MTU), ATT_MAX_MTU);
     const slot = (): TransactionSlot =>
       new TransactionSlot({
@@ -140,11 +151,19 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
    */
   request<Op extends ClientRequestOp>(pdu: AttPduOf<Op>): Promise<ResponseOf<Op>> {
     const responseOp = RESPONSE_OF[(pdu as AttPdu).op as Op];
-    return this.#enqueue(this.#requests, pdu as AttPdu, responseOp) as Promise<ResponseOf<Op>>;
+    const enqueue = () => this.#enqueue(this.#requests, pdu as AttPdu, responseOp) as Promise<ResponseOf<Op>>;
+    const gate = this.#beforeClientPdu?.(pdu as AttPdu);
+    return gate ? gate.then(enqueue) : enqueue();
   }
 
   /** Sends a command (write-command, signed-write-command, notification): no response. */
   send(pdu: AttPdu): Promise<void> {
+    const gate = CLIENT_COMMANDS.has(pdu.op) ? this.#beforeClientPdu?.(pdu) : undefined;
+    if (gate) return gate.then(() => this.#sendNow(pdu));
+    return this.#sendNow(pdu);
+  }
+
+  #sendNow(pdu: AttPdu): Promise<void> {
     if (this.#state !== 'open') return Promise.reject(this.#deadError());
     return this.channel.send(encodeAttPdu(pdu));
   }

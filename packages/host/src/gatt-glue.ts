@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   AttBearer,
   AttError,
+  type AttPdu,
   type ClientConfigurationStore,
   GattClient,
   GattServer,
@@ -69,7 +70,7 @@ export interface AutoSecurity {
 /**
  * `connection.gatt`: the GATT client, plus reads and writes by UUID that react to Insufficient
  * Authentication / Encryption by securing the link and retrying once. `client` is the raw GattClient; it is
- * behind the same BLESA guard as everything else here (see guardClientRequests).
+ * behind the same BLESA guard as everything else here (see bondFirst).
  */
 export class GattAccess {
   constructor(
@@ -169,6 +170,7 @@ export function attachGatt(
 ): { bearer: AttBearer; server: GattServerConnection; access: GattAccess } {
   const bearer = new AttBearer(connection.l2cap.fixedChannel(FixedCid.att), {
     logger: logger.child({ layer: 'att' }),
+    beforeClientPdu: bondFirst(connection),
   });
   const serverConnection = server.attach(bearer, {
     peer: connection.identity,
@@ -181,7 +183,6 @@ export function attachGatt(
     serverConnection.setBonded(identity);
     serverConnection.setSigning(signing());
   });
-  guardClientRequests(bearer, connection);
   const access = new GattAccess(
     new GattClient(bearer, { logger: logger.child({ layer: 'gatt-client' }) }),
     connection,
@@ -199,25 +200,22 @@ const signingExempt = new AsyncLocalStorage<boolean>();
  * BLESA (spoofing attacks on reconnection): a bonded peer must prove it holds the bond's key before anything
  * it serves, its database included, is trusted, or anything we write reaches it. A bonded central encrypts
  * from the bond before its first client request; when the peer cannot, the request rejects with
- * BondLostError: there is no plaintext fallback. The guard sits on the bearer's client side (requests, and
+ * BondLostError: there is no plaintext fallback. The guard is the bearer's client-side gate (requests and
  * Write Commands), so it holds for the raw `connection.gatt.client` as much as for `gatt.read()`: an
  * application cannot bypass it by accident. Signed writes are exempt: they are made for unencrypted links and
  * carry their own authentication (Vol 3 Part C 10.4). Server-side traffic (responses, notifications) is not
  * touched.
  */
-function guardClientRequests(bearer: AttBearer, connection: Connection): void {
-  const needsBondFirst = () =>
+function bondFirst(connection: Connection): (pdu: AttPdu) => Promise<void> | undefined {
+  return (pdu) =>
     connection.role === 'central' &&
     connection.connected &&
     connection.bonded &&
     !connection.encrypted &&
-    signingExempt.getStore() !== true;
-  const request = bearer.request.bind(bearer);
-  const send = bearer.send.bind(bearer);
-  bearer.request = ((pdu) =>
-    needsBondFirst() ? connection.encrypt().then(() => request(pdu)) : request(pdu)) as AttBearer['request'];
-  bearer.send = (pdu) =>
-    pdu.op === 'write-command' && needsBondFirst() ? connection.encrypt().then(() => send(pdu)) : send(pdu);
+    pdu.op !== 'signed-write-command' &&
+    signingExempt.getStore() !== true
+      ? connection.encrypt()
+      : undefined;
 }
 
 /**
