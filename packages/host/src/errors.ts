@@ -54,7 +54,7 @@ export class BondLostError extends Error {
   ) {
     super(
       `the peer ${peer} lost the bond: encryption with the stored key failed (HCI status 0x${status.toString(16).padStart(2, '0')}); ` +
-        'forget it (tsble bonds forget) and pair again if this is expected',
+        'forget the bond and pair again if this is expected',
     );
   }
 }

@@ -3,7 +3,8 @@
  * in either role carry pairing, encryption from bonds, and GATT; bonds live in a pluggable store.
  */
 
-export { DEMO_UUIDS, demoService } from '@tsble/att-gatt';
+/** GATT errors come back typed: `AttError.code` is one of `AttErrorCode` (Core 6.0 Vol 3 Part F 3.4.1.1). */
+export { AttError, AttErrorCode, DEMO_UUIDS, demoService } from '@tsble/att-gatt';
 export {
   type Address,
   type AddressParseError,

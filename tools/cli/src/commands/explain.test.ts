@@ -1,3 +1,4 @@
+import { AttError } from '@tsble/host';
 import { describe, expect, it } from 'vitest';
 import { attErrorOf, hciReasonName, pairingFailedHint, pairingFailedReasonName } from './explain.js';
 
@@ -27,9 +28,8 @@ describe('explain', () => {
     expect(hciReasonName(0xee)).toBeUndefined();
   });
 
-  it('recognises an ATT error by its shape, and nothing else', () => {
-    const att = Object.assign(new Error('x'), { name: 'AttError', code: 0x0a, handle: 1 });
-    expect(attErrorOf(att)).toEqual({ code: 0x0a, handle: 1 });
+  it('recognises an ATT error, and nothing else', () => {
+    expect(attErrorOf(new AttError(0x0a, 1, 0x08))).toEqual({ code: 0x0a, handle: 1 });
     expect(attErrorOf(new Error('x'))).toBeUndefined();
     expect(attErrorOf({ name: 'AttError', code: 1, handle: 1 })).toBeUndefined();
   });

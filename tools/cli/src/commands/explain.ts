@@ -3,6 +3,7 @@
  * disconnection reasons, ATT error codes. The numbers stay in every message and event; the words are for people.
  */
 import { HciStatus } from '@tsble/hci-transport';
+import { AttError } from '@tsble/host';
 import { PairingFailedReason } from '@tsble/smp-core';
 
 /** 'connectionTerminatedByLocalHost' -> 'connection terminated by local host'. */
@@ -59,22 +60,7 @@ export function pairingFailedHint(reason: number, o: { byPeer: boolean; io: stri
   }
 }
 
-/** ATT error codes by value, as att-gatt names them in its messages. Core 6.0 Vol 3 Part F 3.4.1.1. */
-export const AttErrorCode = {
-  invalidHandle: 0x01,
-  readNotPermitted: 0x02,
-  writeNotPermitted: 0x03,
-  insufficientAuthentication: 0x05,
-  requestNotSupported: 0x06,
-  insufficientAuthorization: 0x08,
-  attributeNotFound: 0x0a,
-  insufficientEncryptionKeySize: 0x0c,
-  insufficientEncryption: 0x0f,
-} as const;
-
-/** An ATT Error Response, recognised without importing att-gatt (the CLI depends on host only for GATT). */
+/** The ATT Error Response behind a failed GATT operation, if that is what failed. */
 export function attErrorOf(error: unknown): { code: number; handle: number } | undefined {
-  if (!(error instanceof Error) || error.name !== 'AttError') return undefined;
-  const { code, handle } = error as Error & { code?: unknown; handle?: unknown };
-  return typeof code === 'number' && typeof handle === 'number' ? { code, handle } : undefined;
+  return error instanceof AttError ? { code: error.code, handle: error.handle } : undefined;
 }

@@ -147,7 +147,12 @@ export function reportConnection(connection: Connection, context: CommandContext
   connection.on('bondLost', (error) => {
     // Said once, now: the operation that hit it fails with this same error, and failure() knows it was said.
     reported.add(error);
-    out.error(error.message, { code: error.code, address: connection.identity, status: error.status });
+    // The library says what to do; the command says how, in this tool's terms.
+    out.error(`${error.message} (tsble bonds forget ${connection.identity})`, {
+      code: error.code,
+      address: connection.identity,
+      status: error.status,
+    });
   });
   connection.on('disconnected', (reason) => {
     const reasonName = hciReasonName(reason);
