@@ -2,9 +2,8 @@
 import { ExitCode } from '../options.js';
 import type { CliCommand } from './command.js';
 import { uuidName } from './gatt-names.js';
-import { connectTo, failure, openHost, resolveTarget, timeoutMs } from './host-session.js';
-import { OperationDeadline, steps } from './operation-deadline.js';
-import { TransportWatch } from './transport-watch.js';
+import { steps } from './operation-deadline.js';
+import { withPeer } from './peer-session.js';
 
 // Core 6.0 Vol 3 Part G 3.3.1.1: characteristic property bits.
 const PROPERTY_NAMES = [
@@ -32,13 +31,7 @@ With --json, one "service", "characteristic" or "descriptor" event per attribute
   maxArguments: 1,
   async run(context) {
     const { progress } = context;
-    const limit = timeoutMs(context, 30);
-    const host = await openHost(context);
-    const watch = new TransportWatch(host);
-    const deadline = new OperationDeadline(limit, context.signal, watch.lost);
-    try {
-      const target = await resolveTarget(host, context.positionals[0], context, deadline, limit);
-      const connection = await connectTo(host, target, context, deadline, limit);
+    return withPeer(context, undefined, async ({ connection, deadline }) => {
       if (connection.bonded && connection.role === 'central')
         await deadline.run(steps.encrypting(connection.identity), () => connection.encrypt());
       progress.show('discovering');
@@ -94,14 +87,7 @@ With --json, one "service", "characteristic" or "descriptor" event per attribute
       }
       await connection.disconnect();
       return ExitCode.done;
-    } catch (error) {
-      progress.done();
-      return failure(error, context);
-    } finally {
-      deadline.clear();
-      watch.closingOnPurpose();
-      await host.close();
-    }
+    });
   },
 };
 

@@ -2,11 +2,10 @@
 import { formatAddress } from '@tsble/host';
 import { ExitCode } from '../options.js';
 import type { CliCommand } from './command.js';
-import { connectTo, failure, openHost, reportPaired, resolveTarget, timeoutMs } from './host-session.js';
-import { OperationDeadline, steps } from './operation-deadline.js';
-import { cliDelegate, pairingHelp, pairingOptions, parsePairingOptions, withOob } from './pairing-options.js';
-import { LineQuestions } from './prompts.js';
-import { TransportWatch } from './transport-watch.js';
+import { reportPaired } from './host-session.js';
+import { steps } from './operation-deadline.js';
+import { pairingHelp, pairingOptions, parsePairingOptions, withOob } from './pairing-options.js';
+import { withPeer } from './peer-session.js';
 
 export const pair: CliCommand = {
   summary: 'connect to ADDRESS, pair (and bond), report, disconnect',
@@ -23,19 +22,7 @@ ${pairingHelp}`,
   async run(context) {
     const { progress } = context;
     const pairing = await withOob(parsePairingOptions(context.values));
-    const questions = new LineQuestions(process.stdin, process.stderr, {
-      asking: () => progress.pause(),
-      answered: () => progress.resume(),
-    });
-    const limit = timeoutMs(context, 30);
-    const host = await openHost(context, { pairing, delegate: cliDelegate(context, pairing, questions) });
-    const watch = new TransportWatch(host);
-    let peer: string | undefined;
-    const deadline = new OperationDeadline(limit, context.signal, watch.lost);
-    try {
-      const target = await resolveTarget(host, context.positionals[0], context, deadline, limit);
-      const connection = await connectTo(host, target, context, deadline, limit);
-      peer = connection.identity;
+    return withPeer(context, pairing, async ({ target, connection, deadline }) => {
       progress.show('pairing');
       const result = await deadline.run(steps.pairing(formatAddress(target)), () =>
         connection.pair(pairing.options),
@@ -44,14 +31,6 @@ ${pairingHelp}`,
       reportPaired(result, connection, context, pairing.showKeys);
       await connection.disconnect();
       return ExitCode.done;
-    } catch (error) {
-      progress.done();
-      return failure(error, context, peer);
-    } finally {
-      deadline.clear();
-      questions.close();
-      watch.closingOnPurpose();
-      await host.close();
-    }
+    });
   },
 };

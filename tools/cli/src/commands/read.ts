@@ -1,14 +1,13 @@
 /** `tsble read ADDRESS UUID`: connect, encrypt if bonded, read; on Insufficient Encryption/Authentication pair and retry. */
-import type { Connection } from '@tsble/host';
+import { AttErrorCode, type Connection } from '@tsble/host';
 import { ExitCode, UsageError } from '../options.js';
 import type { CliCommand, CommandContext } from './command.js';
-import { AttErrorCode, attErrorOf, hex2 } from './explain.js';
-import { connectTo, failure, openHost, reportPaired, resolveTarget, timeoutMs } from './host-session.js';
+import { attErrorOf, hex2 } from './explain.js';
+import { reportPaired } from './host-session.js';
 import { subscribe } from './notify.js';
-import { OperationDeadline, OperationError, steps } from './operation-deadline.js';
-import { cliDelegate, pairingHelp, pairingOptions, parsePairingOptions, withOob } from './pairing-options.js';
-import { LineQuestions } from './prompts.js';
-import { TransportWatch } from './transport-watch.js';
+import { OperationError, steps } from './operation-deadline.js';
+import { pairingHelp, pairingOptions, parsePairingOptions, withOob } from './pairing-options.js';
+import { withPeer } from './peer-session.js';
 
 // The spellings att-gatt's parseUuid accepts: 16-bit, 32-bit, 128-bit with or without dashes, optional 0x.
 const UUID_TEXT =
@@ -43,19 +42,7 @@ ${pairingHelp}`,
         `"${uuid}" is not a UUID: give 4 hex digits (2a00) or 128 bits (b1e50002-3c9b-4e7a-9f1d-5e2a7c4d8b00)`,
       );
     const count = parseCount(context.values);
-    const questions = new LineQuestions(process.stdin, process.stderr, {
-      asking: () => progress.pause(),
-      answered: () => progress.resume(),
-    });
-    const limit = timeoutMs(context, 30);
-    const host = await openHost(context, { pairing, delegate: cliDelegate(context, pairing, questions) });
-    const watch = new TransportWatch(host);
-    let peer: string | undefined;
-    const deadline = new OperationDeadline(limit, context.signal, watch.lost);
-    try {
-      const target = await resolveTarget(host, context.positionals[0], context, deadline, limit);
-      const connection = await connectTo(host, target, context, deadline, limit);
-      peer = connection.identity;
+    return withPeer(context, pairing, async ({ connection, deadline, watch }) => {
       connection.on('paired', (result) => reportPaired(result, connection, context, pairing.showKeys));
       connection.gatt.autoSecurity = { pair: true, pairOptions: pairing.options };
       if (connection.bonded && connection.role === 'central') {
@@ -86,15 +73,7 @@ ${pairingHelp}`,
       );
       await connection.disconnect();
       return ExitCode.done;
-    } catch (error) {
-      progress.done();
-      return failure(error, context, peer);
-    } finally {
-      deadline.clear();
-      questions.close();
-      watch.closingOnPurpose();
-      await host.close();
-    }
+    });
   },
 };
 
