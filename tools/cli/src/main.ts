@@ -149,9 +149,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
+// `node dist/main.js` runs the CLI; the installed `tsble` (bin/tsble.js) imports this module and calls main.
 const isEntryPoint =
   process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntryPoint || process.argv[1]?.endsWith('/tsble')) {
+if (isEntryPoint) {
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }
 
