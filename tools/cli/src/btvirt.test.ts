@@ -2,20 +2,25 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { formatBdAddr, Hci } from '@tsble/hci-transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { releaseBtvirtLock, takeBtvirtLock } from './commands/e2e-helpers.test-support.js';
 
-// BlueZ's controller emulator as an independent controller (ARCHITECTURE.md, testing tier 5). The script sits in
-// shared/ beside the clone, as CI places it.
-const script = new URL('../../../../shared/interop/btvirt.sh', import.meta.url).pathname;
+// BlueZ's controller emulator as an independent controller (ARCHITECTURE.md, testing tier 5), started by the
+// repository's tools/interop/btvirt.sh.
+const script = new URL('../../interop/btvirt.sh', import.meta.url).pathname;
 const mainJs = new URL('../dist/main.js', import.meta.url).pathname;
 const socket = 'unix:/tmp/bt-server-le';
 let pid: string | undefined;
 let skip: string | undefined;
+let locked = false;
 
-beforeAll(() => {
+beforeAll(async () => {
   if (!existsSync(script)) {
     skip = `${script} not found`;
     return;
   }
+  // The README block test and the other CLI suites start btvirt on the same fixed sockets: take turns.
+  await takeBtvirtLock();
+  locked = true;
   try {
     pid = execFileSync('bash', [script, 'start'], { encoding: 'utf8', timeout: 120_000 }).trim();
   } catch (error) {
@@ -25,6 +30,7 @@ beforeAll(() => {
 
 afterAll(() => {
   if (pid) execFileSync('bash', [script, 'stop', pid]);
+  if (locked) releaseBtvirtLock();
 });
 
 function tsbleInfo(): Promise<{ code: number; stdout: string }> {

@@ -149,7 +149,7 @@ function alive(pid: number): boolean {
   }
 }
 
-export const btvirtScript = new URL('../../../../../shared/interop/btvirt.sh', import.meta.url).pathname;
+export const btvirtScript = new URL('../../../interop/btvirt.sh', import.meta.url).pathname;
 
 /** Starts btvirt (under the lock) and resolves with a function that stops it and releases the lock. */
 export async function startBtvirt(): Promise<() => void> {

@@ -1,6 +1,6 @@
 /**
  * End to end: tsble central against tsble peripheral, two processes, over the virtual controller served on a
- * unix socket (`tsble sim --listen`) and over BlueZ's btvirt (`../shared/interop/btvirt.sh`). Every command
+ * unix socket (`tsble sim --listen`) and over BlueZ's btvirt (`tools/interop/btvirt.sh`). Every command
  * runs the built CLI (`dist/main.js`) with `--json` and the tests read its contract events.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
