@@ -22,7 +22,8 @@ import {
   securityLevelOf,
 } from '@tsble/smp-core';
 import type { Logger } from 'pino';
-import { bondFromRecord, recordFromBond, recordSecurityLevel } from './bond-store/bond-keys.js';
+import { formatAddress } from './address.js';
+import { bondFromRecord, bondIdentity, recordFromBond, recordSecurityLevel } from './bond-store/bond-keys.js';
 import { fromHex, type LtkRecord } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { BondLostError, HostError, PairingError } from './errors.js';
@@ -306,6 +307,10 @@ export class ConnectionSecurity implements ActionTarget {
       peerAddress: this.o.peerAddress,
       config: { ...sessionConfig(this.o.config, ...layers, this.requestedConfig ?? {}), askToAccept: true },
       ...(bond ? { bond } : {}),
+      bondFor: (identity) => {
+        const held = this.o.bondStore.get(formatAddress({ bytes: identity.address, type: identity.type }));
+        return held ? bondFromRecord(held) : undefined;
+      },
       repeatedAttempts: { tracker: this.o.tracker, peerKey: this.o.peerIdentity() },
       logger: this.o.logger,
     });
@@ -383,13 +388,18 @@ export class ConnectionSecurity implements ActionTarget {
   }
 
   /** @internal */
-  async saveBond(bond: Bond): Promise<void> {
-    const previous = this.record();
+  async saveBond(bond: Bond, replaces: boolean): Promise<void> {
+    // The record kept so far for the identity the keys belong to (the session has checked the claim).
+    const previous = this.o.bondStore.get(bondIdentity(bond));
     const record = recordFromBond(bond, previous, this.o.peerAddress);
     if (record.address !== this.o.peerIdentity()) this.o.setPeerIdentity(record.address);
     try {
       await this.o.bondStore.put(record);
       this.savedThisPairing = record.address;
+      if (replaces) {
+        this.o.logger.info({ identity: record.address }, 'bond replaced by a new pairing');
+        this.o.events.emit('bondReplaced', record.address);
+      }
       this.o.events.emit('bonded', record.address);
     } catch (error) {
       this.o.logger.error({ err: error }, 'the bond could not be saved');

@@ -4,7 +4,12 @@
  */
 import { type Hci, TypedEmitter } from '@tsble/hci-transport';
 import { FixedCid, L2cap } from '@tsble/l2cap';
-import { IoCapability, type OobConfig, type PairingConfig } from '@tsble/smp-core';
+import {
+  type BondReplacementPolicy,
+  IoCapability,
+  type OobConfig,
+  type PairingConfig,
+} from '@tsble/smp-core';
 import type { Logger } from 'pino';
 import { type Address, formatAddress } from './address.js';
 import type { BondRecord } from './bond-store/bond-record.js';
@@ -46,6 +51,17 @@ export interface PairOptions {
    * (`localSc`, made by smp-core's `generateScOobData`), the peer's (`peerSc`), or a shared legacy `tk`.
    */
   oob?: OobConfig;
+  /**
+   * When a pairing may replace the bond held for the identity the peer claims (at no lower strength; a
+   * weaker pairing never replaces a bond): `'proven'` (default) when the peer paired from that identity
+   * address or from an RPA its stored IRK resolves, `'never'`, or `'ask'` (the delegate's `replaceBond`).
+   */
+  bondReplacement?: BondReplacementPolicy;
+  /**
+   * Accept a peer that connects from a public or static address and distributes a different identity
+   * address (default false: such a pairing fails with Invalid Parameters and nothing is stored).
+   */
+  allowIdentityMismatch?: boolean;
 }
 
 export function pairingConfigOf(options: PairOptions): Partial<PairingConfig> {
@@ -59,6 +75,9 @@ export function pairingConfigOf(options: PairOptions): Partial<PairingConfig> {
   if (options.minKeySize !== undefined) config.minKeySize = options.minKeySize;
   if (options.passkey !== undefined) config.passkey = options.passkey;
   if (options.oob !== undefined) config.oob = options.oob;
+  if (options.bondReplacement !== undefined) config.bondReplacement = options.bondReplacement;
+  if (options.allowIdentityMismatch !== undefined)
+    config.allowIdentityMismatch = options.allowIdentityMismatch;
   return config;
 }
 

@@ -46,6 +46,7 @@ export type { GattSetup } from './gatt-glue.js';
 export { Host, type HostEventMap, type HostOptions } from './host.js';
 export type { LinkSecurityState, PairingResult } from './link-security.js';
 export {
+  type BondReplacementRequest,
   defaultPairingDelegate,
   type OobData,
   type PairingContext,

@@ -5,6 +5,7 @@
  */
 import type { Bond, PairingAction, PairingMethod, PairingSession } from '@tsble/smp-core';
 import type { Logger } from 'pino';
+import { formatAddress } from './address.js';
 import { type PairingContext, type PairingDelegate, parsePasskey } from './pairing-delegate.js';
 import type { SecurityEvents } from './security-events.js';
 
@@ -25,7 +26,7 @@ export interface ActionTarget {
   negotiated(method: PairingMethod, sc: boolean): void;
   startEncryption(action: Action<'start-encryption'>, session: PairingSession): Promise<void>;
   ltkReady(key: Uint8Array, keySize: number): void;
-  saveBond(bond: Bond): Promise<void>;
+  saveBond(bond: Bond, replaces: boolean): Promise<void>;
   complete(action: Action<'complete'>): void;
   fail(action: Action<'failed'>): void;
 }
@@ -84,7 +85,18 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
   'peer-keypress': () => undefined,
   'start-encryption': (action, target, session) => target.startEncryption(action, session),
   'ltk-ready': (action, target) => target.ltkReady(action.key, action.keySize),
-  keys: (action, target) => target.saveBond(action.bond),
+  'confirm-bond-replacement': (action, target, session) => {
+    const request = {
+      identity: formatAddress({ bytes: action.identity.address, type: action.identity.type }),
+      existing: action.existing,
+      proposed: action.proposed,
+      proven: action.proven,
+    };
+    void Promise.resolve(target.delegate.replaceBond(request, target.context()))
+      .catch(() => false)
+      .then((allowed) => target.feed(session.bondReplacementAnswered(allowed === true, now()), session));
+  },
+  keys: (action, target) => target.saveBond(action.bond, action.replaces),
   complete: (action, target) => target.complete(action),
   failed: (action, target) => target.fail(action),
 };

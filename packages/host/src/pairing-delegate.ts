@@ -45,6 +45,22 @@ export interface PairingDelegate {
   confirmNumericComparison?(value: string, context: PairingContext): Promise<boolean> | boolean;
   /** The peer's OOB data, when the application received it some other way (NFC, a QR code, a file). */
   oobData?(context: PairingContext): Promise<OobData | undefined> | OobData | undefined;
+  /**
+   * With `bondReplacement: 'ask'`: a pairing with at least the strength of the bond held for `request.identity`
+   * would replace it. True replaces; false (the default) fails the pairing and keeps the old bond.
+   */
+  replaceBond?(request: BondReplacementRequest, context: PairingContext): Promise<boolean> | boolean;
+}
+
+/** What the application is told when a pairing would replace a bond (`PairingDelegate.replaceBond`). */
+export interface BondReplacementRequest {
+  /** The identity whose bond would be replaced, `F0:F1:F2:F3:F4:F5/random`. */
+  readonly identity: string;
+  /** What the stored bond and the new keys are worth. */
+  readonly existing: { readonly authenticated: boolean; readonly sc: boolean; readonly keySize: number };
+  readonly proposed: { readonly authenticated: boolean; readonly sc: boolean; readonly keySize: number };
+  /** The peer paired from the identity address, or from an RPA that the stored bond's IRK resolves. */
+  readonly proven: boolean;
 }
 
 /** The defaults a missing method falls back to. */
@@ -54,6 +70,7 @@ export const defaultPairingDelegate: Required<PairingDelegate> = {
   requestPasskey: () => undefined,
   confirmNumericComparison: () => false,
   oobData: () => undefined,
+  replaceBond: () => false,
 };
 
 /** Fills in the missing methods of an application's delegate. */

@@ -17,6 +17,8 @@ export type SecurityEventMap = {
   pairingFailed: (error: PairingError) => void;
   /** Keys were saved under this identity address. */
   bonded: (identity: string) => void;
+  /** The keys just saved took the place of an earlier bond with this identity (a re-pairing). */
+  bondReplaced: (identity: string) => void;
   /** Encryption with a stored key failed: the peer lost the bond. */
   bondLost: (error: BondLostError) => void;
   error: (error: Error) => void;

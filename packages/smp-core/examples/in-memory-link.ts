@@ -15,6 +15,8 @@ export interface UserScript {
   accept?: boolean;
   /** Keypress notifications to report (via `keypress()`) before entering the passkey. */
   keypresses?: number[];
+  /** Answer to confirm-bond-replacement; default false (keep the old bond). */
+  replaceBond?: boolean;
 }
 
 export interface SideRecord {
@@ -133,6 +135,11 @@ export async function pairInMemory(options: LinkOptions): Promise<LinkResult> {
         case 'failed':
           record.failed = action;
           break;
+        case 'confirm-bond-replacement': {
+          const allowed = users[side].replaceBond ?? false;
+          tasks.push(async () => handle(side, await session.bondReplacementAnswered(allowed, now)));
+          break;
+        }
         case 'peer-keypress':
           break;
       }

@@ -21,6 +21,8 @@ export const DEFAULT_PAIRING_CONFIG: Readonly<PairingConfig> = Object.freeze({
   allowDebugKeys: false,
   askToAccept: false,
   allowBondDowngrade: false,
+  bondReplacement: 'proven',
+  allowIdentityMismatch: false,
   pairable: true,
   ct2: false,
 });
@@ -60,6 +62,8 @@ export function resolveConfig(partial: Partial<PairingConfig> = {}): PairingConf
     throw new PairingConfigError('passkey', 'must be 0..999999');
   if (!is16(config.oob.tk)) throw new PairingConfigError('oob.tk', 'must be 16 octets');
   if (!is16(config.csrk)) throw new PairingConfigError('csrk', 'must be 16 octets');
+  if (!['proven', 'never', 'ask'].includes(config.bondReplacement))
+    throw new PairingConfigError('bondReplacement', "must be 'proven', 'never' or 'ask'");
   if (config.identity) {
     if (!is16(config.identity.irk)) throw new PairingConfigError('identity.irk', 'must be 16 octets');
     checkAddress('identity.address', config.identity.address);

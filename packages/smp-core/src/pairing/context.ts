@@ -28,6 +28,7 @@ export type SessionState =
   | 'sc-wait-dhkey-check'
   | 'wait-encryption'
   | 'key-distribution'
+  | 'wait-bond-replacement'
   | 'complete'
   | 'failed'
   | 'timed-out';
@@ -77,6 +78,8 @@ export interface PairingProgress {
   // Key distribution (3.6).
   expectedKeys: SmpPdu['op'][];
   keys: Partial<KeySet>;
+  /** The keys take the place of a bond already held for the peer's identity (identity-check.ts). */
+  replaces?: boolean;
 }
 
 export interface PairingContext {
@@ -86,6 +89,7 @@ export interface PairingContext {
   readonly peerAddress: SmpAddress;
   /** The bond held for this peer; replaced when a pairing on this link bonds. */
   bond: Bond | undefined;
+  readonly bondFor: ((identity: SmpAddress) => Bond | undefined) | undefined;
   readonly attempts: { tracker: RepeatedAttemptsTracker; peerKey: string } | undefined;
   readonly log: SmpLogger | undefined;
   state: SessionState;

@@ -13,6 +13,7 @@ export { passkeyDigits, randomPasskey } from './passkey.js';
 export { type RepeatedAttemptsOptions, RepeatedAttemptsTracker } from './repeated-attempts.js';
 export { PairingSession } from './session.js';
 export type {
+  BondReplacementPolicy,
   LocalScOobData,
   OobConfig,
   PairingAction,

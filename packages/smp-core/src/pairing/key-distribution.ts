@@ -10,6 +10,7 @@ import { maskKey, securityLevelOf } from '../keys/key-size.js';
 import type { Bond, KeySet, LongTermKey } from '../keys/types.js';
 import type { KeyDistribution, SmpPdu } from '../pdu/types.js';
 import { emit, fail, negotiatedOf, type PairingContext, progressOf, send } from './context.js';
+import { checkIdentityClaim, replacementOf } from './identity-check.js';
 
 type KeyPdu = Extract<
   SmpPdu,
@@ -124,13 +125,16 @@ function storePeerKey(ctx: PairingContext, pdu: KeyPdu): void {
       // zero key would "resolve" to this peer's identity.
       if (!isAllZero(pdu.irk)) keys.peerIrk = pdu.irk;
       break;
-    case 'identity-address-information':
+    case 'identity-address-information': {
       // An identity address is public or static random (two most significant bits 0b11). Vol 6 Part B 1.3.
       if (pdu.addressType === 'random' && ((pdu.address[5] ?? 0) & 0xc0) !== 0xc0) {
         fail(PairingFailedReason.InvalidParameters, 'identity address is random but not static');
       }
-      keys.peerIdentityAddress = { address: pdu.address, type: pdu.addressType };
+      const identity = { address: pdu.address, type: pdu.addressType };
+      checkIdentityClaim(ctx, identity, keys.peerIrk);
+      keys.peerIdentityAddress = identity;
       break;
+    }
     case 'signing-information':
       // An all-zero CSRK would let anyone forge this peer's signed writes (Vol 3 Part H 2.4.5): refused.
       if (isAllZero(pdu.csrk))
@@ -144,8 +148,38 @@ function isAllZero(key: Uint8Array): boolean {
   return key.every((octet) => octet === 0);
 }
 
-/** Both directions done (the initiator sends after receiving everything): report, then forget the pairing. */
+/**
+ * Every key from the peer is in. Before the initiator sends its own keys and before anything is offered for
+ * storage, the keys' owner is settled: they may not replace the bond of the identity they claim unless the
+ * policy allows it (identity-check.ts); the application may be asked first.
+ */
 function finishDistribution(ctx: PairingContext): void {
+  const progress = progressOf(ctx);
+  const negotiated = negotiatedOf(ctx);
+  // Keys made with the debug key pair are known to everyone: never offered for storage.
+  if (negotiated.bonding && !progress.debugKey) {
+    const identity = progress.keys.peerIdentityAddress ?? ctx.peerAddress;
+    const replacement = replacementOf(ctx, identity, negotiated);
+    if (replacement.kind === 'ask') {
+      ctx.state = 'wait-bond-replacement';
+      emit(ctx, replacement.action);
+      return;
+    }
+    progress.replaces = replacement.kind === 'replace';
+  }
+  completeDistribution(ctx);
+}
+
+/** The application's answer to `confirm-bond-replacement`. */
+export function bondReplacementAnswered(ctx: PairingContext, allowed: boolean): void {
+  if (!allowed)
+    fail(PairingFailedReason.UnspecifiedReason, 'the application refused to replace the existing bond');
+  progressOf(ctx).replaces = true;
+  completeDistribution(ctx);
+}
+
+/** Report, then forget the pairing. */
+function completeDistribution(ctx: PairingContext): void {
   const progress = progressOf(ctx);
   const negotiated = negotiatedOf(ctx);
   if (ctx.role === 'central') sendLocalKeys(ctx);
@@ -166,11 +200,10 @@ function finishDistribution(ctx: PairingContext): void {
     keys.peerLtk = ltk;
     keys.localLtk = ltk;
   }
-  // Keys made with the debug key pair are known to everyone: never offered for storage.
   const bonded = negotiated.bonding && !progress.debugKey;
   if (bonded) {
     const bond: Bond = { ...keys, peerAddress: keys.peerIdentityAddress ?? ctx.peerAddress };
-    emit(ctx, { type: 'keys', bond });
+    emit(ctx, { type: 'keys', bond, replaces: progress.replaces === true });
     ctx.bond = bond;
   }
   emit(ctx, {

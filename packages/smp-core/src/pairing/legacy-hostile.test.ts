@@ -182,8 +182,8 @@ describe('legacy key distribution order', () => {
     await probe.send({ op: 'identity-information', irk });
     await probe.send({
       op: 'identity-address-information',
-      addressType: 'random',
-      address: Uint8Array.of(1, 2, 3, 4, 5, 0xc0),
+      addressType: PERIPHERAL_ADDRESS.type,
+      address: PERIPHERAL_ADDRESS.address,
     });
     const actions = await probe.send({ op: 'signing-information', csrk });
     const complete = actions.find((a) => a.type === 'complete');
@@ -225,17 +225,17 @@ describe('legacy key distribution order', () => {
   it('an all-zero IRK (a peer without privacy) completes the pairing but is not kept', async () => {
     const probe = await centralEncrypted({ encKey: false, idKey: true, signKey: false });
     await probe.send({ op: 'identity-information', irk: new Uint8Array(16) });
-    const identity = Uint8Array.of(1, 2, 3, 4, 5, 0xc0);
+    const identity = PERIPHERAL_ADDRESS.address;
     const actions = await probe.send({
       op: 'identity-address-information',
-      addressType: 'random',
+      addressType: 'public',
       address: identity,
     });
     const complete = actions.find((a) => a.type === 'complete');
     expect(complete?.type === 'complete' && complete.keys.peerIrk).toBeUndefined();
     expect(complete?.type === 'complete' && complete.keys.peerIdentityAddress).toEqual({
       address: identity,
-      type: 'random',
+      type: 'public',
     });
   });
 

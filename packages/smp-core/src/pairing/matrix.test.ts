@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pairInMemory } from '../../examples/in-memory-link.js';
 import type { IoCapability } from '../constants.js';
-import { randomBytes } from '../crypto/index.js';
+import { generateRpa, randomBytes } from '../crypto/index.js';
 import type { SmpAddress } from '../keys/types.js';
 import { generateScOobData } from './oob.js';
 import { PairingSession } from './session.js';
@@ -44,18 +44,14 @@ const centralIdentity = {
   irk: randomBytes(16),
   address: { address: Uint8Array.of(1, 2, 3, 4, 5, 0xc1), type: 'random' as const },
 };
-const peripheralIdentity = {
-  irk: randomBytes(16),
-  address: { address: Uint8Array.of(6, 5, 4, 3, 2, 1), type: 'public' as const },
-};
-const centralAddress: SmpAddress = {
-  address: Uint8Array.of(0x10, 0x20, 0x30, 0x40, 0x50, 0x4a),
-  type: 'random',
-};
 const peripheralAddress: SmpAddress = {
   address: Uint8Array.of(0xa0, 0xb0, 0xc0, 0xd0, 0xe0, 0xf0),
   type: 'public',
 };
+// As real devices do: the peripheral's identity is the public address it advertises from; the central
+// connects from a resolvable private address made with the IRK it distributes.
+const peripheralIdentity = { irk: randomBytes(16), address: peripheralAddress };
+const centralAddress: SmpAddress = { address: generateRpa(centralIdentity.irk), type: 'random' };
 
 type Oob = 'none' | 'central' | 'peripheral' | 'both';
 type Mitm = 'none' | 'central' | 'peripheral' | 'both';

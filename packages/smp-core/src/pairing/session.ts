@@ -22,7 +22,7 @@ import type { SmpPdu } from '../pdu/types.js';
 import { checkAddress, resolveConfig } from './config.js';
 import { emit, type PairingContext, type SessionState, send } from './context.js';
 import { HANDLERS } from './handlers.js';
-import { beginKeyDistribution } from './key-distribution.js';
+import { beginKeyDistribution, bondReplacementAnswered } from './key-distribution.js';
 import { legacyPasskeyEntered } from './legacy.js';
 import { isPairing, pairingAccepted, sendSecurityRequest, startPairing, startRefusal } from './phase1.js';
 import { scPasskeyEntered } from './sc-passkey.js';
@@ -46,6 +46,7 @@ export class PairingSession {
       localAddress: options.localAddress,
       peerAddress: options.peerAddress,
       bond: options.bond,
+      bondFor: options.bondFor,
       attempts: options.repeatedAttempts,
       log: options.logger,
       state: 'idle',
@@ -138,6 +139,13 @@ export class PairingSession {
   acceptPairing(accepted: boolean, now: number): Promise<PairingAction[]> {
     return this.input(now, 'acceptPairing', async (ctx) => {
       if (ctx.state === 'wait-accept') await pairingAccepted(ctx, accepted);
+    });
+  }
+
+  /** The answer to `confirm-bond-replacement`. Refusing fails the pairing (Unspecified Reason); nothing is stored. */
+  bondReplacementAnswered(allowed: boolean, now: number): Promise<PairingAction[]> {
+    return this.input(now, 'bondReplacementAnswered', (ctx) => {
+      if (ctx.state === 'wait-bond-replacement') bondReplacementAnswered(ctx, allowed);
     });
   }
 

@@ -29,6 +29,8 @@ export const ALLOWED_PDUS: Readonly<Record<SessionState, readonly SmpPduName[]>>
   'sc-wait-dhkey-check': ['pairing-dhkey-check', 'pairing-failed'],
   'wait-encryption': ['pairing-failed'],
   'key-distribution': [...KEY_PDUS, 'pairing-failed'],
+  // Every key from the peer is in; the application decides whether they may replace a bond.
+  'wait-bond-replacement': ['pairing-failed'],
 };
 
 /** PDUs only the other role sends: receiving one is Command Not Supported (3.3). */

@@ -73,8 +73,23 @@ export interface PairingConfig {
   allowDebugKeys: boolean;
   /** Emit `accept-pairing` and wait for `acceptPairing()` before any key exchange. Default false. */
   askToAccept: boolean;
-  /** Allow a new pairing to replace an existing bond with a weaker one. Default false. */
+  /**
+   * Allow a new pairing to replace an existing bond with a weaker one (fewer key octets, legacy over LE
+   * Secure Connections, unauthenticated over authenticated). Default false.
+   */
   allowBondDowngrade: boolean;
+  /**
+   * When a pairing at equal or greater strength would replace the bond already held for the identity the
+   * peer distributes (see `BondReplacementPolicy`). Default `'proven'`.
+   */
+  bondReplacement: BondReplacementPolicy;
+  /**
+   * Accept an Identity Address Information naming an address other than the public or static address the
+   * peer connected from. Default false: anyone can claim any identity, and the identity decides which bond
+   * a pairing is stored under (and replaces). A peer that connects from a resolvable private address is
+   * always checked the other way: its address must resolve with the IRK it distributes.
+   */
+  allowIdentityMismatch: boolean;
   /** Whether we pair at all; when false, requests are answered with Pairing Not Supported. Default true. */
   pairable: boolean;
   /** A P-256 key pair to use instead of generating a fresh one per pairing. */
@@ -82,6 +97,17 @@ export interface PairingConfig {
   /** Offer the CT2 bit (h7 for cross-transport key derivation). Default false. */
   ct2: boolean;
 }
+
+/**
+ * Whether a pairing may replace the bond held for the identity it claims, at equal or greater strength (a
+ * weaker one never replaces a bond unless `allowBondDowngrade`):
+ * - `'proven'`: when the peer shows it is that identity as far as LE can show it: it paired from the identity
+ *   address itself, or from a resolvable private address that the stored bond's IRK resolves. A device that
+ *   lost its keys (a phone that "forgot" us) pairs again; another device claiming the identity does not.
+ * - `'never'`: never; the bond must be removed first (`forget`).
+ * - `'ask'`: the application decides each time (`confirm-bond-replacement`).
+ */
+export type BondReplacementPolicy = 'proven' | 'never' | 'ask';
 
 /** The subset of a logger the session uses (pino's methods fit). */
 export interface SmpLogger {
@@ -100,6 +126,12 @@ export interface PairingSessionOptions {
   config?: Partial<PairingConfig>;
   /** The bond we already hold for this peer: used to answer Security Requests and for the no-downgrade rule. */
   bond?: Bond;
+  /**
+   * The bond held for an identity address, if any: asked once the peer's identity is known in key
+   * distribution, so a pairing cannot replace the bond of another identity it claims (the host's bond store).
+   * Without it only `bond` is known.
+   */
+  bondFor?: (identity: SmpAddress) => Bond | undefined;
   /** Shared across sessions by the host; `peerKey` names the peer (its identity address when known). */
   repeatedAttempts?: { tracker: RepeatedAttemptsTracker; peerKey: string };
   logger?: SmpLogger;
@@ -133,8 +165,23 @@ export type PairingAction =
   | ({ type: 'start-encryption'; keySize: number } & LongTermKey)
   /** Peripheral: answer the controller's next LE Long Term Key Request on this link with this key. */
   | ({ type: 'ltk-ready'; keySize: number } & LongTermKey)
-  /** Store this bond (emitted only when both sides asked for bonding and no debug key was used). */
-  | { type: 'keys'; bond: Bond }
+  /**
+   * A bond for `identity` exists and this pairing would replace it (policy `'ask'`, strength no weaker):
+   * answer with `bondReplacementAnswered(true|false)`. `proven` says whether the peer paired from the identity
+   * address or from an RPA the stored IRK resolves.
+   */
+  | {
+      type: 'confirm-bond-replacement';
+      identity: SmpAddress;
+      existing: Pick<Bond, 'authenticated' | 'sc' | 'keySize'>;
+      proposed: Pick<Bond, 'authenticated' | 'sc' | 'keySize'>;
+      proven: boolean;
+    }
+  /**
+   * Store this bond (emitted only when both sides asked for bonding and no debug key was used). `replaces`
+   * is true when it takes the place of a bond already held for the same identity.
+   */
+  | { type: 'keys'; bond: Bond; replaces: boolean }
   /** Pairing finished; the link is encrypted. */
   | {
       type: 'complete';
