@@ -1,4 +1,8 @@
-import { serveVirtualController, VirtualAir } from '@tsble/virtual-controller';
+import type { Stats } from 'node:fs';
+import { link, lstat, unlink } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { basename, dirname, join } from 'node:path';
+import { serveVirtualController, VirtualAir, type VirtualControllerServer } from '@tsble/virtual-controller';
 import { ExitCode, UsageError } from '../options.js';
 import type { CliCommand } from './command.js';
 
@@ -11,6 +15,9 @@ Every client that connects gets its own virtual LE controller, speaking H4; all 
 they can advertise, scan, connect, exchange data and encrypt. Prints a "ready" event once listening.
 Each client gets the next public address (00:54:53:42:4C:01, :02, …), so a tsble process that connects again
 is a new device to its peers: give it --address (a static random address) to keep bonds across runs.
+A unix PATH must be free or hold the socket of a sim that died (nothing accepts on it): a file, a directory
+or the socket of a running server there is left alone and sim exits with status 2. On exit sim removes its
+socket, unless something else has replaced it.
   --listen ADDR   where to listen (required)
   --zephyr        controllers behave like Zephyr's (all-zero public address, manufacturer 0x05F1, vendor commands)
   --strict        one command credit and three 27-octet ACL buffers; host overruns are logged as errors`,
@@ -23,22 +30,114 @@ is a new device to its peers: give it --address (a static random address) to kee
     const listen = values.listen;
     if (typeof listen !== 'string') throw new UsageError('sim needs --listen unix:PATH or --listen tcp:PORT');
     const air = new VirtualAir();
-    const server = await serveVirtualController(air, listen, {
+    const options = {
       zephyr: values.zephyr === true,
       strict: values.strict === true,
-      onViolation: (message) => logger.error({ violation: message }, 'host violated flow control'),
-    });
-    out.event(
-      'ready',
-      { listen: server.spec },
-      `virtual controller listening on ${server.spec} (Ctrl-C to stop)`,
-    );
-    await new Promise<void>((resolve) => {
-      if (signal.aborted) resolve();
-      signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-    await server.close();
-    air.close();
+      onViolation: (message: string) => logger.error({ violation: message }, 'host violated flow control'),
+    };
+    const socketPath = listen.startsWith('unix:') ? listen.slice('unix:'.length) : undefined;
+    const served =
+      socketPath === undefined || socketPath === ''
+        ? { server: await serveVirtualController(air, listen, options), release: async () => {} }
+        : await serveOnSocketPath(air, socketPath, options);
+    try {
+      const spec = socketPath ? `unix:${socketPath}` : served.server.spec;
+      out.event('ready', { listen: spec }, `virtual controller listening on ${spec} (Ctrl-C to stop)`);
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    } finally {
+      await served.release();
+      await served.server.close();
+      air.close();
+    }
     return ExitCode.done;
   },
 };
+
+/**
+ * Listens on a unix socket at `path` without ever deleting what is not a dead sim's socket. The server binds
+ * a private name beside `path` first and is then hard-linked to `path`: link() fails if anything is there, so
+ * a file created at any moment is never replaced (binding `path` directly would need it removed first). The
+ * private name is unlinked at once; closing the server later unlinks only that name (already gone), and
+ * `release` removes `path` only while it is still our socket (same inode).
+ */
+async function serveOnSocketPath(
+  air: VirtualAir,
+  path: string,
+  options: Parameters<typeof serveVirtualController>[2],
+): Promise<{ server: VirtualControllerServer; release: () => Promise<void> }> {
+  const privateName = join(dirname(path), `.${basename(path)}.${process.pid}.binding`);
+  const server = await serveVirtualController(air, `unix:${privateName}`, options);
+  try {
+    const ours = await linkWithoutClobbering(privateName, path);
+    return {
+      server,
+      release: async () => {
+        const now = await lstat(path).catch(() => undefined);
+        if (now !== undefined && sameFile(now, ours)) await unlink(path).catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    await server.close();
+    throw error;
+  } finally {
+    await unlink(privateName).catch(() => undefined);
+  }
+}
+
+/** Links `from` to `path`; a dead sim's socket at `path` is removed first, anything else is refused. */
+async function linkWithoutClobbering(from: string, path: string): Promise<Stats> {
+  // Two attempts: a second process may bind the path between our removal of a stale socket and our link.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await link(from, path);
+      return await lstat(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0)
+        throw new UsageError(`cannot listen on unix:${path}: ${(error as Error).message}`);
+    }
+    const there = await lstat(path).catch(() => undefined);
+    if (there === undefined) continue;
+    if (!there.isSocket()) throw new UsageError(`cannot listen on unix:${path}: ${path} ${describe(there)}`);
+    const probe = await probeSocket(path);
+    if (probe !== 'ECONNREFUSED')
+      throw new UsageError(
+        probe === 'accepted'
+          ? `cannot listen on unix:${path}: ${path} is the socket of a running server (it accepted a connection); stop that sim or choose another path`
+          : `cannot listen on unix:${path}: ${path} is a socket that cannot be probed (${probe}); remove it yourself if it is stale`,
+      );
+    // Nothing accepts on it: the socket of a process that died. Remove it only if it is still the one probed.
+    const again = await lstat(path).catch(() => undefined);
+    if (again !== undefined && sameFile(again, there)) await unlink(path).catch(() => undefined);
+  }
+}
+
+function describe(stats: Stats): string {
+  const what = stats.isFile()
+    ? 'a regular file'
+    : stats.isDirectory()
+      ? 'a directory'
+      : stats.isSymbolicLink()
+        ? 'a symbolic link'
+        : stats.isFIFO()
+          ? 'a FIFO'
+          : 'a device or other special file';
+  return `is ${what}, not a socket; sim replaces only the socket of a sim that died: choose another path or remove it yourself`;
+}
+
+/** Connects once: 'accepted' when a server is listening, else the connect error's code. */
+function probeSocket(path: string): Promise<string> {
+  return new Promise((resolve) => {
+    const client = connect(path, () => {
+      client.destroy();
+      resolve('accepted');
+    });
+    client.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+function sameFile(a: Stats, b: Stats): boolean {
+  return a.dev === b.dev && a.ino === b.ino;
+}
