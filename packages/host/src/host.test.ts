@@ -207,8 +207,10 @@ describe('Host over the virtual controller', () => {
     connection.on('paired', () => {
       pairedEvents += 1;
     });
+    const underWay = connection.next('pairingRequest');
     const requested = remote.pair(); // Security Request: the central starts pairing by itself
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Join once the pairing is known to be under way (a fixed sleep raced a pairing that finished first).
+    await underWay;
     const [ours, theirs] = await Promise.all([connection.pair(), requested]);
     expect(ours.sc).toBe(true);
     expect(theirs.sc).toBe(true);
