@@ -1,51 +1,13 @@
-import { accessSync, constants } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import type { ParseArgsConfig } from 'node:util';
+/** The common options' values checked, the CLI's logger, and the exit status of an error. */
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { HciError, parseBdAddr } from '@tsble/hci-transport';
 import { type Logger, pino } from 'pino';
+import { LOG_LEVELS } from './cli-spec.js';
 import { type LogFormat, prettyDestination } from './log-format.js';
+import { ExitCode, UsageError } from './output.js';
 
-/** Exit statuses, a contract (ARCHITECTURE.md, "The tsble command"). */
-export const ExitCode = {
-  done: 0,
-  failed: 1,
-  usage: 2,
-  transport: 3,
-} as const;
-
-/** A mistake in how tsble was called: exit 2 with the message. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-/** Options every command takes. */
-export const globalOptions = {
-  transport: { type: 'string' },
-  json: { type: 'boolean' },
-  btsnoop: { type: 'string' },
-  'log-level': { type: 'string' },
-  'bond-store': { type: 'string' },
-  address: { type: 'string' },
-  timeout: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies ParseArgsConfig['options'];
-
-export const globalHelp = `Global options:
-  --transport SPEC    controller: serial:PATH[?baud=N&rtscts=true|false], usb[:VID:PID|:INDEX],
-                      tcp:HOST:PORT, unix:PATH or sim (default: $TSBLE_TRANSPORT, else sim)
-  --json              one JSON object per line on stdout, each with an "event" field
-  --btsnoop FILE      capture every HCI packet (opens in Wireshark and btmon)
-  --log-level LEVEL   trace|debug|info|warn|error|silent (logs go to stderr; default warn). Logs are
-                      readable lines, except JSON lines (pino's) with --json, or when stderr is not a
-                      terminal and --log-level is given (collecting logs from a pipe or file)
-  --bond-store FILE   bond store (default ./ble_secrets.json)
-  --address ADDR      own static random address, XX:XX:XX:XX:XX:XX
-  --timeout S         scan: how long (default 10); pair, read, gatt: the limit on the whole
-                      operation, connecting included (default 30)
-  -h, --help          this help
-
-Exit status: 0 done, 1 the operation failed (pairing, read, no answer), 2 usage, 3 transport or
-controller failure. With --json a failure is an "error" (or "pairing-failed") event with a "code".`;
+export { ExitCode, Output, UsageError } from './output.js';
 
 export interface GlobalOptions {
   transport: string;
@@ -58,13 +20,22 @@ export interface GlobalOptions {
   timeoutSeconds: number | undefined;
 }
 
-const levels = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+const levels = new Set<string>(LOG_LEVELS);
 
 /**
- * `--btsnoop FILE` must be creatable: checked before any controller is opened, so a typo in the path is a
- * usage error (exit 2) that names the option, not an ENOENT after the radio work has started.
+ * A file option's value must be a file we can create: checked before any controller is opened, so a typo in
+ * the path (or a directory given for a file) is a usage error (exit 2) that names the option, not an ENOENT or
+ * EISDIR after the radio work has started.
  */
 export function checkWritableFile(option: string, file: string): void {
+  try {
+    if (statSync(file).isDirectory())
+      throw new UsageError(
+        `${option} ${file} is a directory; give a file name, like ${join(file, 'capture.btsnoop')}`,
+      );
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+  }
   const directory = dirname(resolve(file));
   try {
     accessSync(directory, constants.W_OK);
@@ -74,64 +45,68 @@ export function checkWritableFile(option: string, file: string): void {
   }
 }
 
-/** Validates the global option values parseArgs produced. */
+// What the sim scheme understands (virtual-controller's registerSimTransport); anything else would be ignored.
+const SIM_FLAGS = new Set(['zephyr', 'strict']);
+
+/** `sim`, `sim:zephyr`, `sim:zephyr,strict`: the embedded controller's flags are checked, not ignored. */
+function checkTransport(spec: string, from: string): void {
+  const [scheme, ...rest] = spec.split(':');
+  if (scheme !== 'sim') return; // the other schemes are checked by hci-transport when opened
+  const flags = rest
+    .join(':')
+    .split(',')
+    .filter((f) => f !== '');
+  const unknown = flags.filter((f) => !SIM_FLAGS.has(f));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `${from} ${spec}: sim takes only ${[...SIM_FLAGS].join(' and ')} (sim, sim:zephyr, sim:zephyr,strict), not "${unknown.join(',')}"`,
+    );
+}
+
+/** Our own static random address: `XX:XX:XX:XX:XX:XX`, or with `/random` as tsble prints it. */
+function parseOwnAddress(text: string): Uint8Array {
+  const [bare = '', type, ...more] = text.split('/');
+  const address = parseBdAddr(bare);
+  const problem =
+    more.length > 0 || (type !== undefined && type.toLowerCase() !== 'random')
+      ? 'our own address is a static random one: XX:XX:XX:XX:XX:XX or XX:XX:XX:XX:XX:XX/random'
+      : address === undefined
+        ? 'give six octets, XX:XX:XX:XX:XX:XX'
+        : ((address[5] ?? 0) & 0xc0) !== 0xc0
+          ? 'a static random address has the top two bits set (C0-FF first)'
+          : undefined;
+  if (problem !== undefined || address === undefined)
+    throw new UsageError(`--address ${text}: ${problem ?? 'not an address'}`);
+  return address;
+}
+
+/** Validates the common option values; environment variables fill in what was not given. */
 export function resolveGlobalOptions(values: Record<string, unknown>, env: NodeJS.ProcessEnv): GlobalOptions {
   const logLevel = (values['log-level'] as string | undefined) ?? 'warn';
-  if (!levels.has(logLevel)) throw new UsageError(`--log-level must be one of ${[...levels].join(', ')}`);
+  if (!levels.has(logLevel))
+    throw new UsageError(`--log-level must be one of ${[...levels].join(', ')}, not "${logLevel}"`);
   const addressText = values.address as string | undefined;
-  const address = addressText === undefined ? undefined : parseBdAddr(addressText);
-  if (addressText !== undefined && (address === undefined || ((address[5] ?? 0) & 0xc0) !== 0xc0)) {
-    throw new UsageError(
-      `--address must be a static random address XX:XX:XX:XX:XX:XX with the top two bits set (C0-FF first), not "${addressText}"`,
-    );
-  }
+  const address = addressText === undefined ? undefined : parseOwnAddress(addressText);
   const btsnoop = values.btsnoop as string | undefined;
   if (btsnoop !== undefined) checkWritableFile('--btsnoop', btsnoop);
   const timeoutText = values.timeout as string | undefined;
   const timeoutSeconds = timeoutText === undefined ? undefined : Number(timeoutText);
-  if (timeoutSeconds !== undefined && !(timeoutSeconds > 0))
-    throw new UsageError(`--timeout must be a positive number of seconds`);
+  if (timeoutSeconds !== undefined && !(timeoutSeconds > 0 && Number.isFinite(timeoutSeconds)))
+    throw new UsageError(`--timeout must be a positive number of seconds, not "${timeoutText}"`);
+  const given = values.transport as string | undefined;
+  const transport = given ?? (env.TSBLE_TRANSPORT || 'sim');
+  checkTransport(transport, given !== undefined ? '--transport' : 'TSBLE_TRANSPORT=');
+  const bondStore =
+    (values['bond-store'] as string | undefined) ?? (env.TSBLE_BOND_STORE || './ble_secrets.json');
   return {
-    transport: (values.transport as string | undefined) ?? (env.TSBLE_TRANSPORT || 'sim'),
+    transport,
     json: (values.json as boolean | undefined) ?? false,
     btsnoop,
     logLevel,
-    bondStore: (values['bond-store'] as string | undefined) ?? './ble_secrets.json',
+    bondStore,
     address,
     timeoutSeconds,
   };
-}
-
-/** Human text or JSON lines on stdout; errors to stderr (human) or as an `error` event (JSON). */
-export class Output {
-  constructor(
-    readonly json: boolean,
-    private readonly stdout: (text: string) => void = (t) => process.stdout.write(t),
-    private readonly stderr: (text: string) => void = (t) => process.stderr.write(t),
-  ) {}
-
-  /** Emits an event: a JSON line with `event`, or the human text. */
-  event(event: string, fields: Record<string, unknown>, human: string): void {
-    if (this.json) this.stdout(`${JSON.stringify({ event, ...fields }, jsonReplacer)}\n`);
-    else this.stdout(`${human}\n`);
-  }
-
-  /** An event that ends the command in failure (`pairing-failed`): the JSON line, or the text on stderr. */
-  failure(event: string, fields: Record<string, unknown>, human: string): void {
-    if (this.json) this.stdout(`${JSON.stringify({ event, ...fields }, jsonReplacer)}\n`);
-    else this.stderr(`${human}\n`);
-  }
-
-  error(message: string, fields: Record<string, unknown> = {}): void {
-    if (this.json) this.stdout(`${JSON.stringify({ event: 'error', message, ...fields }, jsonReplacer)}\n`);
-    else this.stderr(`tsble: ${message}\n`);
-  }
-}
-
-function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
-  return value;
 }
 
 /**

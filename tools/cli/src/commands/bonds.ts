@@ -5,16 +5,6 @@ import type { CliCommand, CommandContext } from './command.js';
 import { failure } from './host-session.js';
 
 export const bonds: CliCommand = {
-  summary: 'list the bond store, or forget one peer (or all)',
-  help: `Usage: tsble bonds [list]
-       tsble bonds forget ADDRESS
-       tsble bonds forget --all
-
-Reads the bond store (--bond-store, default ./ble_secrets.json) without touching any controller. ADDRESS is
-the identity address with its type, as listed (F0:F1:F2:F3:F4:F5/random).
-  --all    with forget: remove every bond (our own identity is kept)`,
-  options: { all: { type: 'boolean' } },
-  maxArguments: 2,
   async run(context) {
     const [action = 'list', address] = context.positionals;
     try {

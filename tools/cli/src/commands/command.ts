@@ -1,12 +1,12 @@
-import type { ParseArgsConfig } from 'node:util';
 import type { Logger } from 'pino';
-import type { GlobalOptions, Output } from '../options.js';
+import type { GlobalOptions } from '../options.js';
+import type { Output } from '../output.js';
 import type { Progress } from './progress.js';
 
 /** What a command gets when it runs. */
 export interface CommandContext {
   options: GlobalOptions;
-  /** The command's own option values (parseArgs `values`), and its positional arguments. */
+  /** The option values given, by option name (`'bond-store'`), and the positional arguments. */
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
   /** Writes clear the spinner line first. */
@@ -18,15 +18,15 @@ export interface CommandContext {
   signal: AbortSignal;
 }
 
-/** One `tsble` command: its help and its code. Registered in commands/index.ts. */
+/**
+ * One `tsble` command's code. Its interface (arguments, options, help) is in cli-spec.ts, which main parses
+ * with; `summary`, `help`, `options` and `maxArguments` here are not used any more (kept optional so a module
+ * that still has them compiles).
+ */
 export interface CliCommand {
-  /** One line for the command list. */
-  summary: string;
-  /** Usage line(s) and option help, shown by `tsble COMMAND --help`. */
-  help: string;
-  /** The command's own options (global ones are added by main). */
-  options?: ParseArgsConfig['options'];
-  /** How many positional arguments it takes at most (default none); more is a usage error. */
+  summary?: string;
+  help?: string;
+  options?: Record<string, unknown>;
   maxArguments?: number;
   /** Resolves with the exit status. */
   run(context: CommandContext): Promise<number>;

@@ -22,13 +22,6 @@ function propertyNames(bits: number): string[] {
 }
 
 export const gatt: CliCommand = {
-  summary: 'connect to ADDRESS and dump its services, characteristics and descriptors',
-  help: `Usage: tsble gatt ADDRESS
-
-Discovers every service, characteristic and descriptor. ADDRESS is XX:XX:XX:XX:XX:XX, optionally with
-/public or /random (without it, tsble scans to learn it). --timeout S limits the whole operation (default 30).
-With --json, one "service", "characteristic" or "descriptor" event per attribute, then "disconnected".`,
-  maxArguments: 1,
   async run(context) {
     const { progress } = context;
     return withPeer(context, undefined, async ({ connection, deadline }) => {

@@ -7,11 +7,6 @@ import { companyName, coreVersionName, leFeatureList } from './describe-controll
 
 /** `tsble info`: the controller's identity and capabilities. */
 export const info: CliCommand = {
-  summary: 'controller identity: address, HCI version, manufacturer, LE buffers, features',
-  help: `Usage: tsble info [--transport SPEC] [--json]
-
-Resets the controller and reports its address, HCI version, manufacturer, LE ACL buffers and LE features.
-Exits 3 with the likely fixes when nothing answers HCI Reset (wrong port, wrong baud rate, no controller firmware).`,
   async run(context) {
     const { out } = context;
     const kept = await keptIdentity(context);

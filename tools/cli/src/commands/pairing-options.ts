@@ -4,38 +4,11 @@
  * terminal or a line from stdin.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import type { ParseArgsConfig } from 'node:util';
 import type { IoCapabilityName, PairingDelegate, PairOptions } from '@tsble/host';
 import { generateScOobData, type OobConfig } from '@tsble/smp-core';
 import { UsageError } from '../options.js';
 import type { CommandContext } from './command.js';
 import { isYes, type LineQuestions } from './prompts.js';
-
-export const pairingOptions = {
-  io: { type: 'string' },
-  mitm: { type: 'boolean' },
-  legacy: { type: 'boolean' },
-  'sc-only': { type: 'boolean' },
-  'no-bond': { type: 'boolean' },
-  passkey: { type: 'string' },
-  yes: { type: 'boolean' },
-  'min-key-size': { type: 'string' },
-  'show-keys': { type: 'boolean' },
-  oob: { type: 'string' },
-} as const satisfies ParseArgsConfig['options'];
-
-export const pairingHelp = `Pairing options:
-  --io CAP            none|display|display-yesno|keyboard|keyboard-display (default none)
-  --mitm              require MITM protection (an authenticated pairing)
-  --legacy            no LE Secure Connections (legacy pairing)
-  --sc-only           refuse legacy pairing
-  --no-bond           do not store keys
-  --passkey N         the passkey to show, or to type instead of being asked
-  --yes               confirm numeric comparison without asking
-  --min-key-size N    smallest acceptable encryption key size, 7..16 (default 16)
-  --show-keys         include the LTK in the paired event
-  --oob FILE          out-of-band pairing: when FILE exists, use the peer's OOB data (or legacy TK) in it;
-                      otherwise make ours and write it there (mode 0600) for the peer to read`;
 
 const IO_NAMES = new Set(['none', 'display', 'display-yesno', 'keyboard', 'keyboard-display']);
 

@@ -3,7 +3,7 @@
  * Output lines and prompts share the terminal with it: `output()` gives an Output whose writes clear the
  * spinner first, and `pause()` / `resume()` keep it quiet while the user types.
  */
-import { Output } from '../options.js';
+import { Output } from '../output.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 

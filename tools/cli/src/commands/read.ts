@@ -6,7 +6,7 @@ import { attErrorOf, hex2 } from './explain.js';
 import { reportPaired } from './host-session.js';
 import { subscribe } from './notify.js';
 import { OperationError, steps } from './operation-deadline.js';
-import { pairingHelp, pairingOptions, parsePairingOptions, withOob } from './pairing-options.js';
+import { parsePairingOptions, withOob } from './pairing-options.js';
 import { withPeer } from './peer-session.js';
 
 // The spellings att-gatt's parseUuid accepts: 16-bit, 32-bit, 128-bit with or without dashes, optional 0x.
@@ -14,21 +14,6 @@ const UUID_TEXT =
   /^(0x)?([0-9a-f]{4}|[0-9a-f]{8}|[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 export const read: CliCommand = {
-  summary:
-    'connect to ADDRESS and read characteristic UUID (encrypting from the bond, or pairing, when needed)',
-  help: `Usage: tsble read ADDRESS UUID [--notify [--count N]] [pairing options]
-
-Connects, encrypts from the bond when there is one, and reads the characteristic UUID (16-bit like 2a00 or
-128-bit). When the server answers Insufficient Encryption or Authentication, pairs and retries once. A peer
-that lost the bond is reported, never silently re-paired. --timeout S limits the whole operation (default 30).
-Events: connected, encrypted, paired, read, disconnected. Exit 0 when read, 1 on failure.
-  --notify     subscribe instead of reading: one line (a "notification" event) per value, until Ctrl-C
-               (--timeout then limits only connecting and subscribing)
-  --count N    with --notify: stop after N values (exit 1 if the link drops before)
-
-${pairingHelp}`,
-  options: { ...pairingOptions, notify: { type: 'boolean' }, count: { type: 'string' } },
-  maxArguments: 2,
   async run(context) {
     const { progress } = context;
     const pairing = await withOob(parsePairingOptions(context.values));

@@ -5,15 +5,6 @@ import { failure, openHost } from './host-session.js';
 import { TransportWatch } from './transport-watch.js';
 
 export const scan: CliCommand = {
-  summary: 'advertising reports: names, services, bonded peers recognised behind their private addresses',
-  help: `Usage: tsble scan [--timeout S] [--duplicates] [--passive]
-
-Scans for S seconds (default 10; Ctrl-C stops sooner), printing one line (or an "adv" event) per device, and
-again when what it advertises changes. Bonded peers behind a private address show their identity.
-  --duplicates   report every advertising packet
-  --passive      do not ask for scan responses`,
-  options: { duplicates: { type: 'boolean' }, passive: { type: 'boolean' } },
-  maxArguments: 0,
   async run(context) {
     const { progress } = context;
     const { out } = context;

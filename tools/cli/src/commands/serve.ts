@@ -4,29 +4,11 @@ import { type Connection, DEMO_UUIDS, formatAddress } from '@tsble/host';
 import { ExitCode } from '../options.js';
 import type { CliCommand, CommandContext } from './command.js';
 import { failure, openHost, reportConnection, reportPaired, reportPairingFailed } from './host-session.js';
-import {
-  type CliPairing,
-  cliDelegate,
-  pairingHelp,
-  pairingOptions,
-  parsePairingOptions,
-  withOob,
-} from './pairing-options.js';
+import { type CliPairing, cliDelegate, parsePairingOptions, withOob } from './pairing-options.js';
 import { LineQuestions } from './prompts.js';
 import { TransportWatch } from './transport-watch.js';
 
 export const serve: CliCommand = {
-  summary: 'connectable peripheral with the demo GATT service (until SIGINT/SIGTERM)',
-  help: `Usage: tsble serve [--name N] [--security-request] [pairing options]
-
-Advertises as N (default "tsble") with the demo service b1e50000-3c9b-4e7a-9f1d-5e2a7c4d8b00: an open, an
-encryption-required, an authentication-required, an encrypted-write and an encrypted-notify characteristic
-(a counter, once a second). Answers whatever pairing a central starts; bonds are kept in the bond store.
-  --name N              advertised name
-  --security-request    ask each central to pair (SMP Security Request) when it connects
-
-${pairingHelp}`,
-  options: { ...pairingOptions, name: { type: 'string' }, 'security-request': { type: 'boolean' } },
   async run(context) {
     const pairing = await withOob(parsePairingOptions(context.values));
     const questions = new LineQuestions();
