@@ -5,6 +5,8 @@
 
 /** GATT errors come back typed: `AttError.code` is one of `AttErrorCode` (Core 6.0 Vol 3 Part F 3.4.1.1). */
 export { AttError, AttErrorCode, DEMO_UUIDS, demoService } from '@tsble/att-gatt';
+/** The re-pairing policy of `PairOptions.bondReplacement`, defined with the pairing engine. */
+export type { BondReplacementPolicy } from '@tsble/smp-core';
 export {
   type Address,
   type AddressParseError,

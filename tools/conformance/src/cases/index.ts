@@ -1,5 +1,6 @@
 /** Every case of the suite, in the order of the SM test suite, then GAP, then the attacks. */
 import type { ConformanceCase } from '../case.js';
+import { bondAttackCases } from './attacks-bonds.js';
 import { keyAttackCases } from './attacks-keys.js';
 import { linkAttackCases } from './attacks-link.js';
 import { protocolAttackCases } from './attacks-protocol.js';
@@ -31,6 +32,7 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...scOobCases,
   ...gapCases,
   ...keyAttackCases,
+  ...bondAttackCases,
   ...protocolAttackCases,
   ...linkAttackCases,
 ];
