@@ -9,7 +9,12 @@ export type BondStoreErrorCode =
   /** The file exists but is not a bond file we can read; it was left untouched. */
   | 'corrupt'
   /** The file could not be read or written (permissions, disk full, ...). */
-  | 'io';
+  | 'io'
+  /**
+   * Another process held the file's lock (`<file>.lock`) for longer than the store waits (5 s by default):
+   * nothing was changed. A lock whose owner died is taken over by itself; this means the owner is alive.
+   */
+  | 'locked';
 
 export class BondStoreError extends Error {
   override readonly name = 'BondStoreError';

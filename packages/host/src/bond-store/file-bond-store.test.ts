@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -174,6 +174,58 @@ describe('FileBondStore', () => {
       // Whatever temporary the killed writer left, loading removed it.
       expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     }
+  });
+});
+
+describe('FileBondStore file mode', () => {
+  async function bondFileWithMode(mode: number): Promise<string> {
+    const path = join(dir, 'ble_secrets.json');
+    await (await FileBondStore.open(path)).put({ address: PEER, peerLtk: LTK });
+    await chmod(path, mode);
+    return path;
+  }
+
+  it('loads a file that others may read, and warns like ssh without changing its mode', async () => {
+    const path = await bondFileWithMode(0o644);
+    const told: string[] = [];
+    const store = await FileBondStore.open(path, { onWarning: (message) => told.push(message) });
+    expect(store.get(PEER)?.peerLtk).toEqual(LTK);
+    const warning = `${path} is readable by others (mode 0644): it holds your bonding keys; run chmod 600 ${path}`;
+    expect(told).toEqual([warning]);
+    expect(store.warnings).toEqual([warning]);
+    expect((await stat(path)).mode & 0o777).toBe(0o644);
+    // Once per store, not at every load.
+    await store.load();
+    expect(told).toHaveLength(1);
+  });
+
+  it('names write access by group too', async () => {
+    const path = await bondFileWithMode(0o620);
+    const store = await FileBondStore.open(path, { onWarning: () => undefined });
+    expect(store.warnings).toEqual([
+      `${path} is writable by others (mode 0620): it holds your bonding keys; run chmod 600 ${path}`,
+    ]);
+  });
+
+  it('says nothing about a 0600 file, nor about a file not yet created', async () => {
+    const path = await bondFileWithMode(0o600);
+    const told: string[] = [];
+    const store = await FileBondStore.open(path, { onWarning: (message) => told.push(message) });
+    const fresh = await FileBondStore.open(join(dir, 'new.json'), {
+      onWarning: (message) => told.push(message),
+    });
+    expect(told).toEqual([]);
+    expect(store.warnings).toEqual([]);
+    expect(fresh.warnings).toEqual([]);
+  });
+
+  it('without onWarning, warns through process.emitWarning', async () => {
+    const path = await bondFileWithMode(0o604);
+    const emitted = new Promise<Error>((resolve) => process.once('warning', resolve));
+    await FileBondStore.open(path);
+    const warning = await emitted;
+    expect(warning.name).toBe('BondStoreWarning');
+    expect(warning.message).toContain(`${path} is readable by others (mode 0604)`);
   });
 });
 
