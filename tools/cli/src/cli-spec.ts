@@ -154,6 +154,14 @@ appearance. Bonded peers behind a private address show their identity. Filters c
     options: {
       duplicates: { description: 'report every advertising packet' },
       passive: { description: 'do not ask for scan responses' },
+      name: { value: 'TEXT', description: 'only devices whose name contains TEXT (any case)' },
+      service: { value: 'UUID', description: 'only devices advertising service UUID (180f or 128-bit)' },
+      peer: {
+        value: 'ADDR',
+        description:
+          'only this device: XX:XX:XX:XX:XX:XX[/public|/random], or a bonded identity behind its private addresses',
+      },
+      'min-rssi': { value: 'DBM', description: 'only reports at least this strong, like -70' },
     },
     common: HOST_COMMON,
     timeout: 'how long to scan (default 10)',
@@ -171,6 +179,10 @@ run tsble sim --listen unix:/tmp/tsble.sock and give --transport unix:/tmp/tsble
       name: { value: 'N', description: 'advertised name' },
       'security-request': {
         description: 'ask each central to pair (SMP Security Request) when it connects',
+      },
+      privacy: {
+        description:
+          'advertise from a resolvable private address (a new one every 15 minutes), not the identity address',
       },
     },
     pairing: true,

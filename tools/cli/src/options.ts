@@ -49,7 +49,7 @@ export function checkWritableFile(option: string, file: string): void {
 const SIM_FLAGS = new Set(['zephyr', 'strict']);
 
 /** `sim`, `sim:zephyr`, `sim:zephyr,strict`: the embedded controller's flags are checked, not ignored. */
-function checkTransport(spec: string, from: string): void {
+function checkTransport(spec: string, fromEnvironment: boolean): void {
   const [scheme, ...rest] = spec.split(':');
   if (scheme !== 'sim') return; // the other schemes are checked by hci-transport when opened
   const flags = rest
@@ -59,7 +59,7 @@ function checkTransport(spec: string, from: string): void {
   const unknown = flags.filter((f) => !SIM_FLAGS.has(f));
   if (unknown.length > 0)
     throw new UsageError(
-      `${from} ${spec}: sim takes only ${[...SIM_FLAGS].join(' and ')} (sim, sim:zephyr, sim:zephyr,strict), not "${unknown.join(',')}"`,
+      `${fromEnvironment ? `TSBLE_TRANSPORT=${spec}` : `--transport ${spec}`}: sim takes only ${[...SIM_FLAGS].join(' and ')} (sim, sim:zephyr, sim:zephyr,strict), not "${unknown.join(',')}"`,
     );
 }
 
@@ -81,7 +81,12 @@ function parseOwnAddress(text: string): Uint8Array {
 }
 
 /** Validates the common option values; environment variables fill in what was not given. */
-export function resolveGlobalOptions(values: Record<string, unknown>, env: NodeJS.ProcessEnv): GlobalOptions {
+export function resolveGlobalOptions(
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  /** Whether the command uses a controller (TSBLE_TRANSPORT is checked only then). */
+  usesTransport = true,
+): GlobalOptions {
   const logLevel = (values['log-level'] as string | undefined) ?? 'warn';
   if (!levels.has(logLevel))
     throw new UsageError(`--log-level must be one of ${[...levels].join(', ')}, not "${logLevel}"`);
@@ -95,7 +100,7 @@ export function resolveGlobalOptions(values: Record<string, unknown>, env: NodeJ
     throw new UsageError(`--timeout must be a positive number of seconds, not "${timeoutText}"`);
   const given = values.transport as string | undefined;
   const transport = given ?? (env.TSBLE_TRANSPORT || 'sim');
-  checkTransport(transport, given !== undefined ? '--transport' : 'TSBLE_TRANSPORT=');
+  if (usesTransport) checkTransport(transport, given === undefined);
   const bondStore =
     (values['bond-store'] as string | undefined) ?? (env.TSBLE_BOND_STORE || './ble_secrets.json');
   return {
@@ -118,6 +123,17 @@ export function makeLogger(level: string, format: LogFormat, beforeWrite?: () =>
   const destination = prettyDestination((text) => process.stderr.write(text), beforeWrite);
   return pino({ level, base: undefined }, destination);
 }
+
+/** The embedded controller (`sim`, `sim:zephyr`): it exists only inside this process. */
+export function isPrivateSim(transport: string): boolean {
+  return transport.split(':')[0] === 'sim';
+}
+
+/** Said when the embedded controller is why nobody else is seen, or why nobody else can see us. */
+export const SHARED_SIM_HINT =
+  'the default transport, sim, is a virtual controller private to this process: other tsble processes cannot see it. ' +
+  'To share one between terminals, run tsble sim --listen unix:/tmp/tsble.sock, then give ' +
+  '--transport unix:/tmp/tsble.sock (or TSBLE_TRANSPORT=unix:/tmp/tsble.sock) to the commands in both terminals.';
 
 /** The exit status for an error that escaped a command. */
 export function exitCodeFor(error: unknown): number {

@@ -3,6 +3,7 @@
  * briefly when it has no /public or /random), reporting a connection's security events, and the exit status
  * of the host's typed errors.
  */
+import { existsSync } from 'node:fs';
 import { HciError } from '@tsble/hci-transport';
 import {
   type Address,
@@ -15,6 +16,7 @@ import {
   formatAddressBytes,
   Host,
   HostError,
+  MemoryBondStore,
   type PairingDelegate,
   PairingError,
   type PairingResult,
@@ -32,17 +34,24 @@ export interface OpenHostOptions {
   /** Serve the demo service (serve, demo). */
   demo?: boolean;
   name?: string;
+  /** Use the bond store only if its file exists, and never create it (scan needs no store of its own). */
+  bondStoreIfExists?: boolean;
+  /** Use a resolvable private address (serve --privacy). */
+  privacy?: boolean;
 }
 
 export async function openHost(context: CommandContext, options: OpenHostOptions = {}): Promise<Host> {
   const { options: global, logger } = context;
+  const bondStore =
+    options.bondStoreIfExists && !existsSync(global.bondStore) ? new MemoryBondStore() : global.bondStore;
   return Host.open(global.transport, {
-    bondStore: global.bondStore,
+    bondStore,
     logger,
     ...(global.btsnoop ? { btsnoop: global.btsnoop } : {}),
     ...(global.address ? { address: formatAddressBytes(global.address) } : {}),
     ...(options.pairing ? { pairing: options.pairing.options } : {}),
     ...(options.delegate ? { delegate: options.delegate } : {}),
+    ...(options.privacy ? { privacy: true } : {}),
     gatt: { deviceName: options.name ?? 'tsble', services: options.demo ? [demoService()] : [] },
   });
 }

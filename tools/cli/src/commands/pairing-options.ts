@@ -39,6 +39,18 @@ export function parsePairingOptions(values: CommandContext['values']): CliPairin
   }
   if (values.legacy && values['sc-only'])
     throw new UsageError('--legacy and --sc-only contradict each other');
+  // Core 6.0 Vol 3 Part H 2.3.5.1, Tables 2.7 and 2.8: a device without IO never enters or shows a passkey, and
+  // only DisplayYesNo and KeyboardDisplay, with LE Secure Connections, ever compare numbers.
+  if (passkey !== undefined && io === 'none')
+    throw new UsageError(
+      '--passkey cannot apply with --io none (a device without a display or keyboard never uses a passkey): give --io display, keyboard, display-yesno or keyboard-display',
+    );
+  if (values.yes === true && !(io === 'display-yesno' || io === 'keyboard-display'))
+    throw new UsageError(
+      `--yes cannot apply with --io ${io}: numeric comparison needs --io display-yesno or keyboard-display`,
+    );
+  if (values.yes === true && values.legacy === true)
+    throw new UsageError('--yes cannot apply with --legacy: legacy pairing has no numeric comparison');
   const options: PairOptions = {
     io: io as IoCapabilityName,
     bond: values['no-bond'] !== true,

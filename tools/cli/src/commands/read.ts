@@ -8,10 +8,7 @@ import { subscribe } from './notify.js';
 import { OperationError, steps } from './operation-deadline.js';
 import { parsePairingOptions, withOob } from './pairing-options.js';
 import { withPeer } from './peer-session.js';
-
-// The spellings att-gatt's parseUuid accepts: 16-bit, 32-bit, 128-bit with or without dashes, optional 0x.
-const UUID_TEXT =
-  /^(0x)?([0-9a-f]{4}|[0-9a-f]{8}|[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+import { UUID_TEXT } from './uuid-text.js';
 
 export const read: CliCommand = {
   async run(context) {

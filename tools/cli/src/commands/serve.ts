@@ -1,7 +1,13 @@
 /** `tsble serve`: a connectable peripheral with the demo GATT service, answering whatever pairing a central starts. */
 
-import { type Connection, DEMO_UUIDS, formatAddress } from '@tsble/host';
-import { ExitCode } from '../options.js';
+import {
+  type AdvertiseOptions,
+  buildAdvertisingPayloads,
+  type Connection,
+  DEMO_UUIDS,
+  formatAddress,
+} from '@tsble/host';
+import { ExitCode, isPrivateSim, SHARED_SIM_HINT } from '../options.js';
 import type { CliCommand, CommandContext } from './command.js';
 import { failure, openHost, reportConnection, reportPaired, reportPairingFailed } from './host-session.js';
 import { type CliPairing, cliDelegate, parsePairingOptions, withOob } from './pairing-options.js';
@@ -13,7 +19,10 @@ export const serve: CliCommand = {
     const pairing = await withOob(parsePairingOptions(context.values));
     const questions = new LineQuestions();
     const name = (context.values.name as string | undefined) ?? 'tsble';
+    const privacy = context.values.privacy === true;
+    const seconds = context.options.timeoutSeconds;
     const host = await openHost(context, {
+      privacy,
       pairing,
       delegate: cliDelegate(context, pairing, questions),
       demo: true,
@@ -22,23 +31,34 @@ export const serve: CliCommand = {
     const watch = new TransportWatch(host);
     try {
       host.on('connection', (connection) => onConnection(connection, context, pairing));
-      await host.advertise({ name, serviceUuids: [DEMO_UUIDS.service] });
+      await host.advertise(advertising(name));
       const address = formatAddress(host.identityAddress);
       context.out.event(
         'ready',
         { address, name, transport: context.options.transport },
         `tsble serve: ${name} at ${address}`,
       );
-      context.out.event('advertising', { address, name }, `advertising the demo service (Ctrl-C to stop)`);
+      context.out.event(
+        'advertising',
+        { address: formatAddress(host.currentAddress), name, privacy },
+        `advertising the demo service${privacy ? ` from the resolvable private address ${formatAddress(host.currentAddress)}` : ''} (${seconds ? `for ${seconds} s, ` : ''}Ctrl-C to stop)`,
+      );
+      if (isPrivateSim(context.options.transport)) context.out.note(`note: ${SHARED_SIM_HINT}`);
       const counter = startCounter(host);
+      // The embedded controller holds nothing open in the event loop: this timer keeps serve alive until it stops.
+      const alive = setInterval(() => undefined, 1 << 30);
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const stopped = new Promise<void>((resolve) => {
         if (context.signal.aborted) resolve();
         context.signal.addEventListener('abort', () => resolve(), { once: true });
+        if (seconds) timer = setTimeout(resolve, seconds * 1000);
       });
       try {
         await Promise.race([stopped, watch.lost]);
       } finally {
         clearInterval(counter);
+        clearInterval(alive);
+        clearTimeout(timer);
       }
       return ExitCode.done;
     } catch (error) {
@@ -50,6 +70,34 @@ export const serve: CliCommand = {
     }
   },
 };
+
+/**
+ * The demo service in the advertising data; the name, TX power, appearance and a test manufacturer record
+ * in the scan response, so that `tsble scan` has every field to show. A long name leaves room for the name only.
+ */
+function advertising(name: string): AdvertiseOptions {
+  const plain = { name, serviceUuids: [DEMO_UUIDS.service] };
+  const full: AdvertiseOptions = {
+    ...plain,
+    scanResponse: {
+      name,
+      txPowerLevel: 0,
+      appearance: GENERIC_SENSOR,
+      manufacturerData: [{ companyId: TESTING_COMPANY_ID, data: new TextEncoder().encode('tsble') }],
+    },
+  };
+  try {
+    buildAdvertisingPayloads(full);
+    return full;
+  } catch {
+    return plain;
+  }
+}
+
+// Assigned Numbers 2.6.2: Generic Sensor (category 0x015, subcategory 0).
+const GENERIC_SENSOR = 0x0540;
+// Assigned Numbers 7: 0xFFFF is reserved for internal use and testing, never a real company.
+const TESTING_COMPANY_ID = 0xffff;
 
 function onConnection(connection: Connection, context: CommandContext, pairing: CliPairing): void {
   reportConnection(connection, context);
