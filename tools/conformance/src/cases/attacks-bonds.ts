@@ -251,7 +251,7 @@ export const bondAttackCases: ConformanceCase[] = [
     },
   },
   {
-    id: 'BOND/REPAIR-SAME-IDENTITY',
+    id: 'ATTACK/BOND-REPAIR-SAME-IDENTITY',
     purpose:
       "The default policy ('proven'): A, having lost its keys, pairs again from its own address at equal strength; the new keys replace the bond, bondReplaced names A, and only the new LTK encrypts",
     async run(t) {
