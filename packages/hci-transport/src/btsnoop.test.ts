@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BtsnoopWriter } from './btsnoop.js';
 
@@ -22,5 +25,43 @@ describe('btsnoop writer', () => {
     const acl = new DataView((chunks[2] as Uint8Array).buffer);
     expect(acl.getUint32(8)).toBe(1);
     expect(writer.count).toBe(2);
+  });
+});
+
+describe('btsnoop capture file', () => {
+  const reset = { type: 'command', opcode: 0x0c03, params: new Uint8Array(0) } as const;
+
+  it('is created readable by its owner only (it holds LTKs)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsble-btsnoop-'));
+    try {
+      const file = join(dir, 'capture.btsnoop');
+      // With no umask, the file gets exactly the mode it is opened with.
+      const umask = process.umask(0);
+      try {
+        const writer = new BtsnoopWriter(file);
+        writer.write(reset, 'sent', 0);
+        writer.close();
+      } finally {
+        process.umask(umask);
+      }
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(statSync(file).size).toBe(16 + 24 + 4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the mode of a file that is already there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsble-btsnoop-'));
+    try {
+      const file = join(dir, 'capture.btsnoop');
+      writeFileSync(file, 'old capture');
+      chmodSync(file, 0o640);
+      new BtsnoopWriter(file).close();
+      expect(statSync(file).mode & 0o777).toBe(0o640);
+      expect(statSync(file).size).toBe(16);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

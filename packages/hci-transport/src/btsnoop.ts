@@ -23,7 +23,9 @@ export class BtsnoopWriter {
 
   constructor(target: BtsnoopTarget) {
     if (typeof target === 'string') {
-      const fd = openSync(target, 'w');
+      // A capture holds every key the controller is given (HCI LE Enable Encryption and LTK Request Reply carry
+      // the LTK): only the owner may read it. An existing file keeps its mode, never widened.
+      const fd = openSync(target, 'w', 0o600);
       this.#write = (bytes) => {
         writeSync(fd, bytes);
       };
