@@ -2,13 +2,13 @@
 import { type BondRecord, FileBondStore, parseAddress } from '@tsble/host';
 import { ExitCode, UsageError } from '../options.js';
 import type { CliCommand, CommandContext } from './command.js';
-import { failure } from './host-session.js';
+import { bondFileOptions, failure } from './host-session.js';
 
 export const bonds: CliCommand = {
   async run(context) {
     const [action = 'list', address] = context.positionals;
     try {
-      const store = await FileBondStore.open(context.options.bondStore);
+      const store = await FileBondStore.open(context.options.bondStore, bondFileOptions);
       if (action === 'list') return list(store.list(), context, store.location);
       if (action !== 'forget') throw new UsageError(`unknown bonds action "${action}": use list or forget`);
       if (context.values.all === true) {

@@ -12,6 +12,8 @@ import {
   type Connection,
   DisconnectedError,
   demoService,
+  FileBondStore,
+  type FileBondStoreOptions,
   formatAddress,
   formatAddressBytes,
   Host,
@@ -40,10 +42,17 @@ export interface OpenHostOptions {
   privacy?: boolean;
 }
 
+/** How every command opens the bond file: its warnings (a file others can read) go to stderr, like ssh's. */
+export const bondFileOptions: FileBondStoreOptions = {
+  onWarning: (message) => process.stderr.write(`tsble: warning: ${message}\n`),
+};
+
 export async function openHost(context: CommandContext, options: OpenHostOptions = {}): Promise<Host> {
   const { options: global, logger } = context;
   const bondStore =
-    options.bondStoreIfExists && !existsSync(global.bondStore) ? new MemoryBondStore() : global.bondStore;
+    options.bondStoreIfExists && !existsSync(global.bondStore)
+      ? new MemoryBondStore()
+      : new FileBondStore(global.bondStore, bondFileOptions);
   return Host.open(global.transport, {
     bondStore,
     logger,

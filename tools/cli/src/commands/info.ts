@@ -4,6 +4,7 @@ import { openHci } from '../open-hci.js';
 import { ExitCode } from '../options.js';
 import type { CliCommand, CommandContext } from './command.js';
 import { companyName, coreVersionName, leFeatureList } from './describe-controller.js';
+import { bondFileOptions } from './host-session.js';
 
 /** `tsble info`: the controller's identity and capabilities. */
 export const info: CliCommand = {
@@ -59,7 +60,7 @@ async function keptIdentity(
   context: CommandContext,
 ): Promise<{ bytes: Uint8Array; location: string } | undefined> {
   try {
-    const store = await FileBondStore.open(context.options.bondStore);
+    const store = await FileBondStore.open(context.options.bondStore, bondFileOptions);
     const text = store.localIdentity()?.staticAddress;
     const parsed = text ? parseAddress(text) : undefined;
     return parsed?.ok ? { bytes: parsed.value.bytes, location: store.location } : undefined;
