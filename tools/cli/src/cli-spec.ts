@@ -224,12 +224,36 @@ Events: connected, encrypted, paired, read (or notification), disconnected. Exit
     timeout: PEER_TIMEOUT,
     load: async () => (await import('./commands/read.js')).read,
   },
+  write: {
+    summary: 'connect to ADDRESS and write VALUE to characteristic UUID (pairing when needed, as read does)',
+    arguments: 'ADDRESS UUID VALUE',
+    description: `Connects, encrypts from the bond when there is one, and writes VALUE to the characteristic UUID; pairs and
+retries once when the server answers Insufficient Encryption or Authentication. ${ADDRESS_TEXT}
+Events: connected, encrypted, paired, written, disconnected. Exit 0 when written, 1 on failure.`,
+    options: {
+      text: { description: 'VALUE is text, written as UTF-8 (the default)' },
+      hex: { description: 'VALUE is hex octets, like 0102ff or "01 02 ff"' },
+      'without-response': {
+        description: 'Write Without Response (no confirmation; cannot pair on a refusal)',
+      },
+    },
+    pairing: true,
+    common: HOST_COMMON,
+    timeout: PEER_TIMEOUT,
+    load: async () => (await import('./commands/write.js')).write,
+  },
   gatt: {
     summary: 'connect to ADDRESS and dump its services, characteristics and descriptors',
     arguments: 'ADDRESS',
     description: `Discovers every service, characteristic and descriptor. ${ADDRESS_TEXT}
-With --json, one "service", "characteristic" or "descriptor" event per attribute, then "disconnected".`,
-    options: {},
+With --json, one "service", "characteristic" or "descriptor" event per attribute, then "disconnected";
+with --values, each readable characteristic's event carries its value (or the ATT error that refused it).`,
+    options: {
+      values: {
+        description:
+          'also read every readable value; one the peer refuses is shown with its ATT error, and the dump goes on',
+      },
+    },
     common: HOST_COMMON,
     timeout: PEER_TIMEOUT,
     load: async () => (await import('./commands/gatt.js')).gatt,

@@ -34,7 +34,19 @@ function tsble(
 const optionsIn = (help: string) =>
   new Set([...help.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]));
 
-const COMMANDS = ['info', 'sim', 'scan', 'serve', 'pair', 'read', 'gatt', 'bonds', 'demo', 'completion'];
+const COMMANDS = [
+  'info',
+  'sim',
+  'scan',
+  'serve',
+  'pair',
+  'read',
+  'write',
+  'gatt',
+  'bonds',
+  'demo',
+  'completion',
+];
 
 describe('help', () => {
   it('lists every command; tsble help COMMAND and COMMAND --help are the same, exit 0', async () => {

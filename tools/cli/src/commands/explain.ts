@@ -3,7 +3,7 @@
  * disconnection reasons, ATT error codes. The numbers stay in every message and event; the words are for people.
  */
 import { HciStatus } from '@tsble/hci-transport';
-import { AttError } from '@tsble/host';
+import { AttError, AttErrorCode } from '@tsble/host';
 import { PairingFailedReason } from '@tsble/smp-core';
 
 /** 'connectionTerminatedByLocalHost' -> 'connection terminated by local host'. */
@@ -20,6 +20,7 @@ function invert(table: Record<string, number>): Map<number, string> {
 
 const hciNames = invert(HciStatus);
 const smpNames = invert(PairingFailedReason);
+const attNames = invert(AttErrorCode);
 
 export const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
 
@@ -63,4 +64,10 @@ export function pairingFailedHint(reason: number, o: { byPeer: boolean; io: stri
 /** The ATT Error Response behind a failed GATT operation, if that is what failed. */
 export function attErrorOf(error: unknown): { code: number; handle: number } | undefined {
   return error instanceof AttError ? { code: error.code, handle: error.handle } : undefined;
+}
+
+/** An ATT error code in words: 'insufficient encryption'. Core 6.0 Vol 3 Part F 3.4.1.1, Table 3.4. */
+export function attErrorName(code: number): string | undefined {
+  const name = attNames.get(code);
+  return name === undefined ? undefined : words(name);
 }

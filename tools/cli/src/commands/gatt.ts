@@ -1,11 +1,15 @@
-/** `tsble gatt ADDRESS`: dump services, characteristics and descriptors. */
+/** `tsble gatt ADDRESS [--values]`: dump services, characteristics and descriptors (and the readable values). */
+import type { Connection } from '@tsble/host';
 import { ExitCode } from '../options.js';
 import type { CliCommand } from './command.js';
+import { attErrorName, attErrorOf, hex2 } from './explain.js';
 import { uuidName } from './gatt-names.js';
 import { steps } from './operation-deadline.js';
 import { withPeer } from './peer-session.js';
+import { describeValue } from './value-text.js';
 
 // Core 6.0 Vol 3 Part G 3.3.1.1: characteristic property bits.
+const READ = 0x02;
 const PROPERTY_NAMES = [
   'broadcast',
   'read',
@@ -31,6 +35,7 @@ export const gatt: CliCommand = {
       const client = connection.gatt.client;
       const out = context.out;
       const discovering = steps.discovering(connection.identity);
+      const withValues = context.values.values === true;
       const services = await deadline.run(discovering, () => client.discoverServices());
       progress.done();
       for (const service of services) {
@@ -50,6 +55,10 @@ export const gatt: CliCommand = {
         );
         for (const characteristic of characteristics) {
           const properties = propertyNames(characteristic.properties);
+          const read =
+            withValues && (characteristic.properties & READ) !== 0
+              ? await deadline.run(discovering, () => readValue(client, characteristic.valueHandle))
+              : undefined;
           out.event(
             'characteristic',
             {
@@ -58,8 +67,9 @@ export const gatt: CliCommand = {
               ...nameField(characteristic.uuid),
               handle: characteristic.valueHandle,
               properties,
+              ...(read?.fields ?? {}),
             },
-            `  characteristic ${named(characteristic.uuid)} (0x${hex(characteristic.valueHandle)}): ${properties.join(', ')}`,
+            `  characteristic ${named(characteristic.uuid)} (0x${hex(characteristic.valueHandle)}): ${properties.join(', ')}${read ? ` = ${read.human}` : ''}`,
           );
           const descriptors = await deadline.run(discovering, () =>
             client.discoverDescriptors(characteristic),
@@ -83,6 +93,31 @@ export const gatt: CliCommand = {
     });
   },
 };
+
+type Client = Connection['gatt']['client'];
+
+/**
+ * A value for --values: its fields and human text, or the ATT error that refused it (Insufficient Encryption on
+ * an unpaired link, Read Not Permitted…), so one refusal does not end the dump. Anything else (a timeout, a
+ * dropped link) does end it.
+ */
+async function readValue(
+  client: Client,
+  handle: number,
+): Promise<{ fields: Record<string, unknown>; human: string }> {
+  try {
+    const { fields, human } = describeValue(await client.read(handle));
+    return { fields, human: fields.text !== undefined && fields.value.length > 0 ? `"${human}"` : human };
+  } catch (error) {
+    const att = attErrorOf(error);
+    if (!att) throw error;
+    const name = attErrorName(att.code);
+    return {
+      fields: { attError: att.code, ...(name ? { attErrorName: name } : {}) },
+      human: `(not read: ${name ?? 'ATT error'}, ${hex2(att.code)})`,
+    };
+  }
+}
 
 function nameField(uuid: string): { name?: string } {
   const name = uuidName(uuid);

@@ -7,10 +7,14 @@ import type { CommandContext } from './command.js';
 import { OperationError } from './operation-deadline.js';
 
 type Client = Connection['gatt']['client'];
-type Characteristic = Awaited<ReturnType<Client['discoverCharacteristics']>>[number];
+export type Characteristic = Awaited<ReturnType<Client['discoverCharacteristics']>>[number];
 
 /** The characteristic with `uuid` in any service (read names only the characteristic, not its service). */
-async function findCharacteristic(client: Client, uuid: string, peer: string): Promise<Characteristic> {
+export async function findCharacteristic(
+  client: Client,
+  uuid: string,
+  peer: string,
+): Promise<Characteristic> {
   const wanted = uuid.toLowerCase().replace(/^0x/, '');
   for (const service of await client.discoverServices()) {
     for (const characteristic of await client.discoverCharacteristics(service)) {

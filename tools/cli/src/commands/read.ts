@@ -9,6 +9,7 @@ import { OperationError, steps } from './operation-deadline.js';
 import { parsePairingOptions, withOob } from './pairing-options.js';
 import { withPeer } from './peer-session.js';
 import { UUID_TEXT } from './uuid-text.js';
+import { describeValue } from './value-text.js';
 
 export const read: CliCommand = {
   async run(context) {
@@ -45,13 +46,11 @@ export const read: CliCommand = {
       const entry = await deadline
         .run(steps.reading(uuid, connection.identity), () => readOne(connection, uuid))
         .finally(() => progress.done());
-      const value = entry.value;
-      const text = new TextDecoder('utf-8', { fatal: false }).decode(value);
-      const printable = /^[\x20-\x7e]*$/.test(text);
+      const { fields, human } = describeValue(entry.value);
       context.out.event(
         'read',
-        { address: connection.identity, uuid, handle: entry.handle, value, ...(printable ? { text } : {}) },
-        printable ? text : Array.from(value, (b) => b.toString(16).padStart(2, '0')).join(' '),
+        { address: connection.identity, uuid, handle: entry.handle, ...fields },
+        human,
       );
       await connection.disconnect();
       return ExitCode.done;
