@@ -20,6 +20,7 @@ import { FixedCid } from '@tsble/l2cap';
 import type { Logger } from 'pino';
 import { fromHex } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
+import { updateBond } from './bond-store/update-bond.js';
 import type { Connection, PairOptions } from './connection.js';
 import { BondLostError, HostError } from './errors.js';
 
@@ -39,14 +40,12 @@ export function bondStoreCccds(store: BondStore, logger: Logger): ClientConfigur
       return Object.fromEntries(Object.entries(cccd).map(([handle, value]) => [Number(handle), value]));
     },
     save: async (peer, values) => {
-      const record = store.get(peer);
-      if (!record) return; // only bonded clients keep their configuration (Core 6.0 Vol 3 Part G 3.3.3.3)
-      const { createdAt: _c, updatedAt: _u, ...rest } = record;
-      await store
-        .put({ ...rest, cccd: Object.fromEntries(Object.entries(values).map(([h, v]) => [String(h), v])) })
-        .catch((error) => {
-          logger.warn({ err: error, peer }, 'could not save CCCD state');
-        });
+      const cccd = Object.fromEntries(Object.entries(values).map(([h, v]) => [String(h), v]));
+      // Only bonded clients keep their configuration (Core 6.0 Vol 3 Part G 3.3.3.3): updateBond leaves a peer
+      // that is not (or no longer) in the store alone.
+      await updateBond(store, peer, (current) => ({ ...current, cccd })).catch((error) => {
+        logger.warn({ err: error, peer }, 'could not save CCCD state');
+      });
     },
   };
 }
@@ -97,10 +96,20 @@ export class GattAccess {
     const characteristic = await signingExempt.run(true, () =>
       this.client.characteristic(serviceUuid, characteristicUuid),
     );
-    const { createdAt: _c, updatedAt: _u, ...rest } = record;
-    // Saved before sending: a counter is never reused, even if the process dies right after the write.
-    await this.store.put({ ...rest, localCsrk: { ...csrk, signCounter: csrk.signCounter + 1 } });
-    await this.client.signedWrite(characteristic.valueHandle, value, fromHex(csrk.csrk), csrk.signCounter);
+    // Saved before sending: a counter is never reused, even if the process dies right after the write, or
+    // another process signs with the same bond (the counter is taken from the record as stored now).
+    let counter = csrk.signCounter;
+    const stored = await updateBond(this.store, record.address, (current) => {
+      if (!current.localCsrk || current.localCsrk.csrk !== csrk.csrk) return undefined;
+      counter = current.localCsrk.signCounter;
+      return { ...current, localCsrk: { ...current.localCsrk, signCounter: counter + 1 } };
+    });
+    if (!stored)
+      throw new HostError(
+        'invalid-argument',
+        `the bond with ${this.connection.identity} is gone: bond again`,
+      );
+    await this.client.signedWrite(characteristic.valueHandle, value, fromHex(csrk.csrk), counter);
   }
 
   /** Read a characteristic by service and characteristic UUID. */
@@ -230,14 +239,20 @@ function peerSigning(connection: Connection, store: BondStore, logger: Logger): 
     csrk: fromHex(csrk.csrk),
     ...(csrk.signCounter > 0 ? { lastCounter: csrk.signCounter - 1 } : {}),
     onCounter: (counter) => {
-      const record = store.get(connection.identity);
-      if (!record?.peerCsrk) return;
-      const { createdAt: _c, updatedAt: _u, ...rest } = record;
-      void store
-        .put({ ...rest, peerCsrk: { ...record.peerCsrk, signCounter: counter + 1 } })
-        .catch((error) => {
-          logger.warn({ err: error }, 'could not save the SignCounter');
-        });
+      void updateBond(store, connection.identity, (current) =>
+        current.peerCsrk?.csrk === csrk.csrk
+          ? // Never backwards: the stored counter may have moved on in another process.
+            {
+              ...current,
+              peerCsrk: {
+                ...current.peerCsrk,
+                signCounter: Math.max(current.peerCsrk.signCounter, counter + 1),
+              },
+            }
+          : undefined,
+      ).catch((error) => {
+        logger.warn({ err: error }, 'could not save the SignCounter');
+      });
     },
   };
 }

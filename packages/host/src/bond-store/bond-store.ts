@@ -43,6 +43,16 @@ export interface BondStore {
   forget(address: string): Promise<boolean>;
   /** Removes every peer (our local identity stays); resolves to how many were removed. */
   forgetAll(): Promise<number>;
+  /**
+   * Changes one stored peer in place: `change` gets the record as it is in the storage now (another process
+   * may have changed it since this one loaded it) and returns the fields to keep, or undefined to leave it.
+   * Resolves to the stored record, or undefined when the peer is not bonded (any more): a CCCD or SignCounter
+   * update never brings back a bond that was forgotten. Optional for other stores; see `updateBond`.
+   */
+  update?(
+    address: string,
+    change: (current: BondRecord) => Omit<BondRecord, 'createdAt' | 'updatedAt'> | undefined,
+  ): Promise<BondRecord | undefined>;
   localIdentity(): LocalIdentity | undefined;
   /** Optional: a number that changes whenever the contents change (caches use it to refresh). */
   readonly revision?: number;

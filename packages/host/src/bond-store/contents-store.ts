@@ -60,6 +60,21 @@ export abstract class ContentsBondStore implements BondStore {
     return stored as BondRecord;
   }
 
+  async update(
+    address: string,
+    change: (current: BondRecord) => Omit<BondRecord, 'createdAt' | 'updatedAt'> | undefined,
+  ): Promise<BondRecord | undefined> {
+    let stored: BondRecord | undefined;
+    await this.mutate((current) => {
+      const previous = current.bonds[address];
+      const next = previous === undefined ? undefined : change(previous);
+      if (previous === undefined || next === undefined) return undefined;
+      stored = { ...next, address, createdAt: previous.createdAt, updatedAt: new Date().toISOString() };
+      return withBonds(current, { ...current.bonds, [address]: stored });
+    });
+    return stored;
+  }
+
   async forget(address: string): Promise<boolean> {
     let found = false;
     await this.mutate((current) => {

@@ -2,6 +2,7 @@
  * Run as a child process by shared-file.test.ts. `churn FILE ID COUNT SEED`: COUNT puts and forgets of this
  * process's own peers (addresses carrying ID) in a shared bond file, one JSON line per acknowledged change.
  * `hold FILE`: takes the bond file's lock, says "locked", and keeps it until killed.
+ * `count FILE ADDRESS COUNT`: advances that peer's SignCounter COUNT times with `update`, as signed writes do.
  */
 import { FileBondStore } from './file-bond-store.js';
 import { withLockFile } from './lock-file.js';
@@ -15,6 +16,15 @@ if (mode === 'hold') {
     // A timer keeps the process alive: a promise alone would let it exit (and drop the lock).
     await new Promise(() => setInterval(() => {}, 60_000));
   });
+} else if (mode === 'count') {
+  const store = await FileBondStore.open(path);
+  for (let i = 0; i < Number(countText); i++) {
+    await store.update(id, (current) =>
+      current.localCsrk
+        ? { ...current, localCsrk: { ...current.localCsrk, signCounter: current.localCsrk.signCounter + 1 } }
+        : undefined,
+    );
+  }
 } else {
   const store = await FileBondStore.open(path);
   // A small generator with a seed, so a failing run can be repeated.

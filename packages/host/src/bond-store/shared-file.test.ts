@@ -126,6 +126,34 @@ describe('FileBondStore shared by processes', () => {
     ]);
   });
 
+  it('loses no SignCounter step when two processes advance one record', { timeout: 60_000 }, async () => {
+    const path = join(dir, 'ble_secrets.json');
+    const peer = 'F0:F1:F2:F3:F4:F5/random';
+    const csrk = { csrk: 'cc'.repeat(16), signCounter: 5, authenticated: false };
+    await (await FileBondStore.open(path)).put({ address: peer, peerLtk: LTK, localCsrk: csrk });
+    const run = () =>
+      new Promise<void>((resolve, reject) => {
+        const child = fixture(['count', path, peer, '100']);
+        let stderr = '';
+        child.stderr?.on('data', (d) => (stderr += d));
+        child.on('exit', (code) =>
+          code === 0 ? resolve() : reject(new Error(`count exited ${code}: ${stderr}`)),
+        );
+      });
+    await Promise.all([run(), run()]);
+    expect((await FileBondStore.open(path)).get(peer)?.localCsrk?.signCounter).toBe(205);
+  });
+
+  it('an update never brings back a bond another process forgot', async () => {
+    const path = join(dir, 'ble_secrets.json');
+    const peer = 'F0:F1:F2:F3:F4:F5/random';
+    const serve = await FileBondStore.open(path);
+    await serve.put({ address: peer, peerLtk: LTK, cccd: { '12': 1 } });
+    await (await FileBondStore.open(path)).forget(peer);
+    expect(await serve.update(peer, (current) => ({ ...current, cccd: { '12': 2 } }))).toBeUndefined();
+    expect((await FileBondStore.open(path)).list()).toEqual([]);
+  });
+
   it('takes over the lock of a process SIGKILLed while holding it', async () => {
     const path = join(dir, 'ble_secrets.json');
     const holder = fixture(['hold', path]);
