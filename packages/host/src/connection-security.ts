@@ -100,6 +100,11 @@ export class ConnectionSecurity implements ActionTarget {
   private negotiatedKey: { authenticated: boolean; sc: boolean } | undefined;
   /** The identity whose bond this pairing saved: dropped again if the peer rejects the keys afterwards. */
   private savedThisPairing: string | undefined;
+  /**
+   * We asked for the next Encryption Change: sent LE Enable Encryption (central) or answered an LTK request
+   * with a key (peripheral). A controller's report of an encryption nobody asked for changes nothing.
+   */
+  private encryptionAsked = false;
 
   /** The identity the connection's logger was bound with (`peer`); it changes when pairing reveals the identity. */
   private readonly loggedPeer: string;
@@ -203,12 +208,20 @@ export class ConnectionSecurity implements ActionTarget {
     // Encryption from the bond already asked for (by another GATT operation): wait for the same answer.
     if (this.bondEncryption) return done;
     this.bondEncryption = { record: ltk };
+    this.encryptionAsked = true;
     await enableEncryption(this.o.hci, this.o.handle, fromHex(ltk.ltk), ltk.ediv, fromHex(ltk.rand));
     return done;
   }
 
   /** HCI Encryption Change / Key Refresh for this link. */
   onEncryptionChange(status: number, enabled: boolean, keySizeFromController?: number): void {
+    if (!this.encryptionAsked) {
+      // Zephyr and NimBLE likewise ignore an Encryption Change they are not waiting for: believing it would
+      // mark the link encrypted (and serve protected values) on nothing but the controller's word.
+      this.o.logger.warn({ status, enabled }, 'Encryption Change that the host did not ask for: ignored');
+      return;
+    }
+    this.encryptionAsked = false;
     const now = performance.now();
     const session = this.session;
     const pairingKey = session?.pairing === true && this.bondEncryption === undefined;
@@ -269,6 +282,7 @@ export class ConnectionSecurity implements ActionTarget {
     const pairingKey = this.readyLtk && this.session?.pairing ? this.readyLtk.key : undefined;
     const stored = pairingKey ? undefined : storedKeyFor(this.record()?.localLtk, rand, ediv);
     if (stored) this.bondEncryption = { record: stored };
+    this.encryptionAsked = pairingKey !== undefined || stored !== undefined;
     await answerLtkRequest(this.o.hci, this.o.handle, pairingKey, stored, this.o.logger);
   }
 
@@ -381,6 +395,7 @@ export class ConnectionSecurity implements ActionTarget {
     }
     this.lastLtk = action.key;
     this.pendingKeySize = action.keySize;
+    this.encryptionAsked = true;
     await enableEncryption(this.o.hci, this.o.handle, action.key, action.ediv, action.rand).catch((error) => {
       this.o.logger.warn({ err: error }, 'LE Enable Encryption failed');
       this.onEncryptionChange(0x1f, false);
