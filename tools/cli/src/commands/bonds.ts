@@ -1,4 +1,5 @@
 /** `tsble bonds [list] | bonds forget ADDRESS | bonds forget --all`: the bond store. */
+import { existsSync } from 'node:fs';
 import { type BondRecord, FileBondStore, parseAddress } from '@tsble/host';
 import { ExitCode, UsageError } from '../options.js';
 import type { CliCommand, CommandContext } from './command.js';
@@ -11,6 +12,14 @@ export const bonds: CliCommand = {
       const store = await FileBondStore.open(context.options.bondStore, bondFileOptions);
       if (action === 'list') return list(store.list(), context, store.location);
       if (action !== 'forget') throw new UsageError(`unknown bonds action "${action}": use list or forget`);
+      if (!existsSync(store.location)) {
+        // A typo in --bond-store must not read as "forgot 0 bonds": nothing was there to forget.
+        context.out.error(
+          `the bond store ${store.location} does not exist, so there is nothing to forget (check --bond-store or TSBLE_BOND_STORE)`,
+          { code: 'not-found' },
+        );
+        return ExitCode.failed;
+      }
       if (context.values.all === true) {
         if (address !== undefined) throw new UsageError('give either ADDRESS or --all, not both');
         const count = await store.forgetAll();
@@ -39,7 +48,9 @@ export const bonds: CliCommand = {
 
 function list(records: BondRecord[], context: CommandContext, location: string): number {
   const { out } = context;
-  if (records.length === 0 && !out.json) process.stdout.write(`no bonds in ${location}\n`);
+  const exists = existsSync(location);
+  if (records.length === 0)
+    out.line(exists ? `no bonds in ${location}` : `no bonds: ${location} does not exist (yet)`);
   for (const record of records) {
     const ltk = record.peerLtk ?? record.localLtk;
     const keys = [
@@ -62,5 +73,7 @@ function list(records: BondRecord[], context: CommandContext, location: string):
       `${record.address.padEnd(26)} ${ltk?.sc ? 'LE SC ' : 'legacy'} ${ltk?.authenticated ? 'authenticated  ' : 'unauthenticated'} ${String((ltk?.keySize ?? 0) * 8).padStart(3)}-bit  ${keys.join('+').padEnd(12)} since ${record.createdAt}`,
     );
   }
+  // One summary event, so that --json says something (count 0) when the store is empty.
+  if (out.json) out.event('bonds', { location, exists, count: records.length }, '');
   return ExitCode.done;
 }

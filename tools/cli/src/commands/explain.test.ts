@@ -10,15 +10,30 @@ describe('explain', () => {
     expect(pairingFailedReasonName(0x7f)).toBeUndefined();
   });
 
-  it('tells a user without IO how to get an authenticated pairing', () => {
-    expect(pairingFailedHint(0x03, { byPeer: false, io: 'none' })).toMatch(
-      /^the security asked for.*give --io keyboard-display/,
-    );
-    expect(pairingFailedHint(0x03, { byPeer: true, io: 'keyboard' })).toMatch(
-      /^the peer refused.*--io keyboard here/,
-    );
-    expect(pairingFailedHint(0x03, { byPeer: true, io: 'keyboard' })).toMatch(/Secure Connections Only/);
-    expect(pairingFailedHint(0x08, { byPeer: true, io: 'none' })).toBeUndefined();
+  it('gives the one cause that applied, not every possible one', () => {
+    // We refused: smp-core's message says which check.
+    const mitm = pairingFailedHint(0x03, {
+      byPeer: false,
+      io: 'none',
+      message: 'MITM protection required but only Just Works is possible',
+    });
+    expect(mitm).toMatch(/^an authenticated \(MITM\) pairing needs .*give --io keyboard-display/);
+    expect(mitm).not.toMatch(/legacy|Secure Connections Only/);
+    const scOnly = pairingFailedHint(0x03, {
+      byPeer: false,
+      io: 'none',
+      message: 'Secure Connections Only mode refuses legacy pairing',
+    });
+    expect(scOnly).toBe('the peer offers only legacy pairing, which --sc-only refuses');
+    // The peer refused: only a code came, so the hint follows from what we offered.
+    expect(pairingFailedHint(0x03, { byPeer: true, io: 'keyboard', legacy: true })).toMatch(/drop --legacy$/);
+    const noIo = pairingFailedHint(0x03, { byPeer: true, io: 'none' });
+    expect(noIo).toMatch(/wants MITM protection/);
+    expect(noIo).not.toMatch(/legacy/);
+    expect(pairingFailedHint(0x0c, { byPeer: false, io: 'none' })).toMatch(/--yes/);
+    expect(pairingFailedHint(0x0c, { byPeer: true, io: 'none' })).not.toMatch(/--yes/);
+    expect(pairingFailedHint(0x08, { byPeer: true, io: 'none' })).toMatch(/stronger bond/);
+    expect(pairingFailedHint(0x08, { byPeer: false, io: 'none' })).toBeUndefined();
   });
 
   it('names HCI disconnection reasons (Core 6.0 Vol 1 Part F 1.3)', () => {

@@ -4,6 +4,7 @@
  * of the host's typed errors.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { HciError } from '@tsble/hci-transport';
 import {
   type Address,
@@ -166,10 +167,12 @@ export function reportConnection(connection: Connection, context: CommandContext
     // Said once, now: the operation that hit it fails with this same error, and failure() knows it was said.
     reported.add(error);
     // The library says what to do; the command says how, in this tool's terms.
-    out.error(`${error.message} (tsble bonds forget ${connection.identity})`, {
+    const fix = repairCommands(connection.identity, context);
+    out.error(`${error.message}: ${fix}`, {
       code: error.code,
       address: connection.identity,
       status: error.status,
+      hint: fix,
     });
   });
   connection.on('disconnected', (reason) => {
@@ -180,6 +183,22 @@ export function reportConnection(connection: Connection, context: CommandContext
       `disconnected (reason ${hex2(reason)}${reasonName ? `: ${reasonName}` : ''})`,
     );
   });
+}
+
+/**
+ * The commands that forget a lost bond and pair again, with this run's own --bond-store (the bond is there) and
+ * --address and --transport (the peer knows us by that address, on that controller), so they can be pasted.
+ */
+function repairCommands(peer: string, context: CommandContext): string {
+  const { options, values } = context;
+  const quote = (text: string) =>
+    /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+  const store = `--bond-store ${quote(resolve(options.bondStore))}`;
+  const same = [
+    ...(typeof values.transport === 'string' ? [`--transport ${quote(values.transport)}`] : []),
+    ...(typeof values.address === 'string' ? [`--address ${quote(values.address)}`] : []),
+  ];
+  return `tsble bonds forget ${peer} ${store}, then tsble pair ${peer} ${[store, ...same].join(' ')}`;
 }
 
 export function reportPaired(
@@ -222,7 +241,12 @@ export function reportPairingFailed(
   const io = typeof context.values.io === 'string' ? context.values.io : 'none';
   const hint = error.timedOut
     ? 'the peer stopped answering (SMP timeout, 30 s)'
-    : pairingFailedHint(error.reason, { byPeer: error.byPeer, io });
+    : pairingFailedHint(error.reason, {
+        byPeer: error.byPeer,
+        io,
+        legacy: context.values.legacy === true,
+        message: error.message,
+      });
   const said = reasonName && !error.message.includes(reasonName) ? ` (${reasonName})` : '';
   // In serve a failed pairing is one more thing that happened (stdout); in pair and read it ends the command.
   const report = endsCommand ? context.out.failure.bind(context.out) : context.out.event.bind(context.out);

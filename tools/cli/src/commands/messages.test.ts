@@ -193,6 +193,10 @@ describe('a peer that lost the bond', { timeout: 40_000 }, () => {
     const errors = events.filter((e) => e.event === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: 'bond-lost', address });
+    // The fix can be pasted: this run's bond store, own address and transport.
+    expect(String(errors[0]?.hint)).toBe(
+      `tsble bonds forget ${address} --bond-store ${join(dir, 'remembers.json')}, then tsble pair ${address} --bond-store ${join(dir, 'remembers.json')} --transport unix:${socket} --address C5:00:00:00:00:03`,
+    );
     const seen = await human(['read', address, DEMO(2), ...central]);
     expect(seen.stdout).not.toMatch(/lost the bond/);
     expect(seen.stdout).toMatch(/^connected to .* as central, bonded$/m);

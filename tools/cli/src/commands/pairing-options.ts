@@ -8,7 +8,7 @@ import type { IoCapabilityName, PairingDelegate, PairOptions } from '@tsble/host
 import { generateScOobData, type OobConfig } from '@tsble/smp-core';
 import { UsageError } from '../options.js';
 import type { CommandContext } from './command.js';
-import { isYes, type LineQuestions } from './prompts.js';
+import { isNo, isYes, type LineQuestions } from './prompts.js';
 
 const IO_NAMES = new Set(['none', 'display', 'display-yesno', 'keyboard', 'keyboard-display']);
 
@@ -110,7 +110,7 @@ export function cliDelegate(
         `Does ${c.peer} show ${value}?${pairing.yes ? ' (--yes: confirmed)' : ''}`,
       );
       if (pairing.yes) return true;
-      return isYes(await questions.ask('Confirm the numbers match [y/N]: '));
+      return askYesNo(questions);
     },
   };
 }
@@ -128,6 +128,22 @@ async function askPasskey(questions: LineQuestions): Promise<string | undefined>
     );
   }
   return answer;
+}
+
+/**
+ * Asks whether the numbers match. On a terminal only y/yes/n/no (or an empty line, the default no) settle it:
+ * a typo asks again (three times in all), as the passkey prompt does, instead of failing the pairing as a "no".
+ * From a pipe the one line is the answer.
+ */
+async function askYesNo(questions: LineQuestions): Promise<boolean> {
+  let answer = await questions.ask('Confirm the numbers match [y/N]: ');
+  for (let retry = 0; retry < 2 && questions.interactive && answer !== undefined; retry++) {
+    if (isYes(answer) || isNo(answer)) break;
+    answer = await questions.ask(
+      `"${answer}" is not an answer: type y if the numbers match, n if not [y/N]: `,
+    );
+  }
+  return isYes(answer);
 }
 
 const HEX16 = /^[0-9a-f]{32}$/i;

@@ -67,3 +67,8 @@ export class LineQuestions {
 export function isYes(answer: string | undefined): boolean {
   return answer !== undefined && /^y(es)?$/i.test(answer.trim());
 }
+
+/** "n", "no" (any case), or an empty line (the prompt's default). */
+export function isNo(answer: string | undefined): boolean {
+  return answer !== undefined && /^(no?)?$/i.test(answer.trim());
+}

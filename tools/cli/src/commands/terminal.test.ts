@@ -108,6 +108,39 @@ describe.skipIf(!hasScript())('on a terminal', { timeout: 40_000 }, () => {
     expect(pair.text()).toMatch(/paired with C8:00:00:00:00:01\/random: passkey-entry/);
   });
 
+  it('the numeric comparison prompt asks again after a typo instead of taking it as no', async () => {
+    const serve = launch([
+      'serve',
+      '--io',
+      'display-yesno',
+      '--yes',
+      '--address',
+      'C8:00:00:00:00:03',
+      ...transport,
+      '--bond-store',
+      join(dir, 'serve-nc.json'),
+    ]);
+    const address = (await serve.waitFor('ready')).address as string;
+    const pair = onTerminal([
+      'pair',
+      address,
+      '--io',
+      'display-yesno',
+      '--mitm',
+      ...transport,
+      '--bond-store',
+      join(dir, 'pair-nc.json'),
+      '--address',
+      'C9:00:00:00:00:03',
+    ]);
+    await pair.until(/Confirm the numbers match \[y\/N\]: /);
+    pair.child.stdin?.write('yse\n');
+    await pair.until(/"yse" is not an answer: type y if the numbers match, n if not/);
+    pair.child.stdin?.write('y\n');
+    expect(await pair.exit).toBe(0);
+    expect(pair.text()).toMatch(/paired with C8:00:00:00:00:03\/random: numeric-comparison/);
+  });
+
   it('shows a spinner while connecting; readable logs even with --log-level; none of it with --json', async () => {
     const serve = launch([
       'serve',
