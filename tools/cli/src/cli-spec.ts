@@ -15,6 +15,8 @@ export interface OptionSpec {
   /** The value is a file name (shell completion offers files). */
   file?: boolean;
   short?: string;
+  /** The command cannot run without it (shown without brackets in the synopsis). */
+  required?: boolean;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -131,7 +133,8 @@ Each client gets the next public address (00:54:53:42:4C:01, :02, …), so a tsb
 is a new device to its peers: give it --address (a static random address) to keep bonds across runs.`,
     options: {
       listen: {
-        value: 'ADDR',
+        required: true,
+        value: 'unix:PATH|tcp:PORT',
         description: 'where to listen: unix:PATH, tcp:PORT or tcp:HOST:PORT (required)',
       },
       zephyr: {

@@ -242,8 +242,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   return run(module, parsed, env, progress, out);
 }
 
-/** `tsble help [COMMAND]`. */
-function help(rest: string[], out: Output): number {
+/** `tsble help [COMMAND]`, and `tsble help --synopsis` (README's CLI section). */
+async function help(rest: string[], out: Output): Promise<number> {
+  if (rest.includes('--synopsis')) {
+    process.stdout.write(`${(await import('./synopsis.js')).synopsis()}\n`);
+    return ExitCode.done;
+  }
   const topic = rest.find((a) => !a.startsWith('-'));
   const root = program(() => undefined);
   if (topic === undefined) {
