@@ -57,13 +57,18 @@ export class AclFlow {
     });
   }
 
-  onCompleted(handle: number, count: number): void {
+  /**
+   * Number Of Completed Packets for one handle. Returns how many of `count` were never sent (a bogus count):
+   * they are ignored, since believing them would let us overrun the controller's buffers. Zephyr clamps the
+   * same way ("packets count mismatch").
+   */
+  onCompleted(handle: number, count: number): number {
     const held = this.#inController.get(handle) ?? 0;
-    // Never trust a controller to return more than it holds: a bogus count would let us overrun it.
     const returned = Math.min(count, held);
     this.#inController.set(handle, held - returned);
     this.#credits = Math.min(this.#capacity, this.#credits + returned);
     this.#pump();
+    return count - returned;
   }
 
   /** The link is gone: its buffers are free again and its queued packets fail. */

@@ -1,5 +1,5 @@
 import { opcodeName } from './constants.js';
-import { HciCommandError, HciError, HciTimeoutError } from './errors.js';
+import { HciCommandError, HciCreditTimeoutError, HciError, HciTimeoutError } from './errors.js';
 
 interface QueuedCommand {
   opcode: number;
@@ -29,6 +29,16 @@ const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
  * per command (a tenth of a start-up on the virtual controller); with nothing in flight the watchdog is only
  * unreferenced, so it does not hold the process open, and when it fires it finds nothing to do.
  */
+export interface CommandFlowOptions {
+  /**
+   * How long the controller may grant no command credit (Num_HCI_Command_Packets 0) while commands wait, before
+   * it is taken as stuck. Default 4000 ms, Linux's HCI_NCMD_TIMEOUT.
+   */
+  creditTimeoutMs?: number;
+  /** Told when the credit deadline passed (the commands waiting have failed with the same error). */
+  onCreditTimeout?: (error: HciCreditTimeoutError) => void;
+}
+
 export class CommandFlow {
   #credits = 1;
   readonly #queue: QueuedCommand[] = [];
@@ -37,8 +47,18 @@ export class CommandFlow {
   #watchdog: NodeJS.Timeout | undefined;
   /** When the armed watchdog fires, on `monotonicMs`'s clock. */
   #watchdogDue = 0;
+  /** Armed while the controller grants no credit; Core 6.0 Vol 4 Part E 4.4 gives no bound, Linux gives 4 s. */
+  #creditTimer: NodeJS.Timeout | undefined;
+  readonly #creditTimeoutMs: number;
+  readonly #onCreditTimeout: ((error: HciCreditTimeoutError) => void) | undefined;
 
-  constructor(private readonly write: (opcode: number, params: Uint8Array) => Promise<void>) {}
+  constructor(
+    private readonly write: (opcode: number, params: Uint8Array) => Promise<void>,
+    options: CommandFlowOptions = {},
+  ) {
+    this.#creditTimeoutMs = options.creditTimeoutMs ?? 4000;
+    this.#onCreditTimeout = options.onCreditTimeout;
+  }
 
   /** Commands waiting for a credit plus commands awaiting their completion. */
   get outstanding(): number {
@@ -56,7 +76,7 @@ export class CommandFlow {
 
   /** Command Complete: status is the first return parameter for every command this stack sends. */
   onCommandComplete(numHciCommandPackets: number, opcode: number, returnParameters: Uint8Array): void {
-    this.#credits = numHciCommandPackets;
+    this.#setCredits(numHciCommandPackets);
     const command = this.#takeInFlight(opcode);
     if (command) {
       const status = returnParameters[0] ?? 0;
@@ -67,7 +87,7 @@ export class CommandFlow {
   }
 
   onCommandStatus(status: number, numHciCommandPackets: number, opcode: number): void {
-    this.#credits = numHciCommandPackets;
+    this.#setCredits(numHciCommandPackets);
     const command = this.#takeInFlight(opcode);
     if (command) {
       if (status === 0) command.resolve(new Uint8Array(0));
@@ -87,6 +107,7 @@ export class CommandFlow {
       clearTimeout(this.#watchdog);
       this.#watchdog = undefined;
     }
+    this.#stopCreditTimer();
     const failed = [...this.#inFlight.splice(0), ...this.#queue.splice(0)];
     this.#idleWatchdog();
     for (const command of failed) command.reject(make());
@@ -99,6 +120,43 @@ export class CommandFlow {
     const [command] = this.#inFlight.splice(index, 1);
     this.#idleWatchdog();
     return command;
+  }
+
+  #setCredits(granted: number): void {
+    this.#credits = granted;
+    if (granted > 0) this.#stopCreditTimer();
+  }
+
+  #stopCreditTimer(): void {
+    clearTimeout(this.#creditTimer);
+    this.#creditTimer = undefined;
+  }
+
+  /** A controller that grants no credit and never more would leave every later command waiting for ever. */
+  #watchCredits(): void {
+    if (this.#credits > 0 || this.#queue.length === 0 || this.#inFlight.length > 0) {
+      // Waiting behind a command in flight is normal: its own timeout bounds that wait.
+      if (this.#queue.length === 0) this.#stopCreditTimer();
+      return;
+    }
+    if (this.#creditTimer !== undefined) return;
+    this.#creditTimer = setTimeout(() => this.#onCreditTimeoutFired(), this.#creditTimeoutMs);
+  }
+
+  #onCreditTimeoutFired(): void {
+    this.#creditTimer = undefined;
+    if (this.#credits > 0 || this.#queue.length === 0) return;
+    const first = this.#queue[0] as QueuedCommand;
+    const error = new HciCreditTimeoutError(first.opcode, this.#creditTimeoutMs);
+    const failed = this.#queue.splice(0);
+    // As Linux's command timeout does (atomic_set(cmd_cnt, 1)): one credit back, so a later command (a Reset
+    // to recover) can still be tried instead of joining the wait.
+    this.#credits = 1;
+    for (const command of failed)
+      command.reject(
+        command === first ? error : new HciCreditTimeoutError(command.opcode, this.#creditTimeoutMs),
+      );
+    this.#onCreditTimeout?.(error);
   }
 
   #pump(): void {
@@ -118,6 +176,7 @@ export class CommandFlow {
         );
       });
     }
+    this.#watchCredits();
   }
 
   /** Starts a sent command's clock: the watchdog is moved earlier only if this deadline comes first. */

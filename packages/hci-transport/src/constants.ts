@@ -113,6 +113,7 @@ export const LeSubevent = {
   remoteConnectionParameterRequest: 0x06,
   dataLengthChange: 0x07,
   enhancedConnectionCompleteV1: 0x0a,
+  phyUpdateComplete: 0x0c,
   enhancedConnectionCompleteV2: 0x29,
 } as const;
 export type LeSubevent = (typeof LeSubevent)[keyof typeof LeSubevent];

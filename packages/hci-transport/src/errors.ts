@@ -18,6 +18,9 @@ export class HciError extends Error {
 export type HciErrorCode =
   | 'command-failed'
   | 'command-timeout'
+  | 'no-command-credit'
+  | 'no-acl-buffers'
+  | 'aborted'
   | 'no-controller'
   | 'transport-closed'
   | 'transport-error'
@@ -55,6 +58,36 @@ export class HciTimeoutError extends HciError {
       `HCI command ${opcodeName(opcode)} got no Command Complete/Status within ${timeoutMs} ms`,
     );
     this.name = 'HciTimeoutError';
+  }
+}
+
+/**
+ * The controller granted no command credit (Num_HCI_Command_Packets 0) for `timeoutMs` while this command
+ * waited to be sent: it is stuck. Linux takes the same state as a controller failure after 4 s
+ * (HCI_NCMD_TIMEOUT) and resets it.
+ */
+export class HciCreditTimeoutError extends HciError {
+  constructor(
+    readonly opcode: number,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      'no-command-credit',
+      `HCI command ${opcodeName(opcode)} could not be sent: the controller granted no command credit ` +
+        `(Num_HCI_Command_Packets 0) for ${timeoutMs} ms. The controller is stuck; reset or replug it`,
+    );
+    this.name = 'HciCreditTimeoutError';
+  }
+}
+
+/**
+ * Start-up or a command was given up because the caller's AbortSignal fired (Ctrl-C, SIGTERM). `name` is
+ * 'AbortError', as for fetch and timers, so generic abort handling recognises it.
+ */
+export class HciAbortError extends HciError {
+  constructor(what: string, options?: { cause?: unknown }) {
+    super('aborted', `${what} was cancelled`, options);
+    this.name = 'AbortError';
   }
 }
 

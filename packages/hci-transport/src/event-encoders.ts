@@ -72,6 +72,8 @@ export function encodeEvent(event: HciEvent): HciEventPacket {
       return leFixed(LeSubevent.longTermKeyRequest, LeEventLayouts.longTermKeyRequest, event);
     case 'le-data-length-change':
       return leFixed(LeSubevent.dataLengthChange, LeEventLayouts.dataLengthChange, event);
+    case 'le-phy-update-complete':
+      return leFixed(LeSubevent.phyUpdateComplete, LeEventLayouts.phyUpdateComplete, event);
     case 'zephyr-fatal-error':
       return encodeZephyrFatalError(event);
     case 'other':

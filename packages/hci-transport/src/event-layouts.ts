@@ -81,6 +81,12 @@ export const LeEventLayouts = {
     ['randomNumber', 'bytes8'],
     ['encryptedDiversifier', 'u16'],
   ],
+  phyUpdateComplete: [
+    ['status', 'u8'],
+    ['connectionHandle', 'u16'],
+    ['txPhy', 'u8'],
+    ['rxPhy', 'u8'],
+  ],
   dataLengthChange: [
     ['connectionHandle', 'u16'],
     ['maxTxOctets', 'u16'],

@@ -62,6 +62,7 @@ export type HciEvent =
   | ({ kind: 'le-read-remote-features-complete' } & V<LE['readRemoteFeaturesComplete']>)
   | ({ kind: 'le-long-term-key-request' } & V<LE['longTermKeyRequest']>)
   | ({ kind: 'le-data-length-change' } & V<LE['dataLengthChange']>)
+  | ({ kind: 'le-phy-update-complete' } & V<LE['phyUpdateComplete']>)
   | { kind: 'zephyr-fatal-error'; dataType: number; file?: string; line?: number; programCounter?: bigint }
   | { kind: 'other'; code: number; params: Uint8Array };
 
@@ -187,6 +188,8 @@ function decodeLeMeta(p: Uint8Array): HciEvent | DecodeError | undefined {
       return tagged('le-long-term-key-request', decodeLayout(LeEventLayouts.longTermKeyRequest, rest));
     case LeSubevent.dataLengthChange:
       return tagged('le-data-length-change', decodeLayout(LeEventLayouts.dataLengthChange, rest));
+    case LeSubevent.phyUpdateComplete:
+      return tagged('le-phy-update-complete', decodeLayout(LeEventLayouts.phyUpdateComplete, rest));
     default:
       return undefined;
   }

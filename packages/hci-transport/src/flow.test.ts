@@ -47,6 +47,50 @@ describe('CommandFlow', () => {
     await expect(flow.submit(0x1001, new Uint8Array(0), 10)).rejects.toMatchObject({ code: 'closed' });
   });
 
+  it('fails waiting commands, naming them, when the controller grants no command credit and never more', async () => {
+    const sent: number[] = [];
+    const stalls: HciError[] = [];
+    const flow = new CommandFlow(
+      async (opcode) => {
+        sent.push(opcode);
+      },
+      { creditTimeoutMs: 50, onCreditTimeout: (e) => stalls.push(e) },
+    );
+    const reset = flow.submit(0x0c03, new Uint8Array(0), 1000);
+    // Reset completes, granting Num_HCI_Command_Packets 0: nothing more may be sent.
+    flow.onCommandComplete(0, 0x0c03, Uint8Array.of(0));
+    await reset;
+    const started = performance.now();
+    const version = flow.submit(0x1001, new Uint8Array(0), 1000);
+    const features = flow.submit(0x1003, new Uint8Array(0), 1000);
+    await expect(version).rejects.toMatchObject({
+      code: 'no-command-credit',
+      opcode: 0x1001,
+      message: expect.stringMatching(/Read Local Version Information|0x1001/i),
+    });
+    await expect(features).rejects.toMatchObject({ code: 'no-command-credit', opcode: 0x1003 });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(sent).toEqual([0x0c03]);
+    expect(stalls).toHaveLength(1);
+    // One credit is given back, so a later command (a Reset to recover) can still be tried.
+    const retry = flow.submit(0x0c03, new Uint8Array(0), 1000);
+    await tick();
+    expect(sent).toEqual([0x0c03, 0x0c03]);
+    flow.onCommandComplete(1, 0x0c03, Uint8Array.of(0));
+    await retry;
+  });
+
+  it('does not start the credit deadline while a command in flight holds the only credit', async () => {
+    const flow = new CommandFlow(async () => {}, { creditTimeoutMs: 20 });
+    const first = flow.submit(0x1001, new Uint8Array(0), 1000);
+    const second = flow.submit(0x1002, new Uint8Array(0), 1000);
+    await new Promise((r) => setTimeout(r, 60));
+    flow.onCommandComplete(1, 0x1001, Uint8Array.of(0));
+    flow.onCommandComplete(1, 0x1002, Uint8Array.of(0));
+    await first;
+    await second;
+  });
+
   it('times out a short command sent after a long one on its own deadline, and only that one', async () => {
     const flow = new CommandFlow(async () => {});
     const long = flow.submit(0x1001, new Uint8Array(0), 60_000);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { H4Framer } from './h4-framer.js';
+import { H4Framer, type H4SyncChange } from './h4-framer.js';
 import { encodeH4, type HciPacket } from './packet.js';
 
 const bytes = (max: number) => fc.uint8Array({ maxLength: max });
@@ -124,6 +124,133 @@ describe('H4Framer', () => {
         for (const chunk of chunks) framer.push(chunk);
         expect(framer.bufferedBytes).toBeLessThanOrEqual(1 + 4 + 4096 + 100);
       }),
+    );
+  });
+});
+
+/** A host framer that has seen the answer to Reset, as every framer has once start-up began. */
+function syncedFramer(changes: H4SyncChange[] = []): H4Framer {
+  const framer = new H4Framer({ accept: ['event', 'acl', 'sco', 'iso'], onSync: (c) => changes.push(c) });
+  expect(framer.push(encodeH4(commandComplete))).toEqual([commandComplete]);
+  expect(framer.synchronized).toBe(true);
+  return framer;
+}
+
+// LE Connection Complete (subevent 0x01) for handle 0x0001, and Disconnection Complete for handle 0x0040:
+// what a peer would write into an ATT value to forge HCI events if payloads were ever re-read.
+const forgedConnection = encodeH4({
+  type: 'event',
+  code: 0x3e,
+  params: Uint8Array.of(0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 1, 2, 3, 4, 5, 6, 0x18, 0, 0, 0, 0x48, 0, 0),
+});
+const forgedDisconnection = encodeH4({ type: 'event', code: 0x05, params: Uint8Array.of(0, 0x40, 0, 0x13) });
+
+describe('H4Framer in sync: the length field decides', () => {
+  it('delivers ACL data that carries valid-looking HCI events as ACL data and nothing else', () => {
+    const framer = syncedFramer();
+    const acl: HciPacket = {
+      type: 'acl',
+      handle: 0x40,
+      packetBoundary: 2,
+      broadcast: 0,
+      data: concat([forgedDisconnection, forgedConnection]),
+    };
+    const bytes = encodeH4(acl);
+    // Every split point, including one octet at a time: the payload never comes out as events.
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const out = [
+        ...framer.push(bytes.subarray(0, cut)),
+        ...framer.resyncStale(),
+        ...framer.push(bytes.subarray(cut)),
+      ];
+      expect(out).toEqual([acl]);
+    }
+  });
+
+  it('takes an ACL packet for an impossible handle whole, by its length', () => {
+    const framer = syncedFramer();
+    const odd: HciPacket = {
+      type: 'acl',
+      handle: 0xfff,
+      packetBoundary: 2,
+      broadcast: 0,
+      data: forgedDisconnection,
+    };
+    expect(framer.push(concat([encodeH4(odd), encodeH4(commandComplete)]))).toEqual([odd, commandComplete]);
+    expect(framer.droppedBytes).toBe(0);
+  });
+
+  it('takes an event with an unknown code whole, so its parameters never become packets', () => {
+    const framer = syncedFramer();
+    const unknown: HciPacket = { type: 'event', code: 0x80, params: forgedConnection };
+    const tooShort: HciPacket = { type: 'event', code: 0x05, params: Uint8Array.of(0) };
+    const out = framer.push(concat([encodeH4(unknown), encodeH4(tooShort), encodeH4(commandComplete)]));
+    expect(out).toEqual([unknown, tooShort, commandComplete]);
+  });
+
+  it('completes a packet split by a long idle gap instead of giving up on it', () => {
+    const framer = syncedFramer();
+    const bytes = encodeH4(commandComplete);
+    expect(framer.push(bytes.subarray(0, 3))).toEqual([]);
+    // The transport's idle timer fires as often as it likes: in sync nothing is dropped.
+    for (let i = 0; i < 5; i++) expect(framer.resyncStale()).toEqual([]);
+    expect(framer.push(bytes.subarray(3))).toEqual([commandComplete]);
+    expect(framer.droppedBytes).toBe(0);
+  });
+
+  it('loses sync only on an octet that cannot start a packet, says so, and hunts for the next packet', () => {
+    const changes: H4SyncChange[] = [];
+    const framer = syncedFramer(changes);
+    const out = framer.push(concat([Uint8Array.of(0x07, 0x00), encodeH4(commandComplete)]));
+    expect(out).toEqual([commandComplete]);
+    expect(changes).toEqual([
+      { kind: 'lost', octet: 0x07, reason: expect.stringMatching(/0x07/) },
+      { kind: 'found', droppedBytes: 2 },
+    ]);
+    expect(framer.synchronized).toBe(true);
+  });
+
+  it('treats an ACL length past the maximum as a framing error, not as a packet to wait for', () => {
+    const changes: H4SyncChange[] = [];
+    const framer = syncedFramer(changes);
+    const header = Uint8Array.of(0x02, 0x40, 0x20, 0xff, 0xff);
+    expect(framer.push(concat([header, encodeH4(commandComplete)]))).toEqual([commandComplete]);
+    expect(changes[0]).toMatchObject({ kind: 'lost', reason: expect.stringMatching(/65535/) });
+  });
+
+  it('property: in sync, packets of any code and handle, carrying any bytes, split anywhere, come out unchanged', () => {
+    const anyPacket: fc.Arbitrary<HciPacket> = fc.oneof(
+      fc.record({
+        type: fc.constant('event' as const),
+        code: fc.integer({ min: 0, max: 255 }),
+        params: bytes(255),
+      }),
+      fc.record({
+        type: fc.constant('acl' as const),
+        handle: fc.integer({ min: 0, max: 0x0fff }),
+        packetBoundary: fc.constantFrom(0, 1, 2) as fc.Arbitrary<0 | 1 | 2>,
+        broadcast: fc.constant(0),
+        data: fc.oneof(bytes(300), fc.constant(concat([forgedDisconnection, forgedConnection]))),
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(anyPacket, { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (packets, cuts) => {
+          const framer = syncedFramer();
+          const stream = concat(packets.map(encodeH4));
+          const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
+          const out: HciPacket[] = [];
+          let from = 0;
+          for (const p of [...points, stream.length]) {
+            out.push(...framer.push(stream.subarray(from, p)), ...framer.resyncStale());
+            from = p;
+          }
+          expect(out).toEqual(packets);
+          expect(framer.droppedBytes).toBe(0);
+        },
+      ),
     );
   });
 });

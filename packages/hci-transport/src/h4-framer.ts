@@ -17,8 +17,8 @@ const typeByIndicator = new Map<number, HciPacketType>([
 ]);
 
 /**
- * Events whose parameter length is fixed or bounded below; a header that contradicts it cannot start a real
- * packet. Core 6.0 Vol 4 Part E 7.7.
+ * Events whose parameter length is fixed or bounded below; while hunting, a header that contradicts it cannot
+ * start a real packet. Core 6.0 Vol 4 Part E 7.7.
  */
 const eventMinLength = new Map<number, number>([
   [EventCode.commandComplete, 3],
@@ -31,47 +31,95 @@ const eventMinLength = new Map<number, number>([
   [EventCode.leMeta, 1],
 ]);
 
+/** A change of the framer's synchronisation, for the log: every resynchronisation is worth a warning. */
+export type H4SyncChange =
+  | {
+      kind: 'lost';
+      /** The octet that could not start a packet where one had to start. */
+      octet: number;
+      reason: string;
+    }
+  | {
+      kind: 'found';
+      /** Octets skipped while hunting for the first packet (a dongle left mid-packet, line noise). */
+      droppedBytes: number;
+    };
+
 export interface H4FramerOptions {
   /** Packet types this side may receive: a host takes events and data, a controller commands and data. */
   accept: readonly HciPacketType[];
-  /** Largest ACL payload believed possible; a longer header is garbage. Default 4096. */
+  /**
+   * Largest ACL or ISO payload believed possible. Once in sync a longer header is a framing error (as Linux's
+   * h4_recv_buf refuses a length past its buffer); while hunting it is garbage. Default 4096.
+   */
   maxAclLength?: number;
   /**
-   * Check headers for plausibility (default true). `false` mimics a naive receiver such as Zephyr's hci_uart,
-   * which skips unknown type octets but trusts every length: the virtual controller's Zephyr personality.
+   * Check headers for plausibility while hunting (default true). `false` mimics a naive receiver such as
+   * Zephyr's hci_uart, which skips unknown type octets but trusts every length: the virtual controller's
+   * Zephyr personality.
    */
   checkHeaders?: boolean;
+  /**
+   * The packet that proves the framer is in step with the sender. Default: for a host (a framer that accepts
+   * events) a Command Complete or Command Status, the answer to the Reset every start-up begins with; for a
+   * controller, any packet.
+   */
+  syncsOn?: (packet: HciPacket) => boolean;
+  /** Told when synchronisation is lost or found. */
+  onSync?: (change: H4SyncChange) => void;
 }
 
+const commandAnswer = (packet: HciPacket): boolean =>
+  packet.type === 'event' &&
+  (packet.code === EventCode.commandComplete || packet.code === EventCode.commandStatus);
+
 /**
- * Splits an H4 byte stream into HCI packets and resynchronises after garbage.
+ * Splits an H4 byte stream into HCI packets. Sans-IO: `push` bytes in, get packets out.
  *
- * Sans-IO: `push` bytes in, get packets out. A byte that cannot start a packet (an unknown or unexpected type
- * octet, a header with an impossible handle or length) is dropped and the next byte is tried, so one stray
- * byte never wedges the stream. A stray byte that happens to look like a valid header can still hold back the
- * packets behind it while the framer waits for a payload that never comes; the transport calls `resyncStale`
- * when the line has been idle with a partial packet buffered, which drops one byte and re-scans.
+ * Two modes. **Hunting** (at open, and after a type octet that cannot start a packet): a byte that cannot
+ * start a plausible packet (an unknown type octet, a header with an impossible handle, code or length) is
+ * dropped and the next byte tried, and the transport may call `resyncStale` when a partial packet sits idle,
+ * which gives up on it. This recovers from a dongle left mid-packet by a previous host. **In sync** (after
+ * `syncsOn` accepted a packet): the length field decides, as in Linux's h4_recv_buf and Bumble's H4 parser
+ * (Core 6.0 Vol 4 Part A 2): every packet is taken whole, whatever its code or handle, and a partial packet is
+ * completed however long the gap. A payload is never re-read as packets: it may be a remote peer's bytes
+ * (an ATT value), and re-reading it would let the peer forge HCI events. Only a type octet that cannot start
+ * a packet, or an ACL/ISO length past `maxAclLength`, loses sync; both are reported through `onSync`.
  */
 export class H4Framer {
   readonly #accept: ReadonlySet<HciPacketType>;
   readonly #maxAclLength: number;
   readonly #checkHeaders: boolean;
+  readonly #syncsOn: (packet: HciPacket) => boolean;
+  readonly #onSync: ((change: H4SyncChange) => void) | undefined;
   /** Received octets not yet framed live in #buffer[#start, #end); the buffer grows and compacts as needed. */
   #buffer = new Uint8Array(1024);
   #start = 0;
   #end = 0;
+  #inSync = false;
+  /** Octets dropped since hunting began, reported when sync is found. */
+  #droppedWhileHunting = 0;
   /** Octets discarded while resynchronising, for diagnostics. */
   droppedBytes = 0;
+  /** Times sync was lost after it had been found. */
+  syncLosses = 0;
 
   constructor(options: H4FramerOptions) {
     this.#accept = new Set(options.accept);
     this.#maxAclLength = options.maxAclLength ?? 4096;
     this.#checkHeaders = options.checkHeaders ?? true;
+    this.#syncsOn = options.syncsOn ?? (this.#accept.has('event') ? commandAnswer : () => true);
+    this.#onSync = options.onSync;
   }
 
   /** Octets held back waiting for the rest of a packet. */
   get bufferedBytes(): number {
     return this.#end - this.#start;
+  }
+
+  /** True once a packet proved the stream is in step; false while hunting. */
+  get synchronized(): boolean {
+    return this.#inSync;
   }
 
   /** Feeds received bytes; returns the complete packets they finish, in order. */
@@ -81,20 +129,24 @@ export class H4Framer {
   }
 
   /**
-   * Gives up on a partial packet after the line went idle: drops its first octet and re-scans what is left,
-   * returning any packets that now come out. Returns [] when nothing is buffered.
+   * While hunting only: gives up on a partial packet after the line went idle (a stray octet that looked like
+   * a header), drops its first octet and re-scans what is left, returning any packets that now come out. In
+   * sync it does nothing: a packet is completed however long the gap (a stalled event loop, a slow UART).
    */
   resyncStale(): HciPacket[] {
-    if (this.#end === this.#start) return [];
+    if (this.#inSync || this.#end === this.#start) return [];
     this.droppedBytes++;
+    this.#droppedWhileHunting++;
     this.#start++;
     return this.#scan();
   }
 
-  /** Forgets any buffered partial packet. */
+  /** Forgets any buffered partial packet and hunts again (the line was reopened). */
   reset(): void {
     this.#start = 0;
     this.#end = 0;
+    this.#inSync = false;
+    this.#droppedWhileHunting = 0;
   }
 
   #append(chunk: Uint8Array): void {
@@ -119,24 +171,31 @@ export class H4Framer {
     const bytes = this.#buffer.subarray(0, this.#end);
     let at = this.#start;
     while (at < bytes.length) {
-      const type = typeByIndicator.get(bytes[at] ?? 0);
+      const octet = bytes[at] ?? 0;
+      const type = typeByIndicator.get(octet);
       if (type === undefined || !this.#accept.has(type)) {
-        at++;
-        this.droppedBytes++;
+        if (this.#inSync) this.#loseSync(octet, `octet 0x${hex(octet)} is no packet type this side receives`);
+        at = this.#skip(at);
         continue;
       }
       const header = headerLength[type];
       if (bytes.length - at - 1 < header) break;
-      if (this.#checkHeaders && !this.#plausibleHeader(type, bytes, at + 1)) {
-        at++;
-        this.droppedBytes++;
+      const length = announcedLength(type, bytes, at + 1);
+      if (this.#inSync && (type === 'acl' || type === 'iso') && length > this.#maxAclLength) {
+        this.#loseSync(octet, `${type} header announces ${length} octets, more than ${this.#maxAclLength}`);
+        at = this.#skip(at);
         continue;
       }
-      const length = announcedLength(type, bytes, at + 1);
+      if (!this.#inSync && this.#checkHeaders && !this.#plausibleHeader(type, bytes, at + 1)) {
+        at = this.#skip(at);
+        continue;
+      }
       const total = 1 + header + length;
       if (bytes.length - at < total) break;
-      packets.push(decodePacketAt(type, bytes, at + 1, length));
+      const packet = decodePacketAt(type, bytes, at + 1, length);
       at += total;
+      if (!this.#inSync && this.#syncsOn(packet)) this.#findSync();
+      packets.push(packet);
     }
     this.#start = at;
     if (this.#start === this.#end) {
@@ -144,6 +203,26 @@ export class H4Framer {
       this.#end = 0;
     }
     return packets;
+  }
+
+  #skip(at: number): number {
+    this.droppedBytes++;
+    this.#droppedWhileHunting++;
+    return at + 1;
+  }
+
+  #loseSync(octet: number, reason: string): void {
+    this.#inSync = false;
+    this.syncLosses++;
+    this.#droppedWhileHunting = 0;
+    this.#onSync?.({ kind: 'lost', octet, reason });
+  }
+
+  #findSync(): void {
+    this.#inSync = true;
+    const droppedBytes = this.#droppedWhileHunting;
+    this.#droppedWhileHunting = 0;
+    if (droppedBytes > 0) this.#onSync?.({ kind: 'found', droppedBytes });
   }
 
   #plausibleHeader(type: HciPacketType, bytes: Uint8Array, offset: number): boolean {
@@ -168,3 +247,5 @@ export class H4Framer {
     }
   }
 }
+
+const hex = (n: number): string => n.toString(16).padStart(2, '0');

@@ -37,6 +37,7 @@ export type HciEventMap = {
   ltkRequest: (event: Of<'le-long-term-key-request'>) => void;
   connectionUpdate: (event: Of<'le-connection-update-complete'>) => void;
   dataLengthChange: (event: Of<'le-data-length-change'>) => void;
+  phyUpdate: (event: Of<'le-phy-update-complete'>) => void;
   remoteFeatures: (event: Of<'le-read-remote-features-complete'>) => void;
   remoteVersion: (event: Of<'read-remote-version-information-complete'>) => void;
   /** Hardware Error event; the layer resets and brings the controller up again, then emits `reset`. */
@@ -77,6 +78,9 @@ export function routeEvent(emitter: TypedEmitter<HciEventMap>, event: HciEvent):
       return;
     case 'le-data-length-change':
       emitter.emit('dataLengthChange', event);
+      return;
+    case 'le-phy-update-complete':
+      emitter.emit('phyUpdate', event);
       return;
     case 'le-read-remote-features-complete':
       emitter.emit('remoteFeatures', event);

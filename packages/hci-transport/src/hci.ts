@@ -4,10 +4,12 @@ import { AclFlow } from './acl-flow.js';
 import { BtsnoopWriter } from './btsnoop.js';
 import { CommandFlow } from './command-flow.js';
 import { type CommandName, Commands } from './commands.js';
+import { refusedConnectionEvent } from './connection-guard.js';
 import { HciStatus, opcodeName, type PacketBoundaryFlag } from './constants.js';
-import { HciError, isDecodeError } from './errors.js';
+import { HciAbortError, HciError, isDecodeError } from './errors.js';
 import { decodeEvent, type HciEvent } from './events.js';
 import { decodeLayout, encodeLayout, type LayoutValues } from './fields.js';
+import type { H4SyncChange } from './h4-framer.js';
 import { type HciEventMap, routeEvent } from './hci-events.js';
 import { describePacket, type HciPacket } from './packet.js';
 import { silentLogger } from './silent-logger.js';
@@ -23,6 +25,16 @@ export interface HciOptions {
   btsnoop?: string | BtsnoopWriter;
   /** Per-command timeout. Default 5000 ms. */
   commandTimeoutMs?: number;
+  /**
+   * How long commands may wait for a command credit the controller never grants before they fail with
+   * HciCreditTimeoutError. Default 4000 ms (Linux's HCI_NCMD_TIMEOUT).
+   */
+  creditTimeoutMs?: number;
+  /**
+   * Ends `open` at once when aborted (Ctrl-C, SIGTERM): every wait of the start-up stops, the transport is
+   * closed, and `open` rejects with HciAbortError (name 'AbortError', code 'aborted').
+   */
+  signal?: AbortSignal;
   /** Per-attempt HCI Reset timeout during bring-up (two attempts). Default 1500 ms. */
   resetTimeoutMs?: number;
   /** Static random address to use when the controller has no public address (from the bond store). */
@@ -62,13 +74,20 @@ export class Hci extends TypedEmitter<HciEventMap> {
     this.#commandTimeoutMs = options.commandTimeoutMs ?? 5000;
     this.#btsnoop =
       typeof options.btsnoop === 'string' ? new BtsnoopWriter(options.btsnoop) : options.btsnoop;
-    this.#commands = new CommandFlow((opcode, params) => this.#send({ type: 'command', opcode, params }));
+    this.#commands = new CommandFlow((opcode, params) => this.#send({ type: 'command', opcode, params }), {
+      ...(options.creditTimeoutMs === undefined ? {} : { creditTimeoutMs: options.creditTimeoutMs }),
+      onCreditTimeout: (error) => {
+        this.logger.error({ err: error }, 'controller stopped granting command credits');
+        this.emit('error', error);
+      },
+    });
     this.#acl = new AclFlow(1, (handle, packetBoundary, data) =>
       this.#send({ type: 'acl', handle, packetBoundary, broadcast: 0, data }),
     );
     this.#info = undefined as unknown as ControllerInfo;
     transport.on('packet', (packet) => this.#receive(packet));
     transport.on('error', (error) => this.emit('error', error));
+    transport.on('sync', (change) => this.#onSync(change));
     transport.on('close', () => this.#onClosed());
   }
 
@@ -78,13 +97,28 @@ export class Hci extends TypedEmitter<HciEventMap> {
    * answers Reset, naming the port and the likely fixes), closing the transport.
    */
   static async open(transport: HciTransport | string, options: HciOptions = {}): Promise<Hci> {
+    const { signal } = options;
+    const description = typeof transport === 'string' ? transport : transport.description;
+    const aborted = (cause?: unknown) =>
+      new HciAbortError(`HCI start-up on ${description}`, cause === undefined ? undefined : { cause });
+    if (signal?.aborted) {
+      if (typeof transport !== 'string') await transport.close();
+      throw aborted();
+    }
     const t = await openTransport(transport);
     const hci = new Hci(t, options);
+    // Closing the transport fails every command waiting in the start-up at once: no wait outlives the abort.
+    const onAbort = () => void hci.close();
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      if (signal?.aborted) throw aborted();
       await hci.#bringUp();
+      if (signal?.aborted) throw aborted();
     } catch (error) {
       await hci.close();
-      throw error;
+      throw signal?.aborted && !(error instanceof HciAbortError) ? aborted(error) : error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
     return hci;
   }
@@ -220,7 +254,18 @@ export class Hci extends TypedEmitter<HciEventMap> {
     if (this.#tracing()) this.logger.trace({ packet: describePacket(packet) }, 'receive');
     this.#btsnoop?.write(packet, 'received');
     if (packet.type === 'acl') {
-      if (this.#phase === 'ready') this.emit('acl', packet.handle, packet.packetBoundary, packet.data);
+      if (this.#phase !== 'ready') return;
+      // Data for a link the controller never reported (or already ended) has no one to go to; Zephyr drops it
+      // the same way ("Unable to find conn for handle").
+      if (!this.#connections.has(packet.handle)) {
+        this.#warnRarely(
+          'acl',
+          { handle: packet.handle },
+          'ACL data for an unknown connection handle dropped',
+        );
+        return;
+      }
+      this.emit('acl', packet.handle, packet.packetBoundary, packet.data);
       return;
     }
     if (packet.type !== 'event') return;
@@ -251,17 +296,22 @@ export class Hci extends TypedEmitter<HciEventMap> {
         this.#commands.onCommandStatus(event.status, event.numHciCommandPackets, event.commandOpcode);
         return;
       case 'number-of-completed-packets':
-        for (const c of event.completed) this.#acl.onCompleted(c.connectionHandle, c.numCompletedPackets);
+        this.#onCompletedPackets(event.completed);
         return;
       case 'hardware-error':
         this.#onHardwareError(event.hardwareCode);
         return;
     }
     if (this.#phase !== 'ready') return;
+    const refused = refusedConnectionEvent(event, this.#connections);
+    if (refused !== undefined) {
+      this.logger.warn({ event: event.kind }, `impossible event ignored: ${refused}`);
+      return;
+    }
     if (event.kind === 'le-connection-complete' && event.status === HciStatus.success) {
       this.#connections.add(event.connectionHandle);
     }
-    if (event.kind === 'disconnection-complete' && event.status === HciStatus.success) {
+    if (event.kind === 'disconnection-complete') {
       this.#connections.delete(event.connectionHandle);
       this.#acl.onDisconnected(
         event.connectionHandle,
@@ -269,6 +319,50 @@ export class Hci extends TypedEmitter<HciEventMap> {
       );
     }
     routeEvent(this, event);
+  }
+
+  /** Core 6.0 Vol 4 Part E 7.7.19; unknown handles and counts above what was sent are warned about and ignored. */
+  #onCompletedPackets(completed: readonly { connectionHandle: number; numCompletedPackets: number }[]): void {
+    for (const { connectionHandle: handle, numCompletedPackets: count } of completed) {
+      if (this.#phase === 'ready' && !this.#connections.has(handle)) {
+        this.#warnRarely(
+          'nocp-handle',
+          { handle, count },
+          'Number Of Completed Packets for an unknown handle ignored',
+        );
+        continue;
+      }
+      const bogus = this.#acl.onCompleted(handle, count);
+      if (bogus > 0)
+        this.#warnRarely(
+          'nocp-count',
+          { handle, count, bogus },
+          'Number Of Completed Packets returned more packets than were sent; the excess is ignored',
+        );
+    }
+  }
+
+  #onSync(change: H4SyncChange): void {
+    if (change.kind === 'lost')
+      this.logger.warn(
+        { octet: change.octet, transport: this.transport.description },
+        `H4 framing lost (${change.reason}); resynchronising`,
+      );
+    else
+      this.logger.warn(
+        { droppedBytes: change.droppedBytes, transport: this.transport.description },
+        `H4 framing found after dropping ${change.droppedBytes} octets`,
+      );
+  }
+
+  /** Last warning time per kind: a lying controller can repeat a bad event thousands of times a second. */
+  readonly #lastWarned = new Map<string, number>();
+
+  #warnRarely(kind: string, detail: object, message: string): void {
+    const now = Date.now();
+    if (now - (this.#lastWarned.get(kind) ?? Number.NEGATIVE_INFINITY) < 1000) return;
+    this.#lastWarned.set(kind, now);
+    this.logger.warn(detail, message);
   }
 
   #onHardwareError(code: number): void {

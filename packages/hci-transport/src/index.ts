@@ -11,7 +11,7 @@ export * from './errors.js';
 export { encodeEvent } from './event-encoders.js';
 export * from './events.js';
 export * from './fields.js';
-export { H4Framer, type H4FramerOptions } from './h4-framer.js';
+export { H4Framer, type H4FramerOptions, type H4SyncChange } from './h4-framer.js';
 export { type AclLink, Hci, type HciOptions } from './hci.js';
 export { ControllerCrashError, type HciEventMap } from './hci-events.js';
 export { concatBytes, equalBytes, fromHex, toHex } from './little-endian.js';

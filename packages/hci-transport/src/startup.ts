@@ -160,6 +160,11 @@ export function noControllerMessage(description: string, seconds: number): strin
   return `nothing answered HCI Reset on ${description} within ${seconds} s. Likely causes: ${fixes.join('; ')}.`;
 }
 
+/**
+ * LE buffers: v2, then v1, then the shared ACL buffers of Read Buffer Size. A zero length or count in an LE
+ * answer means the controller has no dedicated LE buffers and LE uses the shared ones (Core 6.0 Vol 4 Part E
+ * 7.8.2 and 7.8.106); believing a zero count would leave every packet waiting for a buffer that never frees.
+ */
 async function readBufferSize(
   ctx: StartupContext,
   supportedCommands: Uint8Array,
@@ -167,7 +172,7 @@ async function readBufferSize(
   const { octet, bit } = supportedCommandLeReadBufferSizeV2;
   if (hasBit(supportedCommands, octet, bit)) {
     const v2 = await ctx.execute('leReadBufferSizeV2', {}).catch(ignoreUnknownCommand);
-    if (v2 && v2.leAclDataPacketLength > 0) {
+    if (v2 && v2.leAclDataPacketLength > 0 && v2.totalNumLeAclDataPackets > 0) {
       return {
         leAclDataPacketLength: v2.leAclDataPacketLength,
         totalNumLeAclDataPackets: v2.totalNumLeAclDataPackets,
@@ -183,8 +188,15 @@ async function readBufferSize(
       bufferSizeSource: 'le-v1',
     };
   }
-  // Length 0 means LE shares the BR/EDR buffers. Core 6.0 Vol 4 Part E 7.8.2.
   const shared = await ctx.execute('readBufferSize', {});
+  if (shared.aclDataPacketLength === 0 || shared.totalNumAclDataPackets === 0) {
+    throw new HciError(
+      'no-acl-buffers',
+      `the controller on ${ctx.description} reports no buffers for LE data (LE Read Buffer Size and Read Buffer ` +
+        `Size give ${shared.totalNumAclDataPackets} packets of ${shared.aclDataPacketLength} octets), so nothing ` +
+        'could ever be sent on a connection. Its firmware is broken or not an LE controller',
+    );
+  }
   return {
     leAclDataPacketLength: shared.aclDataPacketLength,
     totalNumLeAclDataPackets: shared.totalNumAclDataPackets,

@@ -34,6 +34,30 @@ describe('H4 over a stream socket', () => {
     server.close();
   });
 
+  it('once in sync, completes a Command Complete split 300 ms apart (longer than the open-time idle limit)', async () => {
+    const server = await serve();
+    const transport = await openUnixTransport(server.path);
+    const peer = await server.peer;
+    const got: HciPacket[] = [];
+    transport.on('packet', (p) => got.push(p));
+    peer.write(encodeH4(event));
+    await new Promise((r) => setTimeout(r, 50));
+    const info: HciPacket = {
+      type: 'event',
+      code: 0x0e,
+      params: Uint8Array.of(1, 0x01, 0x10, 0, 9, 1, 2, 3, 4, 5, 6, 7),
+    };
+    const bytes = encodeH4(info);
+    peer.write(bytes.subarray(0, 5));
+    await new Promise((r) => setTimeout(r, 300));
+    peer.write(bytes.subarray(5));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got).toEqual([event, info]);
+    expect(transport.droppedBytes).toBe(0);
+    await transport.close();
+    server.close();
+  });
+
   it('reports the other end going away as a typed error, then close', async () => {
     const server = await serve();
     const transport = await openUnixTransport(server.path);

@@ -1,23 +1,28 @@
 import type { Duplex } from 'node:stream';
 import { HciTransportError } from '../errors.js';
-import { H4Framer } from '../h4-framer.js';
+import { H4Framer, type H4SyncChange } from '../h4-framer.js';
 import { encodeH4, type HciPacket } from '../packet.js';
 import { BaseTransport } from './transport.js';
 
 export interface H4StreamOptions {
   /**
-   * How long a partial packet may sit in the framer with no new bytes before it is treated as garbage and the
-   * framer resynchronises. Default 250 ms: far longer than any gap inside one packet on a working line.
+   * Before the framer is in sync (at open, or after a byte that could not start a packet): how long a partial
+   * packet may sit with no new bytes before it is treated as garbage. Default 250 ms. Once in sync a partial
+   * packet waits as long as it takes: the length field decides.
    */
   staleAfterMs?: number;
 }
 
 /**
  * H4 over any Node byte stream: a serial port, a unix or TCP socket. Received bytes go through the H4 framer
- * (which resynchronises after garbage); a stream that ends or errors becomes a typed `error` then `close`.
+ * (which frames by length once in sync, and hunts for a packet only at open or after a byte that cannot start
+ * one); a stream that ends or errors becomes a typed `error` then `close`.
  */
 export class H4StreamTransport extends BaseTransport {
-  readonly #framer = new H4Framer({ accept: ['event', 'acl', 'sco', 'iso'] });
+  readonly #framer = new H4Framer({
+    accept: ['event', 'acl', 'sco', 'iso'],
+    onSync: (change: H4SyncChange) => this.emit('sync', change),
+  });
   readonly #staleAfterMs: number;
   #staleTimer: NodeJS.Timeout | undefined;
   #closing = false;
@@ -88,7 +93,7 @@ export class H4StreamTransport extends BaseTransport {
   #armStaleTimer(): void {
     clearTimeout(this.#staleTimer);
     this.#staleTimer = undefined;
-    if (this.#framer.bufferedBytes === 0 || this.closed) return;
+    if (this.#framer.synchronized || this.#framer.bufferedBytes === 0 || this.closed) return;
     this.#staleTimer = setTimeout(() => {
       for (const packet of this.#framer.resyncStale()) this.emit('packet', packet);
       this.#armStaleTimer();

@@ -1,4 +1,5 @@
 import type { HciTransportError } from '../errors.js';
+import type { H4SyncChange } from '../h4-framer.js';
 import type { HciPacket } from '../packet.js';
 import { TypedEmitter } from '../typed-emitter.js';
 
@@ -8,6 +9,8 @@ export type HciTransportEvents = {
   packet: (packet: HciPacket) => void;
   /** The transport failed (port closed, dongle unplugged, socket reset); `close` follows. */
   error: (error: HciTransportError) => void;
+  /** Byte-stream (H4) transports: the framer lost or found synchronisation (the HCI layer logs it). */
+  sync: (change: H4SyncChange) => void;
   /** The transport is closed, by `close()` or by the other end. Emitted once. */
   close: () => void;
 };
