@@ -93,6 +93,14 @@ describe('tsble sim --listen unix:PATH', { timeout: 30_000 }, () => {
     expect(await readFile(join(path, 'inside'), 'utf8')).toBe('x');
   });
 
+  it('refuses a path longer than a unix socket name can be, instead of binding a cut-short one', async () => {
+    const path = join(dir, `${'x'.repeat(120)}.sock`);
+    const s = sim(path, { json: false });
+    expect(await s.exited).toBe(2);
+    expect(s.output().stderr).toContain('a unix socket path has at most 107 bytes');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('refuses the socket of a running sim with exit 2; the first sim keeps serving and cleans up', async () => {
     const path = join(dir, 'sim.sock');
     const first = sim(path);

@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs';
 import { link, lstat, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { basename, dirname, join } from 'node:path';
+import { HciTransportError } from '@tsble/hci-transport';
 import { serveVirtualController, VirtualAir, type VirtualControllerServer } from '@tsble/virtual-controller';
 import { ExitCode, UsageError } from '../options.js';
 import type { CliCommand } from './command.js';
@@ -53,8 +54,31 @@ async function serveOnSocketPath(
   path: string,
   options: Parameters<typeof serveVirtualController>[2],
 ): Promise<{ server: VirtualControllerServer; release: () => Promise<void> }> {
-  const privateName = join(dirname(path), `.${basename(path)}.${process.pid}.binding`);
-  const server = await serveVirtualController(air, `unix:${privateName}`, options);
+  if (Buffer.byteLength(path) > SOCKET_PATH_MAX)
+    throw new UsageError(
+      `cannot listen on unix:${path}: a unix socket path has at most ${SOCKET_PATH_MAX} bytes; choose a shorter one`,
+    );
+  const descriptive = join(dirname(path), `.${basename(path)}.${process.pid}.binding`);
+  const privateName =
+    Buffer.byteLength(descriptive) <= SOCKET_PATH_MAX
+      ? descriptive
+      : join(dirname(path), `.${process.pid}.b`);
+  if (Buffer.byteLength(privateName) > SOCKET_PATH_MAX)
+    throw new UsageError(
+      `cannot listen on unix:${path}: the path is too long for sim's private socket beside it; choose a shorter one`,
+    );
+  const server = await serveVirtualController(air, `unix:${privateName}`, options).catch((error: Error) => {
+    // Said of the path the user gave: the private name is ours alone.
+    const reason = error.cause instanceof Error ? error.cause.message : error.message;
+    throw new HciTransportError(
+      'transport-error',
+      `unix:${path}`,
+      `cannot listen on unix:${path}: ${reason}`,
+      {
+        cause: error,
+      },
+    );
+  });
   try {
     const ours = await linkWithoutClobbering(privateName, path);
     return {
@@ -71,6 +95,9 @@ async function serveOnSocketPath(
     await unlink(privateName).catch(() => undefined);
   }
 }
+
+/** sun_path holds 108 bytes on Linux, NUL included; longer names would be cut short by the kernel. */
+const SOCKET_PATH_MAX = 107;
 
 /** Links `from` to `path`; a dead sim's socket at `path` is removed first, anything else is refused. */
 async function linkWithoutClobbering(from: string, path: string): Promise<Stats> {
