@@ -25,6 +25,7 @@
 import { readFileSync, type Stats, statSync } from 'node:fs';
 import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
+import { modeWarning } from './bond-file-mode.js';
 import {
   type BondFileContents,
   type BondRecord,
@@ -148,27 +149,35 @@ export class FileBondStore extends ContentsBondStore {
   }
 
   private async locked(task: () => Promise<void>): Promise<void> {
+    // The change's own failure (a BondStoreError, or a throwing `update` callback) is passed on as it is; only
+    // the lock's failures are said to be the lock's.
+    let failed: { error: unknown } | undefined;
     try {
       await withLockFile(this.lockPath, this.lockOptions, async () => {
-        await task();
+        try {
+          await task();
+        } catch (error) {
+          failed = { error };
+          return;
+        }
         this.loadedVersion = versionOf(await stat(this.location).catch(() => undefined));
       });
     } catch (cause) {
-      if (cause instanceof BondStoreError) throw cause;
-      if (cause instanceof LockTimeoutError)
-        throw new BondStoreError(
-          'locked',
-          this.location,
-          `the bond store ${this.location} is locked: ${cause.message}, for longer than ${(this.lockOptions.timeoutMs ?? 5000) / 1000} s; if that process is stuck, stop it (or remove ${this.lockPath} if no process uses the store)`,
-          { cause },
-        );
-      throw new BondStoreError(
-        'io',
-        this.location,
-        `cannot lock the bond store ${this.location} (${this.lockPath}): ${(cause as Error).message}`,
-        { cause },
-      );
+      throw cause instanceof LockTimeoutError
+        ? new BondStoreError(
+            'locked',
+            this.location,
+            `the bond store ${this.location} is locked: ${cause.message}, for longer than ${(this.lockOptions.timeoutMs ?? 5000) / 1000} s; if that process is stuck, stop it (or remove ${this.lockPath} if no process uses the store)`,
+            { cause },
+          )
+        : new BondStoreError(
+            'io',
+            this.location,
+            `cannot lock the bond store ${this.location} (${this.lockPath}): ${(cause as Error).message}`,
+            { cause },
+          );
     }
+    if (failed) throw failed.error;
   }
 
   /**
@@ -306,23 +315,6 @@ function versionOf(stats: Stats | undefined): FileVersion {
   return stats === undefined
     ? undefined
     : `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
-}
-
-/** ssh's rule for private keys: no access at all for group and others. */
-export function modeWarning(file: string, mode: number): string | undefined {
-  if ((mode & 0o077) === 0) return undefined;
-  const readable = (mode & 0o044) !== 0;
-  const writable = (mode & 0o022) !== 0;
-  const access =
-    readable && writable
-      ? 'readable and writable'
-      : readable
-        ? 'readable'
-        : writable
-          ? 'writable'
-          : 'accessible';
-  const octal = (mode & 0o777).toString(8).padStart(4, '0');
-  return `${file} is ${access} by others (mode ${octal}): it holds your bonding keys; run chmod 600 ${file}`;
 }
 
 function parseProblem(text: string): { ok: true; value: BondFileContents } | { ok: false; error: string } {

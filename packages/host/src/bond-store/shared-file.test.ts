@@ -126,11 +126,18 @@ describe('FileBondStore shared by processes', () => {
     ]);
   });
 
-  it('loses no SignCounter step when two processes advance one record', { timeout: 60_000 }, async () => {
+  it('loses no SignCounter step when three processes advance one record', { timeout: 60_000 }, async () => {
     const path = join(dir, 'ble_secrets.json');
     const peer = 'F0:F1:F2:F3:F4:F5/random';
     const csrk = { csrk: 'cc'.repeat(16), signCounter: 5, authenticated: false };
     await (await FileBondStore.open(path)).put({ address: peer, peerLtk: LTK, localCsrk: csrk });
+    // They start on the lock of a process that died holding it: all of them find it stale at once.
+    const dead = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => dead.once('exit', resolve));
+    await writeFile(
+      `${path}.lock`,
+      `${JSON.stringify({ pid: dead.pid, host: hostname(), since: Date.now() })}\n`,
+    );
     const run = () =>
       new Promise<void>((resolve, reject) => {
         const child = fixture(['count', path, peer, '100']);
@@ -140,8 +147,9 @@ describe('FileBondStore shared by processes', () => {
           code === 0 ? resolve() : reject(new Error(`count exited ${code}: ${stderr}`)),
         );
       });
-    await Promise.all([run(), run()]);
-    expect((await FileBondStore.open(path)).get(peer)?.localCsrk?.signCounter).toBe(205);
+    await Promise.all([run(), run(), run()]);
+    expect((await FileBondStore.open(path)).get(peer)?.localCsrk?.signCounter).toBe(305);
+    expect(await readdir(dir)).toEqual(['ble_secrets.json']);
   });
 
   it('an update never brings back a bond another process forgot', async () => {
@@ -152,6 +160,20 @@ describe('FileBondStore shared by processes', () => {
     await (await FileBondStore.open(path)).forget(peer);
     expect(await serve.update(peer, (current) => ({ ...current, cccd: { '12': 2 } }))).toBeUndefined();
     expect((await FileBondStore.open(path)).list()).toEqual([]);
+  });
+
+  it('passes on what a failing update threw, and releases the lock', async () => {
+    const path = join(dir, 'ble_secrets.json');
+    const store = await FileBondStore.open(path);
+    await store.put({ address: 'F0:F1:F2:F3:F4:F5/random', peerLtk: LTK });
+    const bug = new RangeError('a bug in the change');
+    await expect(
+      store.update('F0:F1:F2:F3:F4:F5/random', () => {
+        throw bug;
+      }),
+    ).rejects.toBe(bug);
+    expect(await readdir(dir)).toEqual(['ble_secrets.json']);
+    await store.forget('F0:F1:F2:F3:F4:F5/random');
   });
 
   it('takes over the lock of a process SIGKILLed while holding it', async () => {
