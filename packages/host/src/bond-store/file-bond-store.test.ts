@@ -136,6 +136,8 @@ describe('FileBondStore', () => {
       const livePid = alive.pid as number;
       const names = {
         dead: `.ble_secrets.json.${deadPid}.3.tmp`,
+        deadLockDraft: `.ble_secrets.json.lock.${deadPid}.0.tmp`,
+        liveLockDraft: `.ble_secrets.json.lock.${livePid}.0.tmp`,
         live: `.ble_secrets.json.${livePid}.0.tmp`,
         ours: `.ble_secrets.json.${process.pid}.7.tmp`,
         other: `.other.json.${deadPid}.0.tmp`,
@@ -145,7 +147,10 @@ describe('FileBondStore', () => {
       expect(store.list()).toEqual([]);
       const left = await readdir(dir);
       expect(left).not.toContain(names.dead);
-      expect(left).toEqual(expect.arrayContaining([names.live, names.ours, names.other]));
+      expect(left).not.toContain(names.deadLockDraft);
+      expect(left).toEqual(
+        expect.arrayContaining([names.live, names.ours, names.other, names.liveLockDraft]),
+      );
     } finally {
       alive.kill('SIGKILL');
     }
