@@ -1,32 +1,41 @@
 /**
- * What the host does with each action a smp-core PairingSession returns, as a table (one handler per action
- * type, so a new action type is a compile error until it is handled). User questions go to the pairing
- * delegate without blocking other SMP traffic; their answers are fed back to the session.
+ * What the host does with each action its link's smp-core PairingSession returns, as a table (one handler per
+ * action type, so a new action type is a compile error until it is handled). HCI commands for encryption are
+ * sent here; user questions go to the pairing delegate without holding up other SMP traffic, and their answers
+ * are fed back to the session.
  */
-import type { Bond, PairingAction, PairingMethod, PairingSession } from '@tsble/smp-core';
+import type { Hci } from '@tsble/hci-transport';
+import type { PairingAction, PairingSession, SmpAddress } from '@tsble/smp-core';
 import type { Logger } from 'pino';
 import { formatAddress } from './address.js';
+import { bondIdentity, recordFromBond } from './bond-store/bond-keys.js';
+import type { BondStore } from './bond-store/bond-store.js';
+import { BondLostError } from './errors.js';
 import { type PairingContext, type PairingDelegate, parsePasskey } from './pairing-delegate.js';
 import type { SecurityEvents } from './security-events.js';
 
 type Action<T extends PairingAction['type']> = Extract<PairingAction, { type: T }>;
 
-/** What the handlers need from the connection's security glue. */
+/** What the handlers need from the connection's security glue (connection-security.ts). */
 export interface ActionTarget {
   readonly logger: Logger;
   readonly events: SecurityEvents;
   readonly delegate: Required<PairingDelegate>;
-  sendPdu(pdu: Uint8Array): Promise<void>;
-  /** Carries out the actions an input to `session` returns, after those already queued, against that session. */
-  feed(actions: Promise<PairingAction[]>, session: PairingSession): void;
-  context(extra?: Partial<PairingContext>): PairingContext;
+  readonly hci: Hci;
+  readonly handle: number;
+  readonly bondStore: BondStore;
+  /** The address the peer uses on this link. */
+  readonly linkAddress: SmpAddress;
   /** Whether the application wants to decide on each pairing (it supplied acceptPairing). */
   readonly askApplication: boolean;
-  /** The association model and pairing kind chosen for this pairing, before any key exists. */
-  negotiated(method: PairingMethod, sc: boolean): void;
-  startEncryption(action: Action<'start-encryption'>, session: PairingSession): Promise<void>;
-  ltkReady(key: Uint8Array, keySize: number): void;
-  saveBond(bond: Bond, replaces: boolean): Promise<void>;
+  sendPdu(pdu: Uint8Array): Promise<void>;
+  /** Carries out the actions of a later input to the session, after everything queued before it. */
+  feed(actions: Promise<PairingAction[]>): void;
+  context(extra?: Partial<PairingContext>): PairingContext;
+  setPeerIdentity(identity: string): void;
+  linkEncrypted(action: Action<'link-encrypted'>): void;
+  bondLost(error: BondLostError): void;
+  bondSaved(identity: string): void;
   complete(action: Action<'complete'>): void;
   fail(action: Action<'failed'>): void;
 }
@@ -39,26 +48,39 @@ type Handler<T extends PairingAction['type']> = (
 
 const now = () => performance.now();
 
+/** Runs an HCI command for the session; a failure is logged and, where given, reported back as `onError`. */
+async function command(
+  target: ActionTarget,
+  run: () => Promise<unknown>,
+  what: string,
+  onError?: () => void,
+) {
+  try {
+    await run();
+  } catch (error) {
+    target.logger.warn({ err: error }, `${what} failed`);
+    onError?.();
+  }
+}
+
 export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T> } = {
   send: (action, target) =>
     target.sendPdu(action.pdu).catch((error) => target.logger.warn({ err: error }, 'SMP PDU not sent')),
+  negotiated: (action, target) => {
+    target.events.emit(
+      'pairingRequest',
+      target.context({ method: action.method, sc: action.sc, peerIoCapability: action.peerIoCapability }),
+    );
+  },
   'accept-pairing': (action, target, session) => {
-    // The session always asks (so the link knows early what the key will be worth); the application is asked
-    // only when it supplied its own acceptPairing.
-    target.negotiated(action.method, action.sc);
     const context = target.context({
       method: action.method,
       sc: action.sc,
       peerIoCapability: action.peerIoCapability,
     });
-    target.events.emit('pairingRequest', context);
-    if (!target.askApplication) {
-      target.feed(session.acceptPairing(true, now()), session);
-      return;
-    }
     void Promise.resolve(target.delegate.acceptPairing(context))
       .catch(() => false)
-      .then((accepted) => target.feed(session.acceptPairing(accepted, now()), session));
+      .then((accepted) => target.feed(session.acceptPairing(accepted === true, now())));
   },
   'display-passkey': (action, target) => {
     target.events.emit('passkeyDisplay', action.digits);
@@ -69,7 +91,7 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
     void Promise.resolve(target.delegate.requestPasskey(target.context({ method: 'passkey-entry' })))
       .catch(() => undefined)
       // An answer that is not a passkey cancels: Passkey Entry Failed (Vol 3 Part H 3.5.5).
-      .then((answer) => target.feed(session.passkeyEntered(parsePasskey(answer) ?? null, now()), session));
+      .then((answer) => target.feed(session.passkeyEntered(parsePasskey(answer) ?? null, now())));
   },
   'confirm-numeric': (action, target, session) => {
     target.events.emit('numericComparison', action.digits);
@@ -80,11 +102,46 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
       ),
     )
       .catch(() => false)
-      .then((match) => target.feed(session.numericComparisonAnswered(match === true, now()), session));
+      .then((match) => target.feed(session.numericComparisonAnswered(match === true, now())));
   },
   'peer-keypress': () => undefined,
-  'start-encryption': (action, target, session) => target.startEncryption(action, session),
-  'ltk-ready': (action, target) => target.ltkReady(action.key, action.keySize),
+  'start-encryption': (action, target, session) =>
+    // HCI LE Enable Encryption (Vol 4 Part E 7.8.24); the result arrives as an Encryption Change event.
+    command(
+      target,
+      () =>
+        target.hci.execute('leEnableEncryption', {
+          connectionHandle: target.handle,
+          randomNumber: action.rand,
+          encryptedDiversifier: action.ediv,
+          longTermKey: action.key,
+        }),
+      'LE Enable Encryption',
+      () => target.feed(session.encryptionFailed(now(), 0x1f)),
+    ),
+  'ltk-reply': (action, target) =>
+    command(
+      target,
+      () =>
+        target.hci.execute('leLongTermKeyRequestReply', {
+          connectionHandle: target.handle,
+          longTermKey: action.key,
+        }),
+      'answering the LTK request',
+    ),
+  'ltk-negative-reply': (_action, target) => {
+    target.logger.info({ handle: target.handle }, 'LTK request without a stored key: negative reply');
+    return command(
+      target,
+      () => target.hci.execute('leLongTermKeyRequestNegativeReply', { connectionHandle: target.handle }),
+      'answering the LTK request',
+    );
+  },
+  'link-encrypted': (action, target) => target.linkEncrypted(action),
+  'encryption-failed': (action, target) => {
+    const error = new BondLostError(target.context().peer, action.status);
+    target.bondLost(error);
+  },
   'confirm-bond-replacement': (action, target, session) => {
     const request = {
       identity: formatAddress({ bytes: action.identity.address, type: action.identity.type }),
@@ -94,9 +151,26 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
     };
     void Promise.resolve(target.delegate.replaceBond(request, target.context()))
       .catch(() => false)
-      .then((allowed) => target.feed(session.bondReplacementAnswered(allowed === true, now()), session));
+      .then((allowed) => target.feed(session.bondReplacementAnswered(allowed === true, now())));
   },
-  keys: (action, target) => target.saveBond(action.bond, action.replaces),
+  keys: async (action, target) => {
+    // The record kept so far for the identity the keys belong to (the session has checked the claim).
+    const previous = target.bondStore.get(bondIdentity(action.bond));
+    const record = recordFromBond(action.bond, previous, target.linkAddress);
+    target.setPeerIdentity(record.address);
+    try {
+      await target.bondStore.put(record);
+      target.bondSaved(record.address);
+      if (action.replaces) {
+        target.logger.info({ identity: record.address }, 'bond replaced by a new pairing');
+        target.events.emit('bondReplaced', record.address);
+      }
+      target.events.emit('bonded', record.address);
+    } catch (error) {
+      target.logger.error({ err: error }, 'the bond could not be saved');
+      target.events.emit('error', error as Error);
+    }
+  },
   complete: (action, target) => target.complete(action),
   failed: (action, target) => target.fail(action),
 };

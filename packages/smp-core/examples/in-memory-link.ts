@@ -57,7 +57,7 @@ export async function pairInMemory(options: LinkOptions): Promise<LinkResult> {
   const records: LinkResult = { central: { actions: [], sent: [] }, peripheral: { actions: [], sent: [] } };
   const tasks: (() => Promise<void>)[] = [];
   const waitingForPasskey: Side[] = [];
-  let ltkReady: Uint8Array | undefined;
+  let centralKey: Uint8Array | undefined;
   let now = 0;
   const other = (side: Side): Side => (side === 'central' ? 'peripheral' : 'central');
 
@@ -106,15 +106,24 @@ export async function pairInMemory(options: LinkOptions): Promise<LinkResult> {
         case 'accept-pairing':
           tasks.push(async () => handle(side, await session.acceptPairing(users[side].accept ?? true, now)));
           break;
-        case 'ltk-ready':
-          record.encryptionKey = action.key;
-          ltkReady = action.key;
-          break;
         case 'start-encryption': {
+          // The pretend controller: LE Enable Encryption becomes an LTK request on the peripheral's side.
           record.encryptionKey = action.key;
-          // The pretend controller: encryption works only if both hosts supplied the same key.
-          const same = ltkReady !== undefined && bytesEqual(ltkReady, action.key);
-          for (const s of ['central', 'peripheral'] as const) {
+          centralKey = action.key;
+          const { rand, ediv } = action;
+          tasks.push(async () =>
+            handle('peripheral', await sessions.peripheral.ltkRequested(rand, ediv, now)),
+          );
+          break;
+        }
+        case 'ltk-reply':
+        case 'ltk-negative-reply': {
+          // Encryption works only if both hosts supplied the same key; no key is PIN or Key Missing (0x06).
+          const key = action.type === 'ltk-reply' ? action.key : undefined;
+          if (key) record.encryptionKey = key;
+          const same = key !== undefined && centralKey !== undefined && bytesEqual(key, centralKey);
+          const ends = key ? (['central', 'peripheral'] as const) : (['central'] as const);
+          for (const s of ends) {
             tasks.push(async () =>
               handle(
                 s,

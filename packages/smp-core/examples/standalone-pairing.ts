@@ -22,6 +22,8 @@ class Device {
   displayed?: string;
   storedBond?: BondJson;
   encryptionKey?: Uint8Array;
+  /** An LE Long Term Key Request the controller has for this device's host. */
+  ltkRequest?: { rand: Uint8Array; ediv: number };
   log: string[] = [];
 
   constructor(
@@ -55,9 +57,18 @@ class Device {
         case 'accept-pairing':
           await this.perform(await this.session.acceptPairing(true, Date.now()));
           break;
-        case 'ltk-ready': // peripheral: remember it for the controller's LE Long Term Key Request
         case 'start-encryption': // central: HCI LE Enable Encryption
           this.encryptionKey = action.key;
+          // your controller: the peer's controller now asks its host for the key (LE Long Term Key Request)
+          if (this.peer) this.peer.ltkRequest = { rand: action.rand, ediv: action.ediv };
+          break;
+        case 'ltk-reply': // peripheral: HCI LE Long Term Key Request Reply
+          this.encryptionKey = action.key;
+          break;
+        case 'ltk-negative-reply': // peripheral: HCI LE Long Term Key Request Negative Reply
+        case 'negotiated':
+        case 'link-encrypted':
+        case 'encryption-failed':
           break;
         case 'keys': // your bond store
           this.storedBond = bondToJson(action.bond);
@@ -114,7 +125,13 @@ export async function runStandaloneExample(): Promise<{ phone: Device; sensor: D
       const pdu = device.inbox.shift();
       if (pdu) await device.perform(await device.session.receive(pdu, Date.now()));
     }
-    // The controller: once both sides hold the same key, encryption comes up on both.
+    // The controller: the LTK request reaches the sensor's host, which answers it from the pairing.
+    const request = sensor.ltkRequest;
+    if (request) {
+      sensor.ltkRequest = undefined;
+      await sensor.perform(await sensor.session.ltkRequested(request.rand, request.ediv, Date.now()));
+    }
+    // Once both sides hold the same key, encryption comes up on both.
     if (phone.encryptionKey && sensor.encryptionKey && phone.session.state === 'wait-encryption') {
       const same = phone.encryptionKey.every((b, i) => b === sensor.encryptionKey?.[i]);
       for (const device of [phone, sensor]) {

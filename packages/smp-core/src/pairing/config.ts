@@ -50,6 +50,16 @@ export function checkAddress(field: string, address: SmpAddress): void {
     throw new PairingConfigError(field, "type must be 'public' or 'random'");
 }
 
+/**
+ * One pairing's configuration: `layers` over the session's, OOB data combined field by field (our own LE SC
+ * OOB data and the peer's are two halves, Core 6.0 Vol 3 Part H 2.3.5.6.4). Throws PairingConfigError.
+ */
+export function configFor(base: PairingConfig, layers: Partial<PairingConfig>): PairingConfig {
+  if (Object.keys(layers).length === 0) return base;
+  const oob = layers.oob ? { ...base.oob, ...layers.oob } : base.oob;
+  return resolveConfig({ ...base, ...layers, oob });
+}
+
 /** The full configuration, defaults filled in; throws PairingConfigError for values that cannot work. */
 export function resolveConfig(partial: Partial<PairingConfig> = {}): PairingConfig {
   const config: PairingConfig = { ...DEFAULT_PAIRING_CONFIG, ...partial };

@@ -9,6 +9,7 @@ import { encodeSmpPdu } from '../pdu/encode.js';
 import { SmpError } from '../pdu/smp-error.js';
 import type { KeyDistribution, PairingFeatures, SmpPdu } from '../pdu/types.js';
 import type { AssociationModel } from './association-model.js';
+import type { EncryptionExpectation } from './link-encryption.js';
 import type { RepeatedAttemptsTracker } from './repeated-attempts.js';
 import type { PairingAction, PairingConfig, Role, SmpLogger } from './types.js';
 
@@ -73,6 +74,8 @@ export interface PairingProgress {
   peerNonce?: Uint8Array;
   macKey?: Uint8Array;
   ltk?: Uint8Array;
+  /** Peripheral: the STK or LTK for the controller's LTK request, once phase 2 has made it. */
+  encryptionKey?: Uint8Array;
   peerCheck?: Uint8Array;
   userConfirmed: boolean;
   // Key distribution (3.6).
@@ -84,12 +87,23 @@ export interface PairingProgress {
 
 export interface PairingContext {
   readonly role: Role;
-  readonly config: PairingConfig;
+  /** The configuration the session was made with; each pairing may add layers to it (`configFor`). */
+  readonly baseConfig: PairingConfig;
+  /** The configuration of the current (or last) pairing. */
+  config: PairingConfig;
+  /** Layers a peripheral's Security Request was sent with, for the pairing the central then starts. */
+  requested: Partial<PairingConfig> | undefined;
   readonly localAddress: SmpAddress;
   readonly peerAddress: SmpAddress;
-  /** The bond held for this peer; replaced when a pairing on this link bonds. */
-  bond: Bond | undefined;
+  /** The bond held for this peer, read from its owner (see PairingSessionOptions.bond). */
+  readonly bondSource: () => Bond | undefined;
+  /** A pairing on this link bonded: the session's own copy takes it (a no-op when a store owns bonds). */
+  readonly rememberBond: (bond: Bond) => void;
   readonly bondFor: ((identity: SmpAddress) => Bond | undefined) | undefined;
+  /** The encryption the session asked for and waits to hear about (link-encryption.ts). */
+  encryption: EncryptionExpectation | undefined;
+  /** Configuration layers given with the input being handled (a received Pairing or Security Request). */
+  inputLayers: Partial<PairingConfig>;
   readonly attempts: { tracker: RepeatedAttemptsTracker; peerKey: string } | undefined;
   readonly log: SmpLogger | undefined;
   state: SessionState;

@@ -26,7 +26,7 @@ type HandlerTable = { [K in SmpPduName]: Handler<K> };
 const usesPasskey = (ctx: PairingContext) => negotiatedOf(ctx).method === 'passkey-entry';
 
 export const HANDLERS: HandlerTable = {
-  'pairing-request': (ctx, pdu, raw) => handlePairingRequest(ctx, pdu, raw),
+  'pairing-request': (ctx, pdu, raw) => handlePairingRequest(ctx, pdu, raw, ctx.inputLayers),
   'pairing-response': (ctx, pdu, raw) => handlePairingResponse(ctx, pdu, raw),
   'pairing-confirm': (ctx, pdu) => {
     if (!negotiatedOf(ctx).sc) return handleLegacyConfirm(ctx, pdu.confirm);
@@ -45,7 +45,7 @@ export const HANDLERS: HandlerTable = {
   'identity-information': handleKeyPdu,
   'identity-address-information': handleKeyPdu,
   'signing-information': handleKeyPdu,
-  'security-request': (ctx, pdu) => handleSecurityRequest(ctx, pdu.authReq),
+  'security-request': (ctx, pdu) => handleSecurityRequest(ctx, pdu.authReq, ctx.inputLayers),
   'pairing-public-key': (ctx, pdu) => handlePublicKey(ctx, pdu.x, pdu.y),
   'pairing-dhkey-check': (ctx, pdu) => handleDhKeyCheck(ctx, pdu.check),
   'keypress-notification': (ctx, pdu) => {

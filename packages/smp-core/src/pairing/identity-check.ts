@@ -69,7 +69,7 @@ export function checkIdentityClaim(
 /** The bond held for `identity`: the host's store when it gave one, else the bond for this link's peer. */
 function bondHeldFor(ctx: PairingContext, identity: SmpAddress): Bond | undefined {
   if (ctx.bondFor) return ctx.bondFor(identity);
-  const bond = ctx.bond;
+  const bond = ctx.bondSource();
   if (!bond) return undefined;
   return sameAddress(bond.peerIdentityAddress ?? bond.peerAddress, identity) ? bond : undefined;
 }

@@ -113,11 +113,12 @@ async function run(
           connection,
           onData,
           send,
-          (_rand: Buffer, _ediv: number, ltk: Buffer, done: (status: number, on: boolean) => void) => {
+          (rand: Buffer, ediv: number, ltk: Buffer, done: (status: number, on: boolean) => void) => {
             outcome.theirs.key = Uint8Array.from(ltk);
             theirStartEncryption = done;
-            // The controller asks our host for the key (it was handed over in `ltk-ready`).
-            tasks.push(() => encryptIfKeysMatch());
+            // The controller asks our host for the key: our session answers the LTK request itself.
+            const request = Uint8Array.from(rand);
+            tasks.push(async () => ours(await session.ltkRequested(request, ediv, Date.now())));
           },
           () => undefined,
           () => undefined,
@@ -197,7 +198,10 @@ async function run(
       } else if (action.type === 'confirm-numeric') {
         outcome.ours.numeric = action.digits;
         tasks.push(async () => ours(await session.numericComparisonAnswered(true, Date.now())));
-      } else if (action.type === 'ltk-ready') ourEncryptionKey = action.key;
+      } else if (action.type === 'ltk-reply') {
+        ourEncryptionKey = action.key;
+        tasks.push(() => encryptIfKeysMatch());
+      } else if (action.type === 'ltk-negative-reply') tasks.push(() => encryptIfKeysMatch());
       else if (action.type === 'start-encryption') {
         ourEncryptionKey = action.key;
         // Their controller gets an LTK request; they answer; encryption starts if the keys agree.

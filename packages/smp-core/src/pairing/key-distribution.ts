@@ -204,7 +204,7 @@ function completeDistribution(ctx: PairingContext): void {
   if (bonded) {
     const bond: Bond = { ...keys, peerAddress: keys.peerIdentityAddress ?? ctx.peerAddress };
     emit(ctx, { type: 'keys', bond, replaces: progress.replaces === true });
-    ctx.bond = bond;
+    ctx.rememberBond(bond);
   }
   emit(ctx, {
     type: 'complete',

@@ -84,7 +84,9 @@ describe('legacy pairing against a scripted peer', () => {
     await probe.send({ op: 'pairing-confirm', confirm: randomBytes(16) });
     const actions = await probe.send({ op: 'pairing-random', random: randomBytes(16) });
     expect(failedOf(actions)?.reason).toBe(R.ConfirmValueFailed);
-    expect(probe.has('ltk-ready')).toBe(false);
+    expect(await probe.do((s, now) => s.ltkRequested(new Uint8Array(8), 0, now))).toEqual([
+      { type: 'ltk-negative-reply' },
+    ]);
     expect(probe.last('pairing-random')).toBeUndefined();
   });
 
@@ -99,9 +101,13 @@ describe('legacy pairing against a scripted peer', () => {
     await probe.send({ op: 'pairing-confirm', confirm: confirm(ZERO_TK, mrand, preq, pres) });
     const actions = await probe.send({ op: 'pairing-random', random: mrand });
     const srand = probe.last('pairing-random')?.random ?? new Uint8Array(16);
-    expect(actions).toContainEqual(
-      expect.objectContaining({ type: 'ltk-ready', key: s1(ZERO_TK, srand, mrand) }),
-    );
+    expect(actions.some((a) => a.type === 'failed')).toBe(false);
+    // An Encryption Change before the session answered the LTK request is not the STK taking effect.
+    expect(await probe.do((s, now) => s.encryptionChanged(now))).toEqual([]);
+    expect(probe.session.state).toBe('wait-encryption');
+    expect(await probe.do((s, now) => s.ltkRequested(new Uint8Array(8), 0, now))).toEqual([
+      { type: 'ltk-reply', key: s1(ZERO_TK, srand, mrand) },
+    ]);
   });
 
   it('SM/PER/KDU/BV-01-C: distributes exactly EncKey (Encryption Information, then Central Identification)', async () => {
@@ -117,6 +123,7 @@ describe('legacy pairing against a scripted peer', () => {
     const mrand = randomBytes(16);
     await probe.send({ op: 'pairing-confirm', confirm: confirm(ZERO_TK, mrand, encodeSmpPdu(req), pres) });
     await probe.send({ op: 'pairing-random', random: mrand });
+    await probe.do((s, now) => s.ltkRequested(new Uint8Array(8), 0, now));
     const actions = await probe.do((s, now) => s.encryptionChanged(now));
     const keyOps = probe.sent.map((p) => p.op).slice(-2);
     expect(keyOps).toEqual(['encryption-information', 'central-identification']);

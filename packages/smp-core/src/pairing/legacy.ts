@@ -17,6 +17,7 @@ import {
   progressOf,
   send,
 } from './context.js';
+import { keyReady, startEncryption } from './link-encryption.js';
 import { isValidPasskey, passkeyDigits, passkeyToBytes, randomPasskey } from './passkey.js';
 
 /** Starts phase 2 once phase 1 is settled: work out the TK, then (central) commit to it. */
@@ -126,12 +127,11 @@ export function handleLegacyRandom(ctx: PairingContext, random: Uint8Array): voi
   const tk = progress.tk ?? fail(PairingFailedReason.UnspecifiedReason, 'no TK');
   // STK = s1(TK, Srand, Mrand), masked to the negotiated size (2.3.5.5, 2.3.4).
   progress.stk = maskKey(s1(tk, srand, mrand), negotiated.keySize);
-  const key = { ltk: progress.stk, ediv: 0, rand: new Uint8Array(8), keySize: negotiated.keySize };
   if (ctx.role === 'central') {
-    emit(ctx, { type: 'start-encryption', key: key.ltk, ediv: 0, rand: key.rand, keySize: key.keySize });
+    startEncryption(ctx, 'pairing', { key: progress.stk, ediv: 0, rand: new Uint8Array(8) }, negotiated);
   } else {
     send(ctx, { op: 'pairing-random', random: localRandom });
-    emit(ctx, { type: 'ltk-ready', key: key.ltk, ediv: 0, rand: key.rand, keySize: key.keySize });
+    keyReady(ctx, progress.stk);
   }
   ctx.state = 'wait-encryption';
 }

@@ -7,10 +7,13 @@ import { PairingFailedReason, SMP_TIMEOUT_MS } from '../constants.js';
 import { encodeSmpPdu } from '../pdu/encode.js';
 import { SmpError } from '../pdu/smp-error.js';
 import type { AuthReq, PairingFeatures } from '../pdu/types.js';
+import { configFor } from './config.js';
 import { emit, fail, negotiatedOf, newProgress, type PairingContext, progressOf, send } from './context.js';
 import { buildPairingRequest, buildPairingResponse, negotiate } from './features.js';
 import { beginLegacy } from './legacy.js';
+import { heldBond, startEncryption } from './link-encryption.js';
 import { beginSc } from './secure-connections.js';
+import type { PairingConfig } from './types.js';
 
 /** True while a pairing runs (any state between the first PDU and complete/failed). */
 export function isPairing(ctx: PairingContext): boolean {
@@ -37,8 +40,9 @@ function refuseIfBackingOff(ctx: PairingContext): void {
   if (refusal) throw refusal;
 }
 
-/** Central: send Pairing Request. */
-export function startPairing(ctx: PairingContext, extraMitm = false): void {
+/** Central: send Pairing Request, with this pairing's configuration layers over the session's. */
+export function startPairing(ctx: PairingContext, layers: Partial<PairingConfig>, extraMitm = false): void {
+  ctx.config = configFor(ctx.baseConfig, layers);
   refuseIfBackingOff(ctx);
   const request = buildPairingRequest(ctx.config, extraMitm);
   const preq = encodeSmpPdu({ op: 'pairing-request', ...request });
@@ -52,7 +56,10 @@ export async function handlePairingRequest(
   ctx: PairingContext,
   request: PairingFeatures,
   raw: Uint8Array,
+  layers: Partial<PairingConfig> = {},
 ): Promise<void> {
+  // A pairing the central starts after our Security Request is made with what that request was sent with.
+  ctx.config = configFor(ctx.baseConfig, { ...ctx.requested, ...layers });
   ctx.progress = newProgress(raw.slice(), request);
   // The timer runs from the request, so a pairing stalled waiting for the application still times out.
   ctx.deadline = ctx.now + SMP_TIMEOUT_MS;
@@ -60,7 +67,7 @@ export async function handlePairingRequest(
   const response = buildPairingResponse(ctx.config, request);
   ctx.progress.response = response;
   ctx.progress.pres = encodeSmpPdu({ op: 'pairing-response', ...response });
-  ctx.progress.negotiated = negotiate(ctx.config, 'peripheral', request, response, ctx.bond);
+  ctx.progress.negotiated = negotiate(ctx.config, 'peripheral', request, response, heldBond(ctx));
   if (askToAccept(ctx, request)) return;
   await continueAfterAccept(ctx);
 }
@@ -74,15 +81,23 @@ export async function handlePairingResponse(
   const progress = progressOf(ctx);
   progress.response = response;
   progress.pres = raw.slice();
-  progress.negotiated = negotiate(ctx.config, 'central', progress.request, response, ctx.bond);
+  progress.negotiated = negotiate(ctx.config, 'central', progress.request, response, heldBond(ctx));
   if (askToAccept(ctx, response)) return;
   await continueAfterAccept(ctx);
 }
 
 /** With `askToAccept`, show the application the method and the peer's claims (method-confusion defence). */
 function askToAccept(ctx: PairingContext, peer: PairingFeatures): boolean {
-  if (!ctx.config.askToAccept) return false;
   const negotiated = negotiatedOf(ctx);
+  emit(ctx, {
+    type: 'negotiated',
+    method: negotiated.method,
+    sc: negotiated.sc,
+    authenticated: negotiated.authenticated,
+    keySize: negotiated.keySize,
+    peerIoCapability: peer.ioCapability,
+  });
+  if (!ctx.config.askToAccept) return false;
   emit(ctx, {
     type: 'accept-pairing',
     method: negotiated.method,
@@ -118,22 +133,27 @@ async function continueAfterAccept(ctx: PairingContext): Promise<void> {
  * with it; otherwise pair (asking for MITM if the peripheral did). During a pairing it is ignored
  * (SM/CEN/PIS/BV-03-C).
  */
-export function handleSecurityRequest(ctx: PairingContext, authReq: AuthReq): void {
+export function handleSecurityRequest(
+  ctx: PairingContext,
+  authReq: AuthReq,
+  layers: Partial<PairingConfig> = {},
+): void {
   if (isPairing(ctx)) return;
-  if (!ctx.config.pairable && !ctx.bond)
+  const bond = heldBond(ctx);
+  if (!ctx.baseConfig.pairable && !bond)
     fail(PairingFailedReason.PairingNotSupported, 'pairing is disabled (pairable: false)');
-  const bond = ctx.bond;
   const bondIsEnough = bond?.peerLtk && (!authReq.mitm || bond.authenticated) && (!authReq.sc || bond.sc);
   if (bond?.peerLtk && bondIsEnough) {
-    emit(ctx, { type: 'start-encryption', ...bond.peerLtk, keySize: bond.keySize });
+    startEncryption(ctx, 'bond', bond.peerLtk, bond);
     return;
   }
-  startPairing(ctx, authReq.mitm);
+  startPairing(ctx, layers, authReq.mitm);
 }
 
-/** Peripheral: ask the central to secure the link. */
-export function sendSecurityRequest(ctx: PairingContext): void {
-  const c = ctx.config;
+/** Peripheral: ask the central to secure the link; the pairing it starts is made with `layers`. */
+export function sendSecurityRequest(ctx: PairingContext, layers: Partial<PairingConfig>): void {
+  ctx.requested = layers;
+  const c = configFor(ctx.baseConfig, layers);
   send(ctx, {
     op: 'security-request',
     authReq: { bonding: c.bond, mitm: c.mitm, sc: c.sc || c.scOnly, keypress: c.keypress, ct2: c.ct2 },

@@ -11,7 +11,13 @@ import { type IoCapability, SMP_TIMEOUT_MS } from '../constants.js';
 import type { PairingSession } from './session.js';
 import type { PairingAction } from './types.js';
 
-const KEY_ACTIONS = new Set<PairingAction['type']>(['keys', 'complete', 'ltk-ready', 'start-encryption']);
+const KEY_ACTIONS = new Set<PairingAction['type']>([
+  'keys',
+  'complete',
+  'ltk-reply',
+  'start-encryption',
+  'link-encrypted',
+]);
 
 /** No key-bearing action after a failure (the sequences here never start a second pairing that could succeed). */
 function noKeysAfterFailure(actions: PairingAction[]): boolean {

@@ -55,7 +55,7 @@ describe('state table: out-of-order and repeated PDUs', () => {
       const actions = await probe.send(pdu);
       expect(failedOf(actions)).toMatchObject({ reason: R.UnspecifiedReason, byPeer: false });
       expect(probe.session.state).toBe('failed');
-      expect(probe.has('ltk-ready')).toBe(false);
+      expect(probe.has('ltk-reply')).toBe(false);
     });
   }
 

@@ -54,7 +54,7 @@ describe('peer public key validation (SM/*/KDU/BI-04-C)', () => {
         expect(victim.failed).toMatchObject({ reason: R.DhKeyCheckFailed, byPeer: false });
         expect(
           victim.actions.some(
-            (a) => a.type === 'ltk-ready' || a.type === 'start-encryption' || a.type === 'keys',
+            (a) => a.type === 'ltk-reply' || a.type === 'start-encryption' || a.type === 'keys',
           ),
         ).toBe(false);
       });
@@ -105,7 +105,7 @@ describe('confirm values and DHKey checks are verified before anything depends o
       tamper: rewrite('central', SmpOpcode.PairingDhKeyCheck, flip(5)),
     });
     expect(result.peripheral.failed).toMatchObject({ reason: R.DhKeyCheckFailed, byPeer: false });
-    expect(result.peripheral.actions.some((a) => a.type === 'ltk-ready')).toBe(false);
+    expect(result.peripheral.actions.some((a) => a.type === 'ltk-reply')).toBe(false);
   });
 
   it('a wrong Eb: the central fails with DHKey Check Failed and never starts encryption', async () => {
@@ -185,7 +185,7 @@ describe('user answers', () => {
       peripheralUser: { confirmNumeric: false },
     });
     expect(result.peripheral.failed).toMatchObject({ reason: R.NumericComparisonFailed, byPeer: false });
-    expect(result.peripheral.actions.some((a) => a.type === 'ltk-ready')).toBe(false);
+    expect(result.peripheral.actions.some((a) => a.type === 'ltk-reply')).toBe(false);
   });
 
   it('keypress notifications reach the displaying side only when both offered them', async () => {

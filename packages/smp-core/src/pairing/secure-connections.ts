@@ -28,6 +28,7 @@ import {
   progressOf,
   send,
 } from './context.js';
+import { keyReady, startEncryption } from './link-encryption.js';
 import { passkeyDigits } from './passkey.js';
 import { beginScPasskey } from './sc-passkey.js';
 
@@ -226,13 +227,7 @@ export function handleDhKeyCheck(ctx: PairingContext, check: Uint8Array): void {
   const checks = dhKeyChecks(ctx);
   if (!equalBytes(check, checks.peer)) fail(PairingFailedReason.DhKeyCheckFailed, 'Eb does not match');
   const ltk = maskKey(progress.ltk ?? new Uint8Array(16), negotiatedOf(ctx).keySize);
-  emit(ctx, {
-    type: 'start-encryption',
-    key: ltk,
-    ediv: 0,
-    rand: new Uint8Array(8),
-    keySize: negotiatedOf(ctx).keySize,
-  });
+  startEncryption(ctx, 'pairing', { key: ltk, ediv: 0, rand: new Uint8Array(8) }, negotiatedOf(ctx));
   ctx.state = 'wait-encryption';
 }
 
@@ -242,8 +237,6 @@ function finishPeripheralCheck(ctx: PairingContext): void {
   if (!progress.peerCheck || !equalBytes(progress.peerCheck, checks.peer))
     fail(PairingFailedReason.DhKeyCheckFailed, 'Ea does not match');
   send(ctx, { op: 'pairing-dhkey-check', check: checks.local });
-  const keySize = negotiatedOf(ctx).keySize;
-  const ltk = maskKey(progress.ltk ?? new Uint8Array(16), keySize);
-  emit(ctx, { type: 'ltk-ready', key: ltk, ediv: 0, rand: new Uint8Array(8), keySize });
+  keyReady(ctx, maskKey(progress.ltk ?? new Uint8Array(16), negotiatedOf(ctx).keySize));
   ctx.state = 'wait-encryption';
 }

@@ -5,25 +5,35 @@
  * asynchronous) waits for it. No input throws or rejects: every failure comes back as a `failed` action.
  *
  * Time is an input: pass a monotonic millisecond clock as `now` to every call, and call `tick(now)` when
- * nothing else happens so the 30 s SMP timeout (Core 6.0 Vol 3 Part H 3.4) can fire. After a timeout the
- * session ignores everything: no further SMP on that link.
+ * nothing else happens, at the latest at `deadline`, so the 30 s SMP timeout (Core 6.0 Vol 3 Part H 3.4) can
+ * fire. After a timeout the session ignores everything: no further SMP on that link.
+ *
+ * One session serves one link for its whole life: every pairing on it (each may add configuration layers to
+ * the session's, `start(now, layers)`), encryption from the bond, and the controller's LTK requests. It
+ * believes only an encryption it asked for (link-encryption.ts).
  *
  * A successful pairing, as the host sees it:
- *   central:    start() -> send ... [display-passkey | request-passkey | confirm-numeric] ... send ...
- *               -> start-encryption (STK or LTK) -> encryptionChanged() -> send keys -> keys -> complete
- *   peripheral: receive(Pairing Request) -> send ... -> ltk-ready (answer the LTK request with it)
- *               -> encryptionChanged() -> send keys ... -> keys -> complete
+ *   central:    start() -> negotiated, send ... [display-passkey | request-passkey | confirm-numeric] ...
+ *               -> start-encryption (STK or LTK) -> encryptionChanged() -> link-encrypted -> send keys
+ *               -> keys -> complete
+ *   peripheral: receive(Pairing Request) -> negotiated, send ... ; the controller's LTK request:
+ *               ltkRequested() -> ltk-reply -> encryptionChanged() -> link-encrypted -> send keys ... -> keys
+ *               -> complete
  * Any step may instead end with `failed`; after `failed` or `complete` a new pairing may start on the link.
+ * Encryption from the bond: central `encryptFromBond()` (or a peer's Security Request) -> start-encryption;
+ * peripheral `ltkRequested()` -> ltk-reply; then link-encrypted, or encryption-failed (the peer lost the bond).
  */
 import { KeypressNotificationType, PairingFailedReason, SmpOpcode } from '../constants.js';
+import type { Bond } from '../keys/types.js';
 import { decodeSmpPdu } from '../pdu/decode.js';
 import { SmpError } from '../pdu/smp-error.js';
 import type { SmpPdu } from '../pdu/types.js';
-import { checkAddress, resolveConfig } from './config.js';
+import { checkAddress, configFor, resolveConfig } from './config.js';
 import { emit, type PairingContext, type SessionState, send } from './context.js';
 import { HANDLERS } from './handlers.js';
-import { beginKeyDistribution, bondReplacementAnswered } from './key-distribution.js';
+import { bondReplacementAnswered } from './key-distribution.js';
 import { legacyPasskeyEntered } from './legacy.js';
+import { answerLtkRequest, encryptionChange, encryptWithBond } from './link-encryption.js';
 import { isPairing, pairingAccepted, sendSecurityRequest, startPairing, startRefusal } from './phase1.js';
 import { scPasskeyEntered } from './sc-passkey.js';
 import { numericComparisonAnswered } from './secure-connections.js';
@@ -40,13 +50,23 @@ export class PairingSession {
   constructor(options: PairingSessionOptions) {
     checkAddress('localAddress', options.localAddress);
     checkAddress('peerAddress', options.peerAddress);
+    const config = resolveConfig(options.config);
+    const bond = options.bond;
+    let held = typeof bond === 'function' ? undefined : bond;
     this.ctx = {
       role: options.role,
-      config: resolveConfig(options.config),
+      baseConfig: config,
+      config,
+      requested: undefined,
       localAddress: options.localAddress,
       peerAddress: options.peerAddress,
-      bond: options.bond,
+      bondSource: typeof bond === 'function' ? bond : () => held,
+      rememberBond: (made: Bond) => {
+        if (typeof bond !== 'function') held = made;
+      },
       bondFor: options.bondFor,
+      encryption: undefined,
+      inputLayers: {},
       attempts: options.repeatedAttempts,
       log: options.logger,
       state: 'idle',
@@ -72,10 +92,20 @@ export class PairingSession {
     return isPairing(this.ctx);
   }
 
-  /** Central: start pairing (send Pairing Request). */
-  start(now: number): Promise<PairingAction[]> {
+  /** When `tick()` must be called next for the SMP timeout (a `now` value), or undefined while nothing waits. */
+  get deadline(): number | undefined {
+    return this.ctx.deadline;
+  }
+
+  /**
+   * Central: start pairing (send Pairing Request). `config` layers go over the session's configuration for
+   * this pairing only; values that cannot work throw PairingConfigError here, before anything is queued.
+   */
+  start(now: number, config: Partial<PairingConfig> = {}): Promise<PairingAction[]> {
+    configFor(this.ctx.baseConfig, config);
     return this.input(now, 'start', (ctx) => {
       if (isPairing(ctx) || ctx.role !== 'central') return;
+      ctx.config = configFor(ctx.baseConfig, config);
       // Refusals of our own start send nothing: there is no pairing on the air to fail.
       const refusal = startRefusal(ctx);
       if (refusal)
@@ -86,20 +116,50 @@ export class PairingSession {
           timedOut: false,
           message: refusal.message,
         });
-      else startPairing(ctx);
+      else startPairing(ctx, config);
     });
   }
 
-  /** Peripheral: send a Security Request asking the central to pair or encrypt (Core 6.0 Vol 3 Part H 3.6.7). */
-  requestSecurity(now: number): Promise<PairingAction[]> {
+  /**
+   * Peripheral: send a Security Request asking the central to pair or encrypt (Core 6.0 Vol 3 Part H 3.6.7).
+   * The pairing the central starts in answer is made with `config` over the session's configuration.
+   */
+  requestSecurity(now: number, config: Partial<PairingConfig> = {}): Promise<PairingAction[]> {
+    configFor(this.ctx.baseConfig, config);
     return this.input(now, 'requestSecurity', (ctx) => {
-      if (ctx.role === 'peripheral' && !isPairing(ctx)) sendSecurityRequest(ctx);
+      if (ctx.role === 'peripheral' && !isPairing(ctx)) sendSecurityRequest(ctx, config);
     });
   }
 
-  /** A PDU received on the SMP channel. */
-  receive(pdu: Uint8Array, now: number): Promise<PairingAction[]> {
-    return this.input(now, 'receive', (ctx) => this.dispatch(ctx, pdu));
+  /**
+   * A PDU received on the SMP channel. A Pairing Request (peripheral) or a Security Request that starts a
+   * pairing (central) is handled with `config` over the session's configuration (e.g. the peer's OOB data).
+   */
+  receive(pdu: Uint8Array, now: number, config: Partial<PairingConfig> = {}): Promise<PairingAction[]> {
+    configFor(this.ctx.baseConfig, config);
+    return this.input(now, 'receive', async (ctx) => {
+      ctx.inputLayers = config;
+      try {
+        await this.dispatch(ctx, pdu);
+      } finally {
+        ctx.inputLayers = {};
+      }
+    });
+  }
+
+  /**
+   * Peripheral: the controller's LE Long Term Key Request (Vol 4 Part E 7.7.65.5). Answered with `ltk-reply`
+   * (the pairing's key, or the bond's when EDIV and Rand name it) or `ltk-negative-reply`.
+   */
+  ltkRequested(rand: Uint8Array, ediv: number, now: number): Promise<PairingAction[]> {
+    return this.input(now, 'ltkRequested', (ctx) => answerLtkRequest(ctx, rand, ediv));
+  }
+
+  /** Central: encrypt the link with the bond's LTK (`start-encryption`); nothing when there is no bond key. */
+  encryptFromBond(now: number): Promise<PairingAction[]> {
+    return this.input(now, 'encryptFromBond', (ctx) => {
+      if (ctx.role === 'central' && !isPairing(ctx)) encryptWithBond(ctx);
+    });
   }
 
   /** The answer to `request-passkey`; `null` means the user cancelled (Passkey Entry Failed). */
@@ -167,23 +227,17 @@ export class PairingSession {
     });
   }
 
-  /** The link is now encrypted (HCI Encryption Change, status success). */
+  /**
+   * HCI Encryption Change (or Encryption Key Refresh Complete) with status success. Counts only when the
+   * session asked for it (`start-encryption`, or an `ltk-reply`); then `link-encrypted` follows.
+   */
   encryptionChanged(now: number): Promise<PairingAction[]> {
-    return this.input(now, 'encryptionChanged', (ctx) => {
-      if (ctx.state === 'wait-encryption') beginKeyDistribution(ctx);
-    });
+    return this.input(now, 'encryptionChanged', (ctx) => encryptionChange(ctx, 0, true));
   }
 
-  /** Encryption with the key we handed out failed (or the controller reported an error). */
-  encryptionFailed(now: number, status?: number): Promise<PairingAction[]> {
-    return this.input(now, 'encryptionFailed', (ctx) => {
-      if (ctx.state === 'wait-encryption') {
-        throw new SmpError(
-          PairingFailedReason.UnspecifiedReason,
-          `encryption failed (HCI status 0x${(status ?? 0).toString(16)})`,
-        );
-      }
-    });
+  /** Encryption the session asked for failed: the controller's status (LE Enable Encryption or its event). */
+  encryptionFailed(now: number, status = 0x1f): Promise<PairingAction[]> {
+    return this.input(now, 'encryptionFailed', (ctx) => encryptionChange(ctx, status, false));
   }
 
   /** Abort a running pairing locally (e.g. the user cancelled) with the given Pairing Failed reason. */
@@ -277,8 +331,7 @@ export class PairingSession {
     const wasPairing = isPairing(ctx) || ctx.progress !== undefined || refusedRequest;
     // Whatever this step produced that depends on the pairing succeeding is withdrawn.
     ctx.actions = ctx.actions.filter(
-      (a) =>
-        a.type !== 'start-encryption' && a.type !== 'ltk-ready' && a.type !== 'keys' && a.type !== 'complete',
+      (a) => a.type !== 'start-encryption' && a.type !== 'keys' && a.type !== 'complete',
     );
     send(ctx, { op: 'pairing-failed', reason });
     if (!wasPairing) return;
@@ -303,6 +356,9 @@ export class PairingSession {
     ctx.state = state;
     ctx.progress = undefined;
     ctx.deadline = undefined;
+    ctx.requested = undefined;
+    // The pairing's key will not be used now: an Encryption Change for it would be one nobody asked for.
+    if (ctx.encryption?.source === 'pairing') ctx.encryption = undefined;
     if (countsAsAttempt && ctx.attempts) ctx.attempts.tracker.recordFailure(ctx.attempts.peerKey, ctx.now);
   }
 }

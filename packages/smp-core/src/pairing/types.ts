@@ -124,8 +124,12 @@ export interface PairingSessionOptions {
   localAddress: SmpAddress;
   peerAddress: SmpAddress;
   config?: Partial<PairingConfig>;
-  /** The bond we already hold for this peer: used to answer Security Requests and for the no-downgrade rule. */
-  bond?: Bond;
+  /**
+   * The bond held for this peer: used to answer Security Requests and LTK requests, to encrypt from the bond,
+   * and for the no-downgrade rule. Give a function to read it from its owner (a bond store) each time it is
+   * needed; a plain value is the session's own copy, replaced when a pairing on this link bonds.
+   */
+  bond?: Bond | (() => Bond | undefined);
   /**
    * The bond held for an identity address, if any: asked once the peer's identity is known in key
    * distribution, so a pairing cannot replace the bond of another identity it claims (the host's bond store).
@@ -161,10 +165,41 @@ export type PairingAction =
   | { type: 'confirm-numeric'; value: number; digits: string }
   /** The peer's user pressed a key while typing the passkey. */
   | { type: 'peer-keypress'; notificationType: KeypressNotificationType }
-  /** Central: start encryption (HCI LE Enable Encryption) with this key; then call `encryptionChanged()`. */
+  /**
+   * The association model is settled (phase 1), before any key exists: what the pairing's key will be worth.
+   * Always emitted; `accept-pairing` follows only with `askToAccept`.
+   */
+  | {
+      type: 'negotiated';
+      method: PairingMethod;
+      sc: boolean;
+      authenticated: boolean;
+      keySize: number;
+      peerIoCapability: IoCapability;
+    }
+  /**
+   * Central: start encryption (HCI LE Enable Encryption) with this key, from a pairing or from the bond; then
+   * report the controller's answer with `encryptionChanged()` / `encryptionFailed()`.
+   */
   | ({ type: 'start-encryption'; keySize: number } & LongTermKey)
-  /** Peripheral: answer the controller's next LE Long Term Key Request on this link with this key. */
-  | ({ type: 'ltk-ready'; keySize: number } & LongTermKey)
+  /** Peripheral: answer the LE Long Term Key Request passed to `ltkRequested()` with this key. */
+  | { type: 'ltk-reply'; key: Uint8Array }
+  /** Peripheral: answer that LE Long Term Key Request negatively (no key for that EDIV and Rand). */
+  | { type: 'ltk-negative-reply' }
+  /**
+   * The encryption the session asked for is on: the link now has this strength. `source` says whether the key
+   * came from the pairing in progress (key distribution follows) or from the bond.
+   */
+  | {
+      type: 'link-encrypted';
+      source: 'pairing' | 'bond';
+      authenticated: boolean;
+      sc: boolean;
+      keySize: number;
+      securityLevel: SecurityLevel;
+    }
+  /** Encryption with the bond's key failed (`status` from the controller): the peer has lost the bond. */
+  | { type: 'encryption-failed'; status: number }
   /**
    * A bond for `identity` exists and this pairing would replace it (policy `'ask'`, strength no weaker):
    * answer with `bondReplacementAnswered(true|false)`. `proven` says whether the peer paired from the identity
