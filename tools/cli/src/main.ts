@@ -48,8 +48,9 @@ function version(): string {
 }
 
 const ROOT_EPILOGUE = `
-Run tsble COMMAND --help (or tsble help COMMAND) for a command's options; tsble --version for the version;
-tsble completion bash|zsh for shell completion.
+Run tsble COMMAND --help (or tsble help COMMAND) for a command's options, tsble help --synopsis for every
+command and option in a few lines, tsble --version for the version, tsble completion bash|zsh for shell
+completion.
 
 Environment: TSBLE_TRANSPORT (--transport), TSBLE_BOND_STORE (--bond-store); an option given wins.
 Exit status: 0 done, 1 the operation failed (pairing, read, write, no answer), 2 usage, 3 transport or

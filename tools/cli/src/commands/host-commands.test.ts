@@ -150,14 +150,18 @@ describe('tsble commands', { timeout: 30_000 }, () => {
   });
 
   it.each([
-    [['pair'], 'no ADDRESS'],
-    [['pair', 'F0:F1:F2:F3:F4:F5/random', '--io', 'telepathy'], 'bad --io'],
-    [['pair', 'not-an-address'], 'bad ADDRESS'],
-    [['read', 'F0:F1:F2:F3:F4:F5/random'], 'no UUID'],
-    [['bonds', 'frobnicate'], 'unknown bonds action'],
-  ])('usage errors exit 2: %j (%s)', async (args) => {
-    const { code, events } = await run([...args, ...transport, '--bond-store', join(dir, 'usage.json')]);
+    [['pair', ...transport], 'no ADDRESS', /an ADDRESS is needed/],
+    [
+      ['pair', 'F0:F1:F2:F3:F4:F5/random', '--io', 'telepathy', ...transport],
+      'bad --io',
+      /--io must be one of/,
+    ],
+    [['pair', 'not-an-address', ...transport], 'bad ADDRESS', /not-an-address/],
+    [['read', 'F0:F1:F2:F3:F4:F5/random', ...transport], 'no UUID', /read needs ADDRESS and UUID/],
+    [['bonds', 'frobnicate'], 'unknown bonds action', /unknown bonds action "frobnicate"/],
+  ])('usage errors exit 2: %j (%s)', async (args, _why, message) => {
+    const { code, events } = await run([...args, '--bond-store', join(dir, 'usage.json')]);
     expect(code).toBe(2);
-    expect(event(events, 'error')).toBeDefined();
+    expect(event(events, 'error')).toMatchObject({ code: 'usage', message: expect.stringMatching(message) });
   });
 });
