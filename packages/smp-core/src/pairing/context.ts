@@ -102,6 +102,8 @@ export interface PairingContext {
   readonly bondFor: ((identity: SmpAddress) => Bond | undefined) | undefined;
   /** The encryption the session asked for and waits to hear about (link-encryption.ts). */
   encryption: EncryptionExpectation | undefined;
+  /** What the link is encrypted with now, as the session saw it happen (undefined while unencrypted). */
+  encrypted: EncryptionExpectation | undefined;
   /** Configuration layers given with the input being handled (a received Pairing or Security Request). */
   inputLayers: Partial<PairingConfig>;
   readonly attempts: { tracker: RepeatedAttemptsTracker; peerKey: string } | undefined;

@@ -92,8 +92,13 @@ describe('encryption from the bond (central)', () => {
         securityLevel: 4,
       },
     ]);
-    await central.encryptFromBond(now);
-    expect(await central.encryptionFailed(now, 0x06)).toEqual([{ type: 'encryption-failed', status: 0x06 }]);
+    // Encrypted now: asking again starts nothing (one LE Enable Encryption, not a key refresh).
+    expect(await central.encryptFromBond(now)).toEqual([]);
+    const lost = makeCentral({}, { bond: held });
+    await lost.encryptFromBond(now);
+    // A second caller while the first encryption is under way starts nothing either.
+    expect(await lost.encryptFromBond(now)).toEqual([]);
+    expect(await lost.encryptionFailed(now, 0x06)).toEqual([{ type: 'encryption-failed', status: 0x06 }]);
     expect(await makeCentral().encryptFromBond(now)).toEqual([]);
   });
 

@@ -46,12 +46,14 @@ export function keyReady(ctx: PairingContext, key: Uint8Array): void {
   progress.encryptionKey = key;
 }
 
-/** Central: encrypt with the bond's LTK (no pairing); false when there is no key to encrypt with. */
-export function encryptWithBond(ctx: PairingContext): boolean {
+/**
+ * Central: encrypt with the bond's LTK (no pairing), unless an encryption is already under way or the link
+ * is already encrypted: one LE Enable Encryption, however many callers want the link secured.
+ */
+export function encryptWithBond(ctx: PairingContext): void {
   const bond = heldBond(ctx);
-  if (!bond?.peerLtk) return false;
+  if (!bond?.peerLtk || ctx.encryption || ctx.encrypted) return;
   startEncryption(ctx, 'bond', bond.peerLtk, bond);
-  return true;
 }
 
 /**
@@ -98,6 +100,7 @@ export function encryptionChange(ctx: PairingContext, status: number, enabled: b
     if (expected.source === 'bond') emit(ctx, { type: 'encryption-failed', status });
     return;
   }
+  ctx.encrypted = expected;
   const { authenticated, sc, keySize } = expected.strength;
   emit(ctx, {
     type: 'link-encrypted',

@@ -144,7 +144,8 @@ export function handleSecurityRequest(
     fail(PairingFailedReason.PairingNotSupported, 'pairing is disabled (pairable: false)');
   const bondIsEnough = bond?.peerLtk && (!authReq.mitm || bond.authenticated) && (!authReq.sc || bond.sc);
   if (bond?.peerLtk && bondIsEnough) {
-    startEncryption(ctx, 'bond', bond.peerLtk, bond);
+    // Already encrypting, or encrypted, with that key: the peripheral's request is answered by it.
+    if (!ctx.encryption && !ctx.encrypted) startEncryption(ctx, 'bond', bond.peerLtk, bond);
     return;
   }
   startPairing(ctx, layers, authReq.mitm);

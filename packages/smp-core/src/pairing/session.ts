@@ -66,6 +66,7 @@ export class PairingSession {
       },
       bondFor: options.bondFor,
       encryption: undefined,
+      encrypted: undefined,
       inputLayers: {},
       attempts: options.repeatedAttempts,
       log: options.logger,

@@ -1,0 +1,58 @@
+/**
+ * A bonded reconnection encrypts once: the peripheral's Security Request, the application's encrypt() calls
+ * and a GATT read that needs encryption all wait for the same LE Enable Encryption (the session starts no
+ * second one while one is under way, and none once the link is encrypted).
+ */
+import { DEMO_UUIDS, demoService } from '@tsble/att-gatt';
+import { VirtualAir } from '@tsble/virtual-controller';
+import { afterEach, expect, it } from 'vitest';
+import { MemoryBondStore } from './bond-store/memory-bond-store.js';
+import { Host } from './host.js';
+
+const opened: Host[] = [];
+afterEach(async () => {
+  for (const host of opened.splice(0)) await host.close();
+});
+
+it('a bonded reconnection to a peripheral that sends a Security Request sends LE Enable Encryption once', async () => {
+  const air = new VirtualAir();
+  const peripheral = await Host.open(air.createController(), {
+    bondStore: new MemoryBondStore(),
+    gatt: { services: [demoService()] },
+  });
+  const central = await Host.open(air.createController(), { bondStore: new MemoryBondStore() });
+  opened.push(peripheral, central);
+  const connect = async () => {
+    await peripheral.advertise({ name: 'once' });
+    const accepted = peripheral.accept();
+    const ours = await central.connect(peripheral.identityAddress);
+    return { ours, theirs: await accepted };
+  };
+  const first = await connect();
+  const bonded = first.theirs.next('bonded');
+  await first.ours.pair();
+  await bonded;
+  await first.ours.disconnect();
+
+  const commands: string[] = [];
+  const execute = central.hci.execute.bind(central.hci);
+  central.hci.execute = ((name: string, ...rest: unknown[]) => {
+    commands.push(name);
+    return (execute as (name: string, ...rest: unknown[]) => Promise<unknown>)(name, ...rest);
+  }) as typeof central.hci.execute;
+
+  const { ours, theirs } = await connect();
+  let encryptedEvents = 0;
+  ours.on('encrypted', () => {
+    encryptedEvents += 1;
+  });
+  const requested = theirs.pair(); // Security Request: the bonded central encrypts from its bond
+  const [a, b] = [ours.encrypt(), ours.encrypt()];
+  const read = ours.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.encrypted);
+  await Promise.all([a, b, requested]);
+  expect(new TextDecoder().decode(await read)).toBe('encrypted');
+  await ours.encrypt(); // already encrypted: nothing to do
+  expect(commands.filter((name) => name === 'leEnableEncryption')).toHaveLength(1);
+  expect(encryptedEvents).toBe(1);
+  expect((await requested).method).toBe('bond');
+});
