@@ -60,7 +60,17 @@ export function setUpConnection(event: LeConnectionComplete, setup: ConnectionSe
   const { peerAddress, identity } = peerOf(event, setup.resolver);
   const logger = setup.logger.child({ handle: event.connectionHandle, peer: identity });
   const handle = event.connectionHandle;
-  const connection = new Connection({ hci: setup.hci, handle, role, peerAddress, identity, logger });
+  const connection = new Connection({
+    hci: setup.hci,
+    handle,
+    role,
+    peerAddress,
+    identity,
+    logger,
+    ...(setup.options.connectionParameters
+      ? { connectionParameters: setup.options.connectionParameters }
+      : {}),
+  });
   const { delegate, pairing } = setup.options;
   const security = new ConnectionSecurity({
     role,

@@ -3,7 +3,7 @@
  * server's view of it. Made by `Host` when the controller reports a connection, in either role.
  */
 import { type Hci, TypedEmitter } from '@tsble/hci-transport';
-import { FixedCid, L2cap } from '@tsble/l2cap';
+import { type ConnectionParameters, FixedCid, L2cap } from '@tsble/l2cap';
 import {
   type BondReplacementPolicy,
   IoCapability,
@@ -86,6 +86,21 @@ export type ConnectionEventMap = SecurityEventMap & {
   disconnected: (reason: number) => void;
 };
 
+/**
+ * A peripheral's Connection Parameter Update Request (Core 6.0 Vol 3 Part A 4.20), in the units L2CAP carries:
+ * intervals in 1.25 ms, latency in connection events, supervision timeout in 10 ms.
+ */
+export type ConnectionParameterRequest = ConnectionParameters;
+
+/**
+ * How a central answers a peripheral's parameter request: `'accept'` (default) applies every request L2CAP
+ * found valid with HCI LE Connection Update, as phones do; `'refuse'` answers rejected; a function decides.
+ */
+export type ConnectionParameterPolicy =
+  | 'accept'
+  | 'refuse'
+  | ((request: ConnectionParameterRequest) => boolean | Promise<boolean>);
+
 export interface ConnectionInit {
   hci: Hci;
   handle: number;
@@ -93,6 +108,7 @@ export interface ConnectionInit {
   peerAddress: Address;
   identity: string;
   logger: Logger;
+  connectionParameters?: ConnectionParameterPolicy;
 }
 
 export class Connection extends TypedEmitter<ConnectionEventMap> {
@@ -121,9 +137,36 @@ export class Connection extends TypedEmitter<ConnectionEventMap> {
       role: init.role,
       logger: init.logger,
       security: () => this.securityState,
-      // A peripheral's parameter requests are accepted when they are valid (L2CAP checks the ranges).
-      onConnectionParameterUpdateRequest: () => true,
+      // L2CAP checks the ranges; what is accepted is applied (Vol 3 Part A 4.20: respond, then update).
+      onConnectionParameterUpdateRequest: (request) =>
+        this.decideParameters(request, init.connectionParameters),
     });
+  }
+
+  private async decideParameters(
+    request: ConnectionParameterRequest,
+    policy: ConnectionParameterPolicy = 'accept',
+  ): Promise<boolean> {
+    const accepted = policy === 'accept' || (policy !== 'refuse' && (await policy(request)) === true);
+    this.logger.info({ ...request, accepted }, 'connection parameter update request');
+    // The response goes out first; the update follows it (setImmediate: after L2CAP has sent the response).
+    if (accepted) setImmediate(() => void this.applyParameters(request));
+    return accepted;
+  }
+
+  private async applyParameters(request: ConnectionParameterRequest): Promise<void> {
+    if (!this._connected) return;
+    await this.hci
+      .execute('leConnectionUpdate', {
+        connectionHandle: this.handle,
+        connectionIntervalMin: request.intervalMin,
+        connectionIntervalMax: request.intervalMax,
+        maxLatency: request.latency,
+        supervisionTimeout: request.timeout,
+        minCeLength: 0,
+        maxCeLength: 0,
+      })
+      .catch((error) => this.logger.warn({ err: error }, 'LE Connection Update failed'));
   }
 
   /** @internal the host attaches the security glue once the connection exists. */

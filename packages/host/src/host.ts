@@ -22,7 +22,7 @@ import { type AdvertiseOptions, startAdvertising, stopAdvertising } from './adve
 import type { BondStore } from './bond-store/bond-store.js';
 import { FileBondStore } from './bond-store/file-bond-store.js';
 import { type ConnectOptions, Connector } from './connecting.js';
-import type { Connection, PairOptions } from './connection.js';
+import type { Connection, ConnectionParameterPolicy, PairOptions } from './connection.js';
 import type { ConnectionSecurity } from './connection-security.js';
 import { setUpConnection } from './connection-setup.js';
 import { HciAddressType, HciErrorCode } from './constants.js';
@@ -58,6 +58,8 @@ export interface HostOptions {
   delegate?: PairingDelegate;
   /** Our GATT server's services and the device name (GAP). */
   gatt?: GattSetup;
+  /** As central: how a peripheral's Connection Parameter Update Request is answered (default 'accept'). */
+  connectionParameters?: ConnectionParameterPolicy;
 }
 
 export type HostEventMap = {

@@ -38,6 +38,8 @@ export type { ConnectOptions } from './connecting.js';
 export {
   Connection,
   type ConnectionEventMap,
+  type ConnectionParameterPolicy,
+  type ConnectionParameterRequest,
   IoCapabilityName,
   type PairOptions,
   pairingConfigOf,
