@@ -1,0 +1,543 @@
+/**
+ * The READMEs are a tested contract: every ```ts and ```sh block of README.md, packages/*\/README.md and
+ * tools/*\/README.md is type-checked (TypeScript, strict, against the built packages) and run, or listed below
+ * with the reason it is not. Blocks run as written in a fresh temporary directory, with the few changes listed
+ * in their plan, made visibly here and each checked to have happened:
+ * - a block written for hardware ('serial:/dev/ttyACM0') runs on a `tsble sim --listen` socket instead;
+ * - `npx tsble` runs the repository's committed bin (tools/cli/bin/tsble.js) through a `tsble` on PATH, so a
+ *   test never asks the npm registry for a package; `npx tsble` itself is run from the clone by the last test
+ *   here and by CI (.ci/run);
+ * - `npm run conformance --` runs the built tools/conformance/dist/main.js (npm test has just built it), and
+ *   its longest runs are shortened (--seconds, --kills).
+ * The peer the API blocks talk to is a real `tsble serve --address F0:F1:F2:F3:F4:F5` on that socket.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { releaseBtvirtLock, takeBtvirtLock } from '../../cli/src/commands/e2e-helpers.test-support.js';
+import { type CodeBlock, extractBlocks } from './markdown-blocks.js';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
+const cliBin = join(repo, 'tools/cli/bin/tsble.js');
+const conformanceMain = join(repo, 'tools/conformance/dist/main.js');
+const work = mkdtempSync(join(tmpdir(), 'tsble-readme-'));
+const simSocket = join(work, 'sim.sock');
+
+const readmes = [
+  'README.md',
+  ...['packages', 'tools'].flatMap((dir) =>
+    readdirSync(join(repo, dir), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(repo, dir, d.name, 'README.md')))
+      .map((d) => `${dir}/${d.name}/README.md`),
+  ),
+];
+const blocks = readmes.flatMap((file) => extractBlocks(readFileSync(join(repo, file), 'utf8'), file));
+
+/** A text replaced in a block before it runs; `count` occurrences must be there (a README edit is noticed). */
+interface Substitution {
+  from: string | RegExp;
+  to: string;
+  why: string;
+}
+
+interface Expectations {
+  /** Lines or patterns that must appear on stdout (exit status 0 is always required). */
+  stdout: RegExp[];
+  /** Patterns that must not appear. */
+  notStdout?: RegExp[];
+  /** Called with the block's directory after it ran. */
+  files?: (dir: string) => void;
+}
+
+type Plan =
+  | { run: 'ts'; substitute?: Substitution[]; expect: Expectations }
+  | { run: 'sh'; variants: ShellVariant[] }
+  | { run: 'lines'; lines: LinePlan[] }
+  | { typeCheckOnly: string }
+  | { notRun: string };
+
+interface ShellVariant {
+  name: string;
+  /** Why the variant cannot run here (checked when it is about to run); undefined runs it. */
+  skip?: () => string | undefined;
+  /** Held while the variant runs (btvirt's sockets are machine-wide). */
+  exclusive?: boolean;
+  substitute?: Substitution[];
+  expect: Expectations;
+}
+
+interface LinePlan {
+  /** The line starts with this (after the `npm run conformance` prefix is replaced). */
+  line: RegExp;
+  notRun?: string;
+  substitute?: Substitution[];
+  expect?: Expectations;
+}
+
+const onSimSocket: Substitution = {
+  from: `'serial:/dev/ttyACM0'`,
+  to: `'unix:${simSocket}'`,
+  why: 'no hardware here: the virtual controller served by `tsble sim --listen` stands in for the dongle',
+};
+const npxTsble: Substitution = {
+  from: /npx tsble /g,
+  to: 'tsble ',
+  why: 'the committed bin on PATH, never the npm registry; npx tsble itself is tested below',
+};
+const conformanceBuilt: Substitution = {
+  from: /npm run conformance( --)?/g,
+  to: `node ${conformanceMain}`,
+  why: 'npm test built it already; npm run would build it again and write report.json into the clone',
+};
+
+const centralAddress = 'C0:11:22:33:44:55/random';
+const peripheralAddress = 'C0:11:22:33:44:66/random';
+const twoProcesses: Expectations = {
+  stdout: [
+    new RegExp(`^paired with ${peripheralAddress}: just-works, LE Secure Connections.*bonded$`, 'm'),
+    // The read step is the same central again: it encrypts from the bond and reads the protected value.
+    new RegExp(
+      `^connected to ${peripheralAddress} as central, bonded\\n.*link encrypted.*\\nencrypted\\n`,
+      'm',
+    ),
+  ],
+  // Exactly one pairing: the read step must not pair again (it did before the central had a fixed address).
+  notStdout: [/pairing with[\s\S]*pairing with/],
+  files: (dir) => {
+    for (const file of ['per.json', 'cen.json']) expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
+    const bond = JSON.parse(readFileSync(join(dir, 'per.json'), 'utf8')) as { bonds?: unknown };
+    expect(JSON.stringify(bond)).toContain(centralAddress);
+    const events = readFileSync(join(dir, 'serve.log'), 'utf8');
+    expect(events.match(/"event":"paired"/g)).toHaveLength(1);
+    expect(events).toMatch(/"event":"connected","address":"C0:11:22:33:44:55\/random".*"bonded":true/);
+  },
+};
+
+const PLANS: Record<string, Plan> = {
+  'README.md › Quick start › 1': {
+    notRun:
+      '`npm ci && npm start` / `npm test` would reinstall and re-run this very test; CI runs them as written (.ci/run: npm ci, npm start, npx tsble --version, npm test)',
+  },
+  'README.md › The API › 1': {
+    run: 'ts',
+    substitute: [onSimSocket],
+    expect: { stdout: [/^true false true 16 true 2$/m, /^encrypted$/m] },
+  },
+  'README.md › The `tsble` command › 1': {
+    run: 'sh',
+    variants: [
+      {
+        name: 'over BlueZ btvirt, as written',
+        skip: () =>
+          which('btvirt') ? undefined : 'btvirt is not installed (apt-get install bluez-test-tools)',
+        exclusive: true,
+        substitute: [npxTsble],
+        expect: twoProcesses,
+      },
+      {
+        name: 'over `tsble sim --listen` instead of btvirt',
+        substitute: [
+          npxTsble,
+          {
+            from: /^pid=\$\(tools\/interop\/btvirt\.sh start\).*$/m,
+            to: 'tsble sim --listen unix:$PWD/sim.sock & pid=$!; until [ -S sim.sock ]; do sleep 0.1; done',
+            why: 'the same example on the other emulator',
+          },
+          { from: 'tools/interop/btvirt.sh stop $pid', to: 'kill $pid', why: 'stops the sim' },
+          { from: /\/tmp\/bt-server-le/g, to: '$PWD/sim.sock', why: "the sim's socket" },
+        ],
+        expect: twoProcesses,
+      },
+    ],
+  },
+  'packages/host/README.md › @tsble/host › 1': {
+    run: 'ts',
+    substitute: [onSimSocket],
+    expect: {
+      stdout: [
+        /^F0:F1:F2:F3:F4:F5\/random tsble undefined$/m,
+        /^true false true 16 true 2$/m,
+        /^encrypted$/m,
+      ],
+    },
+  },
+  'packages/host/README.md › Host › 1': {
+    run: 'ts',
+    expect: { stdout: [/^HciTransportError transport-not-found: cannot connect to unix:/m] },
+  },
+  'packages/host/README.md › Connection › 1': {
+    run: 'ts',
+    substitute: [onSimSocket],
+    expect: { stdout: [/^notification: Uint8Array\(4\) \[[\s\S]*notification: Uint8Array\(4\)/m] },
+  },
+  'packages/host/README.md › Connection › 2': {
+    run: 'ts',
+    expect: { stdout: [/^olleh$/m] },
+  },
+  'packages/smp-core/README.md › PDU codec › 1': {
+    run: 'ts',
+    expect: { stdout: [/op: 'pairing-request'/, /^0x0a$/m, /^Uint8Array\(17\) \[\s+4,/m] },
+  },
+  'packages/smp-core/README.md › The pairing session › 1': {
+    run: 'ts',
+    expect: {
+      stdout: [
+        /^sensor shows \d{6}$/m,
+        /^phone types \d{6}$/m,
+        /^phone: passkey-entry, level 4, bonded true$/m,
+        /^sensor: passkey-entry, level 4, bonded true$/m,
+      ],
+    },
+  },
+  'packages/smp-core/README.md › Standalone use with your own transport › 1': {
+    typeCheckOnly:
+      "glue around an application's own L2CAP, HCI, UI and store, declared at its top; examples/standalone-pairing.ts is the same glue run end to end (packages/smp-core/src/pairing/example.test.ts)",
+  },
+  'packages/att-gatt/README.md › @tsble/att-gatt › 1': {
+    run: 'ts',
+    expect: { stdout: [/^refused: ATT error insufficientEncryption/m, /^encrypted$/m] },
+  },
+  'packages/hci-transport/README.md › The HCI layer › 1': {
+    run: 'ts',
+    substitute: [onSimSocket],
+    expect: {
+      stdout: [/^advertising report from F0:F1:F2:F3:F4:F5$/m, /^[1-9]\d* advertising reports$/m],
+      files: (dir) => expect(statSync(join(dir, 'session.btsnoop')).size).toBeGreaterThan(16),
+    },
+  },
+  'packages/l2cap/README.md › @tsble/l2cap › 1': {
+    run: 'ts',
+    expect: { stdout: [/^SPSM 0x80 received 2000 octets$/m] },
+  },
+  'packages/virtual-controller/README.md › @tsble/virtual-controller › 1': {
+    run: 'ts',
+    expect: { stdout: [/^in process: ([0-9A-F]{2}:){5}[0-9A-F]{2}$/m, /^over unix:.*vc\.sock /m] },
+  },
+  'tools/conformance/README.md › @tsble/conformance › 1': {
+    run: 'lines',
+    lines: [
+      {
+        line: /^npm run conformance +#/,
+        notRun:
+          'the whole suite takes about 40 s of real SMP timeouts; npm test runs the same cases in tools/conformance (src/conformance.test.ts)',
+      },
+      {
+        line: /^npm run conformance -- --quick/,
+        notRun: 'a subset of the whole suite above, which npm test runs case by case in tools/conformance',
+      },
+      {
+        line: /^npm run conformance -- --filter/,
+        substitute: [conformanceBuilt],
+        expect: {
+          stdout: [/^\d+ cases: (\d+) pass, 0 fail/m],
+          files: (dir) => expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toBeTruthy(),
+        },
+      },
+      {
+        line: /^npm run conformance -- --list/,
+        substitute: [conformanceBuilt],
+        expect: { stdout: [/^SM\/CEN\/JW\/BV-01-C /m, /^ATTACK\//m] },
+      },
+      {
+        line: /^npm run conformance -- --fuzz/,
+        substitute: [
+          conformanceBuilt,
+          { from: '--seconds 600', to: '--seconds 2', why: '10 minutes is for a hardening run, not a test' },
+        ],
+        expect: { stdout: [/^PASS$/m] },
+      },
+      {
+        line: /^npm run conformance -- --bond-crash/,
+        substitute: [conformanceBuilt, { from: '--kills 200', to: '--kills 10', why: 'npm test runs 200' }],
+        expect: { stdout: [/^PASS$/m] },
+      },
+    ],
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------------
+
+const children: ChildProcess[] = [];
+const diagnostics = new Map<string, string[]>();
+const compiled = new Map<string, string>();
+let serveReady: Promise<void>;
+
+beforeAll(async () => {
+  // The peer: a virtual controller on a socket and `tsble serve` on it with a fixed address.
+  const sim = start(process.execPath, [cliBin, 'sim', '--listen', `unix:${simSocket}`], work);
+  await waitForOutput(sim, /listening/);
+  const serve = start(
+    process.execPath,
+    [cliBin, 'serve', '--json', '--address', 'F0:F1:F2:F3:F4:F5', '--transport', `unix:${simSocket}`],
+    mkdtempSync(join(work, 'serve-')),
+  );
+  serveReady = waitForOutput(serve, /"event":"advertising"/);
+  typeCheck(blocks.filter((b) => b.language === 'ts'));
+  await serveReady;
+});
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.pid) killGroup(child.pid);
+});
+
+describe('README blocks', () => {
+  it('every block has a plan, and every plan names a block that exists', () => {
+    const names = blocks.map((b) => b.name);
+    expect(names.filter((n) => !(n in PLANS))).toEqual([]);
+    expect(Object.keys(PLANS).filter((n) => !names.includes(n))).toEqual([]);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  for (const block of blocks) {
+    const plan = PLANS[block.name];
+    if (!plan) continue;
+    if (block.language === 'ts') {
+      it(`${block.name} (line ${block.line}) type-checks under strict tsc`, () => {
+        expect(diagnostics.get(block.name) ?? ['not compiled']).toEqual([]);
+      });
+    }
+    if ('notRun' in plan) {
+      it.skip(`${block.name} is not run: ${plan.notRun}`, () => {});
+    } else if ('typeCheckOnly' in plan) {
+      it.skip(`${block.name} is type-checked only: ${plan.typeCheckOnly}`, () => {});
+    } else if (plan.run === 'ts') {
+      it(`${block.name} runs`, async () => {
+        const js = compiled.get(block.name);
+        if (!js) throw new Error(`${block.name} did not compile: ${diagnostics.get(block.name)?.join('\n')}`);
+        const file = join(work, 'out', `${slug(block.name)}.run.js`);
+        writeFileSync(file, substitute(readFileSync(js, 'utf8'), plan.substitute ?? []));
+        const dir = mkdtempSync(join(work, 'run-'));
+        const result = await runProcess(process.execPath, [file], dir, 60_000);
+        check(result, plan.expect, dir);
+      });
+    } else if (plan.run === 'sh') {
+      for (const variant of plan.variants) {
+        it(`${block.name} runs ${variant.name}`, async (context) => {
+          const reason = variant.skip?.();
+          if (reason) {
+            console.warn(`skipping ${block.name} ${variant.name}: ${reason}`);
+            return context.skip();
+          }
+          if (variant.exclusive) await takeBtvirtLock();
+          try {
+            const dir = shellDirectory();
+            const result = await runShell(substitute(block.code, variant.substitute ?? []), dir);
+            check(result, variant.expect, dir);
+          } finally {
+            if (variant.exclusive) releaseBtvirtLock();
+          }
+        });
+      }
+    } else {
+      const lines = block.code.split('\n').filter((l) => l.trim() !== '');
+      it(`${block.name}: every line has a plan`, () => {
+        for (const line of lines)
+          expect(
+            plan.lines.filter((p) => p.line.test(line)),
+            line,
+          ).toHaveLength(1);
+      });
+      for (const linePlan of plan.lines) {
+        const line = lines.find((l) => linePlan.line.test(l)) ?? '';
+        if (linePlan.notRun) {
+          it.skip(`${block.name}: \`${line}\` is not run: ${linePlan.notRun}`, () => {});
+          continue;
+        }
+        it(`${block.name}: \`${line}\` runs`, async () => {
+          const dir = shellDirectory();
+          const result = await runShell(substitute(line, linePlan.substitute ?? []), dir);
+          check(result, linePlan.expect ?? { stdout: [] }, dir);
+        });
+      }
+    }
+  }
+
+  it('npx tsble runs the built CLI from the clone (what README says after the Quick start)', () => {
+    // --no: fail rather than fetch a package called tsble from the registry when the bin is not linked.
+    const result = spawnSync('npx', ['--no', '--', 'tsble', '--version'], { cwd: repo, encoding: 'utf8' });
+    const { version } = JSON.parse(readFileSync(join(repo, 'tools/cli/package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(version);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+
+function slug(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+/** One strict tsc run (the repository's own compiler options) over every TypeScript block as its own module. */
+function typeCheck(tsBlocks: CodeBlock[]): void {
+  const dir = work;
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      extends: join(repo, 'tsconfig.base.json'),
+      compilerOptions: {
+        composite: false,
+        declaration: false,
+        declarationMap: false,
+        sourceMap: false,
+        incremental: false,
+        moduleDetection: 'force',
+        types: ['node'],
+        rootDir: 'src',
+        outDir: 'out',
+      },
+      include: ['src'],
+    }),
+  );
+  const files = new Map<string, string>();
+  for (const block of tsBlocks) {
+    const file = `src/${slug(block.name)}.ts`;
+    files.set(file, block.name);
+    writeFileSync(join(dir, file), block.code);
+    diagnostics.set(block.name, []);
+  }
+  const tsc = spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', dir], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+  for (const line of tsc.stdout.split('\n')) {
+    const match = /^(src\/[^(]+)\(/.exec(line);
+    const name = match && files.get(match[1] ?? '');
+    if (name) diagnostics.get(name)?.push(line);
+    else if (line.trim() !== '') throw new Error(`tsc: ${line}`);
+  }
+  for (const [file, name] of files) {
+    const js = join(dir, 'out', file.replace(/^src\//, '').replace(/\.ts$/, '.js'));
+    if (existsSync(js)) compiled.set(name, js);
+  }
+}
+
+function substitute(code: string, substitutions: Substitution[]): string {
+  let result = code;
+  for (const { from, to } of substitutions) {
+    const next = typeof from === 'string' ? result.split(from).join(to) : result.replace(from, () => to);
+    if (next === result)
+      throw new Error(`substitution ${String(from)} found nothing to replace in:\n${code}`);
+    result = next;
+  }
+  return result;
+}
+
+/** A fresh directory as a clone's root would look to a command: tools/ (for tools/interop) and nothing else. */
+function shellDirectory(): string {
+  const dir = mkdtempSync(join(work, 'sh-'));
+  symlinkSync(join(repo, 'tools'), join(dir, 'tools'));
+  return dir;
+}
+
+/** `tsble` on PATH: the committed bin entry, as npm links it. */
+function shimPath(): string {
+  const bin = join(work, 'bin');
+  if (!existsSync(bin)) {
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'tsble'), `#!/bin/sh\nexec "${process.execPath}" "${cliBin}" "$@"\n`);
+    chmodSync(join(bin, 'tsble'), 0o755);
+  }
+  return `${bin}:${process.env.PATH ?? ''}`;
+}
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runShell(code: string, dir: string): Promise<Result> {
+  writeFileSync(join(dir, 'block.sh'), `set -euo pipefail\n${code}`);
+  return runProcess('bash', [join(dir, 'block.sh')], dir, 90_000);
+}
+
+function runProcess(command: string, args: string[], cwd: string, timeoutMs: number): Promise<Result> {
+  return new Promise((resolve) => {
+    // Its own process group: what a block leaves running in the background is stopped with it.
+    const child = spawn(command, args, {
+      cwd,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PATH: shimPath(), TSBLE_TRANSPORT: '', TSBLE_BOND_STORE: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d) => (stdout += d));
+    child.stderr?.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      stderr += `\n(killed after ${timeoutMs} ms)`;
+      if (child.pid) killGroup(child.pid);
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (child.pid) killGroup(child.pid);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function check(result: Result, expectations: Expectations, dir: string): void {
+  const shown = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+  expect(result.code, shown).toBe(0);
+  for (const pattern of expectations.stdout) expect(result.stdout, shown).toMatch(pattern);
+  for (const pattern of expectations.notStdout ?? []) expect(result.stdout, shown).not.toMatch(pattern);
+  expectations.files?.(dir);
+}
+
+function start(command: string, args: string[], cwd: string): ChildProcess {
+  const child = spawn(command, args, {
+    cwd,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TSBLE_TRANSPORT: '', TSBLE_BOND_STORE: '' },
+  });
+  children.push(child);
+  return child;
+}
+
+function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const look = (d: Buffer) => {
+      seen += d;
+      if (pattern.test(seen)) resolve();
+    };
+    child.stdout?.on('data', look);
+    child.stderr?.on('data', look);
+    child.on('exit', (code) => reject(new Error(`${child.spawnargs.join(' ')} exited ${code}: ${seen}`)));
+  });
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
+
+function which(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
