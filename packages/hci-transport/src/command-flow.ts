@@ -37,6 +37,8 @@ export interface CommandFlowOptions {
   creditTimeoutMs?: number;
   /** Told when the credit deadline passed (the commands waiting have failed with the same error). */
   onCreditTimeout?: (error: HciCreditTimeoutError) => void;
+  /** Told when a sent command got no answer in time (after its caller's promise was rejected). */
+  onTimeout?: (error: HciTimeoutError) => void;
 }
 
 export class CommandFlow {
@@ -51,6 +53,7 @@ export class CommandFlow {
   #creditTimer: NodeJS.Timeout | undefined;
   readonly #creditTimeoutMs: number;
   readonly #onCreditTimeout: ((error: HciCreditTimeoutError) => void) | undefined;
+  readonly #onTimeout: ((error: HciTimeoutError) => void) | undefined;
 
   constructor(
     private readonly write: (opcode: number, params: Uint8Array) => Promise<void>,
@@ -58,6 +61,7 @@ export class CommandFlow {
   ) {
     this.#creditTimeoutMs = options.creditTimeoutMs ?? 4000;
     this.#onCreditTimeout = options.onCreditTimeout;
+    this.#onTimeout = options.onTimeout;
   }
 
   /** Commands waiting for a credit plus commands awaiting their completion. */
@@ -207,7 +211,11 @@ export class CommandFlow {
     // The controller lost the command or is gone; give the credit back so a later command (a retried Reset)
     // can still go out instead of waiting forever.
     if (overdue.length > 0 && this.#inFlight.length === 0) this.#credits = Math.max(this.#credits, 1);
-    for (const command of overdue) command.reject(new HciTimeoutError(command.opcode, command.timeoutMs));
+    for (const command of overdue) {
+      const error = new HciTimeoutError(command.opcode, command.timeoutMs);
+      command.reject(error);
+      this.#onTimeout?.(error);
+    }
     const next = Math.min(...this.#inFlight.map((command) => command.deadline));
     if (Number.isFinite(next)) this.#arm(next);
     this.#pump();

@@ -5,7 +5,7 @@ import { BtsnoopWriter } from './btsnoop.js';
 import { CommandFlow } from './command-flow.js';
 import { type CommandName, Commands } from './commands.js';
 import { refusedConnectionEvent } from './connection-guard.js';
-import { HciStatus, opcodeName, type PacketBoundaryFlag } from './constants.js';
+import { HciStatus, Manufacturer, opcodeName, type PacketBoundaryFlag } from './constants.js';
 import { HciAbortError, HciError, isDecodeError } from './errors.js';
 import { decodeEvent, type HciEvent } from './events.js';
 import { decodeLayout, encodeLayout, type LayoutValues } from './fields.js';
@@ -78,6 +78,13 @@ export class Hci extends TypedEmitter<HciEventMap> {
       ...(options.creditTimeoutMs === undefined ? {} : { creditTimeoutMs: options.creditTimeoutMs }),
       onCreditTimeout: (error) => {
         this.logger.error({ err: error }, 'controller stopped granting command credits');
+        this.emit('error', error);
+      },
+      // A controller that stops answering is a controller failure even when the caller shrugs the command
+      // off (a best-effort disable): the application hears of it. During start-up `open` itself rejects.
+      onTimeout: (error) => {
+        if (this.#phase !== 'ready') return;
+        this.logger.error({ err: error }, 'controller did not answer a command');
         this.emit('error', error);
       },
     });
@@ -212,7 +219,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
     this.#onClosed();
   }
 
-  async #bringUp(): Promise<void> {
+  async #bringUp(staticAddress = this.options.staticAddress): Promise<void> {
     this.#phase = 'resetting';
     this.#info = await bringUp(
       {
@@ -229,7 +236,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
       {
         resetTimeoutMs: this.options.resetTimeoutMs ?? 1500,
         randomBytes: (n) => new Uint8Array(randomBytes(n)),
-        staticAddress: this.options.staticAddress,
+        staticAddress,
       },
     );
     this.#acl.resize(this.#info.totalNumLeAclDataPackets);
@@ -272,6 +279,12 @@ export class Hci extends TypedEmitter<HciEventMap> {
     const event = decodeEvent(packet);
     if (isDecodeError(event)) {
       this.logger.warn({ packet: describePacket(packet), reason: event.reason }, 'malformed event ignored');
+      return;
+    }
+    // Event 0xFF is every vendor's: only Zephyr's controller (company 0x05F1) means a crash by it. Another
+    // vendor's event with the same first octet is just an unknown vendor event.
+    if (event.kind === 'zephyr-fatal-error' && this.#info?.manufacturer !== Manufacturer.zephyr) {
+      this.#dispatch({ kind: 'other', code: packet.code, params: packet.params });
       return;
     }
     this.#dispatch(event);
@@ -365,13 +378,39 @@ export class Hci extends TypedEmitter<HciEventMap> {
     this.logger.warn(detail, message);
   }
 
+  /** Hardware errors of the last minute, to stop resetting a controller that fails again and again. */
+  #hardwareErrors: number[] = [];
+
+  /**
+   * Hardware Error (Core 6.0 Vol 4 Part E 7.7.16): the controller lost its state. During start-up the start-up
+   * fails (its pending command is rejected); once ready, every connection is reported lost, pending commands
+   * fail, and the layer resets the controller and runs the start-up again, then emits `reset` (the host
+   * restores what it had configured). A controller that reports a fourth hardware error within a minute is
+   * not reset again: `error` (HciError 'hardware-error') says so.
+   */
   #onHardwareError(code: number): void {
     if (this.#phase === 'closed') return;
-    this.logger.error({ hardwareCode: code }, 'controller hardware error; resetting');
+    const codeText = `0x${code.toString(16).padStart(2, '0')}`;
     this.emit('hardwareError', code);
+    if (this.#phase !== 'ready') {
+      this.logger.error({ hardwareCode: code }, 'controller hardware error during start-up');
+      this.#commands.failAll(
+        new HciError('hardware-error', `the controller reported hardware error ${codeText} during start-up`),
+      );
+      return;
+    }
+    const now = Date.now();
+    this.#hardwareErrors = [...this.#hardwareErrors.filter((t) => now - t < 60_000), now];
+    const giveUp = this.#hardwareErrors.length > 3;
+    this.logger.error(
+      { hardwareCode: code },
+      giveUp
+        ? 'controller hardware error, the fourth within a minute: not resetting it again'
+        : 'controller hardware error: connections lost; resetting the controller and starting it again',
+    );
     const error = new HciError(
       'hardware-error',
-      `controller hardware error 0x${code.toString(16)}; it is being reset`,
+      `the controller reported hardware error ${codeText}; the command was lost and the controller ${giveUp ? 'is left as it is' : 'is being reset'}`,
     );
     this.#commands.failAll(error);
     this.#acl.failAll(error);
@@ -384,14 +423,30 @@ export class Hci extends TypedEmitter<HciEventMap> {
         reason: HciStatus.hardwareFailure,
       });
     }
-    this.#bringUp().then(
+    if (giveUp) {
+      this.#phase = 'starting';
+      this.emit(
+        'error',
+        new HciError(
+          'hardware-error',
+          `the controller on ${this.transport.description} reported ${this.#hardwareErrors.length} hardware errors within a minute (the last ${codeText}); unplug and replug it`,
+        ),
+      );
+      return;
+    }
+    // The same identity after the reset: a generated static address must not change under bonded peers.
+    const previous = this.#info;
+    const keep = previous.addressType === 'random' ? previous.address : undefined;
+    this.#bringUp(keep).then(
       () => this.emit('reset', this.#info),
       (cause: unknown) =>
         this.emit(
           'error',
-          new HciError('hardware-error', 'the controller did not come back after a hardware error', {
-            cause,
-          }),
+          new HciError(
+            'hardware-error',
+            `the controller did not come back after hardware error ${codeText}: ${(cause as Error).message}`,
+            { cause },
+          ),
         ),
     );
   }

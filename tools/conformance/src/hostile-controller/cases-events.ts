@@ -1,0 +1,366 @@
+/**
+ * Events that cannot be true: malformed parameters, and connection events for handles that do not exist, are
+ * above 0x0EFF, or are already live. Linux (hci_event.c looks each handle up and drops unknown ones), Zephyr
+ * (hci_core.c: "No connection for handle", "Unable to find conn for handle") and NimBLE
+ * (ble_hs_conn_find, BLE_HS_ENOTCONN) all refuse them.
+ */
+import { concatBytes, type HciEvent, type HciPacket } from '@tsble/hci-transport';
+import { sleep, verify } from '../case.js';
+import {
+  answeredOpcode,
+  connectionComplete,
+  disconnection,
+  event,
+  type HostileCase,
+  isEvent,
+  l2capCarrying,
+  Op,
+  onLiveLink,
+  startupFails,
+  startupRecovers,
+} from './forge.js';
+import { commandComplete, h4 } from './proxy.js';
+
+const lookup = 'Linux, Zephyr and NimBLE look every handle up and drop events for unknown ones';
+const handleRange = 'Core 6.0 Vol 4 Part E 5.4.2: Connection_Handle is 0x0000-0x0EFF';
+const malformed = 'Core 6.0 Vol 4 Part E 7.7: a shorter event than its layout is malformed and ignored';
+
+/** Events naming a connection, for a handle that is not live. */
+const forUnknownHandle: [string, (handle: number) => HciEvent | HciPacket][] = [
+  ['DISCONNECTION', (h) => disconnection(h)],
+  [
+    'ENCRYPTION-CHANGE',
+    (h) => ({ kind: 'encryption-change', version: 1, status: 0, connectionHandle: h, encryptionEnabled: 1 }),
+  ],
+  [
+    'ENCRYPTION-CHANGE-V2',
+    (h) => ({
+      kind: 'encryption-change',
+      version: 2,
+      status: 0,
+      connectionHandle: h,
+      encryptionEnabled: 1,
+      encryptionKeySize: 16,
+    }),
+  ],
+  ['KEY-REFRESH', (h) => ({ kind: 'encryption-key-refresh-complete', status: 0, connectionHandle: h })],
+  [
+    'LTK-REQUEST',
+    (h) => ({
+      kind: 'le-long-term-key-request',
+      connectionHandle: h,
+      randomNumber: new Uint8Array(8),
+      encryptedDiversifier: 0,
+    }),
+  ],
+  [
+    'DATA-LENGTH-CHANGE',
+    (h) => ({
+      kind: 'le-data-length-change',
+      connectionHandle: h,
+      maxTxOctets: 251,
+      maxTxTime: 2120,
+      maxRxOctets: 251,
+      maxRxTime: 2120,
+    }),
+  ],
+  [
+    'PHY-UPDATE',
+    (h) => ({ kind: 'le-phy-update-complete', status: 0, connectionHandle: h, txPhy: 2, rxPhy: 2 }),
+  ],
+  [
+    'CONNECTION-UPDATE',
+    (h) => ({
+      kind: 'le-connection-update-complete',
+      status: 0,
+      connectionHandle: h,
+      connectionInterval: 6,
+      peripheralLatency: 0,
+      supervisionTimeout: 10,
+    }),
+  ],
+  [
+    'REMOTE-FEATURES',
+    (h) => ({
+      kind: 'le-read-remote-features-complete',
+      status: 0,
+      connectionHandle: h,
+      leFeatures: new Uint8Array(8),
+    }),
+  ],
+  [
+    'REMOTE-VERSION',
+    (h) => ({
+      kind: 'read-remote-version-information-complete',
+      status: 0,
+      connectionHandle: h,
+      version: 13,
+      companyIdentifier: 0x05f1,
+      subversion: 1,
+    }),
+  ],
+  [
+    'NUMBER-OF-COMPLETED-PACKETS',
+    (h) => ({
+      kind: 'number-of-completed-packets',
+      completed: [{ connectionHandle: h, numCompletedPackets: 50 }],
+    }),
+  ],
+  ['ACL-DATA', (h) => l2capCarrying(h, Uint8Array.of(0x0a, 0x03, 0x00))],
+];
+
+/** Commands a host sends only because it believed an LTK request or a connection. */
+const answers = new Set([Op.leLongTermKeyRequestReply, Op.leLongTermKeyRequestNegativeReply, Op.disconnect]);
+
+export const eventCases: HostileCase[] = [
+  ...forUnknownHandle.map(([name, make]) => {
+    let sentBefore = 0;
+    return onLiveLink(
+      {
+        id: `HOSTILE/HANDLE/${name}-FOR-UNKNOWN-HANDLE`,
+        purpose: `${name.toLowerCase().replaceAll('-', ' ')} naming a handle that is not live is ignored`,
+        why: lookup,
+      },
+      (_s, link, ctx) => {
+        sentBefore = ctx.commands.length;
+        ctx.inject(make(link.iut.handle + 5), make(0x0eff));
+      },
+      (s) => {
+        const reacted = (s.hostile.context?.commands ?? []).slice(sentBefore).filter((op) => answers.has(op));
+        verify(
+          reacted.length === 0,
+          `the IUT answered an event for a handle it does not have (0x${reacted[0]?.toString(16)})`,
+        );
+      },
+    );
+  }),
+  onLiveLink(
+    {
+      id: 'HOSTILE/HANDLE/ACL-FOR-HANDLE-0FFF',
+      purpose: 'ACL data for handle 0x0FFF (above 0x0EFF) is dropped whole',
+      why: `${handleRange}; framed by length`,
+    },
+    (_s, _link, ctx) => ctx.inject(l2capCarrying(0x0fff, h4(disconnection(0x0fff)))),
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/HANDLE/CONNECTION-HANDLE-ABOVE-0EFF',
+      purpose: 'an LE Connection Complete for handle 0x0F00 makes no connection and is logged',
+      why: handleRange,
+    },
+    (_s, _link, ctx) => ctx.inject(connectionComplete(0x0f00)),
+    (s) => verify(s.logged(/above 0x0EFF/).length > 0, 'the impossible handle was not logged'),
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/HANDLE/CONNECTION-HANDLE-FFFF',
+      purpose: 'an LE Connection Complete for handle 0xFFFF makes no connection',
+      why: handleRange,
+    },
+    (_s, _link, ctx) => ctx.inject(connectionComplete(0xffff)),
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/HANDLE/DUPLICATE-CONNECTION-COMPLETE',
+      purpose: 'a second LE Connection Complete for the live handle (another peer) is ignored with a warning',
+      why: 'Zephyr and Linux find the handle in use and refuse the event; replacing it would orphan the link',
+    },
+    (_s, link, ctx) => ctx.inject(connectionComplete(link.iut.handle)),
+    (s, link) => {
+      verify(s.iut?.connections.get(link.iut.handle) === link.iut, 'the live connection was replaced');
+      verify(s.logged(/second LE Connection Complete/).length > 0, 'the duplicate was not logged');
+    },
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/HANDLE/DUPLICATE-ENHANCED-CONNECTION-COMPLETE',
+      purpose: 'the same with an LE Enhanced Connection Complete',
+      why: 'as for the legacy event',
+    },
+    (_s, link, ctx) => ctx.inject(connectionComplete(link.iut.handle, 'enhanced-v1')),
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/HANDLE/FAILED-DISCONNECTION-FOR-LIVE-HANDLE',
+      purpose: 'a Disconnection Complete with a non-zero status for the live handle leaves the link up',
+      why: 'Core 6.0 Vol 4 Part E 7.7.5: a non-zero status means the disconnection did not happen',
+    },
+    (_s, link, ctx) => ctx.inject(disconnection(link.iut.handle, 0x0c)),
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/FLOW/COMPLETED-PACKETS-MORE-THAN-SENT',
+      purpose:
+        'Number Of Completed Packets returning 0xFFFF packets for the live handle is clamped and warned',
+      why: 'Zephyr clamps ("packets count mismatch"); believing it would overrun the controller',
+    },
+    (_s, link, ctx) =>
+      ctx.inject({
+        kind: 'number-of-completed-packets',
+        completed: [{ connectionHandle: link.iut.handle, numCompletedPackets: 0xffff }],
+      }),
+    (s) => {
+      const hci = s.iut?.hci;
+      verify(
+        hci && hci.aclCredits <= hci.leAclDataPacketCount,
+        `ACL credits ${hci?.aclCredits} exceed the buffers`,
+      );
+    },
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/FLOW/COMPLETED-PACKETS-FLOOD',
+      purpose:
+        '500 bogus Number Of Completed Packets events in a burst; credits stay bounded, the link works',
+      why: 'flow-control state only moves by what was really sent (Core 6.0 Vol 4 Part E 4.1.1)',
+    },
+    (_s, link, ctx) => {
+      for (let i = 0; i < 500; i++)
+        ctx.inject({
+          kind: 'number-of-completed-packets',
+          completed: [
+            { connectionHandle: link.iut.handle, numCompletedPackets: 7 },
+            { connectionHandle: 0x0eee, numCompletedPackets: 9 },
+          ],
+        });
+    },
+    (s) => {
+      const hci = s.iut?.hci;
+      verify(hci && hci.aclCredits <= hci.leAclDataPacketCount, 'ACL credits exceed the buffers');
+    },
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/FLOW/COMPLETED-PACKETS-NO-HANDLES',
+      purpose: 'Number Of Completed Packets with zero handles is harmless',
+      why: 'Core 6.0 Vol 4 Part E 7.7.19',
+    },
+    (_s, _link, ctx) => ctx.inject(event(0x13, Uint8Array.of(0))),
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/PARAMETERS/TRUNCATED-COMPLETED-PACKETS',
+      purpose: 'Number Of Completed Packets announcing 3 handles but carrying 1 is ignored',
+      why: malformed,
+    },
+    (_s, link, ctx) => ctx.inject(event(0x13, Uint8Array.of(3, link.iut.handle, 0, 1, 0))),
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/PARAMETERS/TRUNCATED-DISCONNECTION',
+      purpose: 'a 3-octet Disconnection Complete for the live handle is ignored',
+      why: malformed,
+    },
+    (_s, link, ctx) => ctx.inject(event(0x05, Uint8Array.of(0, link.iut.handle, 0))),
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/PARAMETERS/TRUNCATED-CONNECTION-COMPLETE',
+      purpose: 'an LE Connection Complete cut short makes no connection',
+      why: malformed,
+    },
+    (_s, _link, ctx) => ctx.inject(event(0x3e, h4(connectionComplete(0x30)).subarray(3, 12))),
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/PARAMETERS/EMPTY-LE-META',
+      purpose: 'an LE Meta event with no parameters is ignored',
+      why: malformed,
+    },
+    (_s, _link, ctx) => ctx.inject(event(0x3e, new Uint8Array(0))),
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/PARAMETERS/UNSOLICITED-COMMAND-COMPLETE',
+      purpose: 'a Command Complete for a command never sent is ignored; commands still work',
+      why: 'Core 6.0 Vol 4 Part E 4.4: completions are matched to commands sent; Linux ignores unexpected opcodes',
+    },
+    async (s, _link, ctx) => {
+      ctx.inject(commandComplete(Op.readBdAddr, Uint8Array.of(0, 1, 2, 3, 4, 5, 6)));
+      await sleep(20);
+      await s.iut?.stopAdvertising();
+    },
+  ),
+  startupRecovers(
+    {
+      id: 'HOSTILE/PARAMETERS/OVERLONG-RETURN-PARAMETERS',
+      purpose: 'Read Local Version Information returns 12 octets more than its layout; start-up completes',
+      why: 'Core 6.0 Vol 4 Part E 5.4.4: parameters past the defined ones are ignored (later versions add fields)',
+    },
+    (s) => {
+      s.behaviour.onPacket = (packet) =>
+        answeredOpcode(packet) === Op.readLocalVersionInformation && packet.type === 'event'
+          ? [h4({ ...packet, params: concatBytes(packet.params, new Uint8Array(12)) })]
+          : undefined;
+    },
+  ),
+  startupRecovers(
+    {
+      id: 'HOSTILE/PARAMETERS/OVERLONG-CONNECTION-COMPLETE',
+      purpose: 'the real LE Connection Complete with 6 extra octets still makes a working connection',
+      why: 'extra parameters are ignored (Core 6.0 Vol 4 Part E 5.4.4)',
+    },
+    (s) => {
+      s.behaviour.onPacket = (packet) =>
+        isEvent(packet, 0x3e) &&
+        packet.type === 'event' &&
+        (packet.params[0] === 0x01 || packet.params[0] === 0x0a)
+          ? [h4({ ...packet, params: concatBytes(packet.params, new Uint8Array(6)) })]
+          : undefined;
+    },
+  ),
+  startupFails(
+    {
+      id: 'HOSTILE/PARAMETERS/TRUNCATED-RETURN-PARAMETERS',
+      purpose: 'Read BD_ADDR answered with a status and no address: start-up fails naming the command',
+      why: 'a controller answer that cannot be read is a controller failure (typed HciError, exit 3)',
+    },
+    (s) => {
+      s.behaviour.onCommand = (opcode) =>
+        opcode === Op.readBdAddr ? [commandComplete(opcode, Uint8Array.of(0, 1, 2))] : 'pass';
+    },
+    'command-failed',
+    /readBdAddr \(0x1009\)/,
+    2000,
+  ),
+  startupFails(
+    {
+      id: 'HOSTILE/PARAMETERS/TRUNCATED-COMMAND-COMPLETE',
+      purpose: 'Read BD_ADDR answered with a 2-octet Command Complete (malformed): start-up fails naming it',
+      why: 'a malformed answer is no answer: the command deadline ends the wait, typed and named',
+    },
+    (s) => {
+      s.behaviour.onCommand = (opcode) =>
+        opcode === Op.readBdAddr ? [h4(event(0x0e, Uint8Array.of(1, 0x09)))] : 'pass';
+    },
+    'command-timeout',
+    /readBdAddr \(0x1009\)/,
+    6500,
+  ),
+  startupRecovers(
+    {
+      id: 'HOSTILE/HANDLE/CONNECTION-BEFORE-RESET-COMPLETES',
+      purpose: 'an LE Connection Complete before the Reset answer (the previous session) makes no connection',
+      why: 'Core 6.0 Vol 4 Part E 7.3.2: everything before Reset completes belongs to the old session',
+    },
+    (s) => {
+      s.behaviour.onOpen = () => [h4(connectionComplete(0x0001))];
+    },
+  ),
+  {
+    id: 'HOSTILE/HANDLE/DISCONNECTION-TWICE',
+    purpose: 'a second Disconnection Complete after the real one is ignored: one disconnection reported',
+    expected: 'recover',
+    why: lookup,
+    async run(s) {
+      const link = await s.link();
+      const handle = link.iut.handle;
+      s.behaviour.onPacket = (packet) =>
+        isEvent(packet, 0x05) ? [h4(packet), h4(packet), h4(disconnection(handle))] : undefined;
+      await link.peer.disconnect();
+      await sleep(200);
+      const gone = s.iutEvents.filter((e) => e.startsWith('disconnection'));
+      verify(gone.length === 1, `disconnections reported: ${gone.join(', ')}`);
+    },
+  },
+];

@@ -1,0 +1,63 @@
+/**
+ * Runs hostile-controller cases, several at once (each has its own air, socket and hosts), each bounded by its
+ * limit, and reports every result as it lands in the conformance suite's result shape.
+ */
+import { Verdict } from '../case.js';
+import type { CaseResult } from '../runner.js';
+import type { HostileCase } from './forge.js';
+import { Scenario } from './scenario.js';
+
+export interface HostileRunOptions {
+  /** Cases running at once. Default 8. */
+  concurrency?: number;
+  onResult?: (result: CaseResult) => void;
+}
+
+export async function runHostileCase(c: HostileCase): Promise<CaseResult> {
+  const started = Date.now();
+  const scenario = new Scenario();
+  const limit = c.limitMs ?? 8000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Verdict(`did not finish within ${limit / 1000} s (a hang)`)), limit);
+  });
+  let message: string | undefined;
+  try {
+    await scenario.start();
+    await Promise.race([c.run(scenario), late]);
+  } catch (error) {
+    message =
+      error instanceof Verdict
+        ? error.message
+        : `error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+  } finally {
+    clearTimeout(timer);
+    await scenario.close();
+  }
+  return {
+    id: c.id,
+    purpose: `[${c.expected}] ${c.purpose}`,
+    verdict: message === undefined ? 'PASS' : 'FAIL',
+    ms: Date.now() - started,
+    long: false,
+    ...(message === undefined ? {} : { message }),
+  };
+}
+
+export async function runHostileCases(
+  cases: readonly HostileCase[],
+  options: HostileRunOptions = {},
+): Promise<CaseResult[]> {
+  const results: CaseResult[] = new Array(cases.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < cases.length) {
+      const index = next++;
+      const result = await runHostileCase(cases[index] as HostileCase);
+      results[index] = result;
+      options.onResult?.(result);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, cases.length) }, worker));
+  return results;
+}
