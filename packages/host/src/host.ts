@@ -27,7 +27,6 @@ import { type ConnectOptions, Connector } from './connecting.js';
 import type { Connection, ConnectionParameterPolicy, PairOptions } from './connection.js';
 import type { ConnectionSecurity } from './connection-security.js';
 import { setUpConnection } from './connection-setup.js';
-import { keyPairPool } from './key-pair-pool.js';
 import { HciAddressType, HciErrorCode } from './constants.js';
 import { HostError } from './errors.js';
 import { createGattServer, type GattSetup } from './gatt-glue.js';
@@ -150,7 +149,6 @@ export class Host extends TypedEmitter<HostEventMap> {
     const logger = options.logger ?? silentLogger;
     if ((options.crypto ?? 'node') === 'node') installNodeCrypto();
     // The first pairing's P-256 key pair is computed now, with the provider just chosen, not with the peer waiting.
-    keyPairPool.prepare();
     const bondStore =
       typeof options.bondStore === 'object'
         ? options.bondStore
