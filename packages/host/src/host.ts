@@ -148,7 +148,6 @@ export class Host extends TypedEmitter<HostEventMap> {
   static async open(spec: string | HciTransport = 'sim', options: HostOptions = {}): Promise<Host> {
     const logger = options.logger ?? silentLogger;
     if ((options.crypto ?? 'node') === 'node') installNodeCrypto();
-    // The first pairing's P-256 key pair is computed now, with the provider just chosen, not with the peer waiting.
     const bondStore =
       typeof options.bondStore === 'object'
         ? options.bondStore
