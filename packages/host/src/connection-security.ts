@@ -23,6 +23,7 @@ import { bondFromRecord } from './bond-store/bond-keys.js';
 import { fromHex } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { type BondLostError, HostError, PairingError } from './errors.js';
+import { keyPairPool } from './key-pair-pool.js';
 import { type LinkSecurityState, OPEN_LINK, type PairingResult } from './link-security.js';
 import { type ActionTarget, carryOut } from './pairing-actions.js';
 import type { PairingContext, PairingDelegate } from './pairing-delegate.js';
@@ -104,6 +105,7 @@ export class ConnectionSecurity implements ActionTarget {
         const record = o.bondStore.get(formatAddress({ bytes: identity.address, type: identity.type }));
         return record ? bondFromRecord(record) : undefined;
       },
+      keyPairs: () => keyPairPool.take(),
       repeatedAttempts: { tracker: o.tracker, peerKey: o.peerIdentity() },
       logger: o.logger,
     });

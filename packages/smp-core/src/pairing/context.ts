@@ -100,6 +100,7 @@ export interface PairingContext {
   /** A pairing on this link bonded: the session's own copy takes it (a no-op when a store owns bonds). */
   readonly rememberBond: (bond: Bond) => void;
   readonly bondFor: ((identity: SmpAddress) => Bond | undefined) | undefined;
+  readonly keyPairs: (() => Promise<P256KeyPair>) | undefined;
   /** The encryption the session asked for and waits to hear about (link-encryption.ts). */
   encryption: EncryptionExpectation | undefined;
   /** What the link is encrypted with now, as the session saw it happen (undefined while unencrypted). */

@@ -38,7 +38,8 @@ export async function beginSc(ctx: PairingContext): Promise<void> {
   const peerHasOurOob = (ctx.role === 'central' ? progress.response : progress.request)?.oobDataFlag === true;
   // LE SC OOB commits to our public key, so the key pair behind our OOB data must be the one we use.
   const oobKeyPair = peerHasOurOob ? ctx.config.oob.localSc?.keyPair : undefined;
-  progress.keyPair = oobKeyPair ?? ctx.config.keyPair ?? (await p256GenerateKeyPair());
+  progress.keyPair =
+    oobKeyPair ?? ctx.config.keyPair ?? (await (ctx.keyPairs ? ctx.keyPairs() : p256GenerateKeyPair()));
   if (ctx.role === 'central') send(ctx, { op: 'pairing-public-key', ...progress.keyPair.publicKey });
   ctx.state = 'sc-wait-public-key';
 }

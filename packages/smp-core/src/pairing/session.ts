@@ -65,6 +65,7 @@ export class PairingSession {
         if (typeof bond !== 'function') held = made;
       },
       bondFor: options.bondFor,
+      keyPairs: options.keyPairs,
       encryption: undefined,
       encrypted: undefined,
       inputLayers: {},

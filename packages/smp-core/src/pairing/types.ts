@@ -136,6 +136,12 @@ export interface PairingSessionOptions {
    * Without it only `bond` is known.
    */
   bondFor?: (identity: SmpAddress) => Bond | undefined;
+  /**
+   * Where each LE Secure Connections pairing gets its fresh P-256 key pair (default: generated when the
+   * pairing needs it). A host may compute the next pair ahead of need, off the pairing's critical path; every
+   * pair it hands out must be one no earlier pairing used.
+   */
+  keyPairs?: () => Promise<P256KeyPair>;
   /** Shared across sessions by the host; `peerKey` names the peer (its identity address when known). */
   repeatedAttempts?: { tracker: RepeatedAttemptsTracker; peerKey: string };
   logger?: SmpLogger;

@@ -1,0 +1,33 @@
+/**
+ * P-256 key pairs computed ahead of need (LE Secure Connections, Core 6.0 Vol 3 Part H 2.3.5.6.1). A fresh
+ * process would otherwise generate its key between the peer's Pairing Response and our Public Key, on cold
+ * code, with the peer waiting. The pool keeps one pair ready: it is computed when a host opens, handed to
+ * the next pairing that needs one, and the next pair is computed right after, once the PDU carrying the
+ * handed-out key has gone (setImmediate). Every pairing still gets a pair no other pairing used.
+ *
+ * One pool per process, like smp-core's crypto provider that computes the pairs.
+ */
+import { type P256KeyPair, p256GenerateKeyPair } from '@tsble/smp-core';
+
+class KeyPairPool {
+  #ready: Promise<P256KeyPair> | undefined;
+
+  /** Starts computing the next pair if none is ready or under way. */
+  prepare(): void {
+    if (this.#ready) return;
+    const pair = p256GenerateKeyPair();
+    // A failure is met by the pairing that takes it (and the pool computes afresh for the next one).
+    pair.catch(() => undefined);
+    this.#ready = pair;
+  }
+
+  /** The ready pair, or one computed now; the following one starts once the caller has used this. */
+  take(): Promise<P256KeyPair> {
+    const pair = this.#ready ?? p256GenerateKeyPair();
+    this.#ready = undefined;
+    setImmediate(() => this.prepare());
+    return pair;
+  }
+}
+
+export const keyPairPool = new KeyPairPool();
