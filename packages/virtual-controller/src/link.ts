@@ -74,9 +74,13 @@ export class Link {
   }
 
   /**
-   * The peripheral's host answered the LTK request. Encryption starts only if its key equals the central's;
-   * otherwise both hosts see failure and the link drops, as with real controllers (the MIC check fails).
-   * Core 6.0 Vol 6 Part B 5.1.3.1.
+   * The peripheral's host answered the LTK request. Core 6.0 Vol 6 Part B 5.1.3.1 and 5.1.3.2:
+   * - the same key as the central's: encryption starts (or, on an encrypted link, the key is refreshed);
+   * - a negative reply: the peripheral's LL answers LL_REJECT_EXT_IND with PIN or Key Missing, the central's
+   *   host gets Encryption Change 0x06, and the link stays up unencrypted (what to do next is the hosts'
+   *   decision; the peripheral's host gets no event, it refused the key itself). After an encryption pause
+   *   (a refresh) the link is left unencrypted too, as Zephyr's link layer leaves it;
+   * - a different key: the central cannot decrypt LL_START_ENC_RSP, the MIC check fails and the link drops.
    */
   answerLtk(longTermKey: Uint8Array | undefined): void {
     const pending = this.pendingEncryption;
@@ -102,9 +106,18 @@ export class Link {
       }
       return;
     }
-    const reason =
-      longTermKey === undefined ? HciStatus.pinOrKeyMissing : HciStatus.connectionTerminatedMicFailure;
-    for (const end of longTermKey === undefined ? [c] : [c, p]) {
+    if (longTermKey === undefined) {
+      c.controller.sendEvent({
+        kind: 'encryption-change',
+        version: 1,
+        status: HciStatus.pinOrKeyMissing,
+        connectionHandle: c.handle,
+        encryptionEnabled: 0,
+      });
+      this.encrypted = false;
+      return;
+    }
+    for (const end of [c, p]) {
       end.controller.sendEvent({
         kind: 'encryption-change',
         version: 1,
@@ -113,6 +126,6 @@ export class Link {
         encryptionEnabled: 0,
       });
     }
-    c.controller.air.disconnect(this, undefined, reason);
+    c.controller.air.disconnect(this, undefined, HciStatus.connectionTerminatedMicFailure);
   }
 }

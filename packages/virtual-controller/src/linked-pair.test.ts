@@ -82,23 +82,75 @@ describe('two hosts over the virtual air', () => {
     await pair.close();
   });
 
-  it('treats an LTK negative reply as a missing key', async () => {
+  it('rejects the encryption start on an LTK negative reply and keeps the link up unencrypted', async () => {
+    // Core 6.0 Vol 6 Part B 5.1.3.1: LL_REJECT_EXT_IND with PIN or Key Missing; the connection stays.
     const pair = await openLinkedPair();
     pair.peripheral.on('ltkRequest', (e) => {
       void pair.peripheral.execute('leLongTermKeyRequestNegativeReply', {
         connectionHandle: e.connectionHandle,
       });
     });
+    const peripheralEvents: string[] = [];
+    pair.peripheral.on('encryptionChange', () => peripheralEvents.push('encryptionChange'));
+    pair.peripheral.on('disconnection', () => peripheralEvents.push('disconnection'));
+    const centralGone: number[] = [];
+    pair.central.on('disconnection', (e) => centralGone.push(e.reason));
     const change = pair.central.next('encryptionChange');
-    const gone = pair.central.next('disconnection');
     await pair.central.execute('leEnableEncryption', {
       connectionHandle: pair.centralHandle,
       randomNumber: new Uint8Array(8),
       encryptedDiversifier: 0,
       longTermKey: new Uint8Array(16),
     });
-    expect((await change)[0].status).toBe(HciStatus.pinOrKeyMissing);
-    expect((await gone)[0].reason).toBe(HciStatus.pinOrKeyMissing);
+    const [event] = await change;
+    expect(event.status).toBe(HciStatus.pinOrKeyMissing);
+    expect(event.encryptionEnabled).toBe(0);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(centralGone).toEqual([]);
+    expect(peripheralEvents).toEqual([]);
+    expect(pair.central.connectionHandles.has(pair.centralHandle)).toBe(true);
+    // Still a working link: data flows, and a later encryption with the right key succeeds.
+    const received = pair.peripheral.next('acl');
+    await pair.central.sendAcl(pair.centralHandle, 0x00, Uint8Array.of(1, 2, 3));
+    expect(Array.from((await received)[2])).toEqual([1, 2, 3]);
+    const size = await pair.central
+      .execute('readEncryptionKeySize', { connectionHandle: pair.centralHandle })
+      .then(
+        () => 'answered',
+        () => 'refused',
+      );
+    expect(size).toBe('refused');
+    await pair.close();
+  });
+
+  it('leaves the link up and unencrypted when a key refresh is refused', async () => {
+    const pair = await openLinkedPair();
+    const ltk = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
+    let refuse = false;
+    pair.peripheral.on('ltkRequest', (e) => {
+      void (refuse
+        ? pair.peripheral.execute('leLongTermKeyRequestNegativeReply', {
+            connectionHandle: e.connectionHandle,
+          })
+        : pair.peripheral.execute('leLongTermKeyRequestReply', {
+            connectionHandle: e.connectionHandle,
+            longTermKey: ltk,
+          }));
+    });
+    const start = {
+      connectionHandle: pair.centralHandle,
+      randomNumber: new Uint8Array(8),
+      encryptedDiversifier: 0,
+    };
+    const first = pair.central.next('encryptionChange');
+    await pair.central.execute('leEnableEncryption', { ...start, longTermKey: ltk });
+    expect((await first)[0].status).toBe(0);
+    refuse = true;
+    const change = pair.central.next('encryptionChange');
+    await pair.central.execute('leEnableEncryption', { ...start, longTermKey: ltk });
+    expect((await change)[0]).toMatchObject({ status: HciStatus.pinOrKeyMissing, encryptionEnabled: 0 });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(pair.central.connectionHandles.has(pair.centralHandle)).toBe(true);
     await pair.close();
   });
 });
