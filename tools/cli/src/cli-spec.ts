@@ -272,12 +272,14 @@ listed (F0:F1:F2:F3:F4:F5/random). With --json and no bonds, one "bonds" event w
   },
   demo: {
     summary:
-      'two devices on the embedded virtual controller pair, bond, reconnect encrypted and read a protected value',
+      'two devices on the embedded virtual controller pair with a passkey, bond, reconnect encrypted and read an authenticated value',
     arguments: '',
     description: `Runs entirely in this process on the embedded virtual controller (no hardware, no --transport): a "sensor"
-serves the demo service, a "phone" finds it, pairs with LE Secure Connections, bonds, disconnects,
-reconnects encrypted from the bond without pairing again, and reads the protected value. Exit 0 when every
-step worked.`,
+with a display serves the demo service; a "phone" with a keyboard finds it, pairs with LE Secure Connections
+Passkey Entry (the sensor shows a passkey, the phone asks for it; the demo types it), bonds, disconnects,
+reconnects encrypted from the bond without pairing again, and reads the authenticated value. The two bond
+files (mode 0600) are left in a new temporary directory, named in the output, for inspection. Exit 0 when
+every step worked.`,
     common: ['json', 'log-level'],
     load: async () => (await import('./commands/demo.js')).demo,
   },

@@ -1,9 +1,11 @@
 /**
- * `tsble demo` (`npm start`): the main job on the embedded virtual controller. Two hosts, a sensor and a
- * phone, pair with LE Secure Connections, bond, disconnect, reconnect encrypted from the bond with no new
- * pairing, and read the protected value, telling the story as they go.
+ * `tsble demo` (`npm start`): the main job on the embedded virtual controller. Two hosts, a sensor with a
+ * display and a phone with a keyboard, pair with LE Secure Connections Passkey Entry (MITM-protected: each
+ * side's view is shown, the phone's typing done by the demo), bond, disconnect, reconnect encrypted from the
+ * bond with no new pairing, and read the authenticated value, telling the story as they go. The bond files
+ * stay behind for inspection.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_UUIDS, demoService, FileBondStore, formatAddress, Host } from '@tsble/host';
@@ -16,14 +18,6 @@ const NAME = 'tsble-sensor';
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 export const demo: CliCommand = {
-  summary:
-    'two devices on the embedded virtual controller pair, bond, reconnect encrypted and read a protected value',
-  help: `Usage: tsble demo [--json]
-
-Runs entirely in this process on the embedded virtual controller (no hardware, no --transport): a "sensor"
-serves the demo service, a "phone" finds it, pairs with LE Secure Connections, bonds, disconnects,
-reconnects encrypted from the bond without pairing again, and reads the protected value. Bonds are kept in a
-temporary directory that is removed at the end. Exit 0 when every step worked.`,
   async run(context) {
     const directory = await mkdtemp(join(tmpdir(), 'tsble-demo-'));
     const air = new VirtualAir();
@@ -35,7 +29,6 @@ temporary directory that is removed at the end. Exit 0 when every step worked.`,
     } finally {
       for (const host of hosts) await host.close().catch(() => undefined);
       air.close();
-      await rm(directory, { recursive: true, force: true });
     }
   },
 };
@@ -51,22 +44,62 @@ async function story(
   hosts: Host[],
 ): Promise<number> {
   const { out, logger } = context;
-  const sensorStore = await FileBondStore.open(join(directory, 'sensor-bonds.json'));
-  const phoneStore = await FileBondStore.open(join(directory, 'phone-bonds.json'));
+  const files = { sensor: join(directory, 'sensor.json'), phone: join(directory, 'phone.json') };
+  const sensorStore = await FileBondStore.open(files.sensor);
+  const phoneStore = await FileBondStore.open(files.phone);
+  // What the sensor's display shows reaches the phone's "user" through this promise: the demo types it.
+  let shown: (passkey: string) => void = () => undefined;
+  const displayed = new Promise<string>((resolve) => {
+    shown = resolve;
+  });
   const sensor = await Host.open(air.createController(), {
     bondStore: sensorStore,
     logger,
     gatt: { deviceName: NAME, services: [demoService()] },
+    pairing: { io: 'display', mitm: true },
+    delegate: {
+      displayPasskey: (passkey, c) => {
+        out.event(
+          'passkey-display',
+          { peer: c.peer, passkey },
+          `   sensor's display: "Passkey ${passkey}" (for ${c.peer})`,
+        );
+        shown(passkey);
+      },
+    },
   });
   hosts.push(sensor);
-  const phone = await Host.open(air.createController(), { bondStore: phoneStore, logger });
+  const phone = await Host.open(air.createController(), {
+    bondStore: phoneStore,
+    logger,
+    delegate: {
+      requestPasskey: async (c) => {
+        out.event(
+          'passkey-request',
+          { peer: c.peer },
+          `   phone asks its user: "Type the passkey shown on ${c.peer}"`,
+        );
+        const passkey = await displayed;
+        say(
+          context,
+          `   phone: ${passkey} typed (by the demo, as a user reading the sensor's display would)`,
+        );
+        return passkey;
+      },
+    },
+  });
   hosts.push(phone);
   out.event(
     'ready',
-    { sensor: formatAddress(sensor.identityAddress), phone: formatAddress(phone.identityAddress) },
+    {
+      sensor: formatAddress(sensor.identityAddress),
+      phone: formatAddress(phone.identityAddress),
+      bondStores: files,
+    },
     `tsble demo: two LE devices on the embedded virtual controller
-  sensor ${formatAddress(sensor.identityAddress)} serves the demo service
-  phone  ${formatAddress(phone.identityAddress)} wants its protected value`,
+  sensor ${formatAddress(sensor.identityAddress)} has a display and serves the demo service
+  phone  ${formatAddress(phone.identityAddress)} has a keyboard and wants the sensor's authenticated value
+  bond files: ${files.phone} and ${files.sensor}`,
   );
 
   say(context, '\n1. The sensor advertises; the phone scans.');
@@ -93,14 +126,19 @@ async function story(
   }
   if (!found) throw new Error('the phone did not see the sensor advertising');
 
-  say(context, '\n2. The phone connects and reads the open value; the protected one needs encryption.');
+  say(
+    context,
+    '\n2. The phone connects and reads the open value; the authenticated one needs a MITM-protected link.',
+  );
   const sensorSide = sensor.accept();
   const first = await phone.connect(found, { signal: context.signal });
   reportConnection(first, context);
   (await sensorSide).on('paired', (result) =>
-    say(context, `   sensor: paired too (${result.method}), keys saved in its bond store`),
+    say(context, `   sensor: paired too (${result.method}), keys saved in ${files.sensor}`),
   );
   first.on('paired', (result) => reportPaired(result, first, context, false));
+  // The phone has a keyboard: with the sensor's display that makes Passkey Entry (Core Vol 3 Part H 2.3.5.1).
+  first.gatt.autoSecurity = { pairOptions: { io: 'keyboard', mitm: true } };
   const open = await first.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.open);
   out.event(
     'read',
@@ -109,16 +147,23 @@ async function story(
   );
   say(
     context,
-    '   reading the encrypted value: the sensor answers Insufficient Encryption, so the phone pairs',
+    '   reading the authenticated value: the sensor answers Insufficient Authentication, so the phone pairs\n' +
+      '   with LE Secure Connections Passkey Entry:',
   );
-  const secret = await first.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.encrypted);
+  const secret = await first.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.authenticated);
   out.event(
     'read',
-    { uuid: DEMO_UUIDS.encrypted, value: secret, text: text(secret) },
-    `   protected value: "${text(secret)}"`,
+    { uuid: DEMO_UUIDS.authenticated, value: secret, text: text(secret) },
+    `   authenticated value: "${text(secret)}"`,
   );
-  if (!first.bonded || !first.sc)
-    throw new Error('the first connection did not end up bonded with LE Secure Connections');
+  const encrypted = await first.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.encrypted);
+  out.event(
+    'read',
+    { uuid: DEMO_UUIDS.encrypted, value: encrypted, text: text(encrypted) },
+    `   encrypted value: "${text(encrypted)}"`,
+  );
+  if (!first.bonded || !first.sc || !first.authenticated)
+    throw new Error('the first connection did not end up bonded, authenticated, with LE Secure Connections');
 
   say(context, '\n3. The phone disconnects. Both sides keep the bond (written atomically, mode 0600).');
   await first.disconnect();
@@ -135,7 +180,10 @@ async function story(
       .join(', ')}`,
   );
 
-  say(context, '\n4. The phone reconnects and encrypts from the stored key: no pairing this time.');
+  say(
+    context,
+    '\n4. The phone reconnects and encrypts from the stored key: no pairing, no passkey this time.',
+  );
   let pairedAgain = false;
   const sensorAgain = sensor.accept();
   const second = await phone.connect(found, { signal: context.signal });
@@ -145,18 +193,28 @@ async function story(
   });
   await sensorAgain;
   await second.encrypt();
-  const again = await second.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.encrypted);
+  const again = await second.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.authenticated);
   out.event(
     'read',
-    { uuid: DEMO_UUIDS.encrypted, value: again, text: text(again) },
-    `   protected value over the re-encrypted link: "${text(again)}"`,
+    { uuid: DEMO_UUIDS.authenticated, value: again, text: text(again) },
+    `   authenticated value over the re-encrypted link: "${text(again)}"`,
   );
-  if (pairedAgain || text(again) !== 'encrypted')
-    throw new Error('the bonded reconnection paired again or read the wrong value');
+  const encryptedAgain = await second.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.encrypted);
+  out.event(
+    'read',
+    { uuid: DEMO_UUIDS.encrypted, value: encryptedAgain, text: text(encryptedAgain) },
+    `   encrypted value: "${text(encryptedAgain)}"`,
+  );
+  if (pairedAgain || !second.authenticated || text(again) !== 'authenticated')
+    throw new Error('the bonded reconnection paired again, is not authenticated, or read the wrong value');
   await second.disconnect();
   say(
     context,
-    '\nDone: paired with LE Secure Connections, bonded, reconnected encrypted from the bond, read the protected value.',
+    `\nDone: paired with LE Secure Connections Passkey Entry (authenticated), bonded, reconnected encrypted from
+the bond, read the authenticated value. The bond files are kept for inspection (mode 0600):
+  ${files.phone}
+  ${files.sensor}
+  (tsble bonds --bond-store ${files.phone} lists the phone's; delete the directory when done)`,
   );
   return ExitCode.done;
 }
