@@ -61,7 +61,7 @@ function rootHelp(): string {
 }
 
 /** Each option's flags as commander wants them, and the spec's name back from commander's attribute. */
-function addOptions(command: Command, spec: CommandSpec, extra: string[]): Map<Option, string> {
+function addOptions(command: Command, spec: CommandSpec, extra: ModuleOption[]): Map<Option, string> {
   const names = new Map<Option, string>();
   for (const [name, option, group] of optionsOf(spec)) {
     const flags = `${option.short ? `-${option.short}, ` : ''}--${name}${option.value ? ` <${option.value}>` : ''}`;
@@ -70,8 +70,8 @@ function addOptions(command: Command, spec: CommandSpec, extra: string[]): Map<O
     names.set(made, name);
   }
   // An option a command's module reads that the spec does not list yet: accepted, so the command works.
-  for (const name of extra) {
-    const made = new Option(`--${name} [VALUE]`, '').helpGroup('Options:');
+  for (const { name, takesValue } of extra) {
+    const made = new Option(`--${name}${takesValue ? ' <VALUE>' : ''}`, '').helpGroup('Options:');
     command.addOption(made);
     names.set(made, name);
   }
@@ -95,7 +95,7 @@ interface Parsed {
 }
 
 /** The program: every command from the spec, each with only its own options. */
-function program(onRun: (parsed: Parsed) => void, extras: Record<string, string[]> = {}): Command {
+function program(onRun: (parsed: Parsed) => void, extras: Record<string, ModuleOption[]> = {}): Command {
   const root = new Command('tsble')
     .usage('COMMAND [options]')
     .helpCommand(false)
@@ -155,8 +155,13 @@ function usageMessage(error: CommanderError, name: string | undefined): string {
 }
 
 /** An option of some other command given to this one: say which commands take it, not just "unknown". */
-function optionNotHere(name: string, spec: CommandSpec, rest: string[]): string | undefined {
-  const own = new Set(optionsOf(spec).map(([n]) => n));
+function optionNotHere(
+  name: string,
+  spec: CommandSpec,
+  rest: string[],
+  extras: ModuleOption[],
+): string | undefined {
+  const own = new Set([...optionsOf(spec).map(([n]) => n), ...extras.map((e) => e.name)]);
   const takesValue = allOptions();
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] as string;
@@ -217,14 +222,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if (name === 'help') return help(rest, out);
   const spec = commandSpecs[name];
   if (spec && (rest.includes('--help') || rest.includes('-h'))) return help([name], out);
+  const module = spec ? await spec.load() : undefined;
+  const extras = spec && module ? { [name]: moduleOnlyOptions(spec, module) } : {};
   if (spec) {
-    const notHere = optionNotHere(name, spec, rest);
+    const notHere = optionNotHere(name, spec, rest, extras[name] ?? []);
     if (notHere) return usage(notHere);
   }
-  const module = spec ? await spec.load() : undefined;
   let parsed: Parsed | undefined;
   try {
-    const extras = spec && module ? { [name]: moduleOnlyOptions(spec, module) } : {};
     await program((p) => {
       parsed = p;
     }, extras).parseAsync([name, ...rest], { from: 'user' });
@@ -272,10 +277,17 @@ async function help(rest: string[], out: Output): Promise<number> {
   return ExitCode.usage;
 }
 
+interface ModuleOption {
+  name: string;
+  takesValue: boolean;
+}
+
 /** Options a command's module declares that the spec does not (its owner added one): still accepted. */
-function moduleOnlyOptions(spec: CommandSpec, module: CliCommand): string[] {
+function moduleOnlyOptions(spec: CommandSpec, module: CliCommand): ModuleOption[] {
   const known = new Set(optionsOf(spec).map(([n]) => n));
-  return Object.keys(module.options ?? {}).filter((n) => n !== 'help' && !known.has(n));
+  return Object.entries(module.options ?? {})
+    .filter(([n]) => n !== 'help' && !known.has(n))
+    .map(([n, o]) => ({ name: n, takesValue: (o as { type?: string }).type === 'string' }));
 }
 
 async function run(

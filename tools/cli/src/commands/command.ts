@@ -14,7 +14,7 @@ export interface CommandContext {
   /** The spinner on stderr (drawn only on a terminal, never with --json). */
   progress: Progress;
   logger: Logger;
-  /** Aborted on SIGINT/SIGTERM. */
+  /** Aborted on SIGINT/SIGTERM, and when stdout's reader went away (`| head`). */
   signal: AbortSignal;
 }
 
