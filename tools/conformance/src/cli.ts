@@ -6,10 +6,12 @@
  *   --list             list the cases and exit
  *   --fuzz             the seeded randomized run instead (--seconds N, default 60; --seed N, default random)
  *   --bond-crash       the bond store SIGKILL run instead (--kills N, default 200; --seed N)
+ *   --hostile          the hostile-controller suite instead (--filter applies)
+ *   --hostile-fuzz     its seeded randomized run (--seconds N, default 60; --seed N, default random)
  * Exit status: 0 all pass, 1 a case (or the run) failed, 2 usage.
  */
 export interface CliOptions {
-  mode: 'cases' | 'list' | 'fuzz' | 'bond-crash' | 'help';
+  mode: 'cases' | 'list' | 'fuzz' | 'bond-crash' | 'hostile' | 'hostile-fuzz' | 'help';
   filter: string[];
   long: boolean;
   json: string | undefined;
@@ -67,6 +69,12 @@ export function parseArguments(argv: readonly string[]): CliOptions {
       case '--bond-crash':
         options.mode = 'bond-crash';
         break;
+      case '--hostile':
+        options.mode = 'hostile';
+        break;
+      case '--hostile-fuzz':
+        options.mode = 'hostile-fuzz';
+        break;
       case '--seconds':
         options.seconds = number(i, arg);
         i++;
@@ -92,4 +100,6 @@ export function parseArguments(argv: readonly string[]): CliOptions {
 
 export const USAGE = `usage: npm run conformance -- [--filter TEXT] [--quick] [--json FILE] [--list]
        npm run conformance -- --fuzz [--seconds N] [--seed N]
-       npm run conformance -- --bond-crash [--kills N] [--seed N]`;
+       npm run conformance -- --bond-crash [--kills N] [--seed N]
+       npm run conformance -- --hostile [--filter TEXT] [--json FILE]
+       npm run conformance -- --hostile-fuzz [--seconds N] [--seed N]`;

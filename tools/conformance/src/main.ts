@@ -4,6 +4,12 @@ import { runCrashSafety } from './bond-crash/crash-run.js';
 import { ALL_CASES } from './cases/index.js';
 import { type CliOptions, parseArguments, USAGE, UsageError } from './cli.js';
 import { runFuzz } from './fuzz/fuzz.js';
+import {
+  HOSTILE_CASES,
+  runHostileCases,
+  runHostileFuzz,
+  selectHostileCases,
+} from './hostile-controller/index.js';
 import { buildReport, formatHeader, formatRow, formatSummary } from './report.js';
 import { runCases, selectCases } from './runner.js';
 
@@ -66,6 +72,43 @@ async function bondCrash(options: CliOptions): Promise<number> {
   return result.ok ? 0 : 1;
 }
 
+async function hostile(options: CliOptions): Promise<number> {
+  const selected = selectHostileCases(HOSTILE_CASES, options.filter);
+  if (selected.length === 0) {
+    process.stderr.write(`no hostile-controller case matches ${options.filter.join(', ')}\n`);
+    return 2;
+  }
+  process.stdout.write(
+    `tsble hostile-controller suite: ${selected.length} cases, each against a misbehaving controller on a unix socket\n\n${formatHeader()}\n`,
+  );
+  const started = new Date();
+  const t0 = performance.now();
+  const results = await runHostileCases(selected, {
+    onResult: (r) => process.stdout.write(`${formatRow(r, color)}\n`),
+  });
+  const report = buildReport(results, started, performance.now() - t0);
+  process.stdout.write(`\n${formatSummary(report)}\n`);
+  if (options.json) await writeFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
+  return report.totals.fail ? 1 : 0;
+}
+
+async function hostileFuzz(options: CliOptions): Promise<number> {
+  process.stdout.write(
+    `hostile-controller randomized run: seed ${options.seed}, ${options.seconds} s (replay with --hostile-fuzz --seed ${options.seed} --seconds ${options.seconds})\n`,
+  );
+  const stats = await runHostileFuzz({
+    seed: options.seed,
+    seconds: options.seconds,
+    onProgress: (s) =>
+      process.stdout.write(
+        `  ${s.injected} packets, ${s.attChecks} ATT checks (${s.attFailures} unanswered), ${s.invented.length} invented\n`,
+      ),
+  });
+  process.stdout.write(`${JSON.stringify(stats, null, 2)}\n${stats.ok ? 'PASS' : 'FAIL'}\n`);
+  if (options.json) await writeFile(options.json, `${JSON.stringify(stats, null, 2)}\n`);
+  return stats.ok ? 0 : 1;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   let options: CliOptions;
   try {
@@ -87,6 +130,10 @@ async function main(argv: readonly string[]): Promise<number> {
       return fuzz(options);
     case 'bond-crash':
       return bondCrash(options);
+    case 'hostile':
+      return hostile(options);
+    case 'hostile-fuzz':
+      return hostileFuzz(options);
     default:
       return runSuite(options);
   }

@@ -7,7 +7,7 @@ import type { HostileCase } from './forge.js';
 
 export type { HostileCase } from './forge.js';
 export { type HostileFuzzOptions, type HostileFuzzStats, runHostileFuzz } from './random-run.js';
-export { runHostileCase, runHostileCases } from './run.js';
+export { runHostileCase, runHostileCases, selectHostileCases } from './run.js';
 
 export const HOSTILE_CASES: readonly HostileCase[] = [
   ...framingCases,

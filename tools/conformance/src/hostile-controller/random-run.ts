@@ -9,7 +9,8 @@
 import { concatBytes, type HciEvent, type HciPacket } from '@tsble/hci-transport';
 import { sleep } from '../case.js';
 import { Random } from '../fuzz/random.js';
-import { disconnection, event } from './forge.js';
+import { connectionComplete, disconnection, event } from './forge.js';
+import { h4, type Out } from './proxy.js';
 import { Scenario } from './scenario.js';
 
 export interface HostileFuzzOptions {
@@ -37,9 +38,21 @@ export interface HostileFuzzStats {
   ok: boolean;
 }
 
+/**
+ * Random octets, half the time with a valid-looking Disconnection Complete for the live handle or an LE
+ * Connection Complete spliced in: what a peer would put in an ATT value if payloads were ever re-read as HCI.
+ */
+function randomPayload(random: Random, live: number): Uint8Array {
+  const bytes = random.bytes(random.int(120));
+  if (random.chance(0.5)) return bytes;
+  const forged = random.chance(0.5) ? h4(disconnection(live)) : h4(connectionComplete(live + 1));
+  const at = random.int(bytes.length + 1);
+  return concatBytes(bytes.subarray(0, at), forged, bytes.subarray(at));
+}
+
 /** One framed packet with a random payload, of a kind the case list draws from. */
 function randomPacket(random: Random, live: number): HciPacket | HciEvent {
-  const payload = () => random.bytes(random.int(120));
+  const payload = () => randomPayload(random, live);
   switch (random.int(7)) {
     case 0: {
       // ACL of the live link: a random L2CAP frame (random CID), or a continuation fragment.
@@ -67,6 +80,14 @@ function randomPacket(random: Random, live: number): HciPacket | HciEvent {
     default:
       return { type: 'acl', handle: notLive(random, live), packetBoundary: 2, broadcast: 0, data: payload() };
   }
+}
+
+/** Mostly whole; sometimes split at a random point, now and then with a pause longer than 250 ms inside. */
+function delivered(random: Random, bytes: Uint8Array): Out[] {
+  if (random.chance(0.8)) return [bytes];
+  const at = 1 + random.int(bytes.length - 1);
+  const pause: Out[] = random.chance(0.05) ? [{ pauseMs: 300 }] : [];
+  return [bytes.subarray(0, at), ...pause, bytes.subarray(at)];
 }
 
 function notLive(random: Random, live: number): number {
@@ -105,7 +126,8 @@ export async function runHostileFuzz(options: HostileFuzzOptions): Promise<Hosti
     const end = performance.now() + options.seconds * 1000;
     let round = 0;
     while (performance.now() < end) {
-      for (let i = 0; i < 25; i++) ctx.inject(randomPacket(random, link.iut.handle));
+      for (let i = 0; i < 25; i++)
+        ctx.inject(...delivered(random, h4(randomPacket(random, link.iut.handle))));
       stats.injected += 25;
       await sleep(5);
       if (++round % 20 === 0) {

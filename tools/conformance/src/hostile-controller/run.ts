@@ -13,6 +13,15 @@ export interface HostileRunOptions {
   onResult?: (result: CaseResult) => void;
 }
 
+/** Cases whose ID contains one of `filter` (or matches one given as /regex/); all when it is empty. */
+export function selectHostileCases(cases: readonly HostileCase[], filter: readonly string[]): HostileCase[] {
+  const matchers = filter.map((f) =>
+    f.startsWith('/') && f.endsWith('/') && f.length > 2 ? new RegExp(f.slice(1, -1)) : f,
+  );
+  if (matchers.length === 0) return [...cases];
+  return cases.filter((c) => matchers.some((m) => (typeof m === 'string' ? c.id.includes(m) : m.test(c.id))));
+}
+
 export async function runHostileCase(c: HostileCase): Promise<CaseResult> {
   const started = Date.now();
   const scenario = new Scenario();
