@@ -48,13 +48,15 @@ function version(): string {
 }
 
 const ROOT_EPILOGUE = `
-Run tsble COMMAND --help (or tsble help COMMAND) for a command's options, tsble help --synopsis for every
-command and option in a few lines, tsble --version for the version, tsble completion bash|zsh for shell
-completion.
+Run tsble COMMAND --help (or tsble help COMMAND) for a command's options,
+tsble help --synopsis for every command and option in a few lines,
+tsble --version for the version, tsble completion bash|zsh for shell completion.
 
-Environment: TSBLE_TRANSPORT (--transport), TSBLE_BOND_STORE (--bond-store); an option given wins.
-Exit status: 0 done, 1 the operation failed (pairing, read, write, no answer), 2 usage, 3 transport or
-controller failure. With --json a failure is an "error" (or "pairing-failed") event with a "code".`;
+Environment: TSBLE_TRANSPORT (--transport) and TSBLE_BOND_STORE (--bond-store);
+an option given wins.
+Exit status: 0 done, 1 the operation failed (pairing, read, write, no answer),
+2 usage, 3 transport or controller failure. With --json a failure is an "error"
+(or "pairing-failed") event with a "code".`;
 
 function rootHelp(): string {
   return `${program(() => undefined).helpInformation()}${ROOT_EPILOGUE}\n`;
@@ -256,7 +258,7 @@ async function help(rest: string[], out: Output): Promise<number> {
   }
   const topic = rest.find((a) => !a.startsWith('-'));
   const root = program(() => undefined);
-  if (topic === undefined) {
+  if (topic === undefined || topic === 'help') {
     process.stdout.write(rootHelp());
     return ExitCode.done;
   }
