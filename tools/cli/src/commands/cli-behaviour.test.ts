@@ -153,6 +153,25 @@ describe('serve keeps serving, and says how to share the embedded controller', {
   });
 });
 
+describe('a peer not found on the embedded controller', { timeout: 30_000 }, () => {
+  it('pair on the default transport: exit 1, and the hint that sim is private to the process', async () => {
+    const r = await human(['pair', 'C0:00:00:00:00:09/random', '--timeout', '1', ...store('pair-sim')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no device C0:00:00:00:00:09\/random answered/);
+    expect(r.stderr).toMatch(/^note: .*private to this process/m);
+    const shared = await human([
+      'pair',
+      'C0:00:00:00:00:09/random',
+      '--timeout',
+      '1',
+      ...transport,
+      ...store('pair-socket'),
+    ]);
+    expect(shared.code).toBe(1);
+    expect(shared.stderr).not.toMatch(/private to this process/);
+  });
+});
+
 describe('a reader that stops early', { timeout: 30_000 }, () => {
   it('scan --duplicates | head -n 1: exit 0, nothing on stderr, stops at once', async () => {
     const r = await piped(

@@ -25,7 +25,7 @@ import {
   type PairingResult,
   parseAddressText,
 } from '@tsble/host';
-import { ExitCode, UsageError } from '../options.js';
+import { ExitCode, isPrivateSim, SHARED_SIM_HINT, UsageError } from '../options.js';
 import type { CommandContext } from './command.js';
 import { hciReasonName, hex2, pairingFailedHint, pairingFailedReasonName } from './explain.js';
 import { type OperationDeadline, OperationError, type Step, steps } from './operation-deadline.js';
@@ -276,6 +276,12 @@ export function failure(error: unknown, context: CommandContext, peer?: string):
   }
   if (error instanceof OperationError) {
     out.error(error.message, { code: error.code, ...error.details });
+    // Nobody answering on the embedded controller is most often a peer started in another process.
+    if (
+      (error.code === 'not-found' || error.code === 'connect-timeout') &&
+      isPrivateSim(context.options.transport)
+    )
+      out.note(`note: ${SHARED_SIM_HINT}`);
     return ExitCode.failed;
   }
   if (error instanceof HciError) throw error; // main maps it: 3, or 2 for a bad transport spec
