@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import type { Logger } from 'pino';
 import {
   allOptions,
   type CommandSpec,
@@ -304,10 +305,13 @@ async function run(
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  // A reader that went away (`| head`): stop the command, close the transport, exit 0 without a word.
+  let logger: Logger | undefined;
+  // A reader that went away (`| head`): stop the command, close the transport, exit 0 without a word. The
+  // teardown is on purpose, so what the stack logs about it (ACL for a link just closed) is not news either.
   const onStdoutError = (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
     stdoutState.closed = true;
+    if (logger) logger.level = 'silent';
     progress.done();
     controller.abort();
   };
@@ -319,7 +323,7 @@ async function run(
       stderrIsTty: process.stderr.isTTY === true,
       levelGiven: parsed.values['log-level'] !== undefined,
     });
-    const logger = makeLogger(options.logLevel, format, () => progress.interrupt());
+    logger = makeLogger(options.logLevel, format, () => progress.interrupt());
     const status = await command.run({
       options,
       values: parsed.values,
