@@ -213,6 +213,33 @@ export class VirtualAir {
         centralClockAccuracy: 0,
       });
     }
+    this.#applySuggestedDataLength(link);
+  }
+
+  /**
+   * A controller whose host wrote a Suggested Default Data Length above 27 starts the Data Length Update
+   * procedure on a new link by itself, and both hosts learn the new lengths. Core 6.0 Vol 6 Part B 5.1.9.
+   */
+  #applySuggestedDataLength(link: Link): void {
+    const central = link.central;
+    const peripheral = link.peripheral;
+    const wanted = (end: LinkEnd) => end.controller.state.suggestedMaxTxOctets;
+    if (wanted(central) === 27 && wanted(peripheral) === 27) return;
+    central.maxTxOctets = wanted(central);
+    peripheral.maxTxOctets = wanted(peripheral);
+    for (const [end, peer] of [
+      [central, peripheral],
+      [peripheral, central],
+    ] as const) {
+      end.controller.sendEvent({
+        kind: 'le-data-length-change',
+        connectionHandle: end.handle,
+        maxTxOctets: end.maxTxOctets,
+        maxTxTime: 328 + 8 * (end.maxTxOctets - 27),
+        maxRxOctets: peer.maxTxOctets,
+        maxRxTime: 328 + 8 * (peer.maxTxOctets - 27),
+      });
+    }
   }
 
   #allocateHandle(controller: VirtualController): number {

@@ -6,6 +6,7 @@ import {
   type HciEvent,
   type HciPacket,
   HciStatus,
+  Opcode,
   opcodeName,
   TypedEmitter,
 } from '@tsble/hci-transport';
@@ -63,6 +64,18 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
 
   get name(): string {
     return this.options.name;
+  }
+
+  /**
+   * Opcodes this controller answers (its handler table, less what its options turn off): what Read Local
+   * Supported Commands reports.
+   */
+  get implementedOpcodes(): number[] {
+    return [...commandHandlers.keys()].filter(
+      (opcode) =>
+        (opcode !== Opcode.leReadBufferSizeV2 || this.options.leReadBufferSizeV2) &&
+        (opcode < 0xfc00 || this.options.zephyr !== undefined),
+    );
   }
 
   /** ACL buffers currently holding host data. */

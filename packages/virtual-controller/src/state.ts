@@ -25,6 +25,7 @@ const leEventMaskBit = new Map<string, number>([
   ['le-long-term-key-request', 4],
   ['le-data-length-change', 6],
   ['enhanced-v1', 9],
+  ['le-phy-update-complete', 11],
 ]);
 
 export interface AdvertisingParameters {
@@ -39,12 +40,19 @@ export interface ResolvingListEntry {
   peerIdentityAddress: Uint8Array;
   peerIrk: Uint8Array;
   localIrk: Uint8Array;
+  /** 0 network privacy (the default), 1 device privacy. Core 6.0 Vol 4 Part E 7.8.77. */
+  privacyMode: number;
 }
 
 /** A controller's configuration and mode, reset by HCI Reset. */
 export class ControllerState {
   eventMask = defaultEventMask;
+  eventMaskPage2 = 0n;
   leEventMask = defaultLeEventMask;
+  /** LE Write Suggested Default Data Length: what new links start with. Core 6.0 Vol 4 Part E 7.8.35. */
+  suggestedMaxTxOctets = 27;
+  suggestedMaxTxTime = 328;
+  defaultPhy = { allPhys: 0, txPhys: 1, rxPhys: 1 };
   randomAddress: Uint8Array | undefined;
   advertising = false;
   advertisingParameters: AdvertisingParameters = {
@@ -76,7 +84,11 @@ export class ControllerState {
 
   reset(): void {
     this.eventMask = defaultEventMask;
+    this.eventMaskPage2 = 0n;
     this.leEventMask = defaultLeEventMask;
+    this.suggestedMaxTxOctets = 27;
+    this.suggestedMaxTxTime = 328;
+    this.defaultPhy = { allPhys: 0, txPhys: 1, rxPhys: 1 };
     this.randomAddress = undefined;
     this.advertising = false;
     this.advertisingData = new Uint8Array(0);
@@ -86,6 +98,7 @@ export class ControllerState {
     this.resolvingList = [];
     this.filterAcceptList = [];
     this.addressResolution = false;
+    this.rpaTimeoutSeconds = 900;
     this.aclHeldPerHandle.clear();
   }
 
@@ -137,6 +150,7 @@ function codeOf(event: HciEvent): number {
     case 'le-read-remote-features-complete':
     case 'le-long-term-key-request':
     case 'le-data-length-change':
+    case 'le-phy-update-complete':
       return EventCode.leMeta;
     case 'other':
       return event.code;

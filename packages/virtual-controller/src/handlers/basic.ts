@@ -1,62 +1,13 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { HciStatus, Manufacturer, Opcode, supportedCommandLeReadBufferSizeV2 } from '@tsble/hci-transport';
+import { HciStatus, Manufacturer, Opcode } from '@tsble/hci-transport';
 import type { VirtualController } from '../controller.js';
+import { supportedCommandsBitmap } from '../supported-commands.js';
 import { complete, failed, type Handler, handler } from './reply.js';
 
 /** HCI version 0x0D = Core 5.4. Core 6.0 Assigned Numbers, HCI version. */
 const hciVersion = 0x0d;
 /** A company identifier for the emulator: 0xFFFF is reserved for tests. Assigned Numbers, Company Identifiers. */
 const testManufacturer = 0xffff;
-
-/** Supported Commands bits the emulator sets (octet, bit). Core 6.0 Vol 4 Part E 6.27. */
-const supportedCommandBits: readonly (readonly [number, number])[] = [
-  [0, 5], // Disconnect
-  [2, 7], // Read Remote Version Information
-  [5, 6], // Set Event Mask
-  [5, 7], // Reset
-  [14, 3], // Read Local Version Information
-  [14, 5], // Read Local Supported Features
-  [14, 7], // Read Buffer Size
-  [15, 1], // Read BD_ADDR
-  [20, 4], // Read Encryption Key Size
-  [25, 0], // LE Set Event Mask
-  [25, 1], // LE Read Buffer Size v1
-  [25, 2], // LE Read Local Supported Features
-  [25, 4], // LE Set Random Address
-  [25, 5], // LE Set Advertising Parameters
-  [25, 7], // LE Set Advertising Data
-  [26, 0], // LE Set Scan Response Data
-  [26, 1], // LE Set Advertising Enable
-  [26, 2], // LE Set Scan Parameters
-  [26, 3], // LE Set Scan Enable
-  [26, 4], // LE Create Connection
-  [26, 5], // LE Create Connection Cancel
-  [27, 2], // LE Connection Update
-  [27, 5], // LE Read Remote Features
-  [27, 6], // LE Encrypt
-  [27, 7], // LE Rand
-  [28, 0], // LE Enable Encryption
-  [28, 1], // LE Long Term Key Request Reply
-  [28, 2], // LE Long Term Key Request Negative Reply
-  [33, 6], // LE Set Data Length
-  [34, 3], // LE Add Device To Resolving List
-  [34, 4], // LE Remove Device From Resolving List
-  [34, 5], // LE Clear Resolving List
-  [34, 6], // LE Read Resolving List Size
-  [35, 1], // LE Set Address Resolution Enable
-  [35, 2], // LE Set Resolvable Private Address Timeout
-  [35, 3], // LE Read Maximum Data Length
-];
-
-function supportedCommands(controller: VirtualController): Uint8Array {
-  const bits = new Uint8Array(64);
-  for (const [octet, bit] of supportedCommandBits) bits[octet] = (bits[octet] ?? 0) | (1 << bit);
-  if (controller.options.leReadBufferSizeV2) {
-    const { octet, bit } = supportedCommandLeReadBufferSizeV2;
-    bits[octet] = (bits[octet] ?? 0) | (1 << bit);
-  }
-  return bits;
-}
 
 /** LE features: encryption (bit 0), data length extension (bit 5), LL privacy (bit 6). Core 6.0 Vol 6 Part B 4.6. */
 export const leFeatures = Uint8Array.of(0x61, 0, 0, 0, 0, 0, 0, 0);
@@ -96,7 +47,9 @@ export const basicHandlers: [number, Handler][] = [
     }),
   ),
   handler('readLocalSupportedCommands', (c) =>
-    complete('readLocalSupportedCommands', { supportedCommands: supportedCommands(c) }),
+    complete('readLocalSupportedCommands', {
+      supportedCommands: supportedCommandsBitmap(c.implementedOpcodes),
+    }),
   ),
   handler('readLocalSupportedFeatures', () => complete('readLocalSupportedFeatures', { lmpFeatures })),
   handler('leReadLocalSupportedFeatures', () => complete('leReadLocalSupportedFeatures', { leFeatures })),
@@ -159,7 +112,7 @@ export const basicHandlers: [number, Handler][] = [
   }),
   handler('leAddDeviceToResolvingList', (c, p) => {
     if (c.state.resolvingList.length >= 8) return failed(HciStatus.memoryCapacityExceeded);
-    c.state.resolvingList.push({ ...p });
+    c.state.resolvingList.push({ ...p, privacyMode: 0 });
     return complete('leAddDeviceToResolvingList');
   }),
   handler('leRemoveDeviceFromResolvingList', (c, p) => {
@@ -186,7 +139,17 @@ export const basicHandlers: [number, Handler][] = [
     c.state.rpaTimeoutSeconds = p.rpaTimeout;
     return complete('leSetResolvablePrivateAddressTimeout');
   }),
-  handler('leSetPrivacyMode', () => complete('leSetPrivacyMode')),
+  handler('leSetPrivacyMode', (c, p) => {
+    if (p.privacyMode > 1) return failed(HciStatus.invalidParameters);
+    const entry = c.state.resolvingList.find(
+      (e) =>
+        e.peerIdentityAddressType === p.peerIdentityAddressType &&
+        sameBytes(e.peerIdentityAddress, p.peerIdentityAddress),
+    );
+    if (entry === undefined) return failed(HciStatus.unknownConnectionIdentifier);
+    entry.privacyMode = p.privacyMode;
+    return complete('leSetPrivacyMode');
+  }),
   handler('leReadMaximumDataLength', () =>
     complete('leReadMaximumDataLength', {
       supportedMaxTxOctets: 251,

@@ -1,5 +1,6 @@
 import { advertisingHandlers } from './advertising.js';
 import { basicHandlers } from './basic.js';
+import { configurationHandlers } from './configuration.js';
 import { connectionHandlers } from './connection.js';
 import type { Handler } from './reply.js';
 
@@ -10,4 +11,5 @@ export const commandHandlers: ReadonlyMap<number, Handler> = new Map([
   ...basicHandlers,
   ...advertisingHandlers,
   ...connectionHandlers,
+  ...configurationHandlers,
 ]);

@@ -63,3 +63,26 @@ export function handler<N extends CommandName>(
     },
   ];
 }
+
+/**
+ * A handler for a command the shared command table does not declare (tsble's host never sends it, other hosts
+ * do): checks the parameter length (a wrong one gets Invalid HCI Command Parameters) and passes the raw octets.
+ */
+export function rawHandler(
+  opcode: number,
+  parameterLength: number,
+  body: (controller: VirtualController, params: Uint8Array) => Reply,
+): [number, Handler] {
+  return [
+    opcode,
+    (controller, raw) =>
+      raw.length === parameterLength ? body(controller, raw) : failed(HciStatus.invalidParameters),
+  ];
+}
+
+/** Command Complete with Status 0 followed by `returns` (the octets after Status). */
+export function completeWith(returns: Uint8Array, after?: () => void): Reply {
+  const all = new Uint8Array(1 + returns.length);
+  all.set(returns, 1);
+  return { complete: true, status: 0, returns: all, ...(after ? { after } : {}) };
+}
