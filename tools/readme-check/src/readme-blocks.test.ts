@@ -490,9 +490,15 @@ function runProcess(command: string, args: string[], cwd: string, timeoutMs: num
       stderr += `\n(killed after ${timeoutMs} ms)`;
       if (child.pid) killGroup(child.pid);
     }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
+    // A block that fails leaves its background processes (serve) holding stdout open: when the block's own
+    // process ends, its group goes too, and the result is in once the pipes close.
+    let code: number | null = null;
+    child.on('exit', (status) => {
+      code = status;
       if (child.pid) killGroup(child.pid);
+    });
+    child.on('close', () => {
+      clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
   });
