@@ -28,6 +28,30 @@ describe('btsnoop writer', () => {
   });
 });
 
+describe('btsnoop timestamps', () => {
+  it('have microsecond resolution and never go backwards', () => {
+    const chunks: Uint8Array[] = [];
+    const writer = new BtsnoopWriter({ write: (b) => chunks.push(b.slice()) });
+    const reset = { type: 'command', opcode: 0x0c03, params: new Uint8Array(0) } as const;
+    const start = performance.now();
+    while (performance.now() - start < 3 || writer.count < 20) writer.write(reset, 'sent');
+    const stamps = chunks.slice(1).map((c) => new DataView(c.buffer).getBigInt64(16));
+    // Whole-millisecond stamps would all be multiples of 1000 us (the year-0 offset is one too).
+    expect(stamps.some((t) => t % 1000n !== 0n)).toBe(true);
+    for (let i = 1; i < stamps.length; i++) expect(stamps[i]! >= stamps[i - 1]!).toBe(true);
+    const wall = BigInt(Date.now()) * 1000n + 0x00dcddb30f2f8000n;
+    const last = stamps[stamps.length - 1] ?? 0n;
+    expect(last > wall - 5_000_000n && last < wall + 5_000_000n).toBe(true);
+  });
+
+  it('keep a fractional millisecond given by the caller', () => {
+    const chunks: Uint8Array[] = [];
+    const writer = new BtsnoopWriter({ write: (b) => chunks.push(b.slice()) });
+    writer.write({ type: 'command', opcode: 0x0c03, params: new Uint8Array(0) }, 'sent', 1.234);
+    expect(new DataView((chunks[1] as Uint8Array).buffer).getBigInt64(16)).toBe(0x00dcddb30f2f8000n + 1234n);
+  });
+});
+
 describe('btsnoop capture file', () => {
   const reset = { type: 'command', opcode: 0x0c03, params: new Uint8Array(0) } as const;
 

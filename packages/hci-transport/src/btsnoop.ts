@@ -2,6 +2,14 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { Btsnoop } from './constants.js';
 import { encodeH4, type HciPacket } from './packet.js';
 
+/**
+ * Wall-clock time in milliseconds with microsecond resolution: the process start on the wall clock plus the
+ * monotonic clock since, so stamps never go backwards within a capture (Date.now() has whole milliseconds).
+ */
+function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** Direction of a captured packet, seen from the host. */
 export type CaptureDirection = 'sent' | 'received';
 
@@ -46,8 +54,12 @@ export class BtsnoopWriter {
     this.#write(header);
   }
 
-  /** Appends one packet. */
-  write(packet: HciPacket, direction: CaptureDirection, timeMs: number = Date.now()): void {
+  /**
+   * Appends one packet. `timeMs` is wall-clock milliseconds with a fractional part (default: now, to the
+   * microsecond): a pairing's dozen packets fall within a few milliseconds, and whole-millisecond stamps would
+   * give most of them the same time.
+   */
+  write(packet: HciPacket, direction: CaptureDirection, timeMs: number = nowMs()): void {
     if (this.#closed) return;
     const data = encodeH4(packet);
     const record = new Uint8Array(24 + data.length);
