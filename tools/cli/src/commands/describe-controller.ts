@@ -38,10 +38,14 @@ export function companyName(id: number): string {
   return companies[id] ?? 'unknown';
 }
 
-/** LE feature bits. Core 6.0 Vol 6 Part B 4.6. */
-const leFeatureNames = [
+/**
+ * LE feature bits, every one Core 5.4 defines (Vol 6 Part B 4.6, Table 4.6); bit 42 is reserved there. Bits 33
+ * and 34 both mean LE Power Control since 5.3 (they always carry the same value); 34 was Power Change
+ * Indication before.
+ */
+const leFeatureNames: readonly (string | undefined)[] = [
   'LE Encryption',
-  'Connection Parameters Request',
+  'Connection Parameters Request Procedure',
   'Extended Reject Indication',
   'Peripheral-initiated Features Exchange',
   'LE Ping',
@@ -56,6 +60,35 @@ const leFeatureNames = [
   'LE Periodic Advertising',
   'Channel Selection Algorithm #2',
   'LE Power Class 1',
+  'Minimum Number of Used Channels Procedure',
+  'Connection CTE Request',
+  'Connection CTE Response',
+  'Connectionless CTE Transmitter',
+  'Connectionless CTE Receiver',
+  'Antenna Switching During CTE Transmission (AoD)',
+  'Antenna Switching During CTE Reception (AoA)',
+  'Receiving Constant Tone Extensions',
+  'Periodic Advertising Sync Transfer - Sender',
+  'Periodic Advertising Sync Transfer - Recipient',
+  'Sleep Clock Accuracy Updates',
+  'Remote Public Key Validation',
+  'Connected Isochronous Stream - Central',
+  'Connected Isochronous Stream - Peripheral',
+  'Isochronous Broadcaster',
+  'Synchronized Receiver',
+  'Connected Isochronous Stream (Host Support)',
+  'LE Power Control Request',
+  'LE Power Control Request (second bit; Power Change Indication before 5.3)',
+  'LE Path Loss Monitoring',
+  'Periodic Advertising ADI support',
+  'Connection Subrating',
+  'Connection Subrating (Host Support)',
+  'Channel Classification',
+  'Advertising Coding Selection',
+  'Advertising Coding Selection (Host Support)',
+  undefined,
+  'Periodic Advertising with Responses - Advertiser',
+  'Periodic Advertising with Responses - Scanner',
 ];
 
 export function leFeatureList(features: Uint8Array): string[] {
