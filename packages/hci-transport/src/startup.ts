@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { generateStaticRandomAddress, isZeroAddress } from './address.js';
+import { formatBdAddr, generateStaticRandomAddress, isZeroAddress } from './address.js';
 import type { CommandName, Commands } from './commands.js';
 import {
   eventMaskBits,
@@ -106,7 +106,7 @@ export async function bringUp(ctx: StartupContext, options: StartupOptions): Pro
   if (identity.zephyr) info.zephyr = identity.zephyr;
   ctx.logger.info(
     {
-      address: identity.address,
+      address: formatBdAddr(identity.address),
       manufacturer: info.manufacturer,
       leAclDataPacketLength: buffers.leAclDataPacketLength,
       totalNumLeAclDataPackets: buffers.totalNumLeAclDataPackets,
