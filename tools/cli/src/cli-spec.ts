@@ -285,7 +285,7 @@ every step worked.`,
   },
   completion: {
     summary: 'print a shell completion script: tsble completion bash|zsh',
-    arguments: 'SHELL',
+    arguments: 'bash|zsh',
     description: `Prints a completion script for bash or zsh. To use it now: source <(tsble completion bash). To keep it,
 add that line to ~/.bashrc (for zsh: source <(tsble completion zsh) in ~/.zshrc).`,
     common: [],
@@ -296,7 +296,7 @@ add that line to ~/.bashrc (for zsh: source <(tsble completion zsh) in ~/.zshrc)
 /** How many positional arguments a command takes at most. */
 export function maxArguments(spec: CommandSpec): number {
   if (spec.arguments.startsWith('[list')) return 2;
-  return spec.arguments.split(' ').filter((word) => /^[A-Z[]/.test(word)).length;
+  return spec.arguments.split(' ').filter((word) => word !== '' && !word.startsWith('--')).length;
 }
 
 /** Every option a command takes, its own first, then pairing, then the common ones. */
