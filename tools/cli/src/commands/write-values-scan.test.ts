@@ -200,6 +200,14 @@ describe('tsble serve --privacy', { timeout: 30_000 }, () => {
     expect(Number.parseInt(rpa.slice(0, 2), 16) >> 6).toBe(0b01);
     const { events } = await scan(['--name', 'private']);
     expect(advs(events).map((e) => e.address)).toContain(rpa);
+    // Once bonded (the IRK distributed), scan --peer IDENTITY finds it behind its private address.
+    const me = newCentral();
+    expect((await run(['pair', rpa, ...me])).code).toBe(0);
+    const found = await run(['scan', '--timeout', '1.5', '--peer', String(ready.address), ...me]);
+    const behind = advs(found.events);
+    expect(behind.length).toBeGreaterThan(0);
+    for (const adv of behind)
+      expect(adv).toMatchObject({ address: expect.stringMatching(/\/random$/), identity: ready.address });
     serving.child.kill('SIGTERM');
   });
 });
