@@ -44,7 +44,7 @@ export const commonOptions = {
     value: 'FILE',
     file: true,
     description:
-      'capture every HCI packet (opens in Wireshark and btmon); the capture holds keys, so keep it private',
+      'capture every HCI packet (opens in Wireshark and btmon); created with mode 0600, as it holds the link keys',
   },
   json: { description: 'one JSON object per line on stdout, each with an "event" field' },
   'log-level': {
@@ -265,7 +265,8 @@ with --values, each readable characteristic's event carries its value (or the AT
     summary: 'list the bond store, or forget one peer (or all)',
     arguments: '[list | forget ADDRESS | forget --all]',
     description: `Reads the bond store without touching any controller. ADDRESS is the identity address with its type, as
-listed (F0:F1:F2:F3:F4:F5/random). With --json and no bonds, one "bonds" event with count 0.`,
+listed (F0:F1:F2:F3:F4:F5/random). With --json, one "bond" event per bond, then a "bonds" event with the
+count (0 when there are none). Forgetting from a bond store that does not exist is an error (exit 1).`,
     options: { all: { description: 'with forget: remove every bond (our own identity is kept)' } },
     common: ['bond-store', 'json'],
     load: async () => (await import('./commands/bonds.js')).bonds,
