@@ -1,8 +1,9 @@
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BtsnoopWriter } from './btsnoop.js';
+import { BtsnoopMonitorWriter, BtsnoopWriter } from './btsnoop.js';
 
 describe('btsnoop writer', () => {
   it('writes the header and records with direction and command/event flags (datalink 1002, H4)', () => {
@@ -84,6 +85,82 @@ describe('btsnoop capture file', () => {
       new BtsnoopWriter(file).close();
       expect(statSync(file).mode & 0o777).toBe(0o640);
       expect(statSync(file).size).toBe(16);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const installed = (tool: string) => {
+  try {
+    execFileSync('which', [tool], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('btsnoop monitor capture (several controllers in one file)', () => {
+  const reset = { type: 'command', opcode: 0x0c03, params: new Uint8Array(0) } as const;
+  const resetComplete = { type: 'event', code: 0x0e, params: Uint8Array.of(1, 0x03, 0x0c, 0) } as const;
+
+  it('writes datalink 2001 records whose flags name the controller index and the packet kind', () => {
+    const chunks: Uint8Array[] = [];
+    const writer = new BtsnoopMonitorWriter({ write: (b) => chunks.push(b.slice()) });
+    writer.addIndex(3, Uint8Array.of(1, 2, 3, 4, 5, 6), 'sim-3', 0);
+    writer.write(3, reset, 'sent', 0);
+    writer.write(
+      3,
+      { type: 'acl', handle: 1, packetBoundary: 2, broadcast: 0, data: Uint8Array.of(9) },
+      'received',
+      0,
+    );
+    writer.removeIndex(3, 0);
+    expect(new DataView((chunks[0] as Uint8Array).buffer).getUint32(12)).toBe(2001);
+    const flags = chunks.slice(1).map((c) => new DataView(c.buffer).getUint32(8));
+    expect(flags).toEqual([
+      (3 << 16) | 0,
+      (3 << 16) | 8,
+      (3 << 16) | 2,
+      (3 << 16) | 5,
+      (3 << 16) | 9,
+      (3 << 16) | 1,
+    ]);
+    const newIndex = (chunks[1] as Uint8Array).subarray(24);
+    expect([...newIndex.subarray(2, 8)]).toEqual([1, 2, 3, 4, 5, 6]);
+    expect([...(chunks[3] as Uint8Array).subarray(24)]).toEqual([0x03, 0x0c, 0]); // no H4 indicator
+    expect(writer.count).toBe(6);
+  });
+
+  it('is created 0600 and opens in btmon and tshark with both controllers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsble-btsnoop-'));
+    try {
+      const file = join(dir, 'monitor.btsnoop');
+      const umask = process.umask(0);
+      try {
+        const writer = new BtsnoopMonitorWriter(file);
+        writer.addIndex(0, Uint8Array.of(1, 0x4c, 0x42, 0x53, 0x54, 0), 'client-0');
+        writer.addIndex(1, Uint8Array.of(2, 0x4c, 0x42, 0x53, 0x54, 0), 'client-1');
+        for (const index of [0, 1]) {
+          writer.write(index, reset, 'sent');
+          writer.write(index, resetComplete, 'received');
+        }
+        writer.removeIndex(0);
+        writer.close();
+      } finally {
+        process.umask(umask);
+      }
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(readFileSync(file).subarray(0, 8).toString('latin1')).toBe('btsnoop\0');
+      if (!installed('btmon') || !installed('tshark'))
+        return console.warn('skipping btmon/tshark: not installed');
+      const btmon = execFileSync('btmon', ['-r', file], { encoding: 'utf8' });
+      expect(btmon).toMatch(/New Index: 00:54:53:42:4C:01/);
+      expect(btmon).toMatch(/New Index: 00:54:53:42:4C:02/);
+      expect(btmon.match(/< HCI Command: Reset/g)).toHaveLength(2);
+      expect(btmon.match(/> HCI Event: Command Complete/g)).toHaveLength(2);
+      const tshark = execFileSync('tshark', ['-r', file], { encoding: 'utf8' });
+      expect(tshark.match(/Reset/g)?.length ?? 0).toBeGreaterThanOrEqual(4);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -30,28 +30,9 @@ export class BtsnoopWriter {
   count = 0;
 
   constructor(target: BtsnoopTarget) {
-    if (typeof target === 'string') {
-      // A capture holds every key the controller is given (HCI LE Enable Encryption and LTK Request Reply carry
-      // the LTK): only the owner may read it. An existing file keeps its mode, never widened.
-      const fd = openSync(target, 'w', 0o600);
-      this.#write = (bytes) => {
-        writeSync(fd, bytes);
-      };
-      this.#close = () => closeSync(fd);
-    } else {
-      this.#write = (bytes) => {
-        target.write(bytes);
-      };
-      this.#close = () => {
-        target.end?.();
-      };
-    }
-    const header = new Uint8Array(16);
-    header.set(new TextEncoder().encode('btsnoop\0'), 0);
-    const view = new DataView(header.buffer);
-    view.setUint32(8, Btsnoop.version);
-    view.setUint32(12, Btsnoop.datalinkH4);
-    this.#write(header);
+    const sink = openSink(target, Btsnoop.datalinkH4);
+    this.#write = sink.write;
+    this.#close = sink.close;
   }
 
   /**
@@ -69,7 +50,7 @@ export class BtsnoopWriter {
     view.setUint32(4, data.length);
     view.setUint32(8, (direction === 'received' ? 1 : 0) | (commandOrEvent ? 2 : 0));
     view.setUint32(12, 0);
-    view.setBigInt64(16, BigInt(Math.round(timeMs * 1000)) + Btsnoop.epochOffsetMicros);
+    view.setBigInt64(16, stamp(timeMs));
     record.set(data, 24);
     this.#write(record);
     this.count++;
@@ -79,5 +60,132 @@ export class BtsnoopWriter {
     if (this.#closed) return;
     this.#closed = true;
     this.#close();
+  }
+}
+
+/** Microseconds since year 0, as btsnoop records carry them. */
+function stamp(timeMs: number): bigint {
+  return BigInt(Math.round(timeMs * 1000)) + Btsnoop.epochOffsetMicros;
+}
+
+/** Opens the target and writes the btsnoop file header for `datalink`. */
+function openSink(
+  target: BtsnoopTarget,
+  datalink: number,
+): { write: (b: Uint8Array) => void; close: () => void } {
+  let sink: { write: (b: Uint8Array) => void; close: () => void };
+  if (typeof target === 'string') {
+    // A capture holds every key the controller is given (HCI LE Enable Encryption and LTK Request Reply carry
+    // the LTK): only the owner may read it. An existing file keeps its mode, never widened.
+    const fd = openSync(target, 'w', 0o600);
+    sink = {
+      write: (bytes) => {
+        writeSync(fd, bytes);
+      },
+      close: () => closeSync(fd),
+    };
+  } else {
+    sink = {
+      write: (bytes) => {
+        target.write(bytes);
+      },
+      close: () => {
+        target.end?.();
+      },
+    };
+  }
+  const header = new Uint8Array(16);
+  header.set(new TextEncoder().encode('btsnoop\0'), 0);
+  const view = new DataView(header.buffer);
+  view.setUint32(8, Btsnoop.version);
+  view.setUint32(12, datalink);
+  sink.write(header);
+  return sink;
+}
+
+/** The Linux monitor datalink (what btmon writes): one capture, many controllers. */
+const datalinkMonitor = 2001;
+
+/** Monitor record opcodes (BlueZ src/shared/btsnoop.h, as btmon and Wireshark read them). */
+const MonitorOpcode = {
+  newIndex: 0,
+  deleteIndex: 1,
+  commandPacket: 2,
+  eventPacket: 3,
+  aclTx: 4,
+  aclRx: 5,
+  scoTx: 6,
+  scoRx: 7,
+  openIndex: 8,
+  closeIndex: 9,
+  isoTx: 18,
+  isoRx: 19,
+} as const;
+
+/**
+ * Writes a btsnoop capture in the Linux monitor format (datalink 2001): each record names a controller index,
+ * so one file holds what several controllers saw, in time order; `btmon -r FILE` and Wireshark open it. A
+ * controller is announced with `addIndex` (its address and a name) before its packets. Created 0600 like the
+ * H4 capture, for the same reason.
+ */
+export class BtsnoopMonitorWriter {
+  readonly #sink: { write: (b: Uint8Array) => void; close: () => void };
+  #closed = false;
+  /** Records written. */
+  count = 0;
+
+  constructor(target: BtsnoopTarget) {
+    this.#sink = openSink(target, datalinkMonitor);
+  }
+
+  /** Announces controller `index` (New Index, then Open Index). `address` in HCI order. */
+  addIndex(index: number, address: Uint8Array, name: string, timeMs: number = nowMs()): void {
+    const info = new Uint8Array(16);
+    info[0] = 0x00; // primary controller
+    info[1] = 0x00; // virtual bus
+    info.set(address.subarray(0, 6), 2);
+    info.set(new TextEncoder().encode(name).subarray(0, 8), 8);
+    this.#record(index, MonitorOpcode.newIndex, info, timeMs);
+    this.#record(index, MonitorOpcode.openIndex, new Uint8Array(0), timeMs);
+  }
+
+  /** Controller `index` is gone (Close Index, then Delete Index). */
+  removeIndex(index: number, timeMs: number = nowMs()): void {
+    this.#record(index, MonitorOpcode.closeIndex, new Uint8Array(0), timeMs);
+    this.#record(index, MonitorOpcode.deleteIndex, new Uint8Array(0), timeMs);
+  }
+
+  /** One packet of controller `index`; `direction` as seen from its host. */
+  write(index: number, packet: HciPacket, direction: CaptureDirection, timeMs: number = nowMs()): void {
+    const sent = direction === 'sent';
+    const opcode = {
+      command: MonitorOpcode.commandPacket,
+      event: MonitorOpcode.eventPacket,
+      acl: sent ? MonitorOpcode.aclTx : MonitorOpcode.aclRx,
+      sco: sent ? MonitorOpcode.scoTx : MonitorOpcode.scoRx,
+      iso: sent ? MonitorOpcode.isoTx : MonitorOpcode.isoRx,
+    }[packet.type];
+    // The monitor format carries the packet without the H4 indicator: the opcode says what it is.
+    this.#record(index, opcode, encodeH4(packet).subarray(1), timeMs);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#sink.close();
+  }
+
+  #record(index: number, opcode: number, data: Uint8Array, timeMs: number): void {
+    if (this.#closed) return;
+    const record = new Uint8Array(24 + data.length);
+    const view = new DataView(record.buffer);
+    view.setUint32(0, data.length);
+    view.setUint32(4, data.length);
+    view.setUint32(8, ((index & 0xffff) << 16) | opcode);
+    view.setUint32(12, 0);
+    view.setBigInt64(16, stamp(timeMs));
+    record.set(data, 24);
+    this.#sink.write(record);
+    this.count++;
   }
 }

@@ -4,7 +4,7 @@
  */
 
 export * from './address.js';
-export { type BtsnoopTarget, BtsnoopWriter, type CaptureDirection } from './btsnoop.js';
+export { BtsnoopMonitorWriter, type BtsnoopTarget, BtsnoopWriter, type CaptureDirection } from './btsnoop.js';
 export { type CommandName, type CommandSpec, Commands } from './commands.js';
 export * from './constants.js';
 export * from './errors.js';
