@@ -23,6 +23,11 @@ type ControllerEvents = {
   /** The controller's end of the transport closes (fault `unplug`, or `close()`). */
   unplug: () => void;
   violation: (message: string) => void;
+  /**
+   * Every well-formed packet crossing the controller's HCI, for captures: `sent` by the host (commands, ACL it
+   * sends), `received` by it (events, ACL from the air), as btsnoop names directions.
+   */
+  packet: (packet: HciPacket, direction: 'sent' | 'received') => void;
 };
 
 interface Outgoing {
@@ -165,6 +170,7 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
   }
 
   #handle(packet: HciPacket): void {
+    this.emit('packet', packet, 'sent');
     if (packet.type === 'command') this.#command(packet.opcode, packet.params);
     else if (packet.type === 'acl') this.#acl(packet);
   }
@@ -295,6 +301,7 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
   }
 
   #emitPacket(item: Outgoing): void {
+    this.emit('packet', item.packet, 'received');
     this.emit('bytes', encodeH4(item.packet));
     item.delivered?.();
   }

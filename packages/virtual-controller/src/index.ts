@@ -9,6 +9,6 @@ export type { FaultAction, FaultRule } from './faults.js';
 export { Link, type LinkEnd } from './link.js';
 export { type LinkedPair, openLinkedPair } from './linked-pair.js';
 export type { ControllerOptions } from './options.js';
-export { serveVirtualController, type VirtualControllerServer } from './server.js';
+export { type ServeOptions, serveVirtualController, type VirtualControllerServer } from './server.js';
 export { getDefaultAir, registerSimTransport } from './sim.js';
 export { VirtualControllerTransport } from './transport.js';

@@ -117,3 +117,69 @@ describe('virtual controllers over sockets', () => {
     air.close();
   });
 });
+
+describe('fixed addresses per client', () => {
+  const a = Uint8Array.of(0xaa, 0, 0, 0, 0, 0xc0);
+  const b = Uint8Array.of(0xbb, 0, 0, 0, 0, 0xc0);
+
+  it('hands the listed addresses out in order, and a client that comes back gets its address again', async () => {
+    const air = new VirtualAir();
+    const seen: number[] = [];
+    const gone: number[] = [];
+    const server = await serveVirtualController(
+      air,
+      'tcp:127.0.0.1:0',
+      {},
+      {
+        addresses: [a, b],
+        onClient: (_c, index) => seen.push(index),
+        onClientGone: (_c, index) => gone.push(index),
+      },
+    );
+    const first = await Hci.open(server.spec);
+    const second = await Hci.open(server.spec);
+    expect(first.info.address).toEqual(a);
+    expect(second.info.address).toEqual(b);
+    await first.close();
+    await new Promise((r) => setTimeout(r, 50));
+    // The first client restarts: it gets the first free address, its own.
+    const again = await Hci.open(server.spec);
+    expect(again.info.address).toEqual(a);
+    // A fourth client finds the list taken and gets an address of the default sequence.
+    const extra = await Hci.open(server.spec);
+    expect(extra.info.address).not.toEqual(a);
+    expect(extra.info.address).not.toEqual(b);
+    expect(seen).toEqual([0, 1, 2, 3]);
+    expect(gone).toEqual([0]);
+    for (const hci of [second, again, extra]) await hci.close();
+    await server.close();
+    air.close();
+  });
+
+  it('reports every packet a client exchanges with its controller, in both directions', async () => {
+    const air = new VirtualAir();
+    const packets: string[] = [];
+    const server = await serveVirtualController(
+      air,
+      'tcp:127.0.0.1:0',
+      {},
+      {
+        onClient: (controller) =>
+          controller.on('packet', (packet, direction) =>
+            packets.push(
+              `${direction} ${packet.type}${packet.type === 'command' ? ` ${packet.opcode}` : ''}`,
+            ),
+          ),
+      },
+    );
+    const hci = await Hci.open(server.spec);
+    expect(packets[0]).toBe(`sent command ${0x0c03}`);
+    expect(packets[1]).toBe('received event');
+    expect(packets.filter((p) => p.startsWith('sent command')).length).toBe(
+      packets.filter((p) => p === 'received event').length,
+    );
+    await hci.close();
+    await server.close();
+    air.close();
+  });
+});

@@ -1,9 +1,23 @@
 import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { HciTransportError } from '@tsble/hci-transport';
+import { equalBytes, HciTransportError } from '@tsble/hci-transport';
 import type { VirtualAir } from './air.js';
 import type { VirtualController } from './controller.js';
 import type { ControllerOptions } from './options.js';
+
+/** How the server treats its clients. */
+export interface ServeOptions {
+  /**
+   * Public addresses (HCI order) handed to clients as they connect: each new client gets the first one no
+   * connected client holds, so a process that disconnects and connects again gets its address back (and its
+   * peers' bonds still name it). When every listed address is taken, clients get the default sequence.
+   */
+  addresses?: readonly Uint8Array[];
+  /** A client connected: its controller, and a number no other client of this server had. */
+  onClient?: (controller: VirtualController, index: number) => void;
+  /** That client is gone (after its controller left the air). */
+  onClientGone?: (controller: VirtualController, index: number) => void;
+}
 
 /** A running socket server for virtual controllers. */
 export interface VirtualControllerServer {
@@ -23,12 +37,21 @@ export async function serveVirtualController(
   air: VirtualAir,
   listen: string,
   options: ControllerOptions = {},
+  serve: ServeOptions = {},
 ): Promise<VirtualControllerServer> {
   const controllers = new Set<VirtualController>();
   const sockets = new Set<Socket>();
+  const held = new Map<VirtualController, Uint8Array>();
+  let clients = 0;
+  const freeAddress = () =>
+    serve.addresses?.find((address) => ![...held.values()].some((taken) => equalBytes(taken, address)));
   const server = createServer((socket) => {
-    const controller = air.addController(options);
+    const address = freeAddress();
+    const controller = air.addController(address ? { ...options, address } : options);
+    if (address) held.set(controller, address);
+    const index = clients++;
     controllers.add(controller);
+    serve.onClient?.(controller, index);
     sockets.add(socket);
     socket.setNoDelay?.(true);
     controller.on('bytes', (bytes) => {
@@ -40,7 +63,9 @@ export async function serveVirtualController(
     socket.on('close', () => {
       sockets.delete(socket);
       controllers.delete(controller);
+      held.delete(controller);
       air.detach(controller);
+      serve.onClientGone?.(controller, index);
     });
   });
   const spec = await listenOn(server, listen);
