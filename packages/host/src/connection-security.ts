@@ -315,8 +315,8 @@ export class ConnectionSecurity implements ActionTarget {
     return this.o.smp.send(pdu);
   }
 
-  feed(actions: Promise<PairingAction[]>): void {
-    this.enqueue(() => actions);
+  feed(input: () => Promise<PairingAction[]>): void {
+    this.enqueue(input);
   }
 
   context(extra: Partial<PairingContext> = {}): PairingContext {

@@ -29,8 +29,8 @@ export interface ActionTarget {
   /** Whether the application wants to decide on each pairing (it supplied acceptPairing). */
   readonly askApplication: boolean;
   sendPdu(pdu: Uint8Array): Promise<void>;
-  /** Carries out the actions of a later input to the session, after everything queued before it. */
-  feed(actions: Promise<PairingAction[]>): void;
+  /** Queues a later input to the session (an answer, a failed command) behind everything queued before it. */
+  feed(input: () => Promise<PairingAction[]>): void;
   context(extra?: Partial<PairingContext>): PairingContext;
   setPeerIdentity(identity: string): void;
   linkEncrypted(action: Action<'link-encrypted'>): void;
@@ -80,7 +80,7 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
     });
     void Promise.resolve(target.delegate.acceptPairing(context))
       .catch(() => false)
-      .then((accepted) => target.feed(session.acceptPairing(accepted === true, now())));
+      .then((accepted) => target.feed(() => session.acceptPairing(accepted === true, now())));
   },
   'display-passkey': (action, target) => {
     target.events.emit('passkeyDisplay', action.digits);
@@ -91,7 +91,7 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
     void Promise.resolve(target.delegate.requestPasskey(target.context({ method: 'passkey-entry' })))
       .catch(() => undefined)
       // An answer that is not a passkey cancels: Passkey Entry Failed (Vol 3 Part H 3.5.5).
-      .then((answer) => target.feed(session.passkeyEntered(parsePasskey(answer) ?? null, now())));
+      .then((answer) => target.feed(() => session.passkeyEntered(parsePasskey(answer) ?? null, now())));
   },
   'confirm-numeric': (action, target, session) => {
     target.events.emit('numericComparison', action.digits);
@@ -102,7 +102,7 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
       ),
     )
       .catch(() => false)
-      .then((match) => target.feed(session.numericComparisonAnswered(match === true, now())));
+      .then((match) => target.feed(() => session.numericComparisonAnswered(match === true, now())));
   },
   'peer-keypress': () => undefined,
   'start-encryption': (action, target, session) =>
@@ -117,7 +117,7 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
           longTermKey: action.key,
         }),
       'LE Enable Encryption',
-      () => target.feed(session.encryptionFailed(now(), 0x1f)),
+      () => target.feed(() => session.encryptionFailed(now(), 0x1f)),
     ),
   'ltk-reply': (action, target) =>
     command(
@@ -151,7 +151,7 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
     };
     void Promise.resolve(target.delegate.replaceBond(request, target.context()))
       .catch(() => false)
-      .then((allowed) => target.feed(session.bondReplacementAnswered(allowed === true, now())));
+      .then((allowed) => target.feed(() => session.bondReplacementAnswered(allowed === true, now())));
   },
   keys: async (action, target) => {
     // The record kept so far for the identity the keys belong to (the session has checked the claim).
