@@ -147,7 +147,7 @@ async function run(
   };
   process.stdout.on('error', onStdoutError);
   try {
-    const options = resolveGlobalOptions(parsed.values, env, parsed.spec.common.includes('transport'));
+    const options = resolveGlobalOptions(parsed.values, env, parsed.spec.common);
     const format = chooseLogFormat({
       json: options.json,
       stderrIsTty: process.stderr.isTTY === true,

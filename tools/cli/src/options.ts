@@ -28,14 +28,10 @@ const levels = new Set<string>(LOG_LEVELS);
  * EISDIR after the radio work has started.
  */
 export function checkWritableFile(option: string, file: string): void {
-  try {
-    if (statSync(file).isDirectory())
-      throw new UsageError(
-        `${option} ${file} is a directory; give a file name, like ${join(file, 'capture.btsnoop')}`,
-      );
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-  }
+  if (isDirectory(file))
+    throw new UsageError(
+      `${option} ${file} is a directory; give a file name, like ${join(file, 'capture.btsnoop')}`,
+    );
   const directory = dirname(resolve(file));
   try {
     accessSync(directory, constants.W_OK);
@@ -47,6 +43,14 @@ export function checkWritableFile(option: string, file: string): void {
 
 // What the sim scheme understands (virtual-controller's registerSimTransport); anything else would be ignored.
 const SIM_FLAGS = new Set(['zephyr', 'strict']);
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 /** `sim`, `sim:zephyr`, `sim:zephyr,strict`: the embedded controller's flags are checked, not ignored. */
 function checkTransport(spec: string, fromEnvironment: boolean): void {
@@ -84,8 +88,8 @@ function parseOwnAddress(text: string): Uint8Array {
 export function resolveGlobalOptions(
   values: Record<string, unknown>,
   env: NodeJS.ProcessEnv,
-  /** Whether the command uses a controller (TSBLE_TRANSPORT is checked only then). */
-  usesTransport = true,
+  /** The common options the command takes: TSBLE_TRANSPORT and TSBLE_BOND_STORE are checked only then. */
+  takes: readonly string[] = ['transport', 'bond-store'],
 ): GlobalOptions {
   const logLevel = (values['log-level'] as string | undefined) ?? 'warn';
   if (!levels.has(logLevel))
@@ -100,9 +104,13 @@ export function resolveGlobalOptions(
     throw new UsageError(`--timeout must be a positive number of seconds, not "${timeoutText}"`);
   const given = values.transport as string | undefined;
   const transport = given ?? (env.TSBLE_TRANSPORT || 'sim');
-  if (usesTransport) checkTransport(transport, given === undefined);
-  const bondStore =
-    (values['bond-store'] as string | undefined) ?? (env.TSBLE_BOND_STORE || './ble_secrets.json');
+  if (takes.includes('transport')) checkTransport(transport, given === undefined);
+  const bondStoreGiven = values['bond-store'] as string | undefined;
+  const bondStore = bondStoreGiven ?? (env.TSBLE_BOND_STORE || './ble_secrets.json');
+  if (takes.includes('bond-store') && isDirectory(bondStore))
+    throw new UsageError(
+      `${bondStoreGiven !== undefined ? '--bond-store ' : 'TSBLE_BOND_STORE='}${bondStore} is a directory; give a file name, like ${join(bondStore, 'ble_secrets.json')}`,
+    );
   return {
     transport,
     json: (values.json as boolean | undefined) ?? false,

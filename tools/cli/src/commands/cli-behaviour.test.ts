@@ -83,6 +83,7 @@ describe('options that cannot apply are usage errors (exit 2) naming the option'
     ],
     [['info', '--address', '12:00:00:00:00:07'], /top two bits/],
     [['info', '--btsnoop', dir], /--btsnoop .* is a directory; give a file name/],
+    [['bonds', '--bond-store', dir], /--bond-store .* is a directory; give a file name/],
     [['pair', 'F0:F1:F2:F3:F4:F5/random', '--passkey', '123456'], /--passkey cannot apply with --io none/],
     [
       ['pair', 'F0:F1:F2:F3:F4:F5/random', '--io', 'display', '--yes'],
@@ -100,11 +101,15 @@ describe('options that cannot apply are usage errors (exit 2) naming the option'
     expect(r.stderr).toMatch(message);
   });
 
-  it('TSBLE_TRANSPORT is checked like --transport, only by commands that use a controller', async () => {
+  it('TSBLE_TRANSPORT and TSBLE_BOND_STORE are checked like the options, only by commands that take them', async () => {
     const bad = await human(['info'], { env: { TSBLE_TRANSPORT: 'sim:weird' } });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/TSBLE_TRANSPORT=sim:weird/);
     expect((await human(['bonds', ...store('env')], { env: { TSBLE_TRANSPORT: 'sim:weird' } })).code).toBe(0);
+    const dirStore = await human(['bonds'], { env: { TSBLE_BOND_STORE: dir } });
+    expect(dirStore.code).toBe(2);
+    expect(dirStore.stderr).toMatch(/TSBLE_BOND_STORE=.* is a directory/);
+    expect((await human(['completion', 'bash'], { env: { TSBLE_BOND_STORE: dir } })).code).toBe(0);
   });
 
   it('--address takes the /random that tsble prints', async () => {
