@@ -12,7 +12,7 @@
  * The peer the API blocks talk to is a real `tsble serve --address F0:F1:F2:F3:F4:F5` on that socket.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseBtvirtLock, takeBtvirtLock } from '../../cli/src/commands/e2e-helpers.test-support.js';
@@ -278,6 +278,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.pid) killGroup(child.pid);
+  rmSync(work, { recursive: true, force: true });
 });
 
 describe('README blocks', () => {

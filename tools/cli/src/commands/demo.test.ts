@@ -3,7 +3,8 @@
  * bond, the encrypted reconnection without pairing, the authenticated reads, and the bond files it leaves.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mainJs, run } from './e2e-helpers.test-support.js';
 
@@ -49,6 +50,7 @@ describe('tsble demo', { timeout: 30_000 }, () => {
       expect(text).toContain(String(theirs));
       expect(text).toMatch(/"authenticated":\s*true/);
     }
+    rmSync(dirname(stores.phone), { recursive: true, force: true });
   });
 
   it('tells both sides of the pairing and names the bond files on a terminal-style run', () => {
@@ -64,6 +66,7 @@ describe('tsble demo', { timeout: 30_000 }, () => {
     const kept = /bond files: (\S+\/phone\.json) and (\S+\/sensor\.json)/.exec(result.stdout);
     expect(kept).not.toBeNull();
     for (const file of kept?.slice(1) ?? []) expect(statSync(file).mode & 0o777).toBe(0o600);
+    if (kept?.[1]) rmSync(dirname(kept[1]), { recursive: true, force: true });
     expect(result.stdout).toContain('no pairing, no passkey this time');
   });
 });
