@@ -106,7 +106,8 @@ describe('usage errors: exit 2, naming what was wrong, in words', () => {
   it.each([
     [['demo', '--btsnoop', 'x.btsnoop'], /tsble demo does not take --btsnoop/],
     [['demo', '--transport', 'serial:/dev/ttyNOPE'], /tsble demo does not take --transport/],
-    [['sim', '--listen', 'tcp:0', '--btsnoop', 'x'], /tsble sim does not take --btsnoop/],
+    [['sim', '--listen', 'tcp:0', '--btsnoop', tmpdir()], /--btsnoop .* is a directory/],
+    [['sim', '--listen', 'tcp:0', '--addresses', 'nope'], /--addresses: "nope" is not an address/],
     [
       ['pair', 'F0:F1:F2:F3:F4:F5/random', '--security-request'],
       /pair does not take --security-request.*serve/,

@@ -2,9 +2,14 @@ import type { Stats } from 'node:fs';
 import { link, lstat, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { basename, dirname, join } from 'node:path';
-import { HciTransportError } from '@tsble/hci-transport';
-import { serveVirtualController, VirtualAir, type VirtualControllerServer } from '@tsble/virtual-controller';
-import { ExitCode, UsageError } from '../options.js';
+import { BtsnoopMonitorWriter, formatBdAddr, HciTransportError, parseBdAddr } from '@tsble/hci-transport';
+import {
+  type ServeOptions,
+  serveVirtualController,
+  VirtualAir,
+  type VirtualControllerServer,
+} from '@tsble/virtual-controller';
+import { checkWritableFile, ExitCode, UsageError } from '../options.js';
 import type { CliCommand } from './command.js';
 
 /**
@@ -12,23 +17,62 @@ import type { CliCommand } from './command.js';
  * in cli-spec.ts).
  */
 export const sim: CliCommand = {
+  // Read here until cli-spec.ts lists them for sim (main accepts a module's own options).
+  options: { addresses: { type: 'string' }, btsnoop: { type: 'string' } },
   async run({ values, out, logger, signal }) {
     const listen = values.listen;
     if (typeof listen !== 'string') throw new UsageError('sim needs --listen unix:PATH or --listen tcp:PORT');
+    const addresses = typeof values.addresses === 'string' ? parseAddressList(values.addresses) : undefined;
+    const captureFile = typeof values.btsnoop === 'string' ? values.btsnoop : undefined;
+    if (captureFile !== undefined) checkWritableFile('--btsnoop', captureFile);
     const air = new VirtualAir();
     const options = {
       zephyr: values.zephyr === true,
       strict: values.strict === true,
       onViolation: (message: string) => logger.error({ violation: message }, 'host violated flow control'),
     };
+    const capture = captureFile === undefined ? undefined : new BtsnoopMonitorWriter(captureFile);
+    const serve: ServeOptions = {
+      ...(addresses ? { addresses } : {}),
+      onClient: (controller, index) => {
+        logger.info(
+          { client: index, address: formatBdAddr(controller.state.publicAddress) },
+          'client connected',
+        );
+        if (!capture) return;
+        // The controller's view: what each client sent it and what it answered, one index per client.
+        capture.addIndex(index, controller.state.publicAddress, `sim-${index}`);
+        controller.on('packet', (packet, direction) => capture.write(index, packet, direction));
+      },
+      onClientGone: (_controller, index) => {
+        logger.info({ client: index }, 'client disconnected');
+        capture?.removeIndex(index);
+      },
+    };
     const socketPath = listen.startsWith('unix:') ? listen.slice('unix:'.length) : undefined;
-    const served =
-      socketPath === undefined || socketPath === ''
-        ? { server: await serveVirtualController(air, listen, options), release: async () => {} }
-        : await serveOnSocketPath(air, socketPath, options);
+    const served = await (socketPath === undefined || socketPath === ''
+      ? serveVirtualController(air, listen, options, serve).then((server) => ({
+          server,
+          release: async () => {},
+        }))
+      : serveOnSocketPath(air, socketPath, options, serve)
+    ).catch((error: unknown) => {
+      capture?.close();
+      throw error;
+    });
     try {
       const spec = socketPath ? `unix:${socketPath}` : served.server.spec;
-      out.event('ready', { listen: spec }, `virtual controller listening on ${spec} (Ctrl-C to stop)`);
+      const extra = {
+        ...(addresses ? { addresses: addresses.map(formatBdAddr) } : {}),
+        ...(captureFile ? { btsnoop: captureFile } : {}),
+      };
+      const handedOut = addresses ? `; clients get ${addresses.map(formatBdAddr).join(', ')} in order` : '';
+      const captured = captureFile ? `; capturing every client to ${captureFile}` : '';
+      out.event(
+        'ready',
+        { listen: spec, ...extra },
+        `virtual controller listening on ${spec}${handedOut}${captured} (Ctrl-C to stop)`,
+      );
       await new Promise<void>((resolve) => {
         if (signal.aborted) resolve();
         signal.addEventListener('abort', () => resolve(), { once: true });
@@ -37,10 +81,32 @@ export const sim: CliCommand = {
       await served.release();
       await served.server.close();
       air.close();
+      capture?.close();
     }
     return ExitCode.done;
   },
 };
+
+/** `--addresses A,B,...`: public addresses as text (most significant octet first), none twice. */
+function parseAddressList(text: string): Uint8Array[] {
+  const parts = text.split(',').map((part) => part.trim());
+  const addresses = parts.map((part) => {
+    const bytes = parseBdAddr(part);
+    if (bytes === undefined)
+      throw new UsageError(
+        `--addresses: "${part}" is not an address; give XX:XX:XX:XX:XX:XX[,XX:XX:XX:XX:XX:XX...]`,
+      );
+    return bytes;
+  });
+  const seen = new Set<string>();
+  for (const part of parts) {
+    const key = part.toUpperCase();
+    if (seen.has(key))
+      throw new UsageError(`--addresses: ${part} is listed twice; each client needs its own`);
+    seen.add(key);
+  }
+  return addresses;
+}
 
 /**
  * Listens on a unix socket at `path` without ever deleting what is not a dead sim's socket. The server binds
@@ -53,6 +119,7 @@ async function serveOnSocketPath(
   air: VirtualAir,
   path: string,
   options: Parameters<typeof serveVirtualController>[2],
+  serve: ServeOptions,
 ): Promise<{ server: VirtualControllerServer; release: () => Promise<void> }> {
   if (Buffer.byteLength(path) > SOCKET_PATH_MAX)
     throw new UsageError(
@@ -67,18 +134,20 @@ async function serveOnSocketPath(
     throw new UsageError(
       `cannot listen on unix:${path}: the path is too long for sim's private socket beside it; choose a shorter one`,
     );
-  const server = await serveVirtualController(air, `unix:${privateName}`, options).catch((error: Error) => {
-    // Said of the path the user gave: the private name is ours alone.
-    const reason = error.cause instanceof Error ? error.cause.message : error.message;
-    throw new HciTransportError(
-      'transport-error',
-      `unix:${path}`,
-      `cannot listen on unix:${path}: ${reason}`,
-      {
-        cause: error,
-      },
-    );
-  });
+  const server = await serveVirtualController(air, `unix:${privateName}`, options, serve).catch(
+    (error: Error) => {
+      // Said of the path the user gave: the private name is ours alone.
+      const reason = error.cause instanceof Error ? error.cause.message : error.message;
+      throw new HciTransportError(
+        'transport-error',
+        `unix:${path}`,
+        `cannot listen on unix:${path}: ${reason}`,
+        {
+          cause: error,
+        },
+      );
+    },
+  );
   try {
     const ours = await linkWithoutClobbering(privateName, path);
     return {
