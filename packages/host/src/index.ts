@@ -5,6 +5,8 @@
 
 /** GATT errors come back typed: `AttError.code` is one of `AttErrorCode` (Core 6.0 Vol 3 Part F 3.4.1.1). */
 export { AttError, AttErrorCode, DEMO_UUIDS, demoService } from '@tsble/att-gatt';
+/** What `Connection.l2cap` gives: the link's L2CAP and its LE credit-based channels. */
+export type { L2cap, LeCreditChannel } from '@tsble/l2cap';
 /** The re-pairing policy of `PairOptions.bondReplacement`, defined with the pairing engine. */
 export type { BondReplacementPolicy } from '@tsble/smp-core';
 export {
@@ -46,7 +48,7 @@ export {
 } from './connection.js';
 export { AdFlag, AdType, DEFAULT_RPA_ROTATION_MS } from './constants.js';
 export { BondLostError, DisconnectedError, HostError, type HostErrorCode, PairingError } from './errors.js';
-export type { GattSetup } from './gatt-glue.js';
+export type { GattAccess, GattSetup } from './gatt-glue.js';
 export { Host, type HostEventMap, type HostOptions } from './host.js';
 export type { LinkSecurityState, PairingResult } from './link-security.js';
 export {
