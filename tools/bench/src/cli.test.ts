@@ -10,7 +10,7 @@ writeFileSync(
   join(dir, 'alpha.js'),
   `export const suite = { name: 'alpha', cases: async () => [
      { name: 'base', fn: () => { let x = 0; for (let i = 0; i < 100; i++) x += i; return x; } },
-     { name: 'double', fn: () => { let x = 0; for (let i = 0; i < 200; i++) x += i; return x; }, baseline: 'base' },
+     { name: 'double', fn: () => { let x = 0; for (let i = 0; i < 200; i++) x += i; return x; }, baseline: 'base', goal: { ratio: 100 } },
      { name: 'figure', measure: async () => ({ value: 42, unit: 'ms' }) },
    ] };`,
 );
@@ -65,10 +65,13 @@ describe('bench command', () => {
   it('prints a table, filtered to one case (plus its baseline)', async () => {
     const { out, io } = capture();
     await runBench(['--quick', '--filter', 'alpha/double'], dir, io);
-    const rows = out.stdout.trim().split('\n');
+    const [table = '', footnotes = ''] = out.stdout.trim().split('\n\n');
+    const rows = table.split('\n');
     expect(rows[0]).toMatch(/^suite\s+case\s+median/);
     expect(rows.slice(2).map((r) => r.split(/\s{2,}/)[1])).toEqual(['base', 'double']);
-    // timed cases are better when lower, so the ratio also says where the case stands
-    expect(rows[3]).toMatch(/\dx base \((ahead|behind|level); [\d.,]+ in paired runs\)$/);
+    // timed cases are better when lower, so the ratio (with its quartiles) also says where the case stands
+    expect(rows[3]).toMatch(/\dx \[[\d.]+-[\d.]+\] base \((ahead|behind|level); [\d.,]+ in paired runs\)$/);
+    // a ratio of 2 is far inside a goal of 100 whatever the load
+    expect(footnotes).toMatch(/^Goals .*\n {2}alpha\/double: goal <= 100\.00x base: holds \(median /);
   });
 });

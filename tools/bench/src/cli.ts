@@ -5,7 +5,7 @@
  * failed), 2 (usage).
  */
 import { discoverSuites } from './discover.js';
-import { formatTable, toJsonLine } from './report.js';
+import { formatFootnotes, formatTable, toJsonLine } from './report.js';
 import { type CaseResult, defaultRunOptions, quickRunOptions, runSuite } from './runner.js';
 
 export interface BenchArguments {
@@ -65,6 +65,9 @@ export async function runBench(
     results.push(...(await runSuite(suite, args.filter, options, onResult ? { onResult } : {})));
   }
   failures += results.filter((r) => r.error !== undefined).length;
-  if (!args.json) out.stdout(`${formatTable(results)}\n`);
+  if (!args.json) {
+    const footnotes = formatFootnotes(results);
+    out.stdout(`${formatTable(results)}\n${footnotes === '' ? '' : `\n${footnotes}\n`}`);
+  }
   return failures === 0 ? 0 : 1;
 }

@@ -19,11 +19,12 @@ export interface Measurement {
  * `baseline` names another case in the same suite; the report then carries the ratio against it.
  */
 export type BenchCase =
-  | { name: string; fn: () => unknown | Promise<unknown>; baseline?: string }
+  | { name: string; fn: () => unknown | Promise<unknown>; baseline?: string; goal?: Goal }
   | {
       name: string;
       measure: (context: MeasureContext) => Promise<Measurement>;
       baseline?: string;
+      goal?: Goal;
       /** Repetitions of this case (default: the runner's `measureRuns`); a long run may ask for 1. */
       runs?: number;
       /** Run once untimed before the repetitions (default true); a case that warms up inside may skip it. */
@@ -31,6 +32,15 @@ export type BenchCase =
       /** Which way is better for this figure, so a ratio can say ahead or behind (timed cases: lower). */
       better?: Better;
     };
+
+/**
+ * A target the report checks: the ratio against the baseline, or the case's own median, at most this (at
+ * least, when higher is better). The verdict weighs the spread, so one lucky run cannot claim a goal.
+ */
+export interface Goal {
+  ratio?: number;
+  value?: number;
+}
 
 /** What the runner tells a measuring case: `quick` runs (smoke tests) should do a small fraction of the work. */
 export interface MeasureContext {

@@ -86,6 +86,8 @@ describe('standing against a baseline', () => {
     value: 1,
     unit: 'x',
     median: 1,
+    q1: 1,
+    q3: 1,
     min: 1,
     max: 1,
     spreadPct: 0,

@@ -38,6 +38,9 @@ describe('runCase', () => {
     expect(result.value).toBeGreaterThanOrEqual(290);
     expect(result.pairedBaseline).toBeGreaterThanOrEqual(95);
     expect(result.ratio).toBeGreaterThan(0);
+    // The ratio's quartiles bracket it: the spread of the per-pair ratios, not of either side alone.
+    expect(result.ratioQ1).toBeLessThanOrEqual(result.ratio!);
+    expect(result.ratioQ3).toBeGreaterThanOrEqual(result.ratio!);
     expect(Number.isFinite(result.ratio)).toBe(true);
   });
 
@@ -88,6 +91,8 @@ describe('ratios and selection', () => {
     value,
     unit,
     median: value,
+    q1: value,
+    q3: value,
     min: value,
     max: value,
     spreadPct: 0,

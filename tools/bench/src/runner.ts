@@ -3,9 +3,9 @@
  * enough for the clock to resolve them and reported as time per operation (µs) and ops/s; a `measure`
  * case is repeated and its own figure's median reported.
  */
-import type { BenchCase, BenchSuite, Better } from './harness.js';
+import type { BenchCase, BenchSuite, Better, Goal } from './harness.js';
 import { type MeasuredBaseline, measureRepeatedly } from './measuring.js';
-import { median, type Summary, summarize } from './statistics.js';
+import { median, quantile, type Summary, summarize } from './statistics.js';
 
 export interface RunOptions {
   /** Time spent warming each case up before sampling (JIT, caches). */
@@ -42,6 +42,9 @@ export interface CaseResult extends Summary {
    * baseline (1.5 means 1.5x slower); otherwise value / baseline's value (same unit).
    */
   ratio?: number;
+  /** First and third quartiles of the per-pair ratios: how far one noisy pair can move the verdict. */
+  ratioQ1?: number;
+  ratioQ3?: number;
   /**
    * The baseline's median in the samples or runs paired with this case's (the ratio's denominators): it can
    * differ from the baseline's own row, which was measured earlier, under other load.
@@ -49,6 +52,8 @@ export interface CaseResult extends Summary {
   pairedBaseline?: number;
   /** Which way is better (timed cases: lower), so a ratio reads as ahead or behind. */
   better?: Better;
+  /** The case's target, checked by the report (see goalVerdict in report.ts). */
+  goal?: Goal;
   /** The measure's remark (from the run closest to the median). */
   note?: string;
   extra?: Record<string, unknown>;
@@ -56,6 +61,20 @@ export interface CaseResult extends Summary {
 }
 
 export const TIME_UNIT = 'us/op';
+
+const NO_SUMMARY = {
+  median: Number.NaN,
+  q1: Number.NaN,
+  q3: Number.NaN,
+  min: Number.NaN,
+  max: Number.NaN,
+  spreadPct: Number.NaN,
+};
+
+/** The median per-pair ratio and its quartiles. */
+function ratioFigures(ratios: readonly number[]): { ratio: number; ratioQ1: number; ratioQ3: number } {
+  return { ratio: median(ratios), ratioQ1: quantile(ratios, 0.25), ratioQ3: quantile(ratios, 0.75) };
+}
 
 /** Calls `fn` `count` times; awaits only when the case is asynchronous, so sync cases pay no promise tax. */
 async function runBatch(fn: () => unknown, count: number, isAsync: boolean): Promise<void> {
@@ -162,6 +181,7 @@ export async function runCase(
     suite,
     name: benchCase.name,
     ...(benchCase.baseline ? { baseline: benchCase.baseline } : {}),
+    ...(benchCase.goal ? { goal: benchCase.goal } : {}),
   };
   try {
     if ('fn' in benchCase) {
@@ -177,7 +197,7 @@ export async function runCase(
         better: 'lower' as const,
       };
       if (ratios === undefined) return timed;
-      return { ...timed, ratio: median(ratios), pairedBaseline: median(baselinePerOp ?? []) };
+      return { ...timed, ...ratioFigures(ratios), pairedBaseline: median(baselinePerOp ?? []) };
     }
     const measured = typeof baseline === 'object' ? baseline : undefined;
     const { values, unit, note, extra, ratios, baselineValues } = await measureRepeatedly(
@@ -192,12 +212,12 @@ export async function runCase(
       value: summary.median,
       unit,
       ...(benchCase.better ? { better: benchCase.better } : {}),
-      ...(ratios ? { ratio: median(ratios), pairedBaseline: median(baselineValues ?? []) } : {}),
+      ...(ratios ? { ...ratioFigures(ratios), pairedBaseline: median(baselineValues ?? []) } : {}),
       ...(note !== undefined ? { note } : {}),
       ...(extra ? { extra } : {}),
     };
   } catch (error) {
-    const empty = { median: Number.NaN, min: Number.NaN, max: Number.NaN, spreadPct: Number.NaN, samples: 0 };
+    const empty = { ...NO_SUMMARY, samples: 0 };
     return { ...base, ...empty, value: Number.NaN, unit: '', error: String(error) };
   }
 }
@@ -263,10 +283,7 @@ export async function runSuite(
       name: '(setup)',
       value: Number.NaN,
       unit: '',
-      median: Number.NaN,
-      min: Number.NaN,
-      max: Number.NaN,
-      spreadPct: Number.NaN,
+      ...NO_SUMMARY,
       samples: 0,
       error: String(error),
     };

@@ -11,7 +11,7 @@ describe('statistics', () => {
 
   it('summarize: an outlier moves max but not the median', () => {
     const s = summarize([10, 11, 9, 10, 1000]);
-    expect(s).toMatchObject({ median: 10, min: 9, max: 1000, samples: 5 });
+    expect(s).toMatchObject({ median: 10, q1: 10, q3: 11, min: 9, max: 1000, samples: 5 });
     expect(s.spreadPct).toBeCloseTo(10); // IQR 1 over median 10
   });
 

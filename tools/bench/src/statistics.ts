@@ -18,6 +18,9 @@ export function median(values: readonly number[]): number {
 /** Median, extremes and spread (interquartile range as a percentage of the median) of a sample set. */
 export interface Summary {
   median: number;
+  /** First and third quartiles: the middle half of the samples lies between them. */
+  q1: number;
+  q3: number;
   min: number;
   max: number;
   spreadPct: number;
@@ -26,12 +29,15 @@ export interface Summary {
 
 export function summarize(values: readonly number[]): Summary {
   const mid = median(values);
-  const iqr = quantile(values, 0.75) - quantile(values, 0.25);
+  const q1 = quantile(values, 0.25);
+  const q3 = quantile(values, 0.75);
   return {
     median: mid,
+    q1,
+    q3,
     min: Math.min(...values),
     max: Math.max(...values),
-    spreadPct: mid === 0 ? 0 : (iqr / Math.abs(mid)) * 100,
+    spreadPct: mid === 0 ? 0 : ((q3 - q1) / Math.abs(mid)) * 100,
     samples: values.length,
   };
 }

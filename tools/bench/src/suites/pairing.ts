@@ -48,7 +48,13 @@ async function pairOnce(central: Partial<PairingConfig>, peripheral: Partial<Pai
       else if (action.type === 'display-passkey') displayed = action.passkey;
       else if (action.type === 'request-passkey')
         queue.push([side, () => sessions[side].passkeyEntered(displayed ?? null, 0)]);
+      // The controllers' part of encryption: the central's LE Enable Encryption reaches the peripheral as an
+      // LTK request; its answer turns the link encrypted on both sides (a session counts an encryption only
+      // when it asked for it).
       else if (action.type === 'start-encryption') {
+        const { rand, ediv } = action;
+        queue.push(['peripheral', () => sessions.peripheral.ltkRequested(rand, ediv, 0)]);
+      } else if (action.type === 'ltk-reply') {
         queue.push(
           ['central', () => sessions.central.encryptionChanged(0)],
           ['peripheral', () => sessions.peripheral.encryptionChanged(0)],

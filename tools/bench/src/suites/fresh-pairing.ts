@@ -1,0 +1,62 @@
+/**
+ * Pairing in a fresh process, as a CLI user meets it: `tsble pair` (LE Secure Connections Just Works, bonding)
+ * started from nothing against a `tsble serve` peripheral on the virtual controller socket, next to a fresh
+ * ble-host process doing the same against the same peer (process/ble-host-pair.ts), alternated run by run.
+ * The pairing is timed from each process's own HCI traffic: our Pairing Request to the Encryption Change
+ * event, tsble's from its --btsnoop capture, ble-host's from stamps its transport takes at the same place.
+ * The whole run is spawn to exit (connect, pair, bond stored, disconnect). The note gives the per-step
+ * breakdown of the median run; the peer's steps (its answers) are the same program for both.
+ */
+import type { BenchCase, BenchSuite, Measurement } from '../harness.js';
+import { bleHostPair, type FreshRun, tsblePair } from '../process/fresh-runs.js';
+import { describeSteps, pairingTiming } from '../process/h4-timeline.js';
+
+const RUNS = 11;
+
+function pairingFigure(run: FreshRun): Measurement {
+  const timing = pairingTiming(run.timeline);
+  const stamps = run.timeline.millisecondStamps ? ' (capture stamps are whole milliseconds)' : '';
+  return {
+    value: timing.totalMs,
+    unit: 'ms',
+    note: `${describeSteps(timing)}${stamps}`,
+    extra: { steps: timing.steps },
+  };
+}
+
+const BLE_HOST_PAIRING = 'ble-host process: Pairing Request to Encryption Change';
+const BLE_HOST_RUN = 'ble-host process: whole run (connect, pair, disconnect, exit)';
+
+export const suite: BenchSuite = {
+  name: 'fresh process pairing',
+  cases: async (): Promise<BenchCase[]> => [
+    {
+      name: BLE_HOST_PAIRING,
+      measure: async () => pairingFigure(await bleHostPair()),
+      runs: RUNS,
+      better: 'lower',
+    },
+    {
+      name: 'tsble pair: Pairing Request to Encryption Change (btsnoop)',
+      measure: async () => pairingFigure(await tsblePair()),
+      runs: RUNS,
+      better: 'lower',
+      baseline: BLE_HOST_PAIRING,
+      goal: { ratio: 0.5 },
+    },
+    {
+      name: BLE_HOST_RUN,
+      measure: async () => ({ value: (await bleHostPair()).wallMs, unit: 'ms' }),
+      runs: RUNS,
+      better: 'lower',
+    },
+    {
+      name: 'tsble pair: whole run (connect, pair, bond stored, disconnect, exit)',
+      measure: async () => ({ value: (await tsblePair()).wallMs, unit: 'ms' }),
+      runs: RUNS,
+      better: 'lower',
+      baseline: BLE_HOST_RUN,
+      goal: { value: 300 },
+    },
+  ],
+};
