@@ -149,6 +149,7 @@ export const suite: BenchSuite = {
       runs: PAIRING_RUNS,
       better: 'lower',
       baseline: 'ble-host: LE SC Just Works pairing',
+      goal: { ratio: 0.8 },
     },
     {
       name: "tsble, WebCrypto provider (crypto: 'default'): LE SC Just Works pairing",
@@ -172,6 +173,7 @@ export const suite: BenchSuite = {
       runs: 21,
       better: 'lower',
       baseline: 'ble-host: BleManager.create to ready',
+      goal: { ratio: 0.8 },
     },
   ],
 };
