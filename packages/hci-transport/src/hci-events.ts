@@ -40,14 +40,24 @@ export type HciEventMap = {
   phyUpdate: (event: Of<'le-phy-update-complete'>) => void;
   remoteFeatures: (event: Of<'le-read-remote-features-complete'>) => void;
   remoteVersion: (event: Of<'read-remote-version-information-complete'>) => void;
-  /** Hardware Error event; the layer resets and brings the controller up again, then emits `reset`. */
+  /**
+   * Hardware Error event. Once ready, every connection is reported lost (`disconnection`, reason 0x03), pending
+   * commands fail with HciError 'hardware-error', and the layer resets the controller and runs the start-up
+   * again (same static address), then emits `reset`; if it does not come back, or after the fourth hardware
+   * error within a minute, `error` (HciError 'hardware-error') says so. During start-up, `open` fails instead.
+   */
   hardwareError: (hardwareCode: number) => void;
-  /** The controller came back after a hardware error; connections were lost (each got a `disconnection`). */
+  /** The controller came back after a hardware error: what the host had configured must be applied again. */
   reset: (info: ControllerInfo) => void;
   /** A Zephyr controller reported a fatal error (vendor event 0xFF); it needs a power cycle. */
   controllerCrash: (error: ControllerCrashError) => void;
   /** Every other event, decoded or raw (`other`), for extensions and diagnostics. */
   event: (event: HciEvent) => void;
+  /**
+   * A controller or transport failure: the transport failed or closed, a command got no answer in time
+   * (HciTimeoutError), no command credit came for 4 s (HciCreditTimeoutError), a hardware error could not be
+   * recovered, or a Zephyr controller crashed. Applications should end with exit status 3 on it.
+   */
   error: (error: HciError) => void;
   close: () => void;
 };

@@ -336,8 +336,10 @@ export class Hci extends TypedEmitter<HciEventMap> {
 
   /** Core 6.0 Vol 4 Part E 7.7.19; unknown handles and counts above what was sent are warned about and ignored. */
   #onCompletedPackets(completed: readonly { connectionHandle: number; numCompletedPackets: number }[]): void {
+    // Before start-up ends there are no links, and Reset emptied the controller's buffers.
+    if (this.#phase !== 'ready') return;
     for (const { connectionHandle: handle, numCompletedPackets: count } of completed) {
-      if (this.#phase === 'ready' && !this.#connections.has(handle)) {
+      if (!this.#connections.has(handle)) {
         this.#warnRarely(
           'nocp-handle',
           { handle, count },
@@ -356,12 +358,18 @@ export class Hci extends TypedEmitter<HciEventMap> {
   }
 
   #onSync(change: H4SyncChange): void {
-    if (change.kind === 'lost')
+    if (change.kind === 'lost') {
       this.logger.warn(
         { octet: change.octet, transport: this.transport.description },
         `H4 framing lost (${change.reason}); resynchronising`,
       );
-    else
+      // The framer is in step again at the next Command Complete: ask for one now (a harmless read) rather
+      // than hunt until the application happens to send a command.
+      if (this.#phase === 'ready')
+        this.execute('readLocalVersionInformation', {}).catch((error: unknown) =>
+          this.logger.debug({ err: error }, 'resynchronising read failed'),
+        );
+    } else
       this.logger.warn(
         { droppedBytes: change.droppedBytes, transport: this.transport.description },
         `H4 framing found after dropping ${change.droppedBytes} octets`,
