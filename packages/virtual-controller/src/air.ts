@@ -1,7 +1,16 @@
-import { AdvertisingReportType, AdvertisingType, equalBytes, HciStatus, toHex } from '@tsble/hci-transport';
+import { AdvertisingReportType, AdvertisingType, HciStatus, toHex } from '@tsble/hci-transport';
+import {
+  directedTarget,
+  type HeardAddress,
+  hear,
+  isAddressedTo,
+  isRequestedPeer,
+  localRpaField,
+} from './addressing.js';
 import { VirtualController } from './controller.js';
 import { Link, type LinkEnd } from './link.js';
 import type { ControllerOptions } from './options.js';
+import type { OwnAddress } from './state.js';
 import { VirtualControllerTransport } from './transport.js';
 
 export interface AirOptions {
@@ -9,6 +18,17 @@ export interface AirOptions {
   advertisingIntervalMs?: number;
   /** RSSI reported for every advertisement (dBm). Default -45. */
   rssi?: number;
+}
+
+/** A central and the advertiser it connects to, with the addresses each uses and how each hears the other. */
+interface Meeting {
+  peripheral: VirtualController;
+  advA: OwnAddress;
+  initA: OwnAddress;
+  /** The peripheral as the central hears it. */
+  peripheralHeard: HeardAddress;
+  /** The central as the peripheral hears it. */
+  centralHeard: HeardAddress;
 }
 
 /** A connection a central's host asked for with LE Create Connection. */
@@ -132,8 +152,8 @@ export class VirtualAir {
   /** Re-evaluates connections and the advertising timer after any advertising or scanning change. */
   update(): void {
     for (const [central, request] of this.#pending) {
-      const peripheral = this.#findAdvertiser(central, request);
-      if (peripheral) this.#connect(central, peripheral, request);
+      const meeting = this.#findAdvertiser(central, request);
+      if (meeting) this.#connect(central, meeting, request);
     }
     const needTimer =
       [...this.controllers].some((c) => c.state.scanning) &&
@@ -155,7 +175,12 @@ export class VirtualAir {
     for (const controller of [...this.controllers]) controller.unplug();
   }
 
-  #findAdvertiser(central: VirtualController, request: ConnectionRequest): VirtualController | undefined {
+  /**
+   * The connectable advertiser `request` names, as the central hears it (its resolving list applied), and as
+   * the advertiser hears the central (it may ignore the CONNECT_IND: network privacy, or directed advertising
+   * aimed at someone else).
+   */
+  #findAdvertiser(central: VirtualController, request: ConnectionRequest): Meeting | undefined {
     for (const c of this.controllers) {
       if (
         c === central ||
@@ -163,50 +188,52 @@ export class VirtualAir {
         !connectable.has(c.state.advertisingParameters.advertisingType)
       )
         continue;
-      const own = c.state.ownAddress(c.state.advertisingParameters.ownAddressType);
-      if (own && own.type === (request.peerAddressType & 1) && equalBytes(own.bytes, request.peerAddress))
-        return c;
+      const advA = c.state.advertisingAddress;
+      if (advA === undefined) continue;
+      const peripheralHeard = hear(central, advA);
+      if (peripheralHeard === undefined || !isRequestedPeer(request, peripheralHeard, advA)) continue;
+      const lookup = { type: peripheralHeard.identity.type, address: peripheralHeard.identity.bytes };
+      const initA = central.state.ownAddress(request.ownAddressType, lookup);
+      if (initA === undefined) continue;
+      const centralHeard = hear(c, initA);
+      if (centralHeard === undefined) continue;
+      const directed =
+        reportTypeOf(c.state.advertisingParameters.advertisingType) === AdvertisingReportType.advDirectInd;
+      if (directed && !isAddressedTo(central, directedTarget(c))) continue;
+      return { peripheral: c, advA, initA, peripheralHeard, centralHeard };
     }
     return undefined;
   }
 
-  #connect(central: VirtualController, peripheral: VirtualController, request: ConnectionRequest): void {
+  #connect(central: VirtualController, meeting: Meeting, request: ConnectionRequest): void {
+    const { peripheral, advA, initA } = meeting;
     this.#pending.delete(central);
     peripheral.state.advertising = false;
-    const centralOwn = central.state.ownAddress(request.ownAddressType) ?? {
-      bytes: central.state.publicAddress,
-      type: 0,
-    };
-    const peripheralOwn = peripheral.state.ownAddress(
-      peripheral.state.advertisingParameters.ownAddressType,
-    ) ?? {
-      bytes: peripheral.state.publicAddress,
-      type: 0,
-    };
-    const end = (controller: VirtualController, own: { bytes: Uint8Array; type: number }): LinkEnd => ({
+    const end = (controller: VirtualController, own: OwnAddress): LinkEnd => ({
       controller,
       handle: this.#allocateHandle(controller),
       address: own.bytes,
       addressType: own.type,
       maxTxOctets: 27,
     });
-    const link = new Link(end(central, centralOwn), end(peripheral, peripheralOwn), request);
+    const link = new Link(end(central, initA), end(peripheral, advA), request);
     this.links.add(link);
-    for (const [me, role] of [
-      [link.central, 0],
-      [link.peripheral, 1],
+    for (const [me, own, heard, role] of [
+      [link.central, initA, meeting.peripheralHeard, 0],
+      [link.peripheral, advA, meeting.centralHeard, 1],
     ] as const) {
-      const peer = link.peerOf(me.controller);
+      const enhanced = me.controller.state.wantsEnhancedConnectionComplete;
       me.controller.sendEvent({
         kind: 'le-connection-complete',
-        source: me.controller.state.wantsEnhancedConnectionComplete ? 'enhanced-v1' : 'legacy',
+        source: enhanced ? 'enhanced-v1' : 'legacy',
         status: 0,
         connectionHandle: me.handle,
         role,
-        peerAddressType: peer.addressType,
-        peerAddress: peer.address,
-        localResolvablePrivateAddress: new Uint8Array(6),
-        peerResolvablePrivateAddress: new Uint8Array(6),
+        // The legacy event has only types 0/1: a resolved peer appears by its identity. 7.7.65.1.
+        peerAddressType: enhanced ? heard.reportedType : heard.reportedType & 1,
+        peerAddress: heard.reportedAddress,
+        localResolvablePrivateAddress: localRpaField(own),
+        peerResolvablePrivateAddress: heard.resolvedRpa,
         connectionInterval: link.connectionInterval,
         peripheralLatency: link.peripheralLatency,
         supervisionTimeout: link.supervisionTimeout,
@@ -248,11 +275,6 @@ export class VirtualAir {
     return next;
   }
 
-  #isAddressOf(controller: VirtualController, type: number, address: Uint8Array): boolean {
-    const own = controller.state.ownAddress(type & 1);
-    return own !== undefined && equalBytes(own.bytes, address);
-  }
-
   #advertise(): void {
     for (const scanner of this.controllers) {
       if (!scanner.state.scanning) continue;
@@ -265,21 +287,31 @@ export class VirtualAir {
 
   #report(scanner: VirtualController, advertiser: VirtualController): void {
     const params = advertiser.state.advertisingParameters;
-    const own = advertiser.state.ownAddress(params.ownAddressType);
-    if (own === undefined) return;
+    const advA = advertiser.state.advertisingAddress;
+    if (advA === undefined) return;
+    const heard = hear(scanner, advA);
+    if (heard === undefined) return; // network privacy: a listed peer that should use an RPA
     const eventType = reportTypeOf(params.advertisingType);
     const send = (type: number, data: Uint8Array) => {
-      const key = `${toHex(own.bytes)}/${own.type}/${type}/${toHex(data)}`;
+      const key = `${toHex(advA.bytes)}/${advA.type}/${type}/${toHex(data)}`;
       if (scanner.state.filterDuplicates && scanner.state.reported.has(key)) return;
       scanner.state.reported.add(key);
       scanner.sendEvent({
         kind: 'le-advertising-report',
-        reports: [{ eventType: type, addressType: own.type, address: own.bytes, data, rssi: this.#rssi }],
+        reports: [
+          {
+            eventType: type,
+            addressType: heard.reportedType,
+            address: heard.reportedAddress,
+            data,
+            rssi: this.#rssi,
+          },
+        ],
       });
     };
     const directed = eventType === AdvertisingReportType.advDirectInd;
     // Directed advertising is heard only by the device it names. Core 6.0 Vol 6 Part B 2.3.1.2.
-    if (directed && !this.#isAddressOf(scanner, params.peerAddressType, params.peerAddress)) return;
+    if (directed && !isAddressedTo(scanner, directedTarget(advertiser))) return;
     send(eventType, directed ? new Uint8Array(0) : advertiser.state.advertisingData);
     const scannable =
       eventType === AdvertisingReportType.advInd || eventType === AdvertisingReportType.advScanInd;

@@ -143,6 +143,7 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
   /** Closes the controller's end (as an unplugged dongle would). */
   unplug(): void {
     this.#dead = true;
+    this.state.resolving.stop();
     this.air.detach(this);
     this.emit('unplug');
   }
@@ -295,6 +296,7 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
           ),
         );
         this.#dead = true;
+        this.state.resolving.stop();
         this.air.detach(this);
         return;
     }

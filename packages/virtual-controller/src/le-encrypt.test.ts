@@ -33,7 +33,7 @@ describe('LE Encrypt and LE Rand', () => {
     };
     await hci.execute('leAddDeviceToResolvingList', entry);
     await hci.execute('leSetAddressResolutionEnable', { addressResolutionEnable: 1 });
-    expect(transport.controller.state.resolvingList).toEqual([{ ...entry, privacyMode: 0 }]);
+    expect(transport.controller.state.resolving.entries).toEqual([{ ...entry, privacyMode: 0 }]);
     expect(transport.controller.state.addressResolution).toBe(true);
     expect((await hci.execute('leReadResolvingListSize', {})).resolvingListSize).toBe(8);
     await hci.execute('leRemoveDeviceFromResolvingList', {

@@ -88,18 +88,22 @@ export function u16(value: number): Uint8Array {
   return Uint8Array.of(value & 0xff, (value >> 8) & 0xff);
 }
 
+/** A raw host on `air` whose controller reports every event (LE Meta included, Enhanced Connection Complete). */
+export async function openRawHost(air: import('./air.js').VirtualAir): Promise<RawHost> {
+  const host = new RawHost(air.addController());
+  // The default masks leave out LE Meta (Core 6.0 Vol 4 Part E 7.3.1): turn on everything, as Bumble does.
+  await host.command(0x0c01, mask64(0x3fffffffffffffffn));
+  await host.command(0x2001, mask64(0xfffffn));
+  return host;
+}
+
 /** Two raw hosts on a fresh air, connected (the first as central); resolves with their connection handles. */
 export async function connectRawPair(
   air: import('./air.js').VirtualAir,
   prepare?: (central: RawHost, peripheral: RawHost) => Promise<void>,
 ): Promise<{ central: RawHost; peripheral: RawHost; centralHandle: number; peripheralHandle: number }> {
-  const central = new RawHost(air.addController());
-  const peripheral = new RawHost(air.addController());
-  // The default masks leave out LE Meta (Core 6.0 Vol 4 Part E 7.3.1): turn on everything, as Bumble does.
-  for (const host of [central, peripheral]) {
-    await host.command(0x0c01, mask64(0x3fffffffffffffffn));
-    await host.command(0x2001, mask64(0xfffffn));
-  }
+  const central = await openRawHost(air);
+  const peripheral = await openRawHost(air);
   await prepare?.(central, peripheral);
   // Connectable undirected advertising from the public address, every channel.
   await peripheral.command(0x2006, Uint8Array.of(0x20, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0));

@@ -1,5 +1,6 @@
 import { EventCode, type HciEvent } from '@tsble/hci-transport';
 import type { ResolvedOptions } from './options.js';
+import { ResolvingList } from './resolving-list.js';
 
 /** Defaults after power-on or Reset. Core 6.0 Vol 4 Part E 7.3.1 and 7.8.1. */
 const defaultEventMask = 0x00001fffffffffffn;
@@ -35,13 +36,12 @@ export interface AdvertisingParameters {
   peerAddress: Uint8Array;
 }
 
-export interface ResolvingListEntry {
-  peerIdentityAddressType: number;
-  peerIdentityAddress: Uint8Array;
-  peerIrk: Uint8Array;
-  localIrk: Uint8Array;
-  /** 0 network privacy (the default), 1 device privacy. Core 6.0 Vol 4 Part E 7.8.77. */
-  privacyMode: number;
+/** The address a controller uses on the air, and whether it is a resolvable private address it made. */
+export interface OwnAddress {
+  bytes: Uint8Array;
+  /** 0 public, 1 random (as on the air). */
+  type: number;
+  rpa: boolean;
 }
 
 /** A controller's configuration and mode, reset by HCI Reset. */
@@ -67,11 +67,11 @@ export class ControllerState {
   activeScan = false;
   filterDuplicates = false;
   readonly reported = new Set<string>();
-  resolvingList: ResolvingListEntry[] = [];
+  readonly resolving = new ResolvingList();
   /** Stored as the host gave it; the simulated air applies no filter policy. */
   filterAcceptList: { addressType: number; address: Uint8Array }[] = [];
+  /** LE Set Address Resolution Enable: peers' RPAs are resolved against the resolving list. */
   addressResolution = false;
-  rpaTimeoutSeconds = 900;
   /** ACL buffers each handle holds. */
   readonly aclHeldPerHandle = new Map<number, number>();
 
@@ -95,17 +95,33 @@ export class ControllerState {
     this.scanResponseData = new Uint8Array(0);
     this.scanning = false;
     this.reported.clear();
-    this.resolvingList = [];
+    this.resolving.reset();
     this.filterAcceptList = [];
     this.addressResolution = false;
-    this.rpaTimeoutSeconds = 900;
     this.aclHeldPerHandle.clear();
   }
 
-  /** The address an own-address-type field selects (0 public, 1 random; 2/3 fall back to them). */
-  ownAddress(ownAddressType: number): { bytes: Uint8Array; type: number } | undefined {
-    if (ownAddressType === 0 || ownAddressType === 2) return { bytes: this.publicAddress, type: 0 };
-    return this.randomAddress ? { bytes: this.randomAddress, type: 1 } : undefined;
+  /**
+   * The address an Own_Address_Type field selects: 0 public, 1 the random address (undefined until set), 2 and
+   * 3 an RPA from the local IRK of the resolving-list entry for `peer` (the peer named in the command), or,
+   * when there is no such entry or its local IRK is zero, the public (2) or random (3) address.
+   * Core 6.0 Vol 4 Part E 7.8.5 and 7.8.12.
+   */
+  ownAddress(ownAddressType: number, peer?: { type: number; address: Uint8Array }): OwnAddress | undefined {
+    if (ownAddressType >= 2 && peer !== undefined) {
+      const entry = this.resolving.find(peer.type, peer.address);
+      const rpa = entry && this.resolving.localRpa(entry);
+      if (rpa) return { bytes: rpa, type: 1, rpa: true };
+    }
+    if (ownAddressType === 0 || ownAddressType === 2)
+      return { bytes: this.publicAddress, type: 0, rpa: false };
+    return this.randomAddress ? { bytes: this.randomAddress, type: 1, rpa: false } : undefined;
+  }
+
+  /** Where we advertise from: the advertising parameters' own address type, their peer naming the entry. */
+  get advertisingAddress(): OwnAddress | undefined {
+    const p = this.advertisingParameters;
+    return this.ownAddress(p.ownAddressType, { type: p.peerAddressType, address: p.peerAddress });
   }
 
   /** Whether the host's masks let this event through. */

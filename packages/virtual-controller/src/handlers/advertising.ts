@@ -32,7 +32,7 @@ export const advertisingHandlers: [number, Handler][] = [
     if (p.advertisingEnable > 1) return failed(HciStatus.invalidParameters);
     const enable = p.advertisingEnable === 1;
     // Advertising with a random address that was never set is rejected. Core 6.0 Vol 4 Part E 7.8.9.
-    if (enable && c.state.ownAddress(c.state.advertisingParameters.ownAddressType) === undefined) {
+    if (enable && c.state.advertisingAddress === undefined) {
       return failed(HciStatus.invalidParameters);
     }
     c.state.advertising = enable;

@@ -1,5 +1,6 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { HciStatus, Manufacturer, Opcode } from '@tsble/hci-transport';
+import { aes128 } from '../aes.js';
 import type { VirtualController } from '../controller.js';
 import { supportedCommandsBitmap } from '../supported-commands.js';
 import { complete, failed, type Handler, handler } from './reply.js';
@@ -13,14 +14,6 @@ const testManufacturer = 0xffff;
 export const leFeatures = Uint8Array.of(0x61, 0, 0, 0, 0, 0, 0, 0);
 /** LMP features: LE supported (controller), byte 4 bit 6; BR/EDR not supported, byte 4 bit 5. Core 6.0 Vol 2 Part C 3.3. */
 const lmpFeatures = Uint8Array.of(0, 0, 0, 0, 0x60, 0, 0, 0);
-
-/** AES-128 for LE Encrypt; HCI carries key and block least significant octet first, FIPS 197 the other way. */
-function aes128(keyLe: Uint8Array, blockLe: Uint8Array): Uint8Array {
-  const cipher = createCipheriv('aes-128-ecb', Buffer.from(keyLe).reverse(), null);
-  cipher.setAutoPadding(false);
-  const out = Buffer.concat([cipher.update(Buffer.from(blockLe).reverse()), cipher.final()]);
-  return new Uint8Array(out.reverse());
-}
 
 export const basicHandlers: [number, Handler][] = [
   handler('reset', (c) => {
@@ -109,46 +102,6 @@ export const basicHandlers: [number, Handler][] = [
     if (c.state.advertising || c.state.scanning) return failed(HciStatus.commandDisallowed);
     c.state.randomAddress = p.randomAddress;
     return complete('leSetRandomAddress');
-  }),
-  handler('leAddDeviceToResolvingList', (c, p) => {
-    if (c.state.resolvingList.length >= 8) return failed(HciStatus.memoryCapacityExceeded);
-    c.state.resolvingList.push({ ...p, privacyMode: 0 });
-    return complete('leAddDeviceToResolvingList');
-  }),
-  handler('leRemoveDeviceFromResolvingList', (c, p) => {
-    const before = c.state.resolvingList.length;
-    c.state.resolvingList = c.state.resolvingList.filter(
-      (e) =>
-        e.peerIdentityAddressType !== p.peerIdentityAddressType ||
-        !sameBytes(e.peerIdentityAddress, p.peerIdentityAddress),
-    );
-    return c.state.resolvingList.length === before
-      ? failed(HciStatus.unknownConnectionIdentifier)
-      : complete('leRemoveDeviceFromResolvingList');
-  }),
-  handler('leClearResolvingList', (c) => {
-    c.state.resolvingList = [];
-    return complete('leClearResolvingList');
-  }),
-  handler('leReadResolvingListSize', () => complete('leReadResolvingListSize', { resolvingListSize: 8 })),
-  handler('leSetAddressResolutionEnable', (c, p) => {
-    c.state.addressResolution = p.addressResolutionEnable === 1;
-    return complete('leSetAddressResolutionEnable');
-  }),
-  handler('leSetResolvablePrivateAddressTimeout', (c, p) => {
-    c.state.rpaTimeoutSeconds = p.rpaTimeout;
-    return complete('leSetResolvablePrivateAddressTimeout');
-  }),
-  handler('leSetPrivacyMode', (c, p) => {
-    if (p.privacyMode > 1) return failed(HciStatus.invalidParameters);
-    const entry = c.state.resolvingList.find(
-      (e) =>
-        e.peerIdentityAddressType === p.peerIdentityAddressType &&
-        sameBytes(e.peerIdentityAddress, p.peerIdentityAddress),
-    );
-    if (entry === undefined) return failed(HciStatus.unknownConnectionIdentifier);
-    entry.privacyMode = p.privacyMode;
-    return complete('leSetPrivacyMode');
   }),
   handler('leReadMaximumDataLength', () =>
     complete('leReadMaximumDataLength', {

@@ -25,7 +25,8 @@ export const connectionHandlers: [number, Handler][] = [
   handler('leCreateConnection', (c, p) => {
     if (c.air.isConnecting(c)) return pending(HciStatus.commandDisallowed);
     if (p.ownAddressType > 3 || p.peerAddressType > 3) return pending(HciStatus.invalidParameters);
-    if (c.state.ownAddress(p.ownAddressType) === undefined) return pending(HciStatus.invalidParameters);
+    const peer = { type: p.peerAddressType, address: p.peerAddress };
+    if (c.state.ownAddress(p.ownAddressType, peer) === undefined) return pending(HciStatus.invalidParameters);
     return pending(0, () =>
       c.air.requestConnection(c, {
         peerAddressType: p.peerAddressType,

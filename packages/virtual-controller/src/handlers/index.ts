@@ -2,6 +2,7 @@ import { advertisingHandlers } from './advertising.js';
 import { basicHandlers } from './basic.js';
 import { configurationHandlers } from './configuration.js';
 import { connectionHandlers } from './connection.js';
+import { privacyHandlers } from './privacy.js';
 import type { Handler } from './reply.js';
 
 export type { Handler, Reply } from './reply.js';
@@ -12,4 +13,5 @@ export const commandHandlers: ReadonlyMap<number, Handler> = new Map([
   ...advertisingHandlers,
   ...connectionHandlers,
   ...configurationHandlers,
+  ...privacyHandlers,
 ]);
