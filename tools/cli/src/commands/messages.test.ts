@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { children, event, launch, mainJs, run } from './e2e-helpers.test-support.js';
+import { children, event, launch, mainJs, type Running, run } from './e2e-helpers.test-support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsble-messages-'));
 const socket = join(dir, 'sim.sock');
@@ -205,24 +205,36 @@ describe('a peer that lost the bond', { timeout: 40_000 }, () => {
 });
 
 describe('the controller going away', { timeout: 30_000 }, () => {
+  // Each command is stopped once it is known to be at work on the controller: serve once it advertises, scan
+  // once it reports an advertiser; gatt has nothing to say while it waits to connect, so it gets a moment.
   it.each([
-    [['serve']],
-    [['scan', '--timeout', '10']],
-    [['gatt', 'C4:00:00:00:00:01/random', '--timeout', '10']],
-  ])('%j ends at once with exit 3 and code closed, not as a timeout or a quiet success', async (args) => {
-    const own = join(dir, `gone-${args[0]}.sock`);
-    const sim = launch(['sim', '--listen', `unix:${own}`]);
-    await sim.waitFor('ready');
-    const command = launch([...args, '--transport', `unix:${own}`, ...store(`gone-${args[0]}`)]);
-    const exit = new Promise<number>((resolve) => command.child.on('close', (c) => resolve(c ?? -1)));
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    const stoppedAt = Date.now();
-    sim.child.kill('SIGTERM');
-    expect(await exit).toBe(3);
-    expect(Date.now() - stoppedAt).toBeLessThan(5000);
-    expect(event(command.events, 'error')).toMatchObject({ code: 'closed' });
-    expect(String(event(command.events, 'error')?.message)).toMatch(/^the controller went away/);
-  });
+    [['serve'], (r: Running) => r.waitFor('advertising')],
+    [['scan', '--timeout', '10'], (r: Running) => r.waitFor('adv')],
+    [
+      ['gatt', 'C4:00:00:00:00:01/random', '--timeout', '10'],
+      () => new Promise((resolve) => setTimeout(resolve, 1500)),
+    ],
+  ])(
+    '%j ends at once with exit 3 and code closed, not as a timeout or a quiet success',
+    async (args, atWork) => {
+      const own = join(dir, `gone-${args[0]}.sock`);
+      const sim = launch(['sim', '--listen', `unix:${own}`]);
+      await sim.waitFor('ready');
+      if (args[0] === 'scan')
+        await launch(['serve', '--transport', `unix:${own}`, ...store('gone-advertiser')]).waitFor(
+          'advertising',
+        );
+      const command = launch([...args, '--transport', `unix:${own}`, ...store(`gone-${args[0]}`)]);
+      const exit = new Promise<number>((resolve) => command.child.on('close', (c) => resolve(c ?? -1)));
+      await atWork(command);
+      const stoppedAt = Date.now();
+      sim.child.kill('SIGTERM');
+      expect(await exit).toBe(3);
+      expect(Date.now() - stoppedAt).toBeLessThan(5000);
+      expect(event(command.events, 'error')).toMatchObject({ code: 'closed' });
+      expect(String(event(command.events, 'error')?.message)).toMatch(/^the controller went away/);
+    },
+  );
 });
 
 describe('logs on stderr', { timeout: 30_000 }, () => {
