@@ -1,4 +1,4 @@
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import { HciTransportError } from '../errors.js';
 import { type H4StreamOptions, H4StreamTransport } from './stream.js';
 
@@ -31,8 +31,14 @@ export class SerialTransport extends H4StreamTransport {
  * Opens H4 over a UART with `serialport`. The option is spelled `rtscts`: serialport silently ignores
  * look-alikes (`rtsCts`, `flowControl`), which leaves flow control off and loses bytes at 1 Mbaud.
  */
-export function openSerialTransport(path: string, options: SerialOptions = {}): Promise<SerialTransport> {
+export async function openSerialTransport(
+  path: string,
+  options: SerialOptions = {},
+): Promise<SerialTransport> {
   const line: SerialLine = { path, baudRate: options.baudRate ?? 1_000_000, rtscts: options.rtscts ?? true };
+  // Loaded here, not at the top: serialport loads a native addon and some thirty modules (about 65 ms of a
+  // CLI start), which every process that never opens a serial port would pay.
+  const { SerialPort } = await import('serialport');
   const port = new SerialPort({ path, baudRate: line.baudRate, rtscts: line.rtscts, autoOpen: false });
   return new Promise((resolve, reject) => {
     port.open((error) => {
