@@ -130,7 +130,8 @@ Reads the bond store only to show the address the other commands use; never writ
     description: `Every client that connects gets its own virtual LE controller, speaking H4; all share one simulated air, so
 they can advertise, scan, connect, exchange data and encrypt. Prints a "ready" event once listening.
 Each client gets the next public address (00:54:53:42:4C:01, :02, …), so a tsble process that connects again
-is a new device to its peers: give it --address (a static random address) to keep bonds across runs.`,
+is a new device to its peers: give it --address (a static random address) to keep bonds across runs, or give
+sim --addresses.`,
     options: {
       listen: {
         required: true,
@@ -143,6 +144,17 @@ is a new device to its peers: give it --address (a static random address) to kee
       },
       strict: {
         description: 'one command credit and three 27-octet ACL buffers; host overruns are logged as errors',
+      },
+      addresses: {
+        value: 'A,B,...',
+        description:
+          'public addresses for the clients, XX:XX:XX:XX:XX:XX each: a client gets the first one free (so one that connects again is the same device to its peers), then the default sequence',
+      },
+      btsnoop: {
+        value: 'FILE',
+        file: true,
+        description:
+          "record every client's HCI as the controller saw it (one index per client); created with mode 0600, as it holds the link keys",
       },
     },
     common: ['json', 'log-level'],

@@ -73,7 +73,7 @@ describe('help', () => {
     const sim = optionsIn((await tsble(['help', 'sim'])).stdout);
     expect(sim).toContain('--listen');
     expect(sim).not.toContain('--transport');
-    expect(sim).not.toContain('--btsnoop');
+    expect(sim).toContain('--btsnoop'); // sim's own: every client's HCI as the controller saw it
     const serve = optionsIn((await tsble(['help', 'serve'])).stdout);
     expect(serve).toContain('--security-request');
     const bonds = optionsIn((await tsble(['help', 'bonds'])).stdout);

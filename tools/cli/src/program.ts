@@ -150,8 +150,6 @@ const NOT_HERE: Record<string, string> = {
   'demo --transport': ' (the demo runs on its own embedded virtual controller)',
   'demo --btsnoop': ' (the demo runs on its own embedded virtual controller, with nothing to capture from)',
   'demo --bond-store': ' (the demo keeps its bonds in a temporary directory)',
-  'sim --btsnoop':
-    ' (capture on the host side: give --btsnoop to the tsble command that uses the controller)',
   'sim --transport': ' (sim is the controller; --listen says where it listens)',
   'pair --security-request':
     ' (a Security Request is how a peripheral asks the central to pair; pair is the central and pairs itself)',
