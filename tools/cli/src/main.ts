@@ -67,7 +67,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   if (name === 'help') return help(rest, out);
   const spec = commandSpecs[name];
-  if (spec && (rest.includes('--help') || rest.includes('-h'))) return help([name], out);
+  const options = rest.indexOf('--') === -1 ? rest : rest.slice(0, rest.indexOf('--'));
+  if (spec && (options.includes('--help') || options.includes('-h'))) return help([name], out);
   const module = spec ? await spec.load() : undefined;
   const extras = spec && module ? { [name]: moduleOnlyOptions(spec, module) } : {};
   if (spec) {
