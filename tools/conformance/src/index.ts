@@ -8,6 +8,13 @@ export { type CrashRunOptions, type CrashRunResult, runCrashSafety } from './bon
 export { type ConformanceCase, Harness, Verdict, verify } from './case.js';
 export { ALL_CASES } from './cases/index.js';
 export { type FuzzOptions, type FuzzStats, runFuzz } from './fuzz/fuzz.js';
+export {
+  HOSTILE_CASES,
+  type HostileCase,
+  type HostileFuzzStats,
+  runHostileCases,
+  runHostileFuzz,
+} from './hostile-controller/index.js';
 export { Iut, type IutOptions } from './iut.js';
 export { type LinkAddress, LowerTester } from './lower-tester/link.js';
 export {

@@ -11,7 +11,7 @@ import {
   selectHostileCases,
 } from './hostile-controller/index.js';
 import { buildReport, formatHeader, formatRow, formatSummary } from './report.js';
-import { runCases, selectCases } from './runner.js';
+import { type CaseResult, runCases, selectCases } from './runner.js';
 
 const color = process.stdout.isTTY === true;
 
@@ -79,17 +79,27 @@ async function hostile(options: CliOptions): Promise<number> {
     return 2;
   }
   process.stdout.write(
-    `tsble hostile-controller suite: ${selected.length} cases, each against a misbehaving controller on a unix socket\n\n${formatHeader()}\n`,
+    `tsble hostile-controller suite: ${selected.length} cases, each against a misbehaving controller on a unix socket\n\n`,
   );
   const started = new Date();
   const t0 = performance.now();
   const results = await runHostileCases(selected, {
-    onResult: (r) => process.stdout.write(`${formatRow(r, color)}\n`),
+    onResult: (r) => process.stdout.write(`${formatHostileRow(r)}\n`),
   });
   const report = buildReport(results, started, performance.now() - t0);
   process.stdout.write(`\n${formatSummary(report)}\n`);
   if (options.json) await writeFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
   return report.totals.fail ? 1 : 0;
+}
+
+/** One line per case: the IDs are longer than the SIG ones, and the purpose says the expected outcome. */
+function formatHostileRow(result: CaseResult): string {
+  const verdict = color
+    ? `\u001b[${result.verdict === 'PASS' ? 32 : 31}m${result.verdict}\u001b[0m`
+    : result.verdict;
+  const time = result.ms >= 1000 ? `${(result.ms / 1000).toFixed(1)} s` : `${result.ms} ms`;
+  const line = `${result.id.padEnd(62)} ${verdict} ${time.padStart(8)}  ${result.purpose}`;
+  return result.message ? `${line}\n${' '.repeat(63)}↳ ${result.message}` : line;
 }
 
 async function hostileFuzz(options: CliOptions): Promise<number> {
