@@ -1,0 +1,132 @@
+/**
+ * Peer address resolution offloaded to the controller's resolving list, tsble against tsble over the virtual
+ * controller: one side rotates its RPA in software (privacy: true), the other writes the bonded peer's IRK into
+ * its controller and lets the controller resolve it, as central and as peripheral.
+ */
+import type { AdvertisingReport, LeConnectionComplete } from '@tsble/hci-transport';
+import { VirtualAir } from '@tsble/virtual-controller';
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatAddress, randomAddressKind } from './address.js';
+import { MemoryBondStore } from './bond-store/memory-bond-store.js';
+import { ControllerPeerResolution, controllerResolvesAddresses } from './controller-privacy.js';
+import { Host } from './host.js';
+import { localIrkOf } from './privacy.js';
+
+const opened: Host[] = [];
+afterEach(async () => {
+  for (const host of opened.splice(0)) await host.close();
+});
+
+async function offload(host: Host): Promise<ControllerPeerResolution> {
+  const resolution = await ControllerPeerResolution.open(
+    host.hci,
+    host.bondStore,
+    localIrkOf(host.bondStore),
+  );
+  if (!resolution) throw new Error('the virtual controller should support LL privacy');
+  return resolution;
+}
+
+describe('controller privacy offload', () => {
+  it('central: the controller resolves the bonded peripheral’s new RPA; scan, connect and encrypt by identity', async () => {
+    const air = new VirtualAir();
+    const phone = await Host.open(air.createController(), {
+      bondStore: new MemoryBondStore(),
+      privacy: { rotationMs: 60_000 },
+    });
+    const sensorTransport = air.createController();
+    const sensor = await Host.open(sensorTransport, { bondStore: new MemoryBondStore() });
+    opened.push(phone, sensor);
+    await phone.advertise({ name: 'phone' });
+    const phoneSide = phone.accept();
+    const first = await sensor.connect(phone.currentAddress);
+    await phoneSide;
+    await first.pair();
+    await first.disconnect();
+    const identity = formatAddress(phone.identityAddress);
+
+    const resolution = await offload(sensor);
+    expect(await resolution.sync()).toBe('written');
+    expect(resolution.identities).toEqual([identity]);
+    const state = sensorTransport.controller.state;
+    expect(state.addressResolution).toBe(true);
+    expect(state.resolving.entries.map((e) => e.privacyMode)).toEqual([1]);
+    expect(await resolution.sync()).toBe('unchanged');
+
+    await phone.rotatePrivateAddress();
+    const reports: AdvertisingReport[] = [];
+    sensor.hci.on('advertisingReport', (report) => reports.push(report));
+    const phoneAgain = phone.accept();
+    // The controller reports the phone by its identity (type 2): the host never sees the new RPA in a report.
+    const found = await sensor.findAdvertiser(identity, { timeoutMs: 2000 });
+    expect(found.addressText).toBe(identity);
+    expect(reports.some((r) => r.addressType === 2)).toBe(true);
+    expect(reports.some((r) => r.addressType === 1)).toBe(false);
+    const second = await sensor.connect(found.address);
+    await phoneAgain;
+    expect(second.identity).toBe(identity);
+    // The address on the air, from Enhanced Connection Complete's peer RPA field.
+    expect(formatAddress(second.peerAddress)).toBe(formatAddress(phone.currentAddress));
+    expect(randomAddressKind(second.peerAddress)).toBe('resolvable');
+    expect(second.bonded).toBe(true);
+    await second.encrypt();
+    expect(second.encrypted).toBe(true);
+  });
+
+  it('peripheral: the controller resolves the bonded central’s new RPA; the bond answers its encryption', async () => {
+    const air = new VirtualAir();
+    const phone = await Host.open(air.createController(), {
+      bondStore: new MemoryBondStore(),
+      privacy: { rotationMs: 60_000 },
+    });
+    const sensorTransport = air.createController();
+    const sensor = await Host.open(sensorTransport, { bondStore: new MemoryBondStore() });
+    opened.push(phone, sensor);
+    await sensor.advertise({ name: 'sensor' });
+    let sensorSide = sensor.accept();
+    const first = await phone.connect(sensor.identityAddress);
+    const firstRemote = await sensorSide;
+    const bonded = firstRemote.next('bonded');
+    await first.pair();
+    await bonded;
+    await first.disconnect();
+    const identity = formatAddress(phone.identityAddress);
+
+    const resolution = await offload(sensor);
+    // Advertising again after the disconnection: the controller refuses to change the list under it.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await resolution.sync()).toBe('busy');
+    await sensor.stopAdvertising();
+    expect(await resolution.sync()).toBe('written');
+    await sensor.advertise({ name: 'sensor' });
+
+    await phone.rotatePrivateAddress();
+    const completes: LeConnectionComplete[] = [];
+    sensor.hci.on('connectionComplete', (event) => completes.push(event as LeConnectionComplete));
+    sensorSide = sensor.accept();
+    const second = await phone.connect(sensor.identityAddress);
+    const remote = await sensorSide;
+    expect(remote.identity).toBe(identity);
+    expect(completes[0]?.peerAddressType).toBe(2);
+    expect(formatAddress(remote.peerAddress)).toBe(formatAddress(phone.currentAddress));
+    const encrypted = remote.next('encrypted');
+    await second.encrypt();
+    await encrypted;
+    expect(remote.encrypted).toBe(true);
+  });
+
+  it('is not used on a controller without LL Privacy or without LE Set Privacy Mode', async () => {
+    const air = new VirtualAir();
+    const host = await Host.open(air.createController(), { bondStore: new MemoryBondStore() });
+    opened.push(host);
+    const info = host.hci.info;
+    expect(controllerResolvesAddresses(info)).toBe(true);
+    const noPrivacy = { ...info, leFeatures: info.leFeatures.map((b, i) => (i === 0 ? b & ~0x40 : b)) };
+    expect(controllerResolvesAddresses(noPrivacy)).toBe(false);
+    const noMode = {
+      ...info,
+      supportedCommands: info.supportedCommands.map((b, i) => (i === 39 ? b & ~0x04 : b)),
+    };
+    expect(controllerResolvesAddresses(noMode)).toBe(false);
+  });
+});
