@@ -5,7 +5,8 @@
  * (ble_hs_conn_find, BLE_HS_ENOTCONN) all refuse them.
  */
 import { concatBytes, type HciEvent, type HciPacket } from '@tsble/hci-transport';
-import { sleep, verify } from '../case.js';
+import { DEMO_UUIDS } from '@tsble/host';
+import { settle, sleep, verify } from '../case.js';
 import {
   answeredOpcode,
   connectionComplete,
@@ -20,6 +21,7 @@ import {
   startupRecovers,
 } from './forge.js';
 import { commandComplete, h4 } from './proxy.js';
+import type { LinkUnderTest } from './scenario.js';
 
 const lookup = 'Linux, Zephyr and NimBLE look every handle up and drop events for unknown ones';
 const handleRange = 'Core 6.0 Vol 4 Part E 5.4.2: Connection_Handle is 0x0000-0x0EFF';
@@ -112,7 +114,71 @@ const forUnknownHandle: [string, (handle: number) => HciEvent | HciPacket][] = [
 /** Commands a host sends only because it believed an LTK request or a connection. */
 const answers = new Set([Op.leLongTermKeyRequestReply, Op.leLongTermKeyRequestNegativeReply, Op.disconnect]);
 
+/** The peer reads the encrypted demo characteristic with a raw ATT Read (no pairing on refusal). */
+async function rawEncryptedRead(link: LinkUnderTest): Promise<string> {
+  const client = link.peer.gatt.client;
+  const characteristic = await client.characteristic(DEMO_UUIDS.service, DEMO_UUIDS.encrypted);
+  const read = await settle(client.read(characteristic.valueHandle));
+  return read.ok ? new TextDecoder().decode(read.value) : 'refused';
+}
+
+const unsolicited =
+  'Core 6.0 Vol 3 Part H 2.4.4 / Vol 6 Part B 5.1.3: a link is encrypted only by an encryption the host started (central) or keyed (peripheral)';
+
 export const eventCases: HostileCase[] = [
+  onLiveLink(
+    {
+      id: 'HOSTILE/SECURITY/UNSOLICITED-ENCRYPTION-CHANGE',
+      purpose:
+        'an Encryption Change (on) for the live link nobody asked for: not encrypted, nothing protected served',
+      why: unsolicited,
+    },
+    (_s, link, ctx) =>
+      ctx.inject({
+        kind: 'encryption-change',
+        version: 1,
+        status: 0,
+        connectionHandle: link.iut.handle,
+        encryptionEnabled: 1,
+      }),
+    async (_s, link) => {
+      verify(!link.iut.encrypted, 'the IUT believes the link is encrypted');
+      verify((await rawEncryptedRead(link)) === 'refused', 'the IUT served an encrypted characteristic');
+    },
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/SECURITY/UNSOLICITED-KEY-REFRESH',
+      purpose: 'an Encryption Key Refresh Complete for an unencrypted live link changes nothing',
+      why: unsolicited,
+    },
+    (_s, link, ctx) =>
+      ctx.inject({ kind: 'encryption-key-refresh-complete', status: 0, connectionHandle: link.iut.handle }),
+    async (_s, link) => {
+      verify(!link.iut.encrypted, 'the IUT believes the link is encrypted');
+      verify((await rawEncryptedRead(link)) === 'refused', 'the IUT served an encrypted characteristic');
+    },
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/SECURITY/UNSOLICITED-LTK-REQUEST',
+      purpose: 'an LTK Request on a live link with no bond and no pairing is answered with a negative reply',
+      why: 'Core 6.0 Vol 4 Part E 7.8.26: a host without the key answers LE Long Term Key Request Negative Reply',
+    },
+    (_s, link, ctx) =>
+      ctx.inject({
+        kind: 'le-long-term-key-request',
+        connectionHandle: link.iut.handle,
+        randomNumber: new Uint8Array(8),
+        encryptedDiversifier: 0,
+      }),
+    async (s, link) => {
+      const commands = s.hostile.context?.commands ?? [];
+      verify(commands.includes(Op.leLongTermKeyRequestNegativeReply), 'no negative reply was sent');
+      verify(!commands.includes(Op.leLongTermKeyRequestReply), 'the IUT answered with a key');
+      verify(!link.iut.encrypted, 'the IUT believes the link is encrypted');
+    },
+  ),
   ...forUnknownHandle.map(([name, make]) => {
     let sentBefore = 0;
     return onLiveLink(
