@@ -26,12 +26,16 @@ describe('fresh process pairing runs (built CLI)', () => {
     ['ble-host', bleHostPair],
   ] as const) {
     it(`${stack}: one LE SC Just Works pairing, read back step by step from its own HCI traffic`, async () => {
-      const { wallMs, timeline } = await run();
+      const { wallMs, timeline, wallTime } = await run();
       const timing = pairingTiming(timeline);
       expect(timing.steps.map((s) => `${s.direction === 'out' ? '>' : '<'} ${s.label}`)).toEqual(JUST_WORKS);
       expect(timeline.millisecondStamps).toBe(false);
       expect(timing.totalMs).toBeGreaterThan(0);
       expect(wallMs).toBeGreaterThan(timing.totalMs);
+      // Every part of the wall time is there, and none is negative: the stamps share the bench's clock.
+      const parts = [...wallTime.matchAll(/ (-?[\d.]+) ms/g)].map((m) => Number(m[1]));
+      expect(parts).toHaveLength(5);
+      for (const part of parts) expect(part).toBeGreaterThanOrEqual(0);
     });
   }
 });

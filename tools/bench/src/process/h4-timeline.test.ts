@@ -71,6 +71,11 @@ describe('pairing timing from a capture', () => {
     );
   });
 
+  it('places the capture in Unix time (btsnoop counts from year 0)', () => {
+    // 63,900,000,000,000,123 us after 0000-01-01 is 1,731,744,000,000,123 us after 1970-01-01.
+    expect(readBtsnoop(btsnoop(packets)).firstUnixUs).toBe(1_731_744_000_000_123);
+  });
+
   it('says when the capture stamps only whole milliseconds', () => {
     const coarse = packets.map((p) => ({ ...p, us: Math.round(p.us / 1000) * 1000 - 123 }));
     expect(readBtsnoop(btsnoop(coarse)).millisecondStamps).toBe(true);

@@ -17,12 +17,16 @@ export interface Timeline {
   packets: H4Packet[];
   /** True when every stamp is a whole millisecond: the capture cannot resolve a pairing's steps. */
   millisecondStamps: boolean;
+  /** The first packet's time, microseconds since the Unix epoch: places the timeline in a process's life. */
+  firstUnixUs: number;
 }
 
 const BTSNOOP_MAGIC = 'btsnoop\0';
 const DATALINK_H4 = 1002;
 const HEADER = 16;
 const RECORD_HEADER = 24;
+/** btsnoop stamps count microseconds from midnight, 1 January of year 0; this is 1970-01-01 on that scale. */
+const BTSNOOP_UNIX_EPOCH = 0x00dcddb30f2f8000n;
 
 /** A btsnoop file (version 1, H4 datalink) as a timeline; throws on anything else. */
 export function readBtsnoop(file: Uint8Array): Timeline {
@@ -45,7 +49,11 @@ export function readBtsnoop(file: Uint8Array): Timeline {
     packets.push({ us: Number(stamp - origin), direction: (flags & 1) === 0 ? 'out' : 'in', bytes });
     offset += RECORD_HEADER + included;
   }
-  return { packets, millisecondStamps: packets.length > 1 && wholeMilliseconds };
+  return {
+    packets,
+    millisecondStamps: packets.length > 1 && wholeMilliseconds,
+    firstUnixUs: origin === undefined ? Number.NaN : Number(origin - BTSNOOP_UNIX_EPOCH),
+  };
 }
 
 // Core 6.0 Vol 3 Part H 3.3, Table 3.1.
@@ -147,6 +155,32 @@ export function pairingTiming(timeline: Timeline): PairingTiming {
     deltaMs: i === 0 ? 0 : (e.us - all[i - 1]!.us) / 1000,
   }));
   return { totalMs: (events[last]!.us - origin) / 1000, steps };
+}
+
+/**
+ * Where a process's wall time went, from its spawn and exit (Unix milliseconds) and its HCI timeline:
+ * start-up to the first HCI packet (node, module loading, opening the transport), the HCI session to the
+ * Pairing Request (reset, start-up commands, connecting), the pairing, the rest of the session (key
+ * distribution, bond stored, disconnection) and the last packet to exit.
+ */
+export function describeWallTime(spawnUnixMs: number, exitUnixMs: number, timeline: Timeline): string {
+  const first = timeline.firstUnixUs / 1000;
+  const last = first + (timeline.packets.at(-1)?.us ?? 0) / 1000;
+  const timing = pairingTiming(timeline);
+  const request = timeline.packets.length === 0 ? first : first + pairingStartUs(timeline) / 1000;
+  const parts = [
+    ['start to first HCI packet', first - spawnUnixMs],
+    ['HCI to Pairing Request', request - first],
+    ['pairing', timing.totalMs],
+    ['rest of the HCI session', last - request - timing.totalMs],
+    ['last HCI packet to exit', exitUnixMs - last],
+  ] as const;
+  return parts.map(([label, ms]) => `${label} ${ms.toFixed(1)} ms`).join(', ');
+}
+
+function pairingStartUs(timeline: Timeline): number {
+  const events = pairingEvents(timeline);
+  return events.find((e) => e.direction === 'out' && e.label === 'Pairing Request')?.us ?? 0;
 }
 
 /** `+1.94 in Pairing Response, +1.37 out Pairing Public Key, ...`: each step with the time it took to come. */

@@ -8,9 +8,17 @@ import { fileURLToPath } from 'node:url';
 /** The installed `tsble` entry (what `npx tsble` runs, without npx's own start-up). */
 export const TSBLE_BIN = fileURLToPath(new URL('../../../cli/bin/tsble.js', import.meta.url));
 
+/** The Unix time in milliseconds, with the monotonic clock's resolution. */
+export function unixMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 export interface ProcessRun {
   /** Spawn to exit, milliseconds. */
   wallMs: number;
+  /** When it was spawned and when it ended, Unix milliseconds (fractional), to place its own stamps. */
+  spawnUnixMs: number;
+  exitUnixMs: number;
   stdout: string;
   stderr: string;
 }
@@ -25,6 +33,7 @@ export function timeNode(
 ): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
+    const spawnUnixMs = unixMs();
     const child = spawn(process.execPath, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
@@ -37,6 +46,7 @@ export function timeNode(
     child.on('error', reject);
     child.on('close', (status, signal) => {
       const wallMs = performance.now() - start;
+      const exitUnixMs = unixMs();
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
       if (status !== (options.expectStatus ?? 0)) {
@@ -44,7 +54,7 @@ export function timeNode(
         reject(new Error(`node ${args.join(' ')} ended with ${why}: ${stderr.trim().slice(0, 300)}`));
         return;
       }
-      resolve({ wallMs, stdout, stderr });
+      resolve({ wallMs, spawnUnixMs, exitUnixMs, stdout, stderr });
     });
   });
 }
