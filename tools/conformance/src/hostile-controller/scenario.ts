@@ -107,7 +107,7 @@ export class Scenario {
    * Whether the link still answers ATT: the peer reads the demo service's open characteristic from the IUT
    * (a request through the hostile controller both ways) within `ms`.
    */
-  async attAnswers(link: LinkUnderTest, ms = 3000): Promise<boolean> {
+  async attAnswers(link: LinkUnderTest, ms = 5000): Promise<boolean> {
     const read = await within(link.peer.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.open), ms);
     return read?.ok === true && new TextDecoder().decode(read.value) === 'open';
   }
