@@ -6,6 +6,7 @@ import { CommandFlow } from './command-flow.js';
 import { type CommandName, Commands } from './commands.js';
 import { refusedConnectionEvent } from './connection-guard.js';
 import { HciStatus, Manufacturer, opcodeName, type PacketBoundaryFlag } from './constants.js';
+import { HardwareErrorBudget, logSyncChange, RareWarnings } from './controller-health.js';
 import { HciAbortError, HciError, isDecodeError } from './errors.js';
 import { decodeEvent, type HciEvent } from './events.js';
 import { decodeLayout, encodeLayout, type LayoutValues } from './fields.js';
@@ -64,6 +65,8 @@ export class Hci extends TypedEmitter<HciEventMap> {
   readonly #connections = new Set<number>();
   readonly #btsnoop: BtsnoopWriter | undefined;
   readonly #commandTimeoutMs: number;
+  readonly #warnings: RareWarnings;
+  readonly #hardwareErrors = new HardwareErrorBudget();
 
   private constructor(
     readonly transport: HciTransport,
@@ -72,6 +75,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
     super();
     this.logger = (options.logger ?? silentLogger).child({ layer: 'hci' });
     this.#commandTimeoutMs = options.commandTimeoutMs ?? 5000;
+    this.#warnings = new RareWarnings(this.logger);
     this.#btsnoop =
       typeof options.btsnoop === 'string' ? new BtsnoopWriter(options.btsnoop) : options.btsnoop;
     this.#commands = new CommandFlow((opcode, params) => this.#send({ type: 'command', opcode, params }), {
@@ -265,7 +269,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
       // Data for a link the controller never reported (or already ended) has no one to go to; Zephyr drops it
       // the same way ("Unable to find conn for handle").
       if (!this.#connections.has(packet.handle)) {
-        this.#warnRarely(
+        this.#warnings.warn(
           'acl',
           { handle: packet.handle },
           'ACL data for an unknown connection handle dropped',
@@ -340,7 +344,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
     if (this.#phase !== 'ready') return;
     for (const { connectionHandle: handle, numCompletedPackets: count } of completed) {
       if (!this.#connections.has(handle)) {
-        this.#warnRarely(
+        this.#warnings.warn(
           'nocp-handle',
           { handle, count },
           'Number Of Completed Packets for an unknown handle ignored',
@@ -349,7 +353,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
       }
       const bogus = this.#acl.onCompleted(handle, count);
       if (bogus > 0)
-        this.#warnRarely(
+        this.#warnings.warn(
           'nocp-count',
           { handle, count, bogus },
           'Number Of Completed Packets returned more packets than were sent; the excess is ignored',
@@ -358,36 +362,14 @@ export class Hci extends TypedEmitter<HciEventMap> {
   }
 
   #onSync(change: H4SyncChange): void {
-    if (change.kind === 'lost') {
-      this.logger.warn(
-        { octet: change.octet, transport: this.transport.description },
-        `H4 framing lost (${change.reason}); resynchronising`,
-      );
-      // The framer is in step again at the next Command Complete: ask for one now (a harmless read) rather
-      // than hunt until the application happens to send a command.
-      if (this.#phase === 'ready')
-        this.execute('readLocalVersionInformation', {}).catch((error: unknown) =>
-          this.logger.debug({ err: error }, 'resynchronising read failed'),
-        );
-    } else
-      this.logger.warn(
-        { droppedBytes: change.droppedBytes, transport: this.transport.description },
-        `H4 framing found after dropping ${change.droppedBytes} octets`,
+    logSyncChange(this.logger, this.transport.description, change);
+    // The framer is in step again at the next Command Complete: ask for one now (a harmless read) rather than
+    // hunt until the application happens to send a command.
+    if (change.kind === 'lost' && this.#phase === 'ready')
+      this.execute('readLocalVersionInformation', {}).catch((error: unknown) =>
+        this.logger.debug({ err: error }, 'resynchronising read failed'),
       );
   }
-
-  /** Last warning time per kind: a lying controller can repeat a bad event thousands of times a second. */
-  readonly #lastWarned = new Map<string, number>();
-
-  #warnRarely(kind: string, detail: object, message: string): void {
-    const now = Date.now();
-    if (now - (this.#lastWarned.get(kind) ?? Number.NEGATIVE_INFINITY) < 1000) return;
-    this.#lastWarned.set(kind, now);
-    this.logger.warn(detail, message);
-  }
-
-  /** Hardware errors of the last minute, to stop resetting a controller that fails again and again. */
-  #hardwareErrors: number[] = [];
 
   /**
    * Hardware Error (Core 6.0 Vol 4 Part E 7.7.16): the controller lost its state. During start-up the start-up
@@ -407,9 +389,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
       );
       return;
     }
-    const now = Date.now();
-    this.#hardwareErrors = [...this.#hardwareErrors.filter((t) => now - t < 60_000), now];
-    const giveUp = this.#hardwareErrors.length > 3;
+    const { count, giveUp } = this.#hardwareErrors.record();
     this.logger.error(
       { hardwareCode: code },
       giveUp
@@ -437,7 +417,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
         'error',
         new HciError(
           'hardware-error',
-          `the controller on ${this.transport.description} reported ${this.#hardwareErrors.length} hardware errors within a minute (the last ${codeText}); unplug and replug it`,
+          `the controller on ${this.transport.description} reported ${count} hardware errors within a minute (the last ${codeText}); unplug and replug it`,
         ),
       );
       return;
