@@ -7,6 +7,8 @@
 import type { GattServer } from '@tsble/att-gatt';
 import {
   Hci,
+  HciAbortError,
+  HciError,
   type HciOptions,
   type HciTransport,
   type LeConnectionComplete,
@@ -25,10 +27,10 @@ import { type ConnectOptions, Connector } from './connecting.js';
 import type { Connection, ConnectionParameterPolicy, PairOptions } from './connection.js';
 import type { ConnectionSecurity } from './connection-security.js';
 import { setUpConnection } from './connection-setup.js';
-import { keyPairPool } from './key-pair-pool.js';
 import { HciAddressType, HciErrorCode } from './constants.js';
 import { HostError } from './errors.js';
 import { createGattServer, type GattSetup } from './gatt-glue.js';
+import { keyPairPool } from './key-pair-pool.js';
 import type { PairingDelegate } from './pairing-delegate.js';
 import { localIdentityToSave, localIrkOf, PeerResolver, RpaRotator } from './privacy.js';
 import type { Advertisement } from './scan-reports.js';
@@ -61,6 +63,11 @@ export interface HostOptions {
   gatt?: GattSetup;
   /** As central: how a peripheral's Connection Parameter Update Request is answered (default 'accept'). */
   connectionParameters?: ConnectionParameterPolicy;
+  /**
+   * Ends `open` at once when aborted (Ctrl-C, SIGTERM): the controller's start-up stops, the transport is
+   * closed, and `open` rejects with hci-transport's HciAbortError (name 'AbortError', code 'aborted').
+   */
+  signal?: AbortSignal;
 }
 
 export type HostEventMap = {
@@ -70,6 +77,12 @@ export type HostEventMap = {
   connection: (connection: Connection) => void;
   /** A connection ended. */
   disconnection: (connection: Connection, reason: number) => void;
+  /**
+   * The controller reported a Hardware Error, was reset and started again, and what the host had configured
+   * was applied again (`restored`: 'address', 'advertising', 'scanning'). Connections were lost (each got a
+   * `disconnection`, reason 0x03). When restoring fails, `error` (HciError 'hardware-error') comes instead.
+   */
+  controllerReset: (restored: string[]) => void;
   error: (error: Error) => void;
 };
 
@@ -84,6 +97,8 @@ export class Host extends TypedEmitter<HostEventMap> {
   private rotator: RpaRotator | undefined;
   private advertising: AdvertiseOptions | undefined;
   private closed = false;
+  /** Between a Hardware Error and the end of the controller's reset: nothing is sent but the restore. */
+  private controllerResetting = false;
   /** Our GATT server: the services every connected client sees. */
   readonly gattServer: GattServer;
 
@@ -125,6 +140,10 @@ export class Host extends TypedEmitter<HostEventMap> {
       (e) => void this.security(e.connectionHandle)?.onLtkRequest(e.randomNumber, e.encryptedDiversifier),
     );
     hci.on('error', (error) => this.emit('error', error));
+    hci.on('hardwareError', () => {
+      this.controllerResetting = true;
+    });
+    hci.on('reset', () => void this.restoreAfterReset());
     hci.on('close', () => this.dropConnections(HciErrorCode.unspecifiedError));
   }
 
@@ -150,6 +169,7 @@ export class Host extends TypedEmitter<HostEventMap> {
               ),
           });
     await bondStore.load();
+    if (options.signal?.aborted) throw new HciAbortError('host start-up');
     const configured = options.address !== undefined ? parseOwnAddress(options.address) : undefined;
     const localIrk = localIrkOf(bondStore);
     const stored = bondStore.localIdentity()?.staticAddress;
@@ -160,9 +180,13 @@ export class Host extends TypedEmitter<HostEventMap> {
     }
     // Named fields, not conditional spreads: V8 builds those literals slowly, and this is on every start-up.
     const hciOptions: HciOptions = { logger };
+    if (options.signal) hciOptions.signal = options.signal;
     if (options.btsnoop) hciOptions.btsnoop = options.btsnoop;
     if (storedAddress?.ok) hciOptions.staticAddress = storedAddress.value.bytes;
     const hci = await Hci.open(spec, hciOptions);
+    // The rest of start-up waits on the controller too: an abort closes it, which fails those waits at once.
+    const onAbort = () => void hci.close();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const info = hci.info;
       let identity = addressFromBytes(info.address, info.addressType);
@@ -189,10 +213,15 @@ export class Host extends TypedEmitter<HostEventMap> {
         await host.enablePrivacy(
           typeof options.privacy === 'object' ? options.privacy.rotationMs : undefined,
         );
+      if (options.signal?.aborted) throw new HciAbortError(`host start-up on ${hci.transport.description}`);
       return host;
     } catch (error) {
       await hci.close();
+      if (options.signal?.aborted && !(error instanceof HciAbortError))
+        throw new HciAbortError(`host start-up on ${hci.transport.description}`, { cause: error });
       throw error;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -305,12 +334,63 @@ export class Host extends TypedEmitter<HostEventMap> {
     await this.rotator.start();
   }
 
+  /**
+   * The controller was reset after a Hardware Error (hci-transport ran the start-up again, keeping our static
+   * address): configure it as it was. A reset controller has forgotten our random address, advertising and
+   * scanning (Core 6.0 Vol 4 Part E 7.3.2). Failing that, `error` carries an HciError saying what could not
+   * be restored (the CLI exits 3 on it).
+   */
+  private async restoreAfterReset(): Promise<void> {
+    this.controllerResetting = false;
+    if (this.closed) return;
+    const restored: string[] = [];
+    let step = 'our address';
+    try {
+      if (this.identityAddress.type === 'random')
+        await this.hci.execute('leSetRandomAddress', { randomAddress: this.identityAddress.bytes });
+      if (this.rotator) {
+        step = 'our resolvable private address';
+        await this.rotator.rotate();
+      }
+      restored.push('address');
+      if (this.advertising) {
+        step = 'advertising';
+        await startAdvertising(this.hci, this.ownAddressType, this.advertising);
+        restored.push('advertising');
+      }
+      if (this.scanner.scanning) {
+        step = 'scanning';
+        await this.scanner.stop();
+        await this.scanner.start();
+        restored.push('scanning');
+      }
+      this.logger.warn({ restored }, 'controller reset after a hardware error; configuration restored');
+      this.emit('controllerReset', restored);
+    } catch (error) {
+      if (this.closed) return;
+      this.emit(
+        'error',
+        new HciError(
+          'hardware-error',
+          `the controller came back after a hardware error, but restoring ${step} failed: ${(error as Error).message}`,
+          { cause: error },
+        ),
+      );
+    }
+  }
+
   private security(handle: number): ConnectionSecurity | undefined {
     return this.connections.get(handle)?.securityGlue;
   }
 
   private onConnectionComplete(event: LeConnectionComplete): void {
     if (event.status !== 0) return; // the connector reports failed attempts
+    // hci-transport refuses a second completion for a live handle; should one arrive anyway, replacing the
+    // connection would orphan the first one without a disconnection.
+    if (this.connections.has(event.connectionHandle)) {
+      this.logger.warn({ handle: event.connectionHandle }, 'duplicate connection ignored');
+      return;
+    }
     const connection = setUpConnection(event, {
       hci: this.hci,
       logger: this.logger,
@@ -333,7 +413,8 @@ export class Host extends TypedEmitter<HostEventMap> {
     this.connections.delete(handle);
     // Told after the connection's own events (a pairing completed just before the link went comes first).
     void connection.closed(reason).then(() => this.emit('disconnection', connection, reason));
-    if (connection.role === 'peripheral' && this.advertising && !this.closed) {
+    // After a hardware error the controller is being reset: advertising resumes from restoreAfterReset.
+    if (connection.role === 'peripheral' && this.advertising && !this.closed && !this.controllerResetting) {
       void startAdvertising(this.hci, this.ownAddressType, this.advertising).catch((error) => {
         if (!this.closed) this.logger.warn({ err: error }, 'could not resume advertising');
       });
