@@ -271,6 +271,7 @@ export const eventCases: HostileCase[] = [
         hci && hci.aclCredits <= hci.leAclDataPacketCount,
         `ACL credits ${hci?.aclCredits} exceed the buffers`,
       );
+      verify(s.logged(/more packets than were sent/).length > 0, 'the bogus count was not warned about');
     },
   ),
   onLiveLink(
@@ -293,6 +294,9 @@ export const eventCases: HostileCase[] = [
     (s) => {
       const hci = s.iut?.hci;
       verify(hci && hci.aclCredits <= hci.leAclDataPacketCount, 'ACL credits exceed the buffers');
+      // A flood of warnings is itself a denial of service: they are rate limited.
+      const warned = s.logged(/Number Of Completed Packets/).length;
+      verify(warned > 0 && warned <= 4, `${warned} warnings for the flood`);
     },
   ),
   onLiveLink(
