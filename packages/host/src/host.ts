@@ -97,6 +97,7 @@ export class Host extends TypedEmitter<HostEventMap> {
   private rotator: RpaRotator | undefined;
   private advertising: AdvertiseOptions | undefined;
   private closed = false;
+  private firstControllerFailure: HciError | undefined;
   /** Between a Hardware Error and the end of the controller's reset: nothing is sent but the restore. */
   private controllerResetting = false;
   /** Our GATT server: the services every connected client sees. */
@@ -139,7 +140,10 @@ export class Host extends TypedEmitter<HostEventMap> {
       'ltkRequest',
       (e) => void this.security(e.connectionHandle)?.onLtkRequest(e.randomNumber, e.encryptedDiversifier),
     );
-    hci.on('error', (error) => this.emit('error', error));
+    hci.on('error', (error) => {
+      this.firstControllerFailure ??= error;
+      this.emit('error', error);
+    });
     hci.on('hardwareError', () => {
       this.controllerResetting = true;
     });
@@ -223,6 +227,16 @@ export class Host extends TypedEmitter<HostEventMap> {
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * The first controller or transport failure since open (a command with no answer, no command credit, a
+   * hardware error not recovered, a crash, the transport lost), also emitted as `error`. An application that
+   * ends normally should still report it (the CLI exits 3): the controller may have died under a command whose
+   * failure was shrugged off, such as the polite Disconnect of `close`.
+   */
+  get controllerFailure(): HciError | undefined {
+    return this.firstControllerFailure;
   }
 
   /** The address we use on air right now (our RPA with privacy on, else the identity). */

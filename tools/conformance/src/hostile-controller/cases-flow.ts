@@ -242,6 +242,7 @@ export const flowCases: HostileCase[] = [
         !s.iutEvents.some((e) => e.startsWith('disconnection')),
         'the IUT reported a disconnection that did not happen',
       );
+      verify(s.iut?.controllerFailure?.code === 'command-timeout', 'Host.controllerFailure does not say so');
     },
   },
   {

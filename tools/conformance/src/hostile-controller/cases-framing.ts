@@ -344,6 +344,7 @@ export const framingCases: HostileCase[] = [
       );
       await sleep(50);
       verify(!link.iut.connected, 'the IUT still believes in the link');
+      verify(s.iut?.controllerFailure?.code === 'transport-closed', 'Host.controllerFailure does not say so');
     },
   },
   startupRecovers(
