@@ -9,6 +9,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseArguments } from './cli.js';
 import { HOSTILE_CASES, runHostileCase, runHostileFuzz } from './hostile-controller/index.js';
 
 describe('hostile controller', () => {
@@ -86,5 +87,33 @@ describe('hostile controller', () => {
     // Reset alone waits 1.5 s, twice: the process ends long before any start-up deadline would.
     expect(exited - signalled).toBeLessThan(1000);
     expect((await hostClosed) - signalled).toBeLessThan(1000);
+  });
+
+  it.concurrent('runs from the command line: npm run conformance -- --hostile --filter ID', async () => {
+    expect(parseArguments(['--hostile', '--filter', 'RESET'])).toMatchObject({
+      mode: 'hostile',
+      filter: ['RESET'],
+    });
+    expect(parseArguments(['--hostile-fuzz', '--seconds', '9', '--seed', '3'])).toMatchObject({
+      mode: 'hostile-fuzz',
+      seconds: 9,
+      seed: 3,
+    });
+    const main = join(import.meta.dirname, '..', 'dist', 'main.js');
+    const child = spawn(
+      process.execPath,
+      [main, '--hostile', '--filter', 'HOSTILE/HANDLE/CONNECTION-HANDLE-FFFF'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(out).toMatch(/HOSTILE\/HANDLE\/CONNECTION-HANDLE-FFFF\s+PASS/);
+    expect(out).toMatch(/1 cases: 1 pass, 0 fail/);
+    expect(code).toBe(0);
   });
 });
