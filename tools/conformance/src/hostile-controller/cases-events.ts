@@ -111,6 +111,19 @@ const forUnknownHandle: [string, (handle: number) => HciEvent | HciPacket][] = [
   ['ACL-DATA', (h) => l2capCarrying(h, Uint8Array.of(0x0a, 0x03, 0x00))],
 ];
 
+/** Hci's typed events that carry a connection handle. */
+const handleEvents = [
+  'disconnection',
+  'encryptionChange',
+  'keyRefresh',
+  'ltkRequest',
+  'dataLengthChange',
+  'phyUpdate',
+  'connectionUpdate',
+  'remoteFeatures',
+  'remoteVersion',
+] as const;
+
 /** Commands a host sends only because it believed an LTK request or a connection. */
 const answers = new Set([Op.leLongTermKeyRequestReply, Op.leLongTermKeyRequestNegativeReply, Op.disconnect]);
 
@@ -181,22 +194,35 @@ export const eventCases: HostileCase[] = [
   ),
   ...forUnknownHandle.map(([name, make]) => {
     let sentBefore = 0;
+    const passedOn: number[] = [];
     return onLiveLink(
       {
         id: `HOSTILE/HANDLE/${name}-FOR-UNKNOWN-HANDLE`,
         purpose: `${name.toLowerCase().replaceAll('-', ' ')} naming a handle that is not live is ignored`,
         why: lookup,
       },
-      (_s, link, ctx) => {
+      (s, link, ctx) => {
         sentBefore = ctx.commands.length;
+        // The HCI layer itself must drop them: the layers above may not all look the handle up.
+        const hci = s.iut?.hci;
+        const seen = (e: { connectionHandle: number }) => passedOn.push(e.connectionHandle);
+        for (const kind of handleEvents) hci?.on(kind, seen as never);
+        hci?.on('acl', (handle) => passedOn.push(handle));
         ctx.inject(make(link.iut.handle + 5), make(0x0eff));
       },
-      (s) => {
+      (s, link) => {
         const reacted = (s.hostile.context?.commands ?? []).slice(sentBefore).filter((op) => answers.has(op));
         verify(
           reacted.length === 0,
           `the IUT answered an event for a handle it does not have (0x${reacted[0]?.toString(16)})`,
         );
+        const unknown = passedOn.filter((h) => h !== link.iut.handle);
+        verify(
+          unknown.length === 0,
+          `HCI passed on an event for unknown handle 0x${unknown[0]?.toString(16)}`,
+        );
+        if (name === 'NUMBER-OF-COMPLETED-PACKETS')
+          verify(s.logged(/unknown handle/).length > 0, 'the unknown handle was not warned about');
       },
     );
   }),
