@@ -7,6 +7,7 @@ import {
   isRequestedPeer,
   localRpaField,
 } from './addressing.js';
+import { type LinkTiming, timingFromEnvironment } from './connection-events.js';
 import { VirtualController } from './controller.js';
 import { Link, type LinkEnd } from './link.js';
 import type { ControllerOptions } from './options.js';
@@ -14,6 +15,11 @@ import type { OwnAddress } from './state.js';
 import { VirtualControllerTransport } from './transport.js';
 
 export interface AirOptions {
+  /**
+   * Timing of new links' connection events: undefined for instant (every PDU crosses at once), or a
+   * LinkTiming (events every connection interval, a few PDUs each). Default: TSBLE_SIM_INTERVAL_MS, else instant.
+   */
+  timing?: LinkTiming;
   /** How often advertisers are heard by scanners (ms). Default 20. */
   advertisingIntervalMs?: number;
   /** RSSI reported for every advertisement (dBm). Default -45. */
@@ -58,11 +64,18 @@ export class VirtualAir {
   readonly #nextHandle = new Map<VirtualController, number>();
   readonly #intervalMs: number;
   readonly #rssi: number;
+  readonly #timing: LinkTiming | undefined;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: AirOptions = {}) {
     this.#intervalMs = options.advertisingIntervalMs ?? 20;
     this.#rssi = options.rssi ?? -45;
+    this.#timing = 'timing' in options ? options.timing : timingFromEnvironment();
+  }
+
+  /** The timing new links get (undefined: instant). */
+  get timing(): LinkTiming | undefined {
+    return this.#timing;
   }
 
   /** Adds a controller to the air and returns its in-process H4 transport (use it as an HciTransport). */
@@ -96,6 +109,7 @@ export class VirtualAir {
   /** Ends a link. `initiator` gets reason 0x16 (terminated by local host), the other side `reason`. */
   disconnect(link: Link, initiator: VirtualController | undefined, reason: number): void {
     if (!this.links.delete(link)) return;
+    link.close();
     for (const end of [link.central, link.peripheral]) {
       end.controller.releaseLink(link);
       end.controller.sendEvent({
@@ -121,6 +135,7 @@ export class VirtualAir {
     for (const link of [...this.links]) {
       if (link.central.controller !== controller && link.peripheral.controller !== controller) continue;
       this.links.delete(link);
+      link.close();
       const peer = link.peerOf(controller);
       peer.controller.releaseLink(link);
       peer.controller.sendEvent({
@@ -216,7 +231,7 @@ export class VirtualAir {
       addressType: own.type,
       maxTxOctets: 27,
     });
-    const link = new Link(end(central, initA), end(peripheral, advA), request);
+    const link = new Link(end(central, initA), end(peripheral, advA), request, this.#timing);
     this.links.add(link);
     for (const [me, own, heard, role] of [
       [link.central, initA, meeting.peripheralHeard, 0],

@@ -1,4 +1,5 @@
 import { equalBytes, type HciAclPacket, HciStatus, PacketBoundary } from '@tsble/hci-transport';
+import { ConnectionEvents, type LinkTiming, type QueuedPdu } from './connection-events.js';
 import type { VirtualController } from './controller.js';
 
 /** One end of a link. */
@@ -26,14 +27,19 @@ export class Link {
   peripheralLatency: number;
   supervisionTimeout: number;
 
+  /** Connection events: instant, or every connection interval (set `events.timing` to change it per link). */
+  readonly events: ConnectionEvents;
+
   constructor(
     readonly central: LinkEnd,
     readonly peripheral: LinkEnd,
     params: { connectionInterval: number; peripheralLatency: number; supervisionTimeout: number },
+    timing?: LinkTiming,
   ) {
     this.connectionInterval = params.connectionInterval;
     this.peripheralLatency = params.peripheralLatency;
     this.supervisionTimeout = params.supervisionTimeout;
+    this.events = new ConnectionEvents(timing, () => this.connectionInterval);
   }
 
   endOf(controller: VirtualController): LinkEnd {
@@ -51,26 +57,38 @@ export class Link {
   /**
    * Carries one host ACL packet to the peer, cut into LL PDUs of at most the sender's data length; each PDU
    * reaches the peer's host as its own ACL packet (first flushable, then continuations), which is what real
-   * controllers do and what makes the receiving L2CAP reassemble. The sender's buffer is freed after.
+   * controllers do and what makes the receiving L2CAP reassemble. The sender's buffer is freed once the last
+   * PDU is acknowledged. With timing, PDUs cross at connection events, in order, a few per event.
    */
   transmit(from: VirtualController, packet: HciAclPacket): void {
     const me = this.endOf(from);
     const peer = this.peerOf(from);
-    setImmediate(() => {
-      const size = Math.max(1, me.maxTxOctets);
-      const first = packet.packetBoundary !== PacketBoundary.continuation;
-      for (let at = 0; at === 0 || at < packet.data.length; at += size) {
-        peer.controller.sendAcl({
-          type: 'acl',
-          handle: peer.handle,
-          packetBoundary: first && at === 0 ? PacketBoundary.firstFlushable : PacketBoundary.continuation,
-          broadcast: 0,
-          data: packet.data.slice(at, at + size),
-        });
-        if (packet.data.length === 0) break;
-      }
-      from.completeAcl(me.handle);
-    });
+    const size = Math.max(1, me.maxTxOctets);
+    const first = packet.packetBoundary !== PacketBoundary.continuation;
+    const pdus: QueuedPdu[] = [];
+    for (let at = 0; at === 0 || at < packet.data.length; at += size) {
+      const data = packet.data.slice(at, at + size);
+      const boundary = first && at === 0 ? PacketBoundary.firstFlushable : PacketBoundary.continuation;
+      pdus.push({
+        deliver: () =>
+          peer.controller.sendAcl({
+            type: 'acl',
+            handle: peer.handle,
+            packetBoundary: boundary,
+            broadcast: 0,
+            data,
+          }),
+      });
+      if (packet.data.length === 0) break;
+    }
+    const last = pdus[pdus.length - 1];
+    if (last) last.sent = () => from.completeAcl(me.handle);
+    this.events.send(me === this.central ? 0 : 1, pdus);
+  }
+
+  /** The link is gone: nothing more crosses it. */
+  close(): void {
+    this.events.close();
   }
 
   /**

@@ -2,6 +2,15 @@ import { Hci, HciStatus } from '@tsble/hci-transport';
 import { describe, expect, it } from 'vitest';
 import { openLinkedPair } from './linked-pair.js';
 
+/** Waits for `done` (links may run on connection events: see TSBLE_SIM_INTERVAL_MS). */
+async function until(done: () => boolean, ms = 5000): Promise<void> {
+  const start = Date.now();
+  while (!done()) {
+    if (Date.now() - start > ms) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 describe('two hosts over the virtual air', () => {
   it('connect, and each side knows its role and the peer', async () => {
     const pair = await openLinkedPair();
@@ -19,7 +28,7 @@ describe('two hosts over the virtual air', () => {
     pair.peripheral.on('acl', (_h, pb, data) => received.push({ pb, data }));
     const payload = Uint8Array.from({ length: 60 }, (_, i) => i);
     await pair.central.sendAcl(pair.centralHandle, 0x00, payload);
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => received.length >= 3);
     expect(received.map((r) => r.pb)).toEqual([0x02, 0x01, 0x01]);
     expect(received.map((r) => r.data.length)).toEqual([27, 27, 6]);
     expect(Buffer.concat(received.map((r) => r.data))).toEqual(Buffer.from(payload));
@@ -199,6 +208,7 @@ describe('link procedures', () => {
     const sizes: number[] = [];
     pair.peripheral.on('acl', (_h, _pb, data) => sizes.push(data.length));
     await pair.central.sendAcl(pair.centralHandle, 0, new Uint8Array(251));
+    await until(() => sizes.length >= 1);
     await new Promise((r) => setTimeout(r, 10));
     expect(sizes).toEqual([251]);
     await pair.close();

@@ -69,8 +69,9 @@ export const configurationHandlers: [number, Handler][] = [
   // outcome only when it changed anything; the one that asked always gets LE PHY Update Complete. 7.7.65.12.
   rawHandler(0x2032, 7, (c, p) => {
     const handle = view(p).getUint16(0, true) & 0x0fff;
-    if (c.air.linkFor(c, handle) === undefined) return pending(HciStatus.unknownConnectionIdentifier);
-    return pending(0, () => sendPhyUpdate(c, handle));
+    const link = c.air.linkFor(c, handle);
+    if (link === undefined) return pending(HciStatus.unknownConnectionIdentifier);
+    return pending(0, () => link.events.after(2, () => sendPhyUpdate(c, handle)));
   }),
 ];
 

@@ -42,29 +42,39 @@ export const connectionHandlers: [number, Handler][] = [
     if (!c.air.isConnecting(c)) return failed(HciStatus.commandDisallowed);
     return complete('leCreateConnectionCancel', undefined, () => c.air.cancelConnection(c));
   }),
+  // LL_TERMINATE_IND goes out at the next connection event. Core 6.0 Vol 6 Part B 5.1.6.
   handler('disconnect', (c, p) =>
-    withLink(c, p.connectionHandle, (link) => pending(0, () => c.air.disconnect(link, c, p.reason)), true),
+    withLink(
+      c,
+      p.connectionHandle,
+      (link) => pending(0, () => link.events.after(1, () => c.air.disconnect(link, c, p.reason))),
+      true,
+    ),
   ),
   handler('leConnectionUpdate', (c, p) =>
     withLink(
       c,
       p.connectionHandle,
       (link) =>
-        pending(0, () => {
-          link.connectionInterval = p.connectionIntervalMax;
-          link.peripheralLatency = p.maxLatency;
-          link.supervisionTimeout = p.supervisionTimeout;
-          for (const end of [link.central, link.peripheral]) {
-            end.controller.sendEvent({
-              kind: 'le-connection-update-complete',
-              status: 0,
-              connectionHandle: end.handle,
-              connectionInterval: link.connectionInterval,
-              peripheralLatency: link.peripheralLatency,
-              supervisionTimeout: link.supervisionTimeout,
-            });
-          }
-        }),
+        // The new parameters apply at an instant at least 6 connection events ahead. Vol 6 Part B 5.1.1.
+        pending(0, () =>
+          link.events.after(6, () => {
+            link.connectionInterval = p.connectionIntervalMax;
+            link.peripheralLatency = p.maxLatency;
+            link.supervisionTimeout = p.supervisionTimeout;
+            link.events.intervalChanged();
+            for (const end of [link.central, link.peripheral]) {
+              end.controller.sendEvent({
+                kind: 'le-connection-update-complete',
+                status: 0,
+                connectionHandle: end.handle,
+                connectionInterval: link.connectionInterval,
+                peripheralLatency: link.peripheralLatency,
+                supervisionTimeout: link.supervisionTimeout,
+              });
+            }
+          }),
+        ),
       true,
     ),
   ),
@@ -72,14 +82,17 @@ export const connectionHandlers: [number, Handler][] = [
     withLink(
       c,
       p.connectionHandle,
-      () =>
+      (link) =>
+        // LL_FEATURE_REQ out, LL_FEATURE_RSP back: two connection events.
         pending(0, () =>
-          c.sendEvent({
-            kind: 'le-read-remote-features-complete',
-            status: 0,
-            connectionHandle: p.connectionHandle,
-            leFeatures,
-          }),
+          link.events.after(2, () =>
+            c.sendEvent({
+              kind: 'le-read-remote-features-complete',
+              status: 0,
+              connectionHandle: p.connectionHandle,
+              leFeatures,
+            }),
+          ),
         ),
       true,
     ),
@@ -88,16 +101,18 @@ export const connectionHandlers: [number, Handler][] = [
     withLink(
       c,
       p.connectionHandle,
-      () =>
+      (link) =>
         pending(0, () =>
-          c.sendEvent({
-            kind: 'read-remote-version-information-complete',
-            status: 0,
-            connectionHandle: p.connectionHandle,
-            version: 0x0d,
-            companyIdentifier: 0xffff,
-            subversion: 1,
-          }),
+          link.events.after(2, () =>
+            c.sendEvent({
+              kind: 'read-remote-version-information-complete',
+              status: 0,
+              connectionHandle: p.connectionHandle,
+              version: 0x0d,
+              companyIdentifier: 0xffff,
+              subversion: 1,
+            }),
+          ),
         ),
       true,
     ),
@@ -107,24 +122,27 @@ export const connectionHandlers: [number, Handler][] = [
       if (p.txOctets < 27 || p.txOctets > 251) return failed(HciStatus.invalidParameters);
       const me = link.endOf(c);
       const peer = link.peerOf(c);
-      return complete('leSetDataLength', { connectionHandle: p.connectionHandle }, () => {
-        if (me.maxTxOctets === p.txOctets) return;
-        me.maxTxOctets = p.txOctets;
-        // Both sides learn the new lengths: this side's Tx is the peer's Rx. Core 6.0 Vol 4 Part E 7.7.65.7.
-        for (const [end, tx, rx] of [
-          [me, me.maxTxOctets, peer.maxTxOctets],
-          [peer, peer.maxTxOctets, me.maxTxOctets],
-        ] as const) {
-          end.controller.sendEvent({
-            kind: 'le-data-length-change',
-            connectionHandle: end.handle,
-            maxTxOctets: tx,
-            maxTxTime: 328 + 8 * (tx - 27),
-            maxRxOctets: rx,
-            maxRxTime: 328 + 8 * (rx - 27),
-          });
-        }
-      });
+      // LL_LENGTH_REQ/RSP: two connection events.
+      return complete('leSetDataLength', { connectionHandle: p.connectionHandle }, () =>
+        link.events.after(2, () => {
+          if (me.maxTxOctets === p.txOctets) return;
+          me.maxTxOctets = p.txOctets;
+          // Both sides learn the new lengths: this side's Tx is the peer's Rx. Core 6.0 Vol 4 Part E 7.7.65.7.
+          for (const [end, tx, rx] of [
+            [me, me.maxTxOctets, peer.maxTxOctets],
+            [peer, peer.maxTxOctets, me.maxTxOctets],
+          ] as const) {
+            end.controller.sendEvent({
+              kind: 'le-data-length-change',
+              connectionHandle: end.handle,
+              maxTxOctets: tx,
+              maxTxTime: 328 + 8 * (tx - 27),
+              maxRxOctets: rx,
+              maxRxTime: 328 + 8 * (rx - 27),
+            });
+          }
+        }),
+      );
     }),
   ),
   handler('readEncryptionKeySize', (c, p) =>
@@ -148,12 +166,15 @@ export const connectionHandlers: [number, Handler][] = [
             encryptedDiversifier: p.encryptedDiversifier,
             longTermKey: p.longTermKey,
           };
-          link.peripheral.controller.sendEvent({
-            kind: 'le-long-term-key-request',
-            connectionHandle: link.peripheral.handle,
-            randomNumber: p.randomNumber,
-            encryptedDiversifier: p.encryptedDiversifier,
-          });
+          // LL_ENC_REQ reaches the peripheral at the next connection event. Vol 6 Part B 5.1.3.1.
+          link.events.after(1, () =>
+            link.peripheral.controller.sendEvent({
+              kind: 'le-long-term-key-request',
+              connectionHandle: link.peripheral.handle,
+              randomNumber: p.randomNumber,
+              encryptedDiversifier: p.encryptedDiversifier,
+            }),
+          );
         });
       },
       true,
@@ -164,7 +185,7 @@ export const connectionHandlers: [number, Handler][] = [
       if (link.peripheral.controller !== c || !link.pendingEncryption)
         return failed(HciStatus.commandDisallowed);
       return complete('leLongTermKeyRequestReply', { connectionHandle: p.connectionHandle }, () =>
-        setImmediate(() => link.answerLtk(p.longTermKey)),
+        setImmediate(() => link.events.after(2, () => link.answerLtk(p.longTermKey))),
       );
     }),
   ),
@@ -173,7 +194,7 @@ export const connectionHandlers: [number, Handler][] = [
       if (link.peripheral.controller !== c || !link.pendingEncryption)
         return failed(HciStatus.commandDisallowed);
       return complete('leLongTermKeyRequestNegativeReply', { connectionHandle: p.connectionHandle }, () =>
-        setImmediate(() => link.answerLtk(undefined)),
+        setImmediate(() => link.events.after(1, () => link.answerLtk(undefined))),
       );
     }),
   ),
