@@ -2,7 +2,7 @@
  * The node:crypto provider (OpenSSL): native ECDH without WebCrypto's key-import round trips. Reached only
  * through `installNodeCrypto()` in `@tsble/smp-core/node`, so browser bundles of the main entry never see it.
  *
- * AES stays on noble's word-level cipher: SMP encrypts one to a handful of blocks per key, and there the
+ * AES stays on aes-128.ts's table cipher in JavaScript: SMP encrypts one to a handful of blocks per key, and there the
  * cost of a node:crypto call (a cipher context per key, a Buffer per block) outweighs OpenSSL's faster
  * rounds. Measured by tools/bench (e, f5 and RPA resolution "[node AES]" rows): about 2x to 3x slower.
  * `nodeCipherAes128` remains for that comparison and for platforms where it wins.
@@ -10,8 +10,8 @@
 import { createCipheriv, createECDH, type ECDH } from 'node:crypto';
 import { leftPad } from '../bytes.js';
 import type { AesBlockCipher, CryptoProvider } from '../provider.js';
-import { splitUncompressed, uncompressed } from './noble.js';
-import { nobleAes128 } from './noble-aes.js';
+import { aes128 } from './aes-128.js';
+import { splitUncompressed, uncompressed } from './point-encoding.js';
 
 const CURVE = 'prime256v1'; // OpenSSL's name for P-256 (secp256r1)
 
@@ -41,7 +41,7 @@ function contextFor(privateKey: Uint8Array): ECDH {
 
 export const nodeCryptoProvider: CryptoProvider = {
   name: 'node',
-  aes128: nobleAes128,
+  aes128,
   async p256GenerateKeyPair() {
     const ecdh = createECDH(CURVE);
     ecdh.generateKeys();

@@ -1,16 +1,16 @@
 /**
  * The default provider: the platform's WebCrypto ECDH P-256 (native code in Node 20+ and every browser),
- * with AES from @noble/ciphers, because WebCrypto's AES is asynchronous and has no single-block (ECB) mode.
+ * with AES from aes-128.ts, because WebCrypto's AES is asynchronous and has no single-block (ECB) mode.
  *
  * WebCrypto cannot take a raw private key, so each call imports it as PKCS #8 built from the 32 raw octets
  * (RFC 5915 ECPrivateKey without the optional public key). Where a runtime refuses that form, the key is
  * imported as a JWK, which needs the public point: noble computes it.
  */
-import { p256 } from '@noble/curves/nist.js';
 import { leftPad } from '../bytes.js';
 import type { BigEndianPoint, CryptoProvider } from '../provider.js';
-import { splitUncompressed, uncompressed } from './noble.js';
-import { nobleAes128 } from './noble-aes.js';
+import { aes128 } from './aes-128.js';
+import { nobleP256 } from './noble.js';
+import { splitUncompressed, uncompressed } from './point-encoding.js';
 
 const ECDH_P256 = { name: 'ECDH', namedCurve: 'P-256' } as const;
 const DHKEY_BITS = 256;
@@ -55,7 +55,7 @@ async function importPrivateKey(privateKey: Uint8Array, extractable: boolean): P
       pkcs8Refused = true;
     }
   }
-  const publicKey = splitUncompressed(p256.getPublicKey(privateKey, false));
+  const publicKey = splitUncompressed((await nobleP256()).getPublicKey(privateKey, false));
   const jwk: JsonWebKey = {
     kty: 'EC',
     crv: 'P-256',
@@ -79,7 +79,7 @@ function isCryptoKey(handle: unknown): handle is CryptoKey {
 
 export const webCryptoProvider: CryptoProvider = {
   name: 'webcrypto',
-  aes128: nobleAes128,
+  aes128,
   async p256GenerateKeyPair() {
     const pair = await subtle().generateKey(ECDH_P256, true, ['deriveBits']);
     const jwk = await subtle().exportKey('jwk', pair.privateKey);
