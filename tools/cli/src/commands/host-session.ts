@@ -163,6 +163,13 @@ export function reportConnection(connection: Connection, context: CommandContext
       `link encrypted: security level ${state.securityLevel}, ${state.keySize * 8}-bit key${state.sc ? ', LE Secure Connections' : ''}`,
     );
   });
+  connection.on('bondReplaced', (identity) => {
+    out.event(
+      'bond-replaced',
+      { address: identity },
+      `the bond with ${identity} was replaced by this pairing (the device paired again from its identity)`,
+    );
+  });
   connection.on('bondLost', (error) => {
     // Said once, now: the operation that hit it fails with this same error, and failure() knows it was said.
     reported.add(error);

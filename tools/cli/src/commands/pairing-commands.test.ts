@@ -120,6 +120,9 @@ function scenarios(transport: () => string, options: { fixedServeAddress: boolea
     ]);
     expect(code).toBe(0);
     expect(event(events, 'paired')).toMatchObject({ sc: true, bonded: true });
+    // The peripheral still had the bond: the same identity pairing again from its own address replaces it
+    // (the default re-pairing policy) and says so.
+    expect(await serve.waitFor('bond-replaced')).toMatchObject({ address: 'C0:11:22:33:44:55/random' });
   });
 
   it('pairs with Passkey Entry: the peripheral displays, the central types it on stdin', async () => {
