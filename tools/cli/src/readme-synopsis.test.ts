@@ -28,9 +28,8 @@ describe('tsble help --synopsis', () => {
     }
   });
 
-  // Skipped until README.md's CLI section carries this synopsis (README is edited by another change of issue 15;
-  // the text it needs is `tsble help --synopsis`): then remove `.skip`.
-  it.skip("is README's CLI synopsis, word for word", () => {
+  // README's CLI section is generated from the same table: `tsble help --synopsis` prints the block to paste.
+  it("is README's CLI synopsis, word for word", () => {
     expect(readmeSynopsis()).toBe(synopsis);
   });
 });
