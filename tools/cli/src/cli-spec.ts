@@ -131,7 +131,9 @@ Reads the bond store only to show the address the other commands use; never writ
 they can advertise, scan, connect, exchange data and encrypt. Prints a "ready" event once listening.
 Each client gets the next public address (00:54:53:42:4C:01, :02, …), so a tsble process that connects again
 is a new device to its peers: give it --address (a static random address) to keep bonds across runs, or give
-sim --addresses.`,
+sim --addresses. A unix PATH must be free or hold the socket of a sim that died (nothing accepts on it): a
+file, a directory or a running server's socket there is left alone and sim exits 2. On exit sim removes its
+socket, unless something else has replaced it.`,
     options: {
       listen: {
         required: true,
