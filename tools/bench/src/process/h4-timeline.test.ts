@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSteps, type H4Packet, pairingTiming, readBtsnoop } from './h4-timeline.js';
+import { describeSteps, type H4Packet, pairingTiming, readBtsnoop, shares } from './h4-timeline.js';
 
 /** A btsnoop v1 H4 file from packets, stamps as given (microseconds). */
 function btsnoop(packets: H4Packet[]): Uint8Array {
@@ -66,6 +66,8 @@ describe('pairing timing from a capture', () => {
       'out LE Enable Encryption 5',
       'in Encryption Change 6.25',
     ]);
+    // Ours: Public Key 0.5 after the Response, LE Enable Encryption 1.7 after the peer's key.
+    expect(shares(timing)).toEqual({ oursMs: 2.2, peerMs: 4.05 });
     expect(describeSteps(timing)).toBe(
       '+1.50 < Pairing Response, +0.50 > Pairing Public Key, +1.30 < Pairing Public Key, +1.70 > LE Enable Encryption, +1.25 < Encryption Change',
     );

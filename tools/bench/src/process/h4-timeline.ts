@@ -183,6 +183,21 @@ function pairingStartUs(timeline: Timeline): number {
   return events.find((e) => e.direction === 'out' && e.label === 'Pairing Request')?.us ?? 0;
 }
 
+/**
+ * The pairing's time split by who the HCI was waiting for: ours, the steps that end with a packet we sent
+ * (from what came in before it), and the peer's (with its controller and the air), the steps that end with
+ * one that came in. Our share is the part a host can shorten.
+ */
+export function shares(timing: PairingTiming): { oursMs: number; peerMs: number } {
+  let oursMs = 0;
+  let peerMs = 0;
+  for (const step of timing.steps) {
+    if (step.direction === 'out') oursMs += step.deltaMs;
+    else peerMs += step.deltaMs;
+  }
+  return { oursMs, peerMs };
+}
+
 /** `+1.94 in Pairing Response, +1.37 out Pairing Public Key, ...`: each step with the time it took to come. */
 export function describeSteps(timing: PairingTiming): string {
   return timing.steps

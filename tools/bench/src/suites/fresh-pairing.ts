@@ -9,17 +9,18 @@
  */
 import type { BenchCase, BenchSuite, Measurement } from '../harness.js';
 import { bleHostPair, type FreshRun, tsblePair } from '../process/fresh-runs.js';
-import { describeSteps, pairingTiming } from '../process/h4-timeline.js';
+import { describeSteps, pairingTiming, shares } from '../process/h4-timeline.js';
 
 const RUNS = 11;
 
 function pairingFigure(run: FreshRun): Measurement {
   const timing = pairingTiming(run.timeline);
   const stamps = run.timeline.millisecondStamps ? ' (capture stamps are whole milliseconds)' : '';
+  const { oursMs, peerMs } = shares(timing);
   return {
     value: timing.totalMs,
     unit: 'ms',
-    note: `${describeSteps(timing)}${stamps}`,
+    note: `ours ${oursMs.toFixed(2)} ms, the peer's ${peerMs.toFixed(2)} ms: ${describeSteps(timing)}${stamps}`,
     extra: { steps: timing.steps },
   };
 }
