@@ -30,6 +30,8 @@ export class ControllerCrashError extends HciError {
 export type HciEventMap = {
   acl: (handle: number, packetBoundary: PacketBoundaryFlag, data: Uint8Array) => void;
   disconnection: (event: Of<'disconnection-complete'>) => void;
+  /** A Disconnection Complete with a non-zero status for a live link: the Disconnect failed, the link is up. */
+  disconnectionFailed: (event: Of<'disconnection-complete'>) => void;
   encryptionChange: (event: Of<'encryption-change'>) => void;
   keyRefresh: (event: Of<'encryption-key-refresh-complete'>) => void;
   connectionComplete: (event: Of<'le-connection-complete'>) => void;

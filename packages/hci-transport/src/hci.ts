@@ -320,6 +320,19 @@ export class Hci extends TypedEmitter<HciEventMap> {
         return;
     }
     if (this.#phase !== 'ready') return;
+    if (
+      event.kind === 'disconnection-complete' &&
+      event.status !== HciStatus.success &&
+      this.#connections.has(event.connectionHandle)
+    ) {
+      // Core 6.0 Vol 4 Part E 7.7.5: the Disconnect failed and the link is still up.
+      this.logger.warn(
+        { handle: event.connectionHandle, status: event.status },
+        'Disconnect failed; the link stays up',
+      );
+      this.emit('disconnectionFailed', event);
+      return;
+    }
     const refused = refusedConnectionEvent(event, this.#connections);
     if (refused !== undefined) {
       this.logger.warn({ event: event.kind }, `impossible event ignored: ${refused}`);

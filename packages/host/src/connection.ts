@@ -238,13 +238,29 @@ export class Connection extends TypedEmitter<ConnectionEventMap> {
   async disconnect(reason: number = HciErrorCode.remoteUserTerminatedConnection): Promise<void> {
     if (!this._connected) return;
     const gone = this.next('disconnected');
+    // The controller may accept the command and then report that the disconnection failed (a Disconnection
+    // Complete with a non-zero status, Core 6.0 Vol 4 Part E 7.7.5): the link stays up and waiting for it to
+    // go would never end.
+    let onFailed: ((event: { connectionHandle: number; status: number }) => void) | undefined;
+    const failed = new Promise<never>((_, reject) => {
+      onFailed = (event) => {
+        if (event.connectionHandle !== this.handle) return;
+        const status = `0x${event.status.toString(16).padStart(2, '0')}`;
+        reject(new HostError('controller', `disconnect failed: the controller reported status ${status}`));
+      };
+      this.hci.on('disconnectionFailed', onFailed);
+    });
+    failed.catch(() => undefined); // observed by the race below; may settle before it starts
     try {
       await this.hci.execute('disconnect', { connectionHandle: this.handle, reason });
+      await Promise.race([gone, failed]);
     } catch (error) {
       if (!this._connected) return;
+      if (error instanceof HostError) throw error;
       throw new HostError('controller', `disconnect failed: ${(error as Error).message}`, { cause: error });
+    } finally {
+      if (onFailed) this.hci.off('disconnectionFailed', onFailed);
     }
-    await gone;
   }
 
   /** Resolves when the link goes down (with the HCI reason). */

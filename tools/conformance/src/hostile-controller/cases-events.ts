@@ -6,7 +6,7 @@
  */
 import { concatBytes, type HciEvent, type HciPacket } from '@tsble/hci-transport';
 import { DEMO_UUIDS } from '@tsble/host';
-import { settle, sleep, verify } from '../case.js';
+import { settle, sleep, verify, within } from '../case.js';
 import {
   answeredOpcode,
   connectionComplete,
@@ -270,6 +270,31 @@ export const eventCases: HostileCase[] = [
       why: 'as for the legacy event',
     },
     (_s, link, ctx) => ctx.inject(connectionComplete(link.iut.handle, 'enhanced-v1')),
+  ),
+  onLiveLink(
+    {
+      id: 'HOSTILE/HANDLE/DISCONNECT-REPORTED-FAILED',
+      purpose:
+        "the IUT's Disconnect is accepted, then reported failed (status 0x0C): disconnect() fails, the link stays",
+      why: 'Core 6.0 Vol 4 Part E 7.7.5: a non-zero status means the disconnection did not happen',
+    },
+    async (s, link) => {
+      s.behaviour.onCommand = (opcode) =>
+        opcode === Op.disconnect
+          ? [
+              h4({ kind: 'command-status', status: 0, numHciCommandPackets: 1, commandOpcode: opcode }),
+              h4(disconnection(link.iut.handle, 0x0c)),
+            ]
+          : 'pass';
+      const result = await within(link.iut.disconnect(), 3000);
+      s.behaviour.onCommand = undefined;
+      verify(result !== undefined, 'disconnect() hung');
+      verify(!result.ok, 'disconnect() succeeded although the controller said it failed');
+      verify(
+        /0x0c/.test((result.error as Error).message),
+        `not the status: ${(result.error as Error).message}`,
+      );
+    },
   ),
   onLiveLink(
     {
