@@ -103,7 +103,7 @@ export class ConnectionEvents {
 
   close(): void {
     this.#closed = true;
-    clearInterval(this.#timer);
+    clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#procedures = [];
     this.#queues[0].length = 0;
@@ -111,14 +111,25 @@ export class ConnectionEvents {
   }
 
   #restart(): void {
-    clearInterval(this.#timer);
+    clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#closed || this.#timing === undefined) {
       // Back to instant: whatever waited for an event happens now.
       this.#flushAll();
       return;
     }
-    this.#timer = setInterval(() => this.#event(), this.intervalMs);
+    this.#schedule();
+  }
+
+  /**
+   * One timeout per event rather than setInterval: tests that fake the host's clock (setInterval and
+   * performance, for the SMP timeout) must not stop the air, which keeps real time like a real radio.
+   */
+  #schedule(): void {
+    this.#timer = setTimeout(() => {
+      this.#event();
+      if (!this.#closed && this.#timing !== undefined) this.#schedule();
+    }, this.intervalMs);
     this.#timer.unref();
   }
 
