@@ -112,3 +112,25 @@ describe('connection events (timed links)', () => {
     );
   });
 });
+
+describe('a timed link in a process of its own', () => {
+  it('keeps the process alive while PDUs wait for a connection event, and lets it exit when idle', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dist = new URL('../dist/index.js', import.meta.url).href;
+    // Nothing else keeps this process alive: no socket, no timer of its own.
+    const script = `
+      const { VirtualAir, openLinkedPair } = await import(${JSON.stringify(dist)});
+      const pair = await openLinkedPair({ air: new VirtualAir({ timing: { intervalMs: 40 } }) });
+      const got = pair.peripheral.next('acl');
+      await pair.central.sendAcl(pair.centralHandle, 0, Uint8Array.of(1, 2, 3));
+      const [, , data] = await got;
+      console.log('delivered', Array.from(data).join(','));
+    `;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.stdout).toContain('delivered 1,2,3');
+    expect(run.status).toBe(0);
+  });
+});

@@ -78,6 +78,7 @@ export class ConnectionEvents {
       return;
     }
     this.#procedures.push({ at: this.#counter + Math.max(1, events), run });
+    this.#timer?.ref();
   }
 
   /** Queues data PDUs from one side (0 central, 1 peripheral); in instant mode they cross on the next turn. */
@@ -94,6 +95,7 @@ export class ConnectionEvents {
       return;
     }
     this.#queues[side].push(...pdus);
+    this.#timer?.ref();
   }
 
   /** The connection interval changed (connection update): events follow the new one. */
@@ -130,7 +132,13 @@ export class ConnectionEvents {
       this.#event();
       if (!this.#closed && this.#timing !== undefined) this.#schedule();
     }, this.intervalMs);
-    this.#timer.unref();
+    // An idle link does not keep the process alive; one with PDUs or a procedure waiting does (a process
+    // whose only pending work is the next connection event must not exit before it).
+    if (!this.#busy) this.#timer.unref();
+  }
+
+  get #busy(): boolean {
+    return this.#procedures.length > 0 || this.#queues[0].length > 0 || this.#queues[1].length > 0;
   }
 
   #event(): void {
