@@ -168,6 +168,11 @@ async function run(
   } catch (error) {
     progress.done();
     if (stdoutState.closed) return ExitCode.done;
+    // Ctrl-C or SIGTERM while the controller was starting: said as any other interrupted operation is.
+    if (controller.signal.aborted && (error as { name?: string }).name === 'AbortError') {
+      out.error('interrupted', { code: 'interrupted' });
+      return ExitCode.failed;
+    }
     const code = exitCodeFor(error);
     const message = error instanceof Error ? error.message : String(error);
     out.error(message, {

@@ -18,6 +18,7 @@ export async function openHci(context: CommandContext, storedAddress?: Uint8Arra
   const staticAddress = options.address ?? storedAddress;
   return Hci.open(options.transport, {
     logger,
+    signal: context.signal,
     ...(options.btsnoop ? { btsnoop: options.btsnoop } : {}),
     ...(staticAddress ? { staticAddress } : {}),
   });

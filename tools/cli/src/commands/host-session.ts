@@ -57,6 +57,8 @@ export async function openHost(context: CommandContext, options: OpenHostOptions
   return Host.open(global.transport, {
     bondStore,
     logger,
+    // Ctrl-C or SIGTERM during start-up ends it at once, the transport closed (not after the reset timeout).
+    signal: context.signal,
     ...(global.btsnoop ? { btsnoop: global.btsnoop } : {}),
     ...(global.address ? { address: formatAddressBytes(global.address) } : {}),
     ...(options.pairing ? { pairing: options.pairing.options } : {}),

@@ -7,21 +7,41 @@
 import { HciError } from '@tsble/hci-transport';
 import type { Host } from '@tsble/host';
 
+/**
+ * Controller failures the host reports while running (Host `error`): a command with no answer, no command
+ * credit, a hardware error it could not recover from, a crash. Each ends the command with exit 3.
+ */
+const CONTROLLER_FAILURES = new Set([
+  'command-timeout',
+  'no-command-credit',
+  'hardware-error',
+  'controller-crashed',
+  'transport-closed',
+]);
+
 export class TransportWatch {
-  /** Rejects once the transport closed while the command still needed it. */
+  /** Rejects once the transport closed, or the controller failed, while the command still needed it. */
   readonly lost: Promise<never>;
   private error: HciError | undefined;
   private closing = false;
 
-  constructor(host: Host) {
+  constructor(private readonly host: Host) {
     this.lost = new Promise<never>((_, reject) => {
-      host.hci.once('close', () => {
-        if (this.closing) return;
-        this.error = new HciError(
-          'closed',
-          `the controller went away: ${host.hci.transport.description} closed (unplugged, or the emulator stopped)`,
-        );
-        reject(this.error);
+      const fail = (error: HciError) => {
+        if (this.closing || this.error) return;
+        this.error = error;
+        reject(error);
+      };
+      host.hci.once('close', () =>
+        fail(
+          new HciError(
+            'closed',
+            `the controller went away: ${host.hci.transport.description} closed (unplugged, or the emulator stopped)`,
+          ),
+        ),
+      );
+      host.on('error', (error) => {
+        if (error instanceof HciError && CONTROLLER_FAILURES.has(error.code)) fail(error);
       });
     });
     this.lost.catch(() => undefined);
@@ -32,8 +52,12 @@ export class TransportWatch {
     this.closing = true;
   }
 
-  /** Throws the loss, if the transport was lost (for work that ended quietly when it happened). */
+  /**
+   * Throws the loss, if the transport was lost or the controller failed (for work that ended quietly when it
+   * happened, e.g. a disconnection the controller reported as 0x1F after it died).
+   */
   check(): void {
-    if (this.error) throw this.error;
+    const failure = this.error ?? this.host.controllerFailure;
+    if (failure) throw failure;
   }
 }
