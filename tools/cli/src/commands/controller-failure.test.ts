@@ -50,6 +50,25 @@ describe('a controller that fails under a command', () => {
     expect(String(error?.message)).toMatch(/disconnect/i);
   }, 40_000);
 
+  it('serve: a Hardware Error is recovered from; serve says what it restored and keeps advertising', async () => {
+    const air = new VirtualAir();
+    const hostile = await HostileController.listen(air, {});
+    cleanups.push(() => hostile.close());
+    const store = join(mkdtempSync(join(tmpdir(), 'tsble-reset-')), 'bonds.json');
+    const serve = launch(['serve', '--transport', hostile.spec, '--bond-store', store]);
+    await serve.waitFor('advertising');
+    hostile.context?.inject({ kind: 'hardware-error', hardwareCode: 0x42 });
+    const reset = await serve.waitFor('controller-reset');
+    expect(reset.restored).toEqual(expect.arrayContaining(['advertising']));
+    // Still serving: a central on the same air finds it advertising and connects.
+    const central = await Host.open(air.createController(), { bondStore: new MemoryBondStore() });
+    cleanups.push(() => central.close());
+    const ready = await serve.waitFor('ready');
+    const connection = await central.connect(String(ready.address), { timeoutMs: 5000 });
+    expect(connection.role).toBe('central');
+    expect(serve.child.exitCode).toBeNull();
+  }, 30_000);
+
   it('Ctrl-C while the controller never answers HCI Reset ends the command at once (exit 1, interrupted)', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'tsble-silent-')), 'hci.sock');
     const sockets: Socket[] = [];

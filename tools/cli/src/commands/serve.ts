@@ -31,6 +31,14 @@ export const serve: CliCommand = {
     const watch = new TransportWatch(host);
     try {
       host.on('connection', (connection) => onConnection(connection, context, pairing));
+      // A Hardware Error the host recovered from: the controller was reset and what serve had set up restored.
+      host.on('controllerReset', (restored) =>
+        context.out.event(
+          'controller-reset',
+          { restored },
+          `the controller reported a hardware error and was reset; restored: ${restored.join(', ') || 'nothing'}`,
+        ),
+      );
       await host.advertise(advertising(name));
       const address = formatAddress(host.identityAddress);
       context.out.event(
