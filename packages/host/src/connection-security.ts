@@ -79,6 +79,8 @@ export class ConnectionSecurity implements ActionTarget {
   /** Inputs and their actions, strictly in order: one queue for PDUs, HCI events and user answers. */
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
+  /** The last Encryption Change input, until it has been applied (see `encryptionSettling`). */
+  private encryptionApplied: Promise<void> | undefined;
   private deadlineTimer: ReturnType<typeof setInterval> | undefined;
   private smpDead = false;
   private closed = false;
@@ -185,11 +187,24 @@ export class ConnectionSecurity implements ActionTarget {
    * the controller reports is not taken: the session knows the size of the key it asked for.
    */
   onEncryptionChange(status: number, enabled: boolean, _keySizeFromController?: number): void {
-    this.enqueue(() =>
+    const applied = this.enqueue(() =>
       status === 0 && enabled
         ? this.session.encryptionChanged(now())
         : this.session.encryptionFailed(now(), status),
     );
+    this.encryptionApplied = applied;
+    void applied.then(() => {
+      if (this.encryptionApplied === applied) this.encryptionApplied = undefined;
+    });
+  }
+
+  /**
+   * While an Encryption Change is being applied, when it will have been: the controller reports it before the
+   * first data it protects (Vol 4 Part E 7.7.8), so the connection holds ACL data received after it until then,
+   * or the GATT server would judge a request by the link's security of a moment before.
+   */
+  get encryptionSettling(): Promise<void> | undefined {
+    return this.encryptionApplied;
   }
 
   /** HCI LE Long Term Key Request (peripheral): the session answers from the pairing or the bond. */
@@ -224,7 +239,7 @@ export class ConnectionSecurity implements ActionTarget {
   }
 
   /** Runs `input` after everything before it, then carries out the actions it returns, in order. */
-  private enqueue(input: () => Promise<PairingAction[]>): void {
+  private enqueue(input: () => Promise<PairingAction[]>): Promise<void> {
     this.pending += 1;
     this.queue = this.queue
       .then(async () => {
@@ -236,6 +251,7 @@ export class ConnectionSecurity implements ActionTarget {
       .finally(() => {
         this.pending -= 1;
       });
+    return this.queue;
   }
 
   /** Resolves once every input queued so far has been taken in and its actions carried out. */

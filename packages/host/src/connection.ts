@@ -124,6 +124,8 @@ export class Connection extends TypedEmitter<ConnectionEventMap> {
   private readonly hci: Hci;
   private readonly logger: Logger;
   private closedWith: DisconnectedError | undefined;
+  /** ACL data received while an Encryption Change was being applied, delivered once it is (receiveAcl). */
+  private aclHeld: [number, Uint8Array][] | undefined;
 
   constructor(init: ConnectionInit) {
     super();
@@ -271,7 +273,23 @@ export class Connection extends TypedEmitter<ConnectionEventMap> {
 
   /** @internal from the host's event routing. */
   receiveAcl(packetBoundary: number, data: Uint8Array): void {
-    this.l2cap.receiveAcl(packetBoundary, data);
+    if (this.aclHeld) {
+      this.aclHeld.push([packetBoundary, data]);
+      return;
+    }
+    const settling = this._security?.encryptionSettling;
+    if (!settling) {
+      this.l2cap.receiveAcl(packetBoundary, data);
+      return;
+    }
+    // Data after an Encryption Change waits until the change is applied: in the order the controller told it.
+    this.aclHeld = [[packetBoundary, data]];
+    void settling.then(() => {
+      const held = this.aclHeld ?? [];
+      this.aclHeld = undefined;
+      if (!this._connected) return;
+      for (const [boundary, fragment] of held) this.l2cap.receiveAcl(boundary, fragment);
+    });
   }
 
   /**

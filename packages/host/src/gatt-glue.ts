@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   AttBearer,
   AttError,
+  AttErrorCode,
   type AttPdu,
   type ClientConfigurationStore,
   GattClient,
@@ -152,6 +153,10 @@ export class GattAccess {
 
   private async secure(error: AttError): Promise<void> {
     const connection = this.connection;
+    // Insufficient Encryption on a link that is encrypted: the server judged the request before it had taken
+    // in the Encryption Change both controllers reported. Asking again is enough; pairing would replace a
+    // good bond for nothing.
+    if (error.code === AttErrorCode.insufficientEncryption && connection.encrypted) return;
     const wantsMitm = error.code === 0x05; // Insufficient Authentication (Core 6.0 Vol 3 Part F 3.4.1.1)
     if (connection.role === 'central' && connection.bonded && !connection.encrypted) {
       const record = connection.storedBond();

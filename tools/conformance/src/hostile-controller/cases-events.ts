@@ -139,6 +139,41 @@ const unsolicited =
   'Core 6.0 Vol 3 Part H 2.4.4 / Vol 6 Part B 5.1.3: a link is encrypted only by an encryption the host started (central) or keyed (peripheral)';
 
 export const eventCases: HostileCase[] = [
+  {
+    id: 'HOSTILE/ORDER/ENCRYPTION-CHANGE-AND-DATA-IN-ONE-READ',
+    purpose:
+      'a bonded reconnection: the Encryption Change and the first encrypted request arrive in one read; the request is judged on the encrypted link',
+    why: 'Core 6.0 Vol 4 Part E 7.7.8: the controller reports the Encryption Change before the data it protects; the host applies it in that order',
+    expected: 'recover',
+    async run(s) {
+      const first = await s.link();
+      await first.peer.pair();
+      await first.peer.disconnect();
+      // From now on the answer to the IUT's LTK Request Reply and its Encryption Change wait for the next ACL
+      // packet and go out with it, in one write: the host reads all three at once.
+      let held: Uint8Array[] = [];
+      s.behaviour.onPacket = (packet) => {
+        if (answeredOpcode(packet) === Op.leLongTermKeyRequestReply || isEvent(packet, 0x08)) {
+          held.push(h4(packet));
+          return [];
+        }
+        if (held.length > 0 && packet.type === 'acl') {
+          const all = concatBytes(...held, h4(packet));
+          held = [];
+          return [all];
+        }
+        return undefined;
+      };
+      const link = await s.link();
+      await link.peer.encrypt();
+      const read = await rawEncryptedRead(link);
+      verify(
+        read === 'encrypted',
+        `the IUT refused the request that came with its Encryption Change (${read})`,
+      );
+      verify(link.iut.encrypted, 'the IUT does not consider the link encrypted');
+    },
+  },
   onLiveLink(
     {
       id: 'HOSTILE/SECURITY/UNSOLICITED-ENCRYPTION-CHANGE',
