@@ -3,37 +3,18 @@
  * and a GATT read that needs encryption all wait for the same LE Enable Encryption (the session starts no
  * second one while one is under way, and none once the link is encrypted).
  */
-import { DEMO_UUIDS, demoService } from '@tsble/att-gatt';
-import { VirtualAir } from '@tsble/virtual-controller';
+import { DEMO_UUIDS } from '@tsble/att-gatt';
 import { afterEach, expect, it } from 'vitest';
-import { MemoryBondStore } from './bond-store/memory-bond-store.js';
-import { Host } from './host.js';
+import { type BondedPair, bondedPair } from './bonded-pair.test-support.js';
 
-const opened: Host[] = [];
+let hosts: BondedPair | undefined;
 afterEach(async () => {
-  for (const host of opened.splice(0)) await host.close();
+  await hosts?.close();
 });
 
 it('a bonded reconnection to a peripheral that sends a Security Request sends LE Enable Encryption once', async () => {
-  const air = new VirtualAir();
-  const peripheral = await Host.open(air.createController(), {
-    bondStore: new MemoryBondStore(),
-    gatt: { services: [demoService()] },
-  });
-  const central = await Host.open(air.createController(), { bondStore: new MemoryBondStore() });
-  opened.push(peripheral, central);
-  const connect = async () => {
-    await peripheral.advertise({ name: 'once' });
-    const accepted = peripheral.accept();
-    const ours = await central.connect(peripheral.identityAddress);
-    return { ours, theirs: await accepted };
-  };
-  const first = await connect();
-  const bonded = first.theirs.next('bonded');
-  await first.ours.pair();
-  await bonded;
-  await first.ours.disconnect();
-
+  hosts = await bondedPair();
+  const { central } = hosts;
   const commands: string[] = [];
   const execute = central.hci.execute.bind(central.hci);
   central.hci.execute = ((name: string, ...rest: unknown[]) => {
@@ -41,7 +22,7 @@ it('a bonded reconnection to a peripheral that sends a Security Request sends LE
     return (execute as (name: string, ...rest: unknown[]) => Promise<unknown>)(name, ...rest);
   }) as typeof central.hci.execute;
 
-  const { ours, theirs } = await connect();
+  const { ours, theirs } = await hosts.connect();
   let encryptedEvents = 0;
   ours.on('encrypted', () => {
     encryptedEvents += 1;

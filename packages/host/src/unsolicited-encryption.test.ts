@@ -4,37 +4,27 @@
  * the host never sent LE Enable Encryption (central) nor answered an LTK request with a key (peripheral): the
  * link stays unencrypted and a protected characteristic is not served.
  */
-import { AttError, DEMO_UUIDS, demoService } from '@tsble/att-gatt';
-import { VirtualAir, type VirtualControllerTransport } from '@tsble/virtual-controller';
+import { AttError, DEMO_UUIDS } from '@tsble/att-gatt';
+import type { VirtualControllerTransport } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryBondStore } from './bond-store/memory-bond-store.js';
+import { type BondedPair, hostsOnOneAir } from './bonded-pair.test-support.js';
 import type { Connection } from './connection.js';
-import { Host, type HostOptions } from './host.js';
+import type { HostOptions } from './host.js';
 
-const opened: Host[] = [];
+let hosts: BondedPair | undefined;
 afterEach(async () => {
-  for (const host of opened.splice(0)) await host.close();
+  await hosts?.close();
 });
 
 async function linked(options: { peripheral?: HostOptions; central?: HostOptions } = {}) {
-  const air = new VirtualAir();
-  const peripheralController = air.createController();
-  const centralController = air.createController();
-  const peripheral = await Host.open(peripheralController, {
-    bondStore: new MemoryBondStore(),
-    gatt: { services: [demoService()] },
-    ...options.peripheral,
-  });
-  const central = await Host.open(centralController, {
-    bondStore: new MemoryBondStore(),
-    ...options.central,
-  });
-  opened.push(peripheral, central);
-  await peripheral.advertise({ name: 'victim' });
-  const accepted = peripheral.accept();
-  const ours = await central.connect(peripheral.identityAddress);
-  const theirs = await accepted;
-  return { peripheralController, centralController, ours, theirs };
+  hosts = await hostsOnOneAir(options);
+  const { ours, theirs } = await hosts.connect();
+  return {
+    peripheralController: hosts.peripheralController,
+    centralController: hosts.centralController,
+    ours,
+    theirs,
+  };
 }
 
 /** The controller says the link is encrypted; nothing on the host side asked. */
