@@ -75,6 +75,11 @@ export const pairingOptions = {
       'confirm numeric comparison without asking (needs --io display-yesno or keyboard-display, not --legacy)',
   },
   'min-key-size': { value: 'N', description: 'smallest acceptable encryption key size, 7..16 (default 16)' },
+  'bond-replacement': {
+    value: 'proven|never',
+    description:
+      'when a device that is bonded pairs again at no lower strength: proven (default) replaces its bond if it paired from its identity address or an RPA of its stored IRK; never refuses until the bond is forgotten',
+  },
   'show-keys': { description: 'include the LTK in the paired event' },
   oob: {
     value: 'FILE',

@@ -215,6 +215,29 @@ describe('bond replacement (rule 2)', () => {
     expect(side.keys).toBeUndefined();
   });
 
+  it("'never' with a bond for the link's own address refuses at phase 1: the initiator learns it before completing", async () => {
+    const held = bondOfA({ sc: true, authenticated: false });
+    const central = new PairingSession({
+      role: 'central',
+      localAddress: A,
+      peerAddress: PERIPHERAL,
+      config: { distribute: { local: ALL, remote: ALL }, identity: { irk: A_IRK, address: A } },
+    });
+    const peripheral = new PairingSession({
+      role: 'peripheral',
+      localAddress: PERIPHERAL,
+      peerAddress: A,
+      config: { distribute: { local: ALL, remote: ALL }, bondReplacement: 'never' },
+      bond: () => held,
+    });
+    const result = await pairInMemory({ central, peripheral });
+    expect(result.peripheral.failed?.reason).toBe(R.UnspecifiedReason);
+    expect(result.central.failed).toMatchObject({ reason: R.UnspecifiedReason, byPeer: true });
+    expect(result.central.complete).toBeUndefined();
+    expect(result.central.keys).toBeUndefined();
+    expect(result.peripheral.actions.some((a) => a.type === 'ltk-reply' || a.type === 'keys')).toBe(false);
+  });
+
   it("'ask': the application is asked with both strengths; no keeps the old bond, yes replaces it", async () => {
     for (const answer of [false, true]) {
       const side = await attempt({

@@ -84,6 +84,22 @@ function proven(ctx: PairingContext, identity: SmpAddress, existing: Bond): bool
   return isRpa(link) && existing.peerIrk !== undefined && resolveRpa(link.address, existing.peerIrk);
 }
 
+/**
+ * Phase 1: with `bondReplacement: 'never'`, a peer that pairs from the address of a bond we hold is refused
+ * at once. Its keys would be refused at key distribution anyway (they could only replace that bond, or claim
+ * another identity the link contradicts), and only a refusal now reaches an initiator before it has finished.
+ */
+export function refuseReplacementEarly(ctx: PairingContext): void {
+  if (ctx.config.bondReplacement !== 'never') return;
+  const bond = ctx.bondSource();
+  const identity = bond ? (bond.peerIdentityAddress ?? bond.peerAddress) : undefined;
+  if (identity && sameAddress(identity, ctx.peerAddress))
+    fail(
+      PairingFailedReason.UnspecifiedReason,
+      `a bond with ${describeAddress(identity)} exists and bondReplacement is 'never': forget it before pairing again`,
+    );
+}
+
 export type Replacement =
   | { kind: 'none' }
   | { kind: 'replace' }

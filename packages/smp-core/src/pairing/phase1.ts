@@ -10,6 +10,7 @@ import type { AuthReq, PairingFeatures } from '../pdu/types.js';
 import { configFor } from './config.js';
 import { emit, fail, negotiatedOf, newProgress, type PairingContext, progressOf, send } from './context.js';
 import { buildPairingRequest, buildPairingResponse, negotiate } from './features.js';
+import { refuseReplacementEarly } from './identity-check.js';
 import { beginLegacy } from './legacy.js';
 import { heldBond, startEncryption } from './link-encryption.js';
 import { beginSc } from './secure-connections.js';
@@ -68,6 +69,7 @@ export async function handlePairingRequest(
   ctx.progress.response = response;
   ctx.progress.pres = encodeSmpPdu({ op: 'pairing-response', ...response });
   ctx.progress.negotiated = negotiate(ctx.config, 'peripheral', request, response, heldBond(ctx));
+  refuseReplacementEarly(ctx);
   if (askToAccept(ctx, request)) return;
   await continueAfterAccept(ctx);
 }
@@ -82,6 +84,7 @@ export async function handlePairingResponse(
   progress.response = response;
   progress.pres = raw.slice();
   progress.negotiated = negotiate(ctx.config, 'central', progress.request, response, heldBond(ctx));
+  refuseReplacementEarly(ctx);
   if (askToAccept(ctx, response)) return;
   await continueAfterAccept(ctx);
 }

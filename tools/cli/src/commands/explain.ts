@@ -84,7 +84,7 @@ export function pairingFailedHint(reason: number, o: PairingFailure): string | u
         : 'the numbers were not confirmed here (answer y when asked, or give --yes)';
     case PairingFailedReason.UnspecifiedReason:
       return o.byPeer
-        ? 'the peer gave no reason (its own log or output says why; a peer refuses, for one, a pairing that would replace a stronger bond it holds for this address)'
+        ? 'the peer gave no reason (its own log or output says why; a peer refuses, for one, a pairing that would replace a bond it holds for this address, stronger or kept until forgotten)'
         : undefined;
     default:
       return undefined;

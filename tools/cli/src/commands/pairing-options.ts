@@ -37,6 +37,9 @@ export function parsePairingOptions(values: CommandContext['values']): CliPairin
   if (minKeySize !== undefined && !(Number.isInteger(minKeySize) && minKeySize >= 7 && minKeySize <= 16)) {
     throw new UsageError(`--min-key-size must be 7..16, not "${minText}"`);
   }
+  const replacement = (values['bond-replacement'] as string | undefined) ?? 'proven';
+  if (replacement !== 'proven' && replacement !== 'never')
+    throw new UsageError(`--bond-replacement must be proven or never, not "${replacement}"`);
   if (values.legacy && values['sc-only'])
     throw new UsageError('--legacy and --sc-only contradict each other');
   // Core 6.0 Vol 3 Part H 2.3.5.1, Tables 2.7 and 2.8: a device without IO never enters or shows a passkey, and
@@ -59,6 +62,7 @@ export function parsePairingOptions(values: CommandContext['values']): CliPairin
     ...(values['sc-only'] ? { scOnly: true } : {}),
     ...(minKeySize !== undefined ? { minKeySize } : {}),
     ...(passkey !== undefined ? { passkey } : {}),
+    ...(replacement === 'never' ? { bondReplacement: 'never' as const } : {}),
   };
   return {
     options,

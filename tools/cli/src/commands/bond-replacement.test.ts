@@ -1,0 +1,77 @@
+/**
+ * serve --bond-replacement never, from the other side: a central that forgot its bond and pairs again is refused
+ * at the Pairing Request (it hears it before it has finished, exit 1), keeps no key, and serve keeps the old
+ * bond; the default (proven) lets the same central pair again and serve says the bond was replaced.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { children, event, launch, run } from './e2e-helpers.test-support.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tsble-replace-'));
+const socket = join(dir, 'sim.sock');
+const transport = ['--transport', `unix:${socket}`];
+
+beforeAll(async () => {
+  await launch(['sim', '--listen', `unix:${socket}`]).waitFor('ready');
+});
+afterAll(() => {
+  for (const child of children.splice(0)) child.kill('SIGTERM');
+});
+
+async function pairTwice(serveAddress: string, policy: string[]) {
+  const peripheralStore = join(dir, `per-${serveAddress.slice(-2)}.json`);
+  const centralStore = join(dir, `cen-${serveAddress.slice(-2)}.json`);
+  const serve = launch([
+    'serve',
+    '--address',
+    serveAddress,
+    ...transport,
+    '--bond-store',
+    peripheralStore,
+    ...policy,
+  ]);
+  await serve.waitFor('advertising');
+  const central = [...transport, '--address', 'C0:00:00:00:00:01', '--bond-store', centralStore];
+  const first = await run(['pair', `${serveAddress}/random`, ...central]);
+  expect(first.code).toBe(0);
+  const keptBefore = JSON.stringify(JSON.parse(readFileSync(peripheralStore, 'utf8')).bonds);
+  expect((await run(['bonds', 'forget', `${serveAddress}/random`, '--bond-store', centralStore])).code).toBe(
+    0,
+  );
+  const second = await run(['pair', `${serveAddress}/random`, ...central]);
+  const keptAfter = JSON.stringify(JSON.parse(readFileSync(peripheralStore, 'utf8')).bonds);
+  serve.child.kill('SIGTERM');
+  return { serve, second, centralStore, sameBond: keptAfter === keptBefore };
+}
+
+describe('serve --bond-replacement', () => {
+  it('never: the second pairing fails on the central (exit 1, no key kept) and serve keeps the first bond', async () => {
+    const { serve, second, centralStore, sameBond } = await pairTwice('D0:00:00:00:00:01', [
+      '--bond-replacement',
+      'never',
+    ]);
+    expect(second.code).toBe(1);
+    expect(event(second.events, 'paired')).toBeUndefined();
+    expect(event(second.events, 'pairing-failed')).toMatchObject({ reason: 8, byPeer: true });
+    expect(JSON.parse(readFileSync(centralStore, 'utf8')).bonds).toEqual({});
+    expect(sameBond).toBe(true);
+    expect(await serve.waitFor('pairing-failed')).toMatchObject({
+      message: expect.stringMatching(/'never'/),
+    });
+  });
+
+  it('proven (default): the same central pairs again and serve reports the bond replaced', async () => {
+    const { serve, second, sameBond } = await pairTwice('D0:00:00:00:00:02', []);
+    expect(second.code).toBe(0);
+    expect(sameBond).toBe(false);
+    expect(await serve.waitFor('bond-replaced')).toMatchObject({ address: 'C0:00:00:00:00:01/random' });
+  });
+
+  it('anything else is a usage error', async () => {
+    const { code, events } = await run(['serve', '--bond-replacement', 'ask', ...transport]);
+    expect(code).toBe(2);
+    expect(String(event(events, 'error')?.message)).toMatch(/--bond-replacement must be proven or never/);
+  });
+});
