@@ -4,6 +4,7 @@
  * or `openTransport('sim')` after `registerSimTransport()`) or over sockets (`serveVirtualController`).
  */
 export { type AirOptions, type ConnectionRequest, VirtualAir } from './air.js';
+export { ConnectionEvents, type LinkTiming, timingFromEnvironment } from './connection-events.js';
 export { VirtualController } from './controller.js';
 export type { FaultAction, FaultRule } from './faults.js';
 export { Link, type LinkEnd } from './link.js';

@@ -25,7 +25,18 @@ const installed = (tool: string) => {
   }
 };
 
-describe('tsble sim --addresses --btsnoop', { timeout: 60_000 }, () => {
+describe('tsble sim --addresses --btsnoop --interval', { timeout: 60_000 }, () => {
+  it('refuses an interval outside the LE range, and a bad address list', async () => {
+    for (const args of [
+      ['--interval', '5'],
+      ['--interval', 'soon'],
+      ['--addresses', 'C0:00:00:00:00:0A,C0:00:00:00:00:0a'],
+    ]) {
+      const r = await run(['sim', '--listen', 'tcp:0', ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+    }
+  });
+
   it('hands out fixed addresses in order and captures every client', async () => {
     const socket = join(dir, 'sim.sock');
     const capture = join(dir, 'sim.btsnoop');
@@ -37,9 +48,15 @@ describe('tsble sim --addresses --btsnoop', { timeout: 60_000 }, () => {
       'C0:00:00:00:00:0A,C0:00:00:00:00:0B',
       '--btsnoop',
       capture,
+      '--interval',
+      '30',
     ]);
     const ready = await sim.waitFor('ready');
-    expect(ready).toMatchObject({ addresses: ['C0:00:00:00:00:0A', 'C0:00:00:00:00:0B'], btsnoop: capture });
+    expect(ready).toMatchObject({
+      addresses: ['C0:00:00:00:00:0A', 'C0:00:00:00:00:0B'],
+      btsnoop: capture,
+      interval: 'every 30 ms',
+    });
     const info = async () => {
       const r = await run(['info', '--transport', `unix:${socket}`, '--bond-store', join(dir, 'bonds.json')]);
       expect(r.code).toBe(0);

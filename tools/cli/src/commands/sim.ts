@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { BtsnoopMonitorWriter, formatBdAddr, HciTransportError, parseBdAddr } from '@tsble/hci-transport';
 import {
+  type LinkTiming,
   type ServeOptions,
   serveVirtualController,
   VirtualAir,
@@ -18,14 +19,15 @@ import type { CliCommand } from './command.js';
  */
 export const sim: CliCommand = {
   // Read here until cli-spec.ts lists them for sim (main accepts a module's own options).
-  options: { addresses: { type: 'string' }, btsnoop: { type: 'string' } },
+  options: { addresses: { type: 'string' }, btsnoop: { type: 'string' }, interval: { type: 'string' } },
   async run({ values, out, logger, signal }) {
     const listen = values.listen;
     if (typeof listen !== 'string') throw new UsageError('sim needs --listen unix:PATH or --listen tcp:PORT');
     const addresses = typeof values.addresses === 'string' ? parseAddressList(values.addresses) : undefined;
     const captureFile = typeof values.btsnoop === 'string' ? values.btsnoop : undefined;
     if (captureFile !== undefined) checkWritableFile('--btsnoop', captureFile);
-    const air = new VirtualAir();
+    const timing = typeof values.interval === 'string' ? parseInterval(values.interval) : undefined;
+    const air = timing === undefined ? new VirtualAir() : new VirtualAir({ timing: timing.timing });
     const options = {
       zephyr: values.zephyr === true,
       strict: values.strict === true,
@@ -65,13 +67,15 @@ export const sim: CliCommand = {
       const extra = {
         ...(addresses ? { addresses: addresses.map(formatBdAddr) } : {}),
         ...(captureFile ? { btsnoop: captureFile } : {}),
+        ...(timing ? { interval: timing.text } : {}),
       };
       const handedOut = addresses ? `; clients get ${addresses.map(formatBdAddr).join(', ')} in order` : '';
       const captured = captureFile ? `; capturing every client to ${captureFile}` : '';
+      const paced = timing ? `; links run on connection events (${timing.text})` : '';
       out.event(
         'ready',
         { listen: spec, ...extra },
-        `virtual controller listening on ${spec}${handedOut}${captured} (Ctrl-C to stop)`,
+        `virtual controller listening on ${spec}${handedOut}${captured}${paced} (Ctrl-C to stop)`,
       );
       await new Promise<void>((resolve) => {
         if (signal.aborted) resolve();
@@ -86,6 +90,21 @@ export const sim: CliCommand = {
     return ExitCode.done;
   },
 };
+
+/**
+ * `--interval MS|link|instant`: links deliver at connection events every MS milliseconds, or every negotiated
+ * connection interval (`link`), or at once (`instant`, the default unless TSBLE_SIM_INTERVAL_MS says otherwise).
+ */
+function parseInterval(text: string): { timing: LinkTiming | undefined; text: string } {
+  if (text === 'instant') return { timing: undefined, text: 'instant' };
+  if (text === 'link') return { timing: {}, text: 'the negotiated connection interval' };
+  const ms = Number(text);
+  if (!Number.isFinite(ms) || ms < 7.5 || ms > 4000)
+    throw new UsageError(
+      `--interval ${text}: give milliseconds from 7.5 to 4000 (the LE range), link or instant`,
+    );
+  return { timing: { intervalMs: ms }, text: `every ${ms} ms` };
+}
 
 /** `--addresses A,B,...`: public addresses as text (most significant octet first), none twice. */
 function parseAddressList(text: string): Uint8Array[] {
