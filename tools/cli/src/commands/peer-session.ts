@@ -5,7 +5,7 @@
  */
 import type { Address, Connection, Host } from '@tsble/host';
 import type { CommandContext } from './command.js';
-import { connectTo, failure, openHost, resolveTarget, timeoutMs } from './host-session.js';
+import { connectTo, failure, openHost, reportPaired, resolveTarget, timeoutMs } from './host-session.js';
 import { OperationDeadline } from './operation-deadline.js';
 import { type CliPairing, cliDelegate } from './pairing-options.js';
 import { LineQuestions } from './prompts.js';
@@ -44,6 +44,10 @@ export async function withPeer(
     const target = await resolveTarget(host, context.positionals[0], context, deadline, limit);
     const connection = await connectTo(host, target, context, deadline, limit);
     peer = connection.identity;
+    // Every pairing on the link is reported, the ones the peer started (a Security Request) too.
+    connection.on('paired', (result) =>
+      reportPaired(result, connection, context, pairing?.showKeys ?? false),
+    );
     return await work({ host, target, connection, deadline, watch });
   } catch (error) {
     progress.done();

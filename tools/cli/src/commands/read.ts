@@ -3,7 +3,6 @@ import { AttErrorCode, type Connection } from '@tsble/host';
 import { ExitCode, UsageError } from '../options.js';
 import type { CliCommand, CommandContext } from './command.js';
 import { attErrorOf, hex2 } from './explain.js';
-import { reportPaired } from './host-session.js';
 import { subscribe } from './notify.js';
 import { OperationError, steps } from './operation-deadline.js';
 import { parsePairingOptions, withOob } from './pairing-options.js';
@@ -26,7 +25,6 @@ export const read: CliCommand = {
       );
     const count = parseCount(context.values);
     return withPeer(context, pairing, async ({ connection, deadline, watch }) => {
-      connection.on('paired', (result) => reportPaired(result, connection, context, pairing.showKeys));
       connection.gatt.autoSecurity = { pair: true, pairOptions: pairing.options };
       if (connection.bonded && connection.role === 'central') {
         progress.show('encrypting from the bond');

@@ -9,14 +9,14 @@ import type { Host } from '@tsble/host';
 
 /**
  * Controller failures the host reports while running (Host `error`): a command with no answer, no command
- * credit, a hardware error it could not recover from, a crash. Each ends the command with exit 3.
+ * credit, a hardware error it could not recover from, a crash. Each ends the command with exit 3. (A transport
+ * that closed is the `close` below, reported as code `closed`.)
  */
 const CONTROLLER_FAILURES = new Set([
   'command-timeout',
   'no-command-credit',
   'hardware-error',
   'controller-crashed',
-  'transport-closed',
 ]);
 
 export class TransportWatch {
@@ -58,6 +58,6 @@ export class TransportWatch {
    */
   check(): void {
     const failure = this.error ?? this.host.controllerFailure;
-    if (failure) throw failure;
+    if (failure && (failure === this.error || CONTROLLER_FAILURES.has(failure.code))) throw failure;
   }
 }

@@ -6,7 +6,6 @@ import { AttErrorCode } from '@tsble/host';
 import { ExitCode, UsageError } from '../options.js';
 import type { CliCommand } from './command.js';
 import { attErrorName, attErrorOf, hex2 } from './explain.js';
-import { reportPaired } from './host-session.js';
 import { findCharacteristic } from './notify.js';
 import { OperationError, type Step, steps } from './operation-deadline.js';
 import { parsePairingOptions, withOob } from './pairing-options.js';
@@ -43,7 +42,6 @@ export const write: CliCommand = {
     const withoutResponse = values['without-response'] === true;
     return withPeer(context, pairing, async ({ connection, deadline }) => {
       const peer = connection.identity;
-      connection.on('paired', (result) => reportPaired(result, connection, context, pairing.showKeys));
       connection.gatt.autoSecurity = { pair: true, pairOptions: pairing.options };
       if (connection.bonded && connection.role === 'central') {
         progress.show('encrypting from the bond');
