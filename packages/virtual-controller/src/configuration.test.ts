@@ -1,7 +1,7 @@
 import { EventCode, type HciEventPacket, HciStatus, LeSubevent } from '@tsble/hci-transport';
 import { describe, expect, it } from 'vitest';
 import { VirtualAir } from './air.js';
-import { connectRawPair, mask64, RawHost, u16 } from './raw-host.js';
+import { connectRawPair, mask64, openRawHost, RawHost, u16 } from './raw-host.js';
 
 describe('configuration commands other hosts send', () => {
   it('stores Set Event Mask Page 2, and Reset clears it', async () => {
@@ -79,6 +79,53 @@ describe('configuration commands other hosts send', () => {
       1,
       1,
     ]);
+    air.close();
+  });
+});
+
+describe('controller-to-host flow control', () => {
+  it('sends the host no more ACL packets than it has buffers, cut to its length, until it reports them done', async () => {
+    const air = new VirtualAir();
+    const { central, peripheral, centralHandle, peripheralHandle } = await connectRawPair(air);
+    expect(
+      (await peripheral.command(0x0c33, Uint8Array.of(...u16(20), 0, ...u16(2), ...u16(0)))).status,
+    ).toBe(0);
+    expect((await peripheral.command(0x0c31, Uint8Array.of(1))).status).toBe(0);
+    for (let i = 0; i < 3; i++) central.sendAcl(centralHandle, new Uint8Array(27).fill(i));
+    await new Promise((r) => setTimeout(r, 30));
+    // Two buffers of 20 octets: the first 27-octet PDU as 20 + 7, then nothing until the host frees one.
+    expect(peripheral.acl.map((p) => p.data.length)).toEqual([20, 7]);
+    expect(peripheral.acl.map((p) => p.packetBoundary)).toEqual([0x02, 0x01]);
+    const before = peripheral.events.length;
+    peripheral.send(0x0c35, Uint8Array.of(1, ...u16(peripheralHandle), ...u16(1)));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(peripheral.acl.length).toBe(3);
+    // Host Number Of Completed Packets is answered by no event and takes no command credit.
+    expect(peripheral.events.slice(before).some((e) => e.code === EventCode.commandComplete)).toBe(false);
+    expect((await peripheral.command(0x1009)).status).toBe(0);
+    expect(peripheral.controller.violations).toEqual([]);
+    peripheral.send(0x0c35, Uint8Array.of(1, ...u16(peripheralHandle), ...u16(2)));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(peripheral.acl.map((p) => p.data.length)).toEqual([20, 7, 20, 7, 20]);
+    peripheral.send(0x0c35, Uint8Array.of(1, ...u16(peripheralHandle), ...u16(1)));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(peripheral.acl.map((p) => p.data.length)).toEqual([20, 7, 20, 7, 20, 7]);
+    air.close();
+  });
+
+  it('answers a malformed Host Number Of Completed Packets, and Reset turns flow control off', async () => {
+    const air = new VirtualAir();
+    const host = await openRawHost(air);
+    expect((await host.command(0x0c35, Uint8Array.of(2, 1, 0, 1, 0))).status).toBe(
+      HciStatus.invalidParameters,
+    );
+    expect((await host.command(0x0c33, new Uint8Array(7))).status).toBe(HciStatus.invalidParameters);
+    await host.command(0x0c33, Uint8Array.of(...u16(100), 0, ...u16(4), ...u16(0)));
+    await host.command(0x0c31, Uint8Array.of(1));
+    expect(host.controller.hostFlow.enabled).toBe(true);
+    await host.command(0x0c03);
+    expect(host.controller.hostFlow.enabled).toBe(false);
+    expect(host.controller.hostFlow.hostAclCount).toBe(0);
     air.close();
   });
 });

@@ -13,6 +13,7 @@ import {
 import type { VirtualAir } from './air.js';
 import { type FaultRule, faultFor } from './faults.js';
 import { commandHandlers, type Reply } from './handlers/index.js';
+import { ControllerToHostFlow, hostNumberOfCompletedPacketsOpcode } from './host-flow.js';
 import type { Link } from './link.js';
 import { type ControllerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { ControllerState } from './state.js';
@@ -112,9 +113,12 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
     this.#queue({ packet: encodeEvent(event), ...(delivered ? { delivered } : {}) });
   }
 
-  /** Queues ACL data received over the air for the host. */
+  /** Controller-to-host flow control (off until the host turns it on). */
+  readonly hostFlow = new ControllerToHostFlow((packet) => this.#queue({ packet }));
+
+  /** Queues ACL data received over the air for the host, within the host's buffers when it asked for that. */
   sendAcl(packet: HciAclPacket): void {
-    this.#queue({ packet });
+    this.hostFlow.send(packet);
   }
 
   /** Records a host violation (overrun, too many commands), as strict hardware would fail on it. */
@@ -138,6 +142,7 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
     const handle = link.handleOf(this);
     this.#pendingCompletions.delete(handle);
     this.state.aclHeldPerHandle.delete(handle);
+    this.hostFlow.linkGone(handle);
   }
 
   /** Closes the controller's end (as an unplugged dongle would). */
@@ -177,17 +182,25 @@ export class VirtualController extends TypedEmitter<ControllerEvents> {
   }
 
   #command(opcode: number, params: Uint8Array): void {
-    if (this.#commandCreditsLeft <= 0) {
-      this.violation(`command ${opcodeName(opcode)} sent without a Num_HCI_Command_Packets credit`);
-    }
-    this.#commandCreditsLeft--;
     this.commandLog.push(opcode);
+    // Host Number Of Completed Packets needs no credit and gets no answer unless it is malformed. 7.3.40.
+    const exempt = opcode === hostNumberOfCompletedPacketsOpcode;
+    if (!exempt) {
+      if (this.#commandCreditsLeft <= 0) {
+        this.violation(`command ${opcodeName(opcode)} sent without a Num_HCI_Command_Packets credit`);
+      }
+      this.#commandCreditsLeft--;
+    }
     const handler = commandHandlers.get(opcode);
     let reply: Reply;
     if (handler === undefined || (opcode >= 0xfc00 && this.options.zephyr === undefined)) {
       reply = { status: HciStatus.unknownCommand, complete: true };
     } else {
       reply = handler(this, params);
+    }
+    if (reply.silent) {
+      reply.after?.();
+      return;
     }
     const grant = () => {
       this.#commandCreditsLeft = this.options.commandCredits;

@@ -1,4 +1,4 @@
-import { EventCode, H4Framer, type HciEventPacket } from '@tsble/hci-transport';
+import { EventCode, encodeH4, H4Framer, type HciAclPacket, type HciEventPacket } from '@tsble/hci-transport';
 import type { VirtualController } from './controller.js';
 
 /** What a controller answered to one command. */
@@ -15,12 +15,15 @@ export interface CommandAnswer {
  */
 export class RawHost {
   readonly events: HciEventPacket[] = [];
+  /** ACL packets from the controller, in order. */
+  readonly acl: HciAclPacket[] = [];
   readonly #framer = new H4Framer({ accept: ['event', 'acl'] });
   #waiting: ((packet: HciEventPacket) => boolean)[] = [];
 
   constructor(readonly controller: VirtualController) {
     controller.on('bytes', (bytes) => {
       for (const packet of this.#framer.push(bytes)) {
+        if (packet.type === 'acl') this.acl.push(packet);
         if (packet.type !== 'event') continue;
         this.events.push(packet);
         this.#waiting = this.#waiting.filter((take) => !take(packet));
@@ -52,6 +55,16 @@ export class RawHost {
     bytes.set(params, 4);
     this.controller.receiveFromHost(bytes);
     return answer;
+  }
+
+  /** Sends a command without waiting for an answer (Host Number Of Completed Packets gets none). */
+  send(opcode: number, params: Uint8Array): void {
+    this.controller.receiveFromHost(encodeH4({ type: 'command', opcode, params }));
+  }
+
+  /** Sends one ACL packet (first non-flushable) on `handle`. */
+  sendAcl(handle: number, data: Uint8Array): void {
+    this.controller.receiveFromHost(encodeH4({ type: 'acl', handle, packetBoundary: 0, broadcast: 0, data }));
   }
 
   /** Resolves with the next event (from now on) that `match` accepts, or undefined after `ms`. */

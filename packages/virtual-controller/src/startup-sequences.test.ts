@@ -124,12 +124,35 @@ const nimble: Step[] = [
   { name: 'LE Set Resolvable Private Address Timeout', opcode: 0x202e, params: () => u16(300) },
 ];
 
+/** ble_hs_flow_startup, with BLE_HS_FLOW_CTRL: the host's own ACL buffers (NimBLE defaults 255 x 12). */
+const nimbleFlowControl: Step[] = [
+  { name: 'Set Controller To Host Flow Control', opcode: 0x0c31, params: () => Uint8Array.of(1) },
+  {
+    name: 'Host Buffer Size',
+    opcode: 0x0c33,
+    params: () => Uint8Array.of(...u16(255), 0, ...u16(12), ...u16(0)),
+  },
+];
+
 const zephyr: Step[] = [
   { name: 'Reset', opcode: 0x0c03 },
   { name: 'Read Local Supported Features', opcode: 0x1003 },
   { name: 'Read Local Version Information', opcode: 0x1001 },
   { name: 'Read Local Supported Commands', opcode: 0x1002 },
   { name: 'LE Rand (PRNG seed)', opcode: 0x2018, when: supports(27, 7) },
+  // set_flow_control(), with CONFIG_BT_HCI_ACL_FLOW_CONTROL: buffer size first, then flow control on.
+  {
+    name: 'Host Buffer Size',
+    opcode: 0x0c33,
+    params: () => Uint8Array.of(...u16(251 + 4), 0, ...u16(6), ...u16(0)),
+    when: supports(10, 6),
+  },
+  {
+    name: 'Set Controller To Host Flow Control',
+    opcode: 0x0c31,
+    params: () => Uint8Array.of(1),
+    when: supports(10, 5),
+  },
   { name: 'LE Read Local Supported Features', opcode: 0x2003 },
   { name: 'LE Read Buffer Size', opcode: 0x2002 },
   { name: 'LE Read Supported States', opcode: 0x201c, when: supports(28, 3) },
@@ -269,10 +292,16 @@ describe("other hosts' start-up sequences, replayed against the virtual controll
     expect(sent).toContain('LE Set Privacy Mode (device)');
   });
 
+  it('NimBLE with controller-to-host flow control (BLE_HS_FLOW_CTRL): every command succeeds', async () => {
+    const { sent } = await replay([...nimble, ...nimbleFlowControl]);
+    expect(sent).toEqual(expect.arrayContaining(['Set Controller To Host Flow Control', 'Host Buffer Size']));
+  });
+
   it("Zephyr's host: every command succeeds (its vendor probe gets Unknown HCI Command, as it expects)", async () => {
     const { sent, skipped } = await replay(zephyr);
     expect(skipped).toEqual(['Read Buffer Size']);
     expect(sent).toContain('LE Write Suggested Default Data Length');
+    expect(sent).toContain('Set Controller To Host Flow Control');
   });
 
   it('BlueZ: every command succeeds, the optional ones chosen from our Supported Commands bits', async () => {

@@ -15,6 +15,9 @@ const specTable = `
 2.7 041d 2 Read Remote Version Information
 5.6 0c01 8 Set Event Mask
 5.7 0c03 0 Reset
+10.5 0c31 1 Set Controller To Host Flow Control
+10.6 0c33 7 Host Buffer Size
+10.7 0c35 5 Host Number Of Completed Packets
 22.2 0c63 8 Set Event Mask Page 2
 14.3 1001 0 Read Local Version Information
 14.5 1003 0 Read Local Supported Features

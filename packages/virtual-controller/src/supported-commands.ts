@@ -9,6 +9,9 @@ export const supportedCommandPosition: ReadonlyMap<number, readonly [octet: numb
   [0x041d, [2, 7]], // Read Remote Version Information
   [0x0c01, [5, 6]], // Set Event Mask
   [0x0c03, [5, 7]], // Reset
+  [0x0c31, [10, 5]], // Set Controller To Host Flow Control
+  [0x0c33, [10, 6]], // Host Buffer Size
+  [0x0c35, [10, 7]], // Host Number Of Completed Packets
   [0x0c63, [22, 2]], // Set Event Mask Page 2
   [0x1001, [14, 3]], // Read Local Version Information
   [0x1003, [14, 5]], // Read Local Supported Features

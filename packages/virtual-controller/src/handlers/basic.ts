@@ -18,6 +18,7 @@ const lmpFeatures = Uint8Array.of(0, 0, 0, 0, 0x60, 0, 0, 0);
 export const basicHandlers: [number, Handler][] = [
   handler('reset', (c) => {
     c.state.reset();
+    c.hostFlow.reset();
     c.air.forgetLinks(c);
     c.air.update();
     return complete('reset');

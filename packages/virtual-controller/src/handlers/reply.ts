@@ -18,6 +18,8 @@ export interface Reply {
   status: number;
   returns?: Uint8Array;
   after?: () => void;
+  /** No Command Complete or Status at all (Host Number Of Completed Packets when well formed). */
+  silent?: boolean;
 }
 
 export type Handler = (controller: VirtualController, params: Uint8Array) => Reply;
