@@ -42,6 +42,8 @@ export interface ConnectionRequest {
   peerAddressType: number;
   peerAddress: Uint8Array;
   ownAddressType: number;
+  /** 1: connect to any advertiser in the Filter Accept List, the peer fields ignored. */
+  initiatorFilterPolicy?: number;
   connectionInterval: number;
   peripheralLatency: number;
   supervisionTimeout: number;
@@ -164,6 +166,11 @@ export class VirtualAir {
     return this.#pending.has(central);
   }
 
+  /** Whether `central` is initiating with its Filter Accept List (which then may not change). */
+  isFilteringInitiator(central: VirtualController): boolean {
+    return this.#pending.get(central)?.initiatorFilterPolicy === 1;
+  }
+
   /** Re-evaluates connections and the advertising timer after any advertising or scanning change. */
   update(): void {
     for (const [central, request] of this.#pending) {
@@ -206,8 +213,14 @@ export class VirtualAir {
       const advA = c.state.advertisingAddress;
       if (advA === undefined) continue;
       const peripheralHeard = hear(central, advA);
-      if (peripheralHeard === undefined || !isRequestedPeer(request, peripheralHeard, advA)) continue;
-      const lookup = { type: peripheralHeard.identity.type, address: peripheralHeard.identity.bytes };
+      if (peripheralHeard === undefined) continue;
+      const { identity } = peripheralHeard;
+      const wanted =
+        request.initiatorFilterPolicy === 1
+          ? central.state.inAcceptList(identity.type, identity.bytes)
+          : isRequestedPeer(request, peripheralHeard, advA);
+      if (!wanted) continue;
+      const lookup = { type: identity.type, address: identity.bytes };
       const initA = central.state.ownAddress(request.ownAddressType, lookup);
       if (initA === undefined) continue;
       const centralHeard = hear(c, initA);
@@ -215,6 +228,10 @@ export class VirtualAir {
       const directed =
         reportTypeOf(c.state.advertisingParameters.advertisingType) === AdvertisingReportType.advDirectInd;
       if (directed && !isAddressedTo(central, directedTarget(c))) continue;
+      // Advertising filter policy 2/3: connection requests only from the list (not for directed advertising).
+      const { identity: initiator } = centralHeard;
+      const policy = c.state.advertisingParameters.advertisingFilterPolicy;
+      if (!directed && policy >= 2 && !c.state.inAcceptList(initiator.type, initiator.bytes)) continue;
       return { peripheral: c, advA, initA, peripheralHeard, centralHeard };
     }
     return undefined;
@@ -306,6 +323,9 @@ export class VirtualAir {
     if (advA === undefined) return;
     const heard = hear(scanner, advA);
     if (heard === undefined) return; // network privacy: a listed peer that should use an RPA
+    // Scanning filter policy 1/3: only advertisers in the Filter Accept List. Vol 6 Part B 4.3.3.
+    const listed = scanner.state.inAcceptList(heard.identity.type, heard.identity.bytes);
+    if ((scanner.state.scanningFilterPolicy & 1) === 1 && !listed) return;
     const eventType = reportTypeOf(params.advertisingType);
     const send = (type: number, data: Uint8Array) => {
       const key = `${toHex(advA.bytes)}/${advA.type}/${type}/${toHex(data)}`;

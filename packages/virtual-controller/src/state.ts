@@ -34,6 +34,8 @@ export interface AdvertisingParameters {
   ownAddressType: number;
   peerAddressType: number;
   peerAddress: Uint8Array;
+  /** 0 any device; 1 scan requests, 2 connection requests, 3 both only from the Filter Accept List. */
+  advertisingFilterPolicy: number;
 }
 
 /** The address a controller uses on the air, and whether it is a resolvable private address it made. */
@@ -60,6 +62,7 @@ export class ControllerState {
     ownAddressType: 0,
     peerAddressType: 0,
     peerAddress: new Uint8Array(6),
+    advertisingFilterPolicy: 0,
   };
   advertisingData: Uint8Array = new Uint8Array(0);
   scanResponseData: Uint8Array = new Uint8Array(0);
@@ -68,7 +71,9 @@ export class ControllerState {
   filterDuplicates = false;
   readonly reported = new Set<string>();
   readonly resolving = new ResolvingList();
-  /** Stored as the host gave it; the simulated air applies no filter policy. */
+  /** LE Set Scan Parameters' Scanning_Filter_Policy: bit 0 accept list only, bit 1 RPA-targeted directed too. */
+  scanningFilterPolicy = 0;
+  /** Identity addresses the filter policies accept. Core 6.0 Vol 6 Part B 4.3.1. */
   filterAcceptList: { addressType: number; address: Uint8Array }[] = [];
   /** LE Set Address Resolution Enable: peers' RPAs are resolved against the resolving list. */
   addressResolution = false;
@@ -97,6 +102,7 @@ export class ControllerState {
     this.reported.clear();
     this.resolving.reset();
     this.filterAcceptList = [];
+    this.scanningFilterPolicy = 0;
     this.addressResolution = false;
     this.aclHeldPerHandle.clear();
   }
@@ -124,7 +130,17 @@ export class ControllerState {
     return this.ownAddress(p.ownAddressType, { type: p.peerAddressType, address: p.peerAddress });
   }
 
-  /** Whether the host's masks let this event through. */
+  /** Whether the Filter Accept List holds this address (an identity, after resolution). */
+  inAcceptList(type: number, address: Uint8Array): boolean {
+    return this.filterAcceptList.some(
+      (e) =>
+        e.addressType === type &&
+        e.address.length === address.length &&
+        e.address.every((b, i) => b === address[i]),
+    );
+  }
+
+  /** Whether the Host's masks let this event through. */
   eventEnabled(event: HciEvent): boolean {
     const code = codeOf(event);
     const bit = eventMaskBit.get(code);

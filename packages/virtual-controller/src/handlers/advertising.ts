@@ -8,6 +8,7 @@ export const advertisingHandlers: [number, Handler][] = [
     if (
       p.advertisingType > 4 ||
       p.ownAddressType > 3 ||
+      p.advertisingFilterPolicy > 3 ||
       p.advertisingIntervalMin > p.advertisingIntervalMax
     ) {
       return failed(HciStatus.invalidParameters);
@@ -17,6 +18,7 @@ export const advertisingHandlers: [number, Handler][] = [
       ownAddressType: p.ownAddressType,
       peerAddressType: p.peerAddressType,
       peerAddress: p.peerAddress,
+      advertisingFilterPolicy: p.advertisingFilterPolicy,
     };
     return complete('leSetAdvertisingParameters');
   }),
@@ -40,8 +42,10 @@ export const advertisingHandlers: [number, Handler][] = [
   }),
   handler('leSetScanParameters', (c, p) => {
     if (c.state.scanning) return failed(HciStatus.commandDisallowed);
-    if (p.leScanType > 1 || p.leScanWindow > p.leScanInterval) return failed(HciStatus.invalidParameters);
+    if (p.leScanType > 1 || p.leScanWindow > p.leScanInterval || p.scanningFilterPolicy > 3)
+      return failed(HciStatus.invalidParameters);
     c.state.activeScan = p.leScanType === 1;
+    c.state.scanningFilterPolicy = p.scanningFilterPolicy;
     return complete('leSetScanParameters');
   }),
   handler('leSetScanEnable', (c, p) => {

@@ -75,27 +75,6 @@ export const basicHandlers: [number, Handler][] = [
   handler('leReadSupportedStates', () =>
     complete('leReadSupportedStates', { leStates: new Uint8Array(8).fill(0xff) }),
   ),
-  handler('leReadFilterAcceptListSize', () =>
-    complete('leReadFilterAcceptListSize', { filterAcceptListSize: 8 }),
-  ),
-  handler('leClearFilterAcceptList', (c) => {
-    c.state.filterAcceptList = [];
-    return complete('leClearFilterAcceptList');
-  }),
-  handler('leAddDeviceToFilterAcceptList', (c, p) => {
-    if (c.state.filterAcceptList.length >= 8) return failed(HciStatus.memoryCapacityExceeded);
-    c.state.filterAcceptList.push({ addressType: p.addressType, address: p.address });
-    return complete('leAddDeviceToFilterAcceptList');
-  }),
-  handler('leRemoveDeviceFromFilterAcceptList', (c, p) => {
-    const before = c.state.filterAcceptList.length;
-    c.state.filterAcceptList = c.state.filterAcceptList.filter(
-      (e) => e.addressType !== p.addressType || !sameBytes(e.address, p.address),
-    );
-    return c.state.filterAcceptList.length === before
-      ? failed(HciStatus.unknownConnectionIdentifier)
-      : complete('leRemoveDeviceFromFilterAcceptList');
-  }),
   handler('leRand', () => complete('leRand', { randomNumber: new Uint8Array(randomBytes(8)) })),
   handler('leEncrypt', (_c, p) => complete('leEncrypt', { encryptedData: aes128(p.key, p.plaintextData) })),
   handler('leSetRandomAddress', (c, p) => {
@@ -140,8 +119,4 @@ function zephyrReadStaticAddresses(c: VirtualController): ReturnType<Handler> {
   returns[1] = 1;
   returns.set(address, 2);
   return { complete: true, status: 0, returns };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

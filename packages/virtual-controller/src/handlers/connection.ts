@@ -24,7 +24,8 @@ function withLink(
 export const connectionHandlers: [number, Handler][] = [
   handler('leCreateConnection', (c, p) => {
     if (c.air.isConnecting(c)) return pending(HciStatus.commandDisallowed);
-    if (p.ownAddressType > 3 || p.peerAddressType > 3) return pending(HciStatus.invalidParameters);
+    if (p.ownAddressType > 3 || p.peerAddressType > 3 || p.initiatorFilterPolicy > 1)
+      return pending(HciStatus.invalidParameters);
     const peer = { type: p.peerAddressType, address: p.peerAddress };
     if (c.state.ownAddress(p.ownAddressType, peer) === undefined) return pending(HciStatus.invalidParameters);
     return pending(0, () =>
@@ -32,6 +33,7 @@ export const connectionHandlers: [number, Handler][] = [
         peerAddressType: p.peerAddressType,
         peerAddress: p.peerAddress,
         ownAddressType: p.ownAddressType,
+        initiatorFilterPolicy: p.initiatorFilterPolicy,
         connectionInterval: p.connectionIntervalMax,
         peripheralLatency: p.maxLatency,
         supervisionTimeout: p.supervisionTimeout,

@@ -1,3 +1,4 @@
+import { acceptListHandlers } from './accept-list.js';
 import { advertisingHandlers } from './advertising.js';
 import { basicHandlers } from './basic.js';
 import { configurationHandlers } from './configuration.js';
@@ -14,4 +15,5 @@ export const commandHandlers: ReadonlyMap<number, Handler> = new Map([
   ...connectionHandlers,
   ...configurationHandlers,
   ...privacyHandlers,
+  ...acceptListHandlers,
 ]);
