@@ -32,7 +32,9 @@ describe('explain', () => {
     expect(noIo).not.toMatch(/legacy/);
     expect(pairingFailedHint(0x0c, { byPeer: false, io: 'none' })).toMatch(/--yes/);
     expect(pairingFailedHint(0x0c, { byPeer: true, io: 'none' })).not.toMatch(/--yes/);
-    expect(pairingFailedHint(0x08, { byPeer: true, io: 'none' })).toMatch(/would replace a bond it holds for this address, stronger or kept until forgotten/);
+    expect(pairingFailedHint(0x08, { byPeer: true, io: 'none' })).toMatch(
+      /would replace a bond it holds for this address, stronger or kept until forgotten/,
+    );
     expect(pairingFailedHint(0x08, { byPeer: false, io: 'none' })).toBeUndefined();
   });
 
