@@ -4,7 +4,12 @@
  * or `openTransport('sim')` after `registerSimTransport()`) or over sockets (`serveVirtualController`).
  */
 export { type AirOptions, type ConnectionRequest, VirtualAir } from './air.js';
-export { ConnectionEvents, type LinkTiming, timingFromEnvironment } from './connection-events.js';
+export {
+  type ConnectionEvents,
+  type LinkTiming,
+  type QueuedPdu,
+  timingFromEnvironment,
+} from './connection-events.js';
 export { VirtualController } from './controller.js';
 export type { FaultAction, FaultRule } from './faults.js';
 export { Link, type LinkEnd } from './link.js';
