@@ -20,14 +20,14 @@ import {
 import type { Logger } from 'pino';
 import { formatAddress } from './address.js';
 import { bondFromRecord } from './bond-store/bond-keys.js';
-import { fromHex } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
-import { type BondLostError, HostError, PairingError } from './errors.js';
+import { HostError, PairingError } from './errors.js';
 import { keyPairPool } from './key-pair-pool.js';
-import { type LinkSecurityState, OPEN_LINK, type PairingResult } from './link-security.js';
+import type { LinkSecurityState, PairingResult } from './link-security.js';
 import { type ActionTarget, carryOut } from './pairing-actions.js';
 import type { PairingContext, PairingDelegate } from './pairing-delegate.js';
 import type { SecurityEvents } from './security-events.js';
+import { SecurityReport } from './security-report.js';
 import { oobLayer, sessionConfig } from './session-config.js';
 
 /** The SMP channel as L2CAP gives it: whole PDUs both ways. */
@@ -65,17 +65,12 @@ export interface ConnectionSecurityOptions {
  */
 const CLOSE_DRAIN_LIMIT_MS = 5000;
 
-interface Pending<T> {
-  resolve: (value: T) => void;
-  reject: (error: Error) => void;
-}
-
 const now = () => performance.now();
 
 export class ConnectionSecurity implements ActionTarget {
   private readonly session: PairingSession;
-  /** The link's encryption as the session reported it (`bonded` is read from the store). */
-  private link: Omit<LinkSecurityState, 'bonded'> = OPEN_LINK;
+  /** The link-security record, the events and the answers to waiting pair()/encrypt() calls. */
+  readonly report: SecurityReport;
   /** Inputs and their actions, strictly in order: one queue for PDUs, HCI events and user answers. */
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
@@ -84,15 +79,15 @@ export class ConnectionSecurity implements ActionTarget {
   private deadlineTimer: ReturnType<typeof setInterval> | undefined;
   private smpDead = false;
   private closed = false;
-  private pairingWaiters: Pending<PairingResult>[] = [];
-  private encryptionWaiters: Pending<void>[] = [];
-  /** The identity whose bond this pairing saved: dropped again if the peer rejects the keys afterwards. */
-  private savedThisPairing: string | undefined;
-  /** The identity the connection's logger was bound with (`peer`); it changes when pairing reveals the identity. */
-  private readonly loggedPeer: string;
 
   constructor(private readonly o: ConnectionSecurityOptions) {
-    this.loggedPeer = o.peerIdentity();
+    this.report = new SecurityReport({
+      role: o.role,
+      events: o.events,
+      logger: o.logger,
+      bondStore: o.bondStore,
+      peerIdentity: o.peerIdentity,
+    });
     this.session = new PairingSession({
       role: o.role,
       localAddress: o.localAddress,
@@ -116,7 +111,7 @@ export class ConnectionSecurity implements ActionTarget {
 
   /** The link's security now. */
   get current(): LinkSecurityState {
-    return { ...this.link, bonded: this.hasBond };
+    return this.report.current;
   }
 
   /** Whether the store holds a bond for this peer. */
@@ -126,7 +121,7 @@ export class ConnectionSecurity implements ActionTarget {
 
   /** The stored bond for this peer. */
   storedBond() {
-    return this.o.bondStore.get(this.o.peerIdentity());
+    return this.report.storedBond();
   }
 
   /**
@@ -139,11 +134,9 @@ export class ConnectionSecurity implements ActionTarget {
       return Promise.reject(
         new PairingError(0x08, false, true, 'SMP timed out earlier on this link; reconnect to pair'),
       );
-    const result = new Promise<PairingResult>((resolve, reject) =>
-      this.pairingWaiters.push({ resolve, reject }),
-    );
+    const { result, first } = this.report.waitForPairing();
     // A pairing already under way (the peer started it, or a Security Request did) is the one to wait for.
-    if (this.session.pairing || this.pairingWaiters.length > 1) return result;
+    if (this.session.pairing || !first) return result;
     this.enqueue(async () => {
       // Runs after the input already received: a Security Request in flight started a pairing of its own.
       if (this.session.pairing || this.closed || this.smpDead) return [];
@@ -156,7 +149,7 @@ export class ConnectionSecurity implements ActionTarget {
           : await this.session.requestSecurity(now(), layers);
       } catch (error) {
         // Options that cannot work (PairingConfigError): the pair() call fails, nothing reaches the air.
-        for (const waiter of this.pairingWaiters.splice(0)) waiter.reject(error as Error);
+        this.report.rejectWaiting(error as Error, 'pairing');
         return [];
       }
     });
@@ -175,10 +168,10 @@ export class ConnectionSecurity implements ActionTarget {
       );
     if (!this.storedBond()?.peerLtk)
       throw new HostError('invalid-argument', `no bond with ${this.o.peerIdentity()} to encrypt from`);
-    if (this.link.encrypted) return;
-    const done = new Promise<void>((resolve, reject) => this.encryptionWaiters.push({ resolve, reject }));
+    if (this.report.current.encrypted) return;
+    const { done, first } = this.report.waitForEncryption();
     // Encryption from the bond already asked for (by another GATT operation): wait for the same answer.
-    if (this.encryptionWaiters.length === 1) this.enqueue(() => this.session.encryptFromBond(now()));
+    if (first) this.enqueue(() => this.session.encryptFromBond(now()));
     return done;
   }
 
@@ -221,8 +214,7 @@ export class ConnectionSecurity implements ActionTarget {
     this.closed = true;
     this.stopDeadline();
     await boundedWait(this.drained(), CLOSE_DRAIN_LIMIT_MS);
-    for (const waiter of this.pairingWaiters.splice(0)) waiter.reject(error);
-    this.settleEncryption(error);
+    this.report.rejectWaiting(error);
   }
 
   /** An SMP PDU from L2CAP. A PDU that starts a pairing waits for the application's OOB data, if it has any. */
@@ -286,26 +278,6 @@ export class ConnectionSecurity implements ActionTarget {
     return oobLayer(data);
   }
 
-  /**
-   * For log lines: the logger already carries `peer` (the identity at connection time); the identity is added
-   * only once pairing revealed a different one (a resolvable private address's owner), never `peer` twice.
-   */
-  private identityField(): { identity?: string } {
-    const identity = this.o.peerIdentity();
-    return identity === this.loggedPeer ? {} : { identity };
-  }
-
-  private settleEncryption(error?: Error): void {
-    for (const waiter of this.encryptionWaiters.splice(0)) {
-      if (error) waiter.reject(error);
-      else waiter.resolve();
-    }
-  }
-
-  private emitSecurity(): void {
-    this.o.events.emit('security', this.current);
-  }
-
   // ActionTarget: what the pairing action handlers (pairing-actions.ts) call back into.
 
   get logger(): Logger {
@@ -339,85 +311,13 @@ export class ConnectionSecurity implements ActionTarget {
     return { peer: this.o.peerIdentity(), central: this.o.role === 'central', ...extra };
   }
 
-  linkEncrypted(action: Extract<PairingAction, { type: 'link-encrypted' }>): void {
-    const { authenticated, sc, keySize, securityLevel } = action;
-    this.link = { encrypted: true, authenticated, sc, keySize, securityLevel };
-    if (action.source === 'bond') {
-      this.o.logger.info({ ...this.identityField(), securityLevel }, 'link encrypted from the bond');
-    }
-    this.o.events.emit('encrypted', this.current);
-    this.emitSecurity();
-    if (action.source !== 'bond') return;
-    this.settleEncryption();
-    // A peripheral's pair() (Security Request) is answered just as well by a bonded central encrypting.
-    const record = this.storedBond();
-    const ltk = this.o.role === 'central' ? record?.peerLtk : record?.localLtk;
-    const result: PairingResult = {
-      method: 'bond',
-      sc,
-      authenticated,
-      keySize,
-      bonded: true,
-      securityLevel,
-      ...(ltk ? { ltk: fromHex(ltk.ltk) } : {}),
-    };
-    for (const waiter of this.pairingWaiters.splice(0)) waiter.resolve(result);
-  }
-
-  bondLost(error: BondLostError): void {
-    this.link = OPEN_LINK;
-    this.o.events.emit('bondLost', error);
-    this.settleEncryption(error);
-    this.emitSecurity();
-  }
-
-  bondSaved(identity: string): void {
-    this.savedThisPairing = identity;
-  }
-
-  complete(action: Extract<PairingAction, { type: 'complete' }>): void {
-    const { method, sc, authenticated, keySize, bonded, securityLevel } = action;
-    this.link = { encrypted: true, authenticated, sc, keySize, securityLevel };
-    const ltk = action.keys.peerLtk?.key ?? action.keys.localLtk?.key;
-    const result: PairingResult = {
-      method,
-      sc,
-      authenticated,
-      keySize,
-      bonded,
-      securityLevel,
-      ...(ltk ? { ltk } : {}),
-    };
-    this.o.logger.info({ ...this.identityField(), method, sc, securityLevel }, 'paired');
-    this.o.events.emit('paired', result);
-    this.emitSecurity();
-    for (const waiter of this.pairingWaiters.splice(0)) waiter.resolve(result);
-    this.settleEncryption();
-  }
-
-  fail(action: Extract<PairingAction, { type: 'failed' }>): void {
+  failed(action: Extract<PairingAction, { type: 'failed' }>): void {
+    // After an SMP timeout nothing more is accepted on the link (Vol 3 Part H 3.4).
     if (action.timedOut) {
       this.smpDead = true;
       this.stopDeadline();
     }
-    // A peer's Pairing Failed after completion (e.g. Key Rejected) withdraws the keys just made.
-    const withdrawn = action.byPeer ? this.savedThisPairing : undefined;
-    this.savedThisPairing = undefined;
-    if (withdrawn) {
-      void this.o.bondStore
-        .forget(withdrawn)
-        .catch((error) => this.o.logger.warn({ err: error }, 'could not drop the rejected bond'));
-    }
-    const error = new PairingError(action.reason, action.byPeer, action.timedOut, action.message);
-    // An expected event, reported to the application as pairingFailed: info, not warn (nothing to act on here).
-    this.o.logger.info(
-      { ...this.identityField(), reason: action.reason, byPeer: action.byPeer, timedOut: action.timedOut },
-      'pairing failed',
-    );
-    this.o.logger.debug({ reason: action.reason, detail: action.message }, 'pairing failure detail');
-    this.o.events.emit('pairingFailed', error);
-    for (const waiter of this.pairingWaiters.splice(0)) waiter.reject(error);
-    this.settleEncryption(error);
+    this.report.failed(action);
   }
 
   setPeerIdentity(identity: string): void {

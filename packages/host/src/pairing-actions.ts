@@ -13,6 +13,7 @@ import type { BondStore } from './bond-store/bond-store.js';
 import { BondLostError } from './errors.js';
 import { type PairingContext, type PairingDelegate, parsePasskey } from './pairing-delegate.js';
 import type { SecurityEvents } from './security-events.js';
+import type { SecurityReport } from './security-report.js';
 
 type Action<T extends PairingAction['type']> = Extract<PairingAction, { type: T }>;
 
@@ -33,11 +34,9 @@ export interface ActionTarget {
   feed(input: () => Promise<PairingAction[]>): void;
   context(extra?: Partial<PairingContext>): PairingContext;
   setPeerIdentity(identity: string): void;
-  linkEncrypted(action: Action<'link-encrypted'>): void;
-  bondLost(error: BondLostError): void;
-  bondSaved(identity: string): void;
-  complete(action: Action<'complete'>): void;
-  fail(action: Action<'failed'>): void;
+  /** The link-security record and the application's events (security-report.ts). */
+  readonly report: SecurityReport;
+  failed(action: Action<'failed'>): void;
 }
 
 type Handler<T extends PairingAction['type']> = (
@@ -137,11 +136,9 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
       'answering the LTK request',
     );
   },
-  'link-encrypted': (action, target) => target.linkEncrypted(action),
-  'encryption-failed': (action, target) => {
-    const error = new BondLostError(target.context().peer, action.status);
-    target.bondLost(error);
-  },
+  'link-encrypted': (action, target) => target.report.linkEncrypted(action),
+  'encryption-failed': (action, target) =>
+    target.report.bondLost(new BondLostError(target.context().peer, action.status)),
   'confirm-bond-replacement': (action, target, session) => {
     const request = {
       identity: formatAddress({ bytes: action.identity.address, type: action.identity.type }),
@@ -160,7 +157,7 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
     target.setPeerIdentity(record.address);
     try {
       await target.bondStore.put(record);
-      target.bondSaved(record.address);
+      target.report.bondSaved(record.address);
       if (action.replaces) {
         target.logger.info({ identity: record.address }, 'bond replaced by a new pairing');
         target.events.emit('bondReplaced', record.address);
@@ -171,8 +168,8 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
       target.events.emit('error', error as Error);
     }
   },
-  complete: (action, target) => target.complete(action),
-  failed: (action, target) => target.fail(action),
+  complete: (action, target) => target.report.complete(action),
+  failed: (action, target) => target.failed(action),
 };
 
 export async function carryOut(
