@@ -130,3 +130,43 @@ describe('controller privacy offload', () => {
     expect(controllerResolvesAddresses(noMode)).toBe(false);
   });
 });
+
+describe('controller privacy through Host (the default)', () => {
+  it('a bond made while connected goes into the controller list; the peer behind a new RPA is found by identity', async () => {
+    const air = new VirtualAir();
+    const phone = await Host.open(air.createController(), {
+      bondStore: new MemoryBondStore(),
+      privacy: { rotationMs: 60_000 },
+    });
+    const sensorTransport = air.createController();
+    const sensor = await Host.open(sensorTransport, { bondStore: new MemoryBondStore() });
+    opened.push(phone, sensor);
+    await phone.advertise({ name: 'phone' });
+    const phoneSide = phone.accept();
+    const first = await sensor.connect(phone.currentAddress);
+    await phoneSide;
+    const bonded = first.next('bonded');
+    await first.pair();
+    await bonded;
+    const identity = formatAddress(phone.identityAddress);
+    // Written when the bond was saved (the sensor was connected, neither advertising nor scanning).
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const state = sensorTransport.controller.state;
+    expect(state.addressResolution).toBe(true);
+    expect(state.resolving.entries).toHaveLength(1);
+    await first.disconnect();
+
+    await phone.rotatePrivateAddress();
+    const phoneAgain = phone.accept();
+    const found = await sensor.findAdvertiser(identity, { timeoutMs: 2000 });
+    const second = await sensor.connect(found.address);
+    await phoneAgain;
+    expect(second.identity).toBe(identity);
+    await second.encrypt();
+    expect(second.encrypted).toBe(true);
+    // Forgetting the bond takes the peer out of the controller's list too.
+    await second.disconnect();
+    await sensor.forget(identity);
+    expect(state.resolving.entries).toHaveLength(0);
+  });
+});

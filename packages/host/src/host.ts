@@ -28,6 +28,7 @@ import type { Connection, ConnectionParameterPolicy, PairOptions } from './conne
 import type { ConnectionSecurity } from './connection-security.js';
 import { setUpConnection } from './connection-setup.js';
 import { HciAddressType, HciErrorCode } from './constants.js';
+import { ControllerPeerResolution } from './controller-privacy.js';
 import { HostError } from './errors.js';
 import { createGattServer, type GattSetup } from './gatt-glue.js';
 import { keyPairPool } from './key-pair-pool.js';
@@ -61,6 +62,12 @@ export interface HostOptions {
   delegate?: PairingDelegate;
   /** Our GATT server's services and the device name (GAP). */
   gatt?: GattSetup;
+  /**
+   * Let the controller resolve bonded peers' resolvable private addresses when it keeps a resolving list (LL
+   * Privacy): their IRKs are written into it and kept in step with the bond store. Default true; the host's
+   * own resolver stays as the fallback (controllers without LL Privacy, peers beyond the list's size).
+   */
+  controllerPrivacy?: boolean;
   /** As central: how a peripheral's Connection Parameter Update Request is answered (default 'accept'). */
   connectionParameters?: ConnectionParameterPolicy;
   /**
@@ -97,6 +104,11 @@ export class Host extends TypedEmitter<HostEventMap> {
   private rotator: RpaRotator | undefined;
   private advertising: AdvertiseOptions | undefined;
   private closed = false;
+  /** The controller's resolving list kept in step with the bonds (undefined: resolution stays in software). */
+  private peerResolution: ControllerPeerResolution | undefined;
+  /** The bonds changed while the controller refused list changes (busy): written before the next procedure. */
+  private resolutionStale = false;
+  private advertisingSteps: Promise<void> = Promise.resolve();
   private firstControllerFailure: HciError | undefined;
   /** Between a Hardware Error and the end of the controller's reset: nothing is sent but the restore. */
   private controllerResetting = false;
@@ -217,6 +229,10 @@ export class Host extends TypedEmitter<HostEventMap> {
         await host.enablePrivacy(
           typeof options.privacy === 'object' ? options.privacy.rotationMs : undefined,
         );
+      if (options.controllerPrivacy ?? true) {
+        host.peerResolution = await ControllerPeerResolution.open(hci, bondStore, localIrk, host.logger);
+        await host.syncResolution();
+      }
       if (options.signal?.aborted) throw new HciAbortError(`host start-up on ${hci.transport.description}`);
       return host;
     } catch (error) {
@@ -278,12 +294,31 @@ export class Host extends TypedEmitter<HostEventMap> {
   /** Start advertising; after a peripheral connection ends, advertising resumes with the same options. */
   async advertise(options: AdvertiseOptions = {}): Promise<void> {
     this.advertising = options;
-    await startAdvertising(this.hci, this.ownAddressType, options);
+    await this.advertisingStep(() => this.startAdvertisingNow(options));
   }
 
   async stopAdvertising(): Promise<void> {
     this.advertising = undefined;
-    await stopAdvertising(this.hci);
+    await this.advertisingStep(() => stopAdvertising(this.hci));
+  }
+
+  /**
+   * Advertising changes one at a time (an application's advertise() and the resumption after a peripheral
+   * connection would otherwise interleave their commands, and the controller refuses parameters while enabled).
+   */
+  private advertisingStep(step: () => Promise<void>): Promise<void> {
+    const run = this.advertisingSteps.then(step);
+    this.advertisingSteps = run.catch(() => undefined);
+    return run;
+  }
+
+  private async startAdvertisingNow(options: AdvertiseOptions): Promise<void> {
+    if (this.resolutionStale) {
+      // The list cannot change while we advertise with resolution on: stop, write it, start again.
+      await stopAdvertising(this.hci).catch(() => undefined);
+      await this.syncResolution();
+    }
+    await startAdvertising(this.hci, this.ownAddressType, options);
   }
 
   /**
@@ -293,6 +328,7 @@ export class Host extends TypedEmitter<HostEventMap> {
   async connect(address: string | Address, options: ConnectOptions = {}): Promise<Connection> {
     const peer = typeof address === 'string' ? parseAddressOrThrow(address) : address;
     if (this.scanner.scanning) await this.scanner.stop();
+    if (this.resolutionStale) await this.syncResolution();
     const handle = await this.connector.connect(peer, options);
     const connection = this.connections.get(handle);
     if (!connection)
@@ -309,8 +345,33 @@ export class Host extends TypedEmitter<HostEventMap> {
   }
 
   /** Forget a peer: its bond leaves the store (and the file). */
-  forget(identity: string): Promise<boolean> {
-    return this.bondStore.forget(identity);
+  async forget(identity: string): Promise<boolean> {
+    const forgotten = await this.bondStore.forget(identity);
+    if (forgotten) await this.bondsChanged();
+    return forgotten;
+  }
+
+  /** Writes the bonds into the controller's resolving list, or leaves it stale while the controller is busy. */
+  private async syncResolution(): Promise<void> {
+    const resolution = this.peerResolution;
+    if (!resolution || this.closed) return;
+    try {
+      this.resolutionStale = (await resolution.sync()) === 'busy';
+    } catch (error) {
+      // A controller that claims LL Privacy but fails it: the software resolver carries on alone.
+      this.logger.warn(
+        { err: error },
+        'the controller refused its resolving list: peers resolved by the host',
+      );
+      this.peerResolution = undefined;
+      this.resolutionStale = false;
+    }
+  }
+
+  private async bondsChanged(): Promise<void> {
+    if (!this.peerResolution) return;
+    this.resolutionStale = true;
+    await this.syncResolution();
   }
 
   async close(): Promise<void> {
@@ -418,6 +479,7 @@ export class Host extends TypedEmitter<HostEventMap> {
       options: this.options,
     });
     this.connections.set(event.connectionHandle, connection);
+    connection.on('bonded', () => void this.bondsChanged());
     this.emit('connection', connection);
   }
 
@@ -429,7 +491,9 @@ export class Host extends TypedEmitter<HostEventMap> {
     void connection.closed(reason).then(() => this.emit('disconnection', connection, reason));
     // After a hardware error the controller is being reset: advertising resumes from restoreAfterReset.
     if (connection.role === 'peripheral' && this.advertising && !this.closed && !this.controllerResetting) {
-      void startAdvertising(this.hci, this.ownAddressType, this.advertising).catch((error) => {
+      const options = this.advertising;
+      // Advertising stopped with the connection: the moment to write a list that changed while it ran.
+      void this.advertisingStep(() => this.startAdvertisingNow(options)).catch((error) => {
         if (!this.closed) this.logger.warn({ err: error }, 'could not resume advertising');
       });
     }

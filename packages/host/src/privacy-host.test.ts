@@ -16,7 +16,11 @@ describe('privacy through the host', () => {
       bondStore: new MemoryBondStore(),
       privacy: { rotationMs: 60_000 },
     });
-    const sensor = await Host.open(air.createController(), { bondStore: new MemoryBondStore() });
+    // The host's own resolver (controllerPrivacy: false); controller-privacy.test.ts covers the offload.
+    const sensor = await Host.open(air.createController(), {
+      bondStore: new MemoryBondStore(),
+      controllerPrivacy: false,
+    });
     opened.push(phone, sensor);
     expect(randomAddressKind(phone.currentAddress)).toBe('resolvable');
 
