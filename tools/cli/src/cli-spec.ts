@@ -163,6 +163,11 @@ socket, unless something else has replaced it.`,
         description:
           "record every client's HCI as the controller saw it (one index per client); created with mode 0600, as it holds the link keys",
       },
+      interval: {
+        value: 'MS|link|instant',
+        description:
+          'links deliver data at connection events every MS milliseconds (7.5..4000), or every negotiated interval (link), or at once (instant, the default; TSBLE_SIM_INTERVAL_MS sets it too)',
+      },
     },
     common: ['json', 'log-level'],
     load: async () => (await import('./commands/sim.js')).sim,

@@ -9,7 +9,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_UUIDS, demoService, FileBondStore, formatAddress, Host } from '@tsble/host';
-import { VirtualAir } from '@tsble/virtual-controller';
+import { timingFromEnvironment, VirtualAir } from '@tsble/virtual-controller';
 import { ExitCode } from '../options.js';
 import type { CliCommand, CommandContext } from './command.js';
 import { failure, reportConnection, reportPaired } from './host-session.js';
@@ -20,10 +20,20 @@ const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 export const demo: CliCommand = {
   async run(context) {
     const directory = await mkdtemp(join(tmpdir(), 'tsble-demo-'));
-    const air = new VirtualAir();
+    // Links run on 30 ms connection events, as with a dongle, unless TSBLE_SIM_INTERVAL_MS says otherwise.
+    const timing =
+      process.env.TSBLE_SIM_INTERVAL_MS !== undefined
+        ? timingFromEnvironment(process.env)
+        : { intervalMs: 30 };
+    const air = new VirtualAir(timing ? { timing } : {});
+    const pace = timing
+      ? timing.intervalMs
+        ? `links run on ${timing.intervalMs} ms connection events, as with a dongle`
+        : "links run on each link's negotiated connection interval"
+      : 'links deliver at once (instant mode, faster than any radio)';
     const hosts: Host[] = [];
     try {
-      return await story(context, air, directory, hosts);
+      return await story(context, air, directory, hosts, pace);
     } catch (error) {
       return failure(error, context);
     } finally {
@@ -42,6 +52,7 @@ async function story(
   air: VirtualAir,
   directory: string,
   hosts: Host[],
+  pace: string,
 ): Promise<number> {
   const { out, logger } = context;
   const files = { sensor: join(directory, 'sensor.json'), phone: join(directory, 'phone.json') };
@@ -95,8 +106,9 @@ async function story(
       sensor: formatAddress(sensor.identityAddress),
       phone: formatAddress(phone.identityAddress),
       bondStores: files,
+      pace,
     },
-    `tsble demo: two LE devices on the embedded virtual controller
+    `tsble demo: two LE devices on the embedded virtual controller (${pace})
   sensor ${formatAddress(sensor.identityAddress)} has a display and serves the demo service
   phone  ${formatAddress(phone.identityAddress)} has a keyboard and wants the sensor's authenticated value
   bond files: ${files.phone} and ${files.sensor}`,
