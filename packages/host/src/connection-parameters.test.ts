@@ -40,7 +40,11 @@ async function request(policy?: ConnectionParameterPolicy) {
       }),
     );
   const answer = await theirs.l2cap.requestConnectionParameterUpdate(SLOWER);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // An accepted update takes effect some connection events later (six, at the air's timing): wait for both
+  // controllers' events; a refusal has nothing to wait for beyond the same bound.
+  const until = performance.now() + (answer ? 3000 : 400);
+  while (updates.length < 2 && performance.now() < until)
+    await new Promise((resolve) => setTimeout(resolve, 10));
   return { answer, updates };
 }
 
