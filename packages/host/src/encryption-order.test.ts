@@ -13,7 +13,9 @@ afterEach(async () => {
   await hosts?.close();
 });
 
-it('a request sent as soon as the central is encrypted is served encrypted by the peripheral', async () => {
+it('a request sent as soon as the central is encrypted is served encrypted by the peripheral', {
+  timeout: 30_000,
+}, async () => {
   hosts = await bondedPair();
   const refused: string[] = [];
   for (let round = 0; round < 20; round++) {

@@ -396,13 +396,15 @@ export class Host extends TypedEmitter<HostEventMap> {
     this.rotator = new RpaRotator({
       irk: this.localIrk,
       ...(rotationMs !== undefined ? { rotationMs } : {}),
-      apply: async (rpa) => {
-        // Legacy controllers refuse a new random address while advertising (Vol 4 Part E 7.8.4): pause it.
-        const resume = this.advertising;
-        if (resume) await stopAdvertising(this.hci).catch(() => undefined);
-        await this.hci.execute('leSetRandomAddress', { randomAddress: rpa });
-        if (resume) await startAdvertising(this.hci, this.ownAddressType, resume);
-      },
+      // Legacy controllers refuse a new random address while advertising (Vol 4 Part E 7.8.4): pause it, as one
+      // advertising step (a resumption after a connection may be under way).
+      apply: (rpa) =>
+        this.advertisingStep(async () => {
+          const resume = this.advertising;
+          if (resume) await stopAdvertising(this.hci).catch(() => undefined);
+          await this.hci.execute('leSetRandomAddress', { randomAddress: rpa });
+          if (resume) await startAdvertising(this.hci, this.ownAddressType, resume);
+        }),
       onError: (error) => this.logger.warn({ err: error }, 'RPA rotation failed; the previous address stays'),
     });
     this.ownAddressType = HciAddressType.random;
