@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: builds what the tests need and runs every workspace's tests through turbo, then reads each
-// workspace's Vitest JSON report and prints one plain summary line, `N passed, N failed`, which CI reads.
-import { spawnSync } from 'node:child_process';
+// workspace's Vitest JSON report (and those of the host and conformance suites run again on 30 ms connection
+// events) and prints one plain summary line, `N passed, N failed`, which CI reads.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -22,6 +23,34 @@ const run = spawnSync(
   },
 );
 
+// The stack suites again with links on 30 ms connection events, as a dongle's are (the virtual controller's timing
+// model; every other run is instant): the host's tests and the conformance cases, side by side.
+const TIMED = [
+  ['packages/host', []],
+  ['tools/conformance', ['src/conformance.test.ts']],
+];
+for (const [ws] of TIMED) rmSync(join(root, ws, '.test-results-30ms.json'), { force: true });
+const timedRuns = TIMED.map(
+  ([ws, files]) =>
+    new Promise((resolve) => {
+      const child = spawn(
+        'npx',
+        [
+          'vitest',
+          'run',
+          ...files,
+          '--reporter=dot',
+          '--reporter=json',
+          '--outputFile=.test-results-30ms.json',
+        ],
+        { cwd: join(root, ws), stdio: 'inherit', env: { ...process.env, TSBLE_SIM_INTERVAL_MS: '30' } },
+      );
+      child.on('close', (code) => resolve(code));
+    }),
+);
+console.log('\nhost and conformance suites again on 30 ms connection events (TSBLE_SIM_INTERVAL_MS=30)');
+const timedCodes = await Promise.all(timedRuns);
+
 // Formatting and lint (Biome) are part of the test run: a change that breaks them fails like a failing test.
 const lint = spawnSync('npx', ['biome', 'check', '.'], { cwd: root, stdio: 'inherit' });
 
@@ -29,10 +58,13 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
-for (const ws of workspaces) {
-  const file = join(ws, '.test-results.json');
+const reports = [
+  ...workspaces.map((ws) => join(ws, '.test-results.json')),
+  ...TIMED.map(([ws]) => join(root, ws, '.test-results-30ms.json')),
+];
+for (const file of reports) {
   if (!existsSync(file)) {
-    missing.push(ws.slice(root.length));
+    missing.push(file.slice(root.length));
     continue;
   }
   const report = JSON.parse(readFileSync(file, 'utf8'));
@@ -43,7 +75,7 @@ for (const ws of workspaces) {
   failed += report.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
 }
 if (missing.length > 0) console.log(`no test report from: ${missing.join(', ')}`);
-if (run.status !== 0 && failed === 0) failed = 1; // the build or a runner itself failed
+if ((run.status !== 0 || timedCodes.some((code) => code !== 0)) && failed === 0) failed = 1; // a runner itself failed
 if (lint.status !== 0) {
   console.log('biome check failed (npm run format fixes formatting)');
   failed += 1;
