@@ -47,6 +47,11 @@ export {
   pairingConfigOf,
 } from './connection.js';
 export { AdFlag, AdType, DEFAULT_RPA_ROTATION_MS } from './constants.js';
+export {
+  ControllerPeerResolution,
+  controllerResolvesAddresses,
+  type SyncOutcome,
+} from './controller-privacy.js';
 export { BondLostError, DisconnectedError, HostError, type HostErrorCode, PairingError } from './errors.js';
 export type { GattAccess, GattSetup } from './gatt-glue.js';
 export { Host, type HostEventMap, type HostOptions } from './host.js';
