@@ -13,6 +13,8 @@ export interface RawAdvertisingReport {
   readonly address: Address;
   readonly data: Uint8Array;
   readonly rssi: number;
+  /** The controller resolved the advertiser's RPA itself: `address` is already the identity. */
+  readonly resolvedByController?: boolean;
 }
 
 export interface Advertisement {
@@ -79,7 +81,7 @@ export class ScanReports {
     );
     if (!this.options.duplicates && key === state.lastKey) return undefined;
     state.lastKey = key;
-    const identity = this.options.resolve?.(report.address);
+    const identity = report.resolvedByController ? addressText : this.options.resolve?.(report.address);
     const name = merged.name ?? merged.shortName;
     return {
       address: report.address,

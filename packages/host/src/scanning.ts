@@ -111,11 +111,14 @@ export class Scanner {
       report.addressType === HciAddressType.public || report.addressType === HciAddressType.publicIdentity
         ? 'public'
         : 'random';
+    // Types 2/3: the controller resolved a bonded peer's RPA from its resolving list and reports the identity.
+    const resolvedByController = report.addressType >= HciAddressType.publicIdentity;
     const advertisement = this.reports.accept({
       eventType: report.eventType,
       address: addressFromBytes(report.address, type),
       data: report.data,
       rssi: report.rssi,
+      ...(resolvedByController ? { resolvedByController } : {}),
     });
     if (!advertisement) return;
     this.onAdvertisement(advertisement);
