@@ -27,22 +27,31 @@ async function offload(host: Host): Promise<ControllerPeerResolution> {
   return resolution;
 }
 
+/** A phone with a private address bonds with a sensor (the sensor central) and they disconnect. */
+async function phoneBondedToSensor() {
+  const air = new VirtualAir();
+  const phone = await Host.open(air.createController(), {
+    bondStore: new MemoryBondStore(),
+    privacy: { rotationMs: 60_000 },
+  });
+  const sensorTransport = air.createController();
+  const sensor = await Host.open(sensorTransport, { bondStore: new MemoryBondStore() });
+  opened.push(phone, sensor);
+  await phone.advertise({ name: 'phone' });
+  const phoneSide = phone.accept();
+  const first = await sensor.connect(phone.currentAddress);
+  await phoneSide;
+  const bonded = first.next('bonded');
+  await first.pair();
+  await bonded;
+  await new Promise((resolve) => setTimeout(resolve, 20)); // the list written once the bond was saved
+  await first.disconnect();
+  return { phone, sensor, sensorTransport };
+}
+
 describe('controller privacy offload', () => {
   it('central: the controller resolves the bonded peripheral’s new RPA; scan, connect and encrypt by identity', async () => {
-    const air = new VirtualAir();
-    const phone = await Host.open(air.createController(), {
-      bondStore: new MemoryBondStore(),
-      privacy: { rotationMs: 60_000 },
-    });
-    const sensorTransport = air.createController();
-    const sensor = await Host.open(sensorTransport, { bondStore: new MemoryBondStore() });
-    opened.push(phone, sensor);
-    await phone.advertise({ name: 'phone' });
-    const phoneSide = phone.accept();
-    const first = await sensor.connect(phone.currentAddress);
-    await phoneSide;
-    await first.pair();
-    await first.disconnect();
+    const { phone, sensor, sensorTransport } = await phoneBondedToSensor();
     const identity = formatAddress(phone.identityAddress);
 
     const resolution = await offload(sensor);
@@ -133,28 +142,12 @@ describe('controller privacy offload', () => {
 
 describe('controller privacy through Host (the default)', () => {
   it('a bond made while connected goes into the controller list; the peer behind a new RPA is found by identity', async () => {
-    const air = new VirtualAir();
-    const phone = await Host.open(air.createController(), {
-      bondStore: new MemoryBondStore(),
-      privacy: { rotationMs: 60_000 },
-    });
-    const sensorTransport = air.createController();
-    const sensor = await Host.open(sensorTransport, { bondStore: new MemoryBondStore() });
-    opened.push(phone, sensor);
-    await phone.advertise({ name: 'phone' });
-    const phoneSide = phone.accept();
-    const first = await sensor.connect(phone.currentAddress);
-    await phoneSide;
-    const bonded = first.next('bonded');
-    await first.pair();
-    await bonded;
+    const { phone, sensor, sensorTransport } = await phoneBondedToSensor();
     const identity = formatAddress(phone.identityAddress);
     // Written when the bond was saved (the sensor was connected, neither advertising nor scanning).
-    await new Promise((resolve) => setTimeout(resolve, 20));
     const state = sensorTransport.controller.state;
     expect(state.addressResolution).toBe(true);
     expect(state.resolving.entries).toHaveLength(1);
-    await first.disconnect();
 
     await phone.rotatePrivateAddress();
     const phoneAgain = phone.accept();

@@ -3,18 +3,16 @@
  * at the Pairing Request (it hears it before it has finished, exit 1), keeps no key, and serve keeps the old
  * bond; the default (proven) lets the same central pair again and serve says the bond was replaced.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { children, event, launch, run } from './e2e-helpers.test-support.js';
+import { children, event, launch, run, sharedSim } from './e2e-helpers.test-support.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tsble-replace-'));
-const socket = join(dir, 'sim.sock');
-const transport = ['--transport', `unix:${socket}`];
+let dir = '';
+let transport: string[] = [];
 
 beforeAll(async () => {
-  await launch(['sim', '--listen', `unix:${socket}`]).waitFor('ready');
+  ({ dir, transport } = await sharedSim('tsble-replace-'));
 });
 afterAll(() => {
   for (const child of children.splice(0)) child.kill('SIGTERM');

@@ -3,7 +3,8 @@
  * read its JSON events; start BlueZ's btvirt under a lock.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const mainJs = new URL('../../dist/main.js', import.meta.url).pathname;
@@ -169,4 +170,15 @@ export function btvirtSkipReason(): string | undefined {
     return 'btvirt is not installed';
   }
   return undefined;
+}
+
+/**
+ * A `tsble sim --listen` socket of its own in a fresh temporary directory, for a test file's processes to share:
+ * the directory, and the --transport arguments that reach it. The sim is stopped with the other children.
+ */
+export async function sharedSim(prefix: string): Promise<{ dir: string; transport: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const socket = join(dir, 'sim.sock');
+  await launch(['sim', '--listen', `unix:${socket}`]).waitFor('ready');
+  return { dir, transport: ['--transport', `unix:${socket}`] };
 }

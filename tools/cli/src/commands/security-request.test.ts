@@ -2,18 +2,15 @@
  * Every pairing a command causes is reported once: `gatt` against `serve --security-request` pairs because the
  * peripheral asked (a Security Request) and says so with a `paired` event; `pair` reports its pairing once.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { children, launch, run } from './e2e-helpers.test-support.js';
+import { children, launch, run, sharedSim } from './e2e-helpers.test-support.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tsble-secreq-'));
-const socket = join(dir, 'sim.sock');
-const transport = ['--transport', `unix:${socket}`];
+let dir = '';
+let transport: string[] = [];
 
 beforeAll(async () => {
-  await launch(['sim', '--listen', `unix:${socket}`]).waitFor('ready');
+  ({ dir, transport } = await sharedSim('tsble-secreq-'));
 });
 afterAll(() => {
   for (const child of children.splice(0)) child.kill('SIGTERM');
