@@ -96,7 +96,12 @@ export type HostEventMap = {
 let simRegistered = false;
 
 export class Host extends TypedEmitter<HostEventMap> {
-  readonly connections = new Map<number, Connection>();
+  readonly #connections = new Map<number, Connection>();
+
+  /** The live connections by handle (read-only: the host adds and removes them as the controller reports). */
+  get connections(): ReadonlyMap<number, Connection> {
+    return this.#connections;
+  }
   private readonly scanner: Scanner;
   private readonly connector: Connector;
   private readonly resolver: PeerResolver;
@@ -138,7 +143,7 @@ export class Host extends TypedEmitter<HostEventMap> {
     hci.on('connectionComplete', (event) => this.onConnectionComplete(event));
     hci.on('disconnection', (event) => this.onDisconnection(event.connectionHandle, event.reason));
     hci.on('acl', (handle, packetBoundary, data) =>
-      this.connections.get(handle)?.receiveAcl(packetBoundary, data),
+      this.#connections.get(handle)?.receiveAcl(packetBoundary, data),
     );
     hci.on('encryptionChange', (e) =>
       this.security(e.connectionHandle)?.onEncryptionChange(
@@ -330,7 +335,7 @@ export class Host extends TypedEmitter<HostEventMap> {
     if (this.scanner.scanning) await this.scanner.stop();
     if (this.resolutionStale) await this.syncResolution();
     const handle = await this.connector.connect(peer, options);
-    const connection = this.connections.get(handle);
+    const connection = this.#connections.get(handle);
     if (!connection)
       throw new HostError('controller', 'the controller reported a connection the host did not see');
     return connection;
@@ -379,7 +384,7 @@ export class Host extends TypedEmitter<HostEventMap> {
     this.closed = true;
     this.rotator?.stop();
     // Disconnect politely, but never wait long for a controller that stopped answering.
-    const goodbyes = [...this.connections.values()].map((connection) =>
+    const goodbyes = [...this.#connections.values()].map((connection) =>
       Promise.race([connection.disconnect().catch(() => undefined), delay(2000)]),
     );
     await Promise.all(goodbyes);
@@ -389,7 +394,7 @@ export class Host extends TypedEmitter<HostEventMap> {
 
   /** The controller is gone (closed transport): every connection ends with it. */
   private dropConnections(reason: number): void {
-    for (const [handle] of this.connections) this.onDisconnection(handle, reason);
+    for (const [handle] of this.#connections) this.onDisconnection(handle, reason);
   }
 
   private async enablePrivacy(rotationMs?: number): Promise<void> {
@@ -457,14 +462,14 @@ export class Host extends TypedEmitter<HostEventMap> {
   }
 
   private security(handle: number): ConnectionSecurity | undefined {
-    return this.connections.get(handle)?.securityGlue;
+    return this.#connections.get(handle)?.securityGlue;
   }
 
   private onConnectionComplete(event: LeConnectionComplete): void {
     if (event.status !== 0) return; // the connector reports failed attempts
     // hci-transport refuses a second completion for a live handle; should one arrive anyway, replacing the
     // connection would orphan the first one without a disconnection.
-    if (this.connections.has(event.connectionHandle)) {
+    if (this.#connections.has(event.connectionHandle)) {
       this.logger.warn({ handle: event.connectionHandle }, 'duplicate connection ignored');
       return;
     }
@@ -480,15 +485,15 @@ export class Host extends TypedEmitter<HostEventMap> {
       tracker: this.tracker,
       options: this.options,
     });
-    this.connections.set(event.connectionHandle, connection);
+    this.#connections.set(event.connectionHandle, connection);
     connection.on('bonded', () => void this.bondsChanged());
     this.emit('connection', connection);
   }
 
   private onDisconnection(handle: number, reason: number): void {
-    const connection = this.connections.get(handle);
+    const connection = this.#connections.get(handle);
     if (!connection) return;
-    this.connections.delete(handle);
+    this.#connections.delete(handle);
     // Told after the connection's own events (a pairing completed just before the link went comes first).
     void connection.closed(reason).then(() => this.emit('disconnection', connection, reason));
     // After a hardware error the controller is being reset: advertising resumes from restoreAfterReset.
