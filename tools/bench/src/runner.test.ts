@@ -8,6 +8,7 @@ import {
   runSuite,
   selectCases,
   TIME_UNIT,
+  withinLimit,
 } from './runner.js';
 
 function spin(microseconds: number): void {
@@ -81,6 +82,15 @@ describe('runCase', () => {
     );
     expect(result.error).toMatch(/boom/);
     expect(result.value).toBeNaN();
+  });
+});
+
+describe('a timed case that never finishes', () => {
+  it('is rejected at the limit instead of leaving node with nothing to wait for', async () => {
+    await expect(withinLimit(new Promise(() => undefined), 20)).rejects.toThrow(
+      /did not finish within 20 ms/,
+    );
+    await expect(withinLimit(Promise.resolve(7), 20)).resolves.toBe(7);
   });
 });
 

@@ -71,6 +71,30 @@ const NO_SUMMARY = {
   spreadPct: Number.NaN,
 };
 
+/** The longest a timed case may take, warm-up and samples together, before it is reported as stuck. */
+export const TIMED_CASE_LIMIT_MS = 300_000;
+
+/**
+ * `work`, rejected if it has not settled within `limitMs`. The timer also keeps the event loop alive: a case
+ * awaiting a promise nothing will settle (a pairing that never completes) would otherwise let node find
+ * nothing left to do and exit silently in the middle of the run, with no figures and status 0.
+ */
+export function withinLimit<T>(work: Promise<T>, limitMs: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`did not finish within ${limitMs} ms`)), limitMs);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** The median per-pair ratio and its quartiles. */
 function ratioFigures(ratios: readonly number[]): { ratio: number; ratioQ1: number; ratioQ3: number } {
   return { ratio: median(ratios), ratioQ1: quantile(ratios, 0.25), ratioQ3: quantile(ratios, 0.75) };
@@ -186,7 +210,10 @@ export async function runCase(
   try {
     if ('fn' in benchCase) {
       const baselineFn = typeof baseline === 'function' ? baseline : undefined;
-      const { perOp, ratios, baselinePerOp } = await timeFunction(benchCase.fn, options, baselineFn);
+      const { perOp, ratios, baselinePerOp } = await withinLimit(
+        timeFunction(benchCase.fn, options, baselineFn),
+        TIMED_CASE_LIMIT_MS,
+      );
       const summary = summarize(perOp);
       const timed = {
         ...base,
@@ -276,7 +303,7 @@ export async function runSuite(
 ): Promise<CaseResult[]> {
   let cases: BenchCase[];
   try {
-    cases = selectCases(suite.name, await suite.cases(), filter);
+    cases = selectCases(suite.name, await withinLimit(suite.cases(), TIMED_CASE_LIMIT_MS), filter);
   } catch (error) {
     const failed: CaseResult = {
       suite: suite.name,
