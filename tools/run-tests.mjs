@@ -24,32 +24,32 @@ const run = spawnSync(
 );
 
 // The stack suites again with links on 30 ms connection events, as a dongle's are (the virtual controller's timing
-// model; every other run is instant): the host's tests and the conformance cases, side by side.
+// model; every other run is instant): the host's tests and the conformance cases side by side, then the CLI's
+// (its processes and their `tsble sim` children inherit the setting).
 const TIMED = [
   ['packages/host', []],
   ['tools/conformance', ['src/conformance.test.ts']],
+  ['tools/cli', []],
 ];
 for (const [ws] of TIMED) rmSync(join(root, ws, '.test-results-30ms.json'), { force: true });
-const timedRuns = TIMED.map(
-  ([ws, files]) =>
-    new Promise((resolve) => {
-      const child = spawn(
-        'npx',
-        [
-          'vitest',
-          'run',
-          ...files,
-          '--reporter=dot',
-          '--reporter=json',
-          '--outputFile=.test-results-30ms.json',
-        ],
-        { cwd: join(root, ws), stdio: 'inherit', env: { ...process.env, TSBLE_SIM_INTERVAL_MS: '30' } },
-      );
-      child.on('close', (code) => resolve(code));
-    }),
-);
-console.log('\nhost and conformance suites again on 30 ms connection events (TSBLE_SIM_INTERVAL_MS=30)');
-const timedCodes = await Promise.all(timedRuns);
+const timedRun = ([ws, files]) =>
+  new Promise((resolve) => {
+    const child = spawn(
+      'npx',
+      [
+        'vitest',
+        'run',
+        ...files,
+        '--reporter=dot',
+        '--reporter=json',
+        '--outputFile=.test-results-30ms.json',
+      ],
+      { cwd: join(root, ws), stdio: 'inherit', env: { ...process.env, TSBLE_SIM_INTERVAL_MS: '30' } },
+    );
+    child.on('close', (code) => resolve(code));
+  });
+console.log('\nhost, conformance and CLI suites again on 30 ms connection events (TSBLE_SIM_INTERVAL_MS=30)');
+const timedCodes = [...(await Promise.all(TIMED.slice(0, 2).map(timedRun))), await timedRun(TIMED[2])];
 
 // Formatting and lint (Biome) are part of the test run: a change that breaks them fails like a failing test.
 const lint = spawnSync('npx', ['biome', 'check', '.'], { cwd: root, stdio: 'inherit' });
