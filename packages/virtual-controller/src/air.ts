@@ -301,9 +301,11 @@ export class VirtualAir {
     }
   }
 
+  /** The next Connection_Handle, within 0x0001-0x0EFF (Core 6.0 Vol 4 Part E 5.4.2): wraps after 0x0EFF. */
   #allocateHandle(controller: VirtualController): number {
-    const next = (this.#nextHandle.get(controller) ?? 0) + 1;
-    this.#nextHandle.set(controller, next > 0x0eff ? 1 : next);
+    const previous = this.#nextHandle.get(controller) ?? 0;
+    const next = previous >= 0x0eff ? 1 : previous + 1;
+    this.#nextHandle.set(controller, next);
     return next;
   }
 
