@@ -49,6 +49,8 @@ async function pairTwice(serveAddress: string, policy: string[]) {
     0,
   );
   const second = await run(['pair', `${serveAddress}/random`, ...central]);
+  // Serve's verdict on the second pairing (it judges the central's last key after the central is done).
+  await serve.waitFor(second.code === 0 ? 'bond-replaced' : 'pairing-failed');
   const keptAfter = keys();
   serve.child.kill('SIGTERM');
   return { serve, second, centralStore, sameBond: keptAfter === keptBefore };
