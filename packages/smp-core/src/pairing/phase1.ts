@@ -71,7 +71,7 @@ export async function handlePairingRequest(
   ctx.progress.negotiated = negotiate(ctx.config, 'peripheral', request, response, heldBond(ctx));
   refuseReplacementEarly(ctx);
   if (askToAccept(ctx, request)) return;
-  await continueAfterAccept(ctx);
+  await continueAfterAccept(ctx, () => announce(ctx, request));
 }
 
 /** Central: the Pairing Response arrived. */
@@ -86,11 +86,11 @@ export async function handlePairingResponse(
   progress.negotiated = negotiate(ctx.config, 'central', progress.request, response, heldBond(ctx));
   refuseReplacementEarly(ctx);
   if (askToAccept(ctx, response)) return;
-  await continueAfterAccept(ctx);
+  await continueAfterAccept(ctx, () => announce(ctx, response));
 }
 
-/** With `askToAccept`, show the application the method and the peer's claims (method-confusion defence). */
-function askToAccept(ctx: PairingContext, peer: PairingFeatures): boolean {
+/** The `negotiated` action: what the pairing will be worth, before any key exists. */
+function announce(ctx: PairingContext, peer: PairingFeatures): void {
   const negotiated = negotiatedOf(ctx);
   emit(ctx, {
     type: 'negotiated',
@@ -100,7 +100,13 @@ function askToAccept(ctx: PairingContext, peer: PairingFeatures): boolean {
     keySize: negotiated.keySize,
     peerIoCapability: peer.ioCapability,
   });
+}
+
+/** With `askToAccept`, show the application the method and the peer's claims (method-confusion defence). */
+function askToAccept(ctx: PairingContext, peer: PairingFeatures): boolean {
   if (!ctx.config.askToAccept) return false;
+  announce(ctx, peer);
+  const negotiated = negotiatedOf(ctx);
   emit(ctx, {
     type: 'accept-pairing',
     method: negotiated.method,
@@ -119,16 +125,34 @@ export async function pairingAccepted(ctx: PairingContext, accepted: boolean): P
   await continueAfterAccept(ctx);
 }
 
-async function continueAfterAccept(ctx: PairingContext): Promise<void> {
+/**
+ * Phase 2 begins. `announce` (the `negotiated` action, when the application was not asked first) comes right
+ * after the PDU the peer waits for, so that what the host does with it (events, output) is off the path.
+ */
+async function continueAfterAccept(
+  ctx: PairingContext,
+  announced: () => void = () => undefined,
+): Promise<void> {
   const progress = progressOf(ctx);
+  const sc = negotiatedOf(ctx).sc;
   if (ctx.role === 'peripheral') {
     send(ctx, {
       op: 'pairing-response',
       ...(progress.response ?? fail(PairingFailedReason.UnspecifiedReason, 'no response')),
     });
+    announced();
+    if (sc) await beginSc(ctx);
+    else beginLegacy(ctx);
+    return;
   }
-  if (negotiatedOf(ctx).sc) await beginSc(ctx);
-  else beginLegacy(ctx);
+  // Central, LE SC: our Public Key is the PDU the peer waits for; legacy: the user may be asked first.
+  if (sc) {
+    await beginSc(ctx);
+    announced();
+  } else {
+    announced();
+    beginLegacy(ctx);
+  }
 }
 
 /**

@@ -165,6 +165,14 @@ export function reportConnection(connection: Connection, context: CommandContext
       `link encrypted: security level ${state.securityLevel}, ${state.keySize * 8}-bit key${state.sc ? ', LE Secure Connections' : ''}`,
     );
   });
+  // Told from the event, not from a delegate's acceptPairing: that would make every pairing wait for an answer.
+  connection.on('pairingRequest', (c) =>
+    out.event(
+      'pairing-request',
+      { peer: c.peer, method: c.method, sc: c.sc, peerIoCapability: c.peerIoCapability },
+      `${c.central ? `pairing with ${c.peer}` : `${c.peer} asks to pair`}: ${c.method}, ${c.sc ? 'LE Secure Connections' : 'legacy'}`,
+    ),
+  );
   connection.on('bondReplaced', (identity) => {
     out.event(
       'bond-replaced',

@@ -81,14 +81,6 @@ export function cliDelegate(
 ): PairingDelegate {
   const { out } = context;
   return {
-    acceptPairing: (c) => {
-      out.event(
-        'pairing-request',
-        { peer: c.peer, method: c.method, sc: c.sc, peerIoCapability: c.peerIoCapability },
-        `${c.central ? `pairing with ${c.peer}` : `${c.peer} asks to pair`}: ${c.method}, ${c.sc ? 'LE Secure Connections' : 'legacy'}`,
-      );
-      return true;
-    },
     displayPasskey: (passkey, c) => {
       out.event(
         'passkey-display',
