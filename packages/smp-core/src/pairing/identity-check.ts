@@ -93,11 +93,14 @@ export function refuseReplacementEarly(ctx: PairingContext): void {
   if (ctx.config.bondReplacement !== 'never') return;
   const bond = ctx.bondSource();
   const identity = bond ? (bond.peerIdentityAddress ?? bond.peerAddress) : undefined;
-  if (identity && sameAddress(identity, ctx.peerAddress))
-    fail(
-      PairingFailedReason.UnspecifiedReason,
-      `a bond with ${describeAddress(identity)} exists and bondReplacement is 'never': forget it before pairing again`,
-    );
+  if (identity && sameAddress(identity, ctx.peerAddress)) refuseNever(identity);
+}
+
+function refuseNever(identity: SmpAddress): never {
+  return fail(
+    PairingFailedReason.UnspecifiedReason,
+    `a bond with ${describeAddress(identity)} exists and bondReplacement is 'never': forget it before pairing again`,
+  );
 }
 
 export type Replacement =
@@ -115,10 +118,7 @@ export function replacementOf(ctx: PairingContext, identity: SmpAddress, propose
   const isProven = proven(ctx, identity, existing);
   switch (ctx.config.bondReplacement) {
     case 'never':
-      return fail(
-        PairingFailedReason.UnspecifiedReason,
-        `a bond with ${who} exists and bondReplacement is 'never': forget it before pairing again`,
-      );
+      return refuseNever(identity);
     case 'ask':
       return {
         kind: 'ask',

@@ -12,7 +12,7 @@ import { emit, fail, negotiatedOf, newProgress, type PairingContext, progressOf,
 import { buildPairingRequest, buildPairingResponse, negotiate } from './features.js';
 import { refuseReplacementEarly } from './identity-check.js';
 import { beginLegacy } from './legacy.js';
-import { heldBond, startEncryption } from './link-encryption.js';
+import { encryptWithBond, heldBond } from './link-encryption.js';
 import { beginSc } from './secure-connections.js';
 import type { PairingConfig } from './types.js';
 
@@ -171,8 +171,8 @@ export function handleSecurityRequest(
     fail(PairingFailedReason.PairingNotSupported, 'pairing is disabled (pairable: false)');
   const bondIsEnough = bond?.peerLtk && (!authReq.mitm || bond.authenticated) && (!authReq.sc || bond.sc);
   if (bond?.peerLtk && bondIsEnough) {
-    // Already encrypting, or encrypted, with that key: the peripheral's request is answered by it.
-    if (!ctx.encryption && !ctx.encrypted) startEncryption(ctx, 'bond', bond.peerLtk, bond);
+    // Encrypting (or already encrypted) with that key answers the peripheral's request.
+    encryptWithBond(ctx);
     return;
   }
   startPairing(ctx, layers, authReq.mitm);
