@@ -8,16 +8,11 @@ import { HciError } from '@tsble/hci-transport';
 import type { Host } from '@tsble/host';
 
 /**
- * Controller failures the host reports while running (Host `error`): a command with no answer, no command
- * credit, a hardware error it could not recover from, a crash. Each ends the command with exit 3. (A transport
- * that closed is the `close` below, reported as code `closed`.)
+ * Every failure the host reports while running (Host `error`, also kept as `controllerFailure`: a command with no
+ * answer, no command credit, a hardware error not recovered from, a crash) ends the command with exit 3. The
+ * transport closing is the `close` below, said in its own words (code `closed`).
  */
-const CONTROLLER_FAILURES = new Set([
-  'command-timeout',
-  'no-command-credit',
-  'hardware-error',
-  'controller-crashed',
-]);
+const reportedByClose = 'transport-closed';
 
 export class TransportWatch {
   /** Rejects once the transport closed, or the controller failed, while the command still needed it. */
@@ -41,7 +36,7 @@ export class TransportWatch {
         ),
       );
       host.on('error', (error) => {
-        if (error instanceof HciError && CONTROLLER_FAILURES.has(error.code)) fail(error);
+        if (error instanceof HciError && error.code !== reportedByClose) fail(error);
       });
     });
     this.lost.catch(() => undefined);
@@ -58,6 +53,6 @@ export class TransportWatch {
    */
   check(): void {
     const failure = this.error ?? this.host.controllerFailure;
-    if (failure && (failure === this.error || CONTROLLER_FAILURES.has(failure.code))) throw failure;
+    if (failure && (failure === this.error || failure.code !== reportedByClose)) throw failure;
   }
 }
