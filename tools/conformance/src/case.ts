@@ -47,6 +47,31 @@ export async function within<T>(promise: Promise<T>, ms: number): Promise<Settle
   return result;
 }
 
+/**
+ * Runs a case's work within `limitMs`: undefined when it finished, else what the report shows (a verdict's
+ * message, a thrown error named as one, or `late` when it ran out of time).
+ */
+export async function caseOutcome(
+  work: Promise<void>,
+  limitMs: number,
+  late: string,
+): Promise<string | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Verdict(late)), limitMs);
+  });
+  try {
+    await Promise.race([work, timeout]);
+    return undefined;
+  } catch (error) {
+    return error instanceof Verdict
+      ? error.message
+      : `error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**

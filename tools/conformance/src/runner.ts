@@ -2,7 +2,7 @@
  * Runs cases: each in a fresh harness with a time limit, long (real-time) cases in parallel with the rest,
  * and reports every result as it lands.
  */
-import { type Clock, type ConformanceCase, Harness, realClock, Verdict } from './case.js';
+import { type Clock, type ConformanceCase, caseOutcome, Harness, realClock } from './case.js';
 
 export type CaseVerdict = 'PASS' | 'FAIL';
 
@@ -48,26 +48,15 @@ export async function runCase(
   // Wall time (Date): performance.now() may be faked along with the IUT's clock.
   const started = Date.now();
   const harness = new Harness(clock);
-  let timer: ReturnType<typeof setTimeout> | undefined;
   const limit = c.long ? Math.max(timeoutMs, 90_000) : timeoutMs;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Verdict(`did not finish within ${limit / 1000} s`)), limit);
-  });
-  let verdict: CaseVerdict = 'PASS';
   let message: string | undefined;
   try {
-    await Promise.race([c.run(harness), timeout]);
-    if (harness.notes.length) message = harness.notes.join('; ');
-  } catch (error) {
-    verdict = 'FAIL';
-    message =
-      error instanceof Verdict
-        ? error.message
-        : `error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    message = await caseOutcome(c.run(harness), limit, `did not finish within ${limit / 1000} s`);
   } finally {
-    clearTimeout(timer);
     await harness.dispose();
   }
+  const verdict: CaseVerdict = message === undefined ? 'PASS' : 'FAIL';
+  if (message === undefined && harness.notes.length) message = harness.notes.join('; ');
   return {
     id: c.id,
     purpose: c.purpose,

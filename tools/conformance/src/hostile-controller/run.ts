@@ -2,7 +2,7 @@
  * Runs hostile-controller cases, several at once (each has its own air, socket and hosts), each bounded by its
  * limit, and reports every result as it lands in the conformance suite's result shape.
  */
-import { Verdict } from '../case.js';
+import { caseOutcome } from '../case.js';
 import type { CaseResult } from '../runner.js';
 import type { HostileCase } from './forge.js';
 import { Scenario } from './scenario.js';
@@ -26,21 +26,13 @@ export async function runHostileCase(c: HostileCase): Promise<CaseResult> {
   const started = Date.now();
   const scenario = new Scenario();
   const limit = c.limitMs ?? 8000;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Verdict(`did not finish within ${limit / 1000} s (a hang)`)), limit);
-  });
   let message: string | undefined;
   try {
     await scenario.start();
-    await Promise.race([c.run(scenario), late]);
+    message = await caseOutcome(c.run(scenario), limit, `did not finish within ${limit / 1000} s (a hang)`);
   } catch (error) {
-    message =
-      error instanceof Verdict
-        ? error.message
-        : `error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    message = `error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
   } finally {
-    clearTimeout(timer);
     await scenario.close();
   }
   return {
