@@ -1,6 +1,6 @@
 import { HciStatus, type LeConnectionComplete } from '@tsble/hci-transport';
 import { describe, expect, it } from 'vitest';
-import { openLinkedPair } from './linked-pair.js';
+import { createConnection, openLinkedPair } from './linked-pair.js';
 
 // Core 6.0 Vol 4 Part E 5.4.2: a Connection_Handle is 0x0000 to 0x0EFF. A controller that has made 0x0EFF
 // connections must wrap, not hand out 0x0F00: a host refuses that handle (hci-transport drops the event as
@@ -9,7 +9,6 @@ describe('connection handles', () => {
   it('stay within 0x0001-0x0EFF over more than 0x0EFF connections on one controller', async () => {
     const pair = await openLinkedPair();
     const { central, peripheral } = pair;
-    const ownType = peripheral.info.addressType === 'public' ? 0 : 1;
     const handles: number[] = [pair.centralHandle];
     let handle = pair.centralHandle;
     for (let i = 0; i < 0x0eff; i++) {
@@ -21,20 +20,7 @@ describe('connection handles', () => {
       await gone;
       await peripheral.execute('leSetAdvertisingEnable', { advertisingEnable: 1 });
       const connected = central.next('connectionComplete');
-      await central.execute('leCreateConnection', {
-        leScanInterval: 0x10,
-        leScanWindow: 0x10,
-        initiatorFilterPolicy: 0,
-        peerAddressType: ownType,
-        peerAddress: peripheral.info.address,
-        ownAddressType: central.info.addressType === 'public' ? 0 : 1,
-        connectionIntervalMin: 24,
-        connectionIntervalMax: 40,
-        maxLatency: 0,
-        supervisionTimeout: 400,
-        minCeLength: 0,
-        maxCeLength: 0,
-      });
+      await createConnection(central, peripheral);
       // A Connection Complete the host refuses never arrives: fail at once, naming the connection.
       const [event] = await Promise.race([
         connected,

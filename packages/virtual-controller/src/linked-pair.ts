@@ -41,20 +41,7 @@ export async function openLinkedPair(
   await peripheral.execute('leSetAdvertisingEnable', { advertisingEnable: 1 });
   const peripheralConnected = peripheral.next('connectionComplete');
   const centralConnected = central.next('connectionComplete');
-  await central.execute('leCreateConnection', {
-    leScanInterval: 0x10,
-    leScanWindow: 0x10,
-    initiatorFilterPolicy: 0,
-    peerAddressType: ownType,
-    peerAddress: peripheral.info.address,
-    ownAddressType: central.info.addressType === 'public' ? 0 : 1,
-    connectionIntervalMin: 24,
-    connectionIntervalMax: 40,
-    maxLatency: 0,
-    supervisionTimeout: 400,
-    minCeLength: 0,
-    maxCeLength: 0,
-  });
+  await createConnection(central, peripheral);
   const [[c], [p]] = await Promise.all([centralConnected, peripheralConnected]);
   return {
     air,
@@ -70,4 +57,22 @@ export async function openLinkedPair(
       air.close();
     },
   };
+}
+
+/** HCI LE Create Connection from `central` to `peripheral`'s identity address (which must be advertising). */
+export function createConnection(central: Hci, peripheral: Hci): Promise<unknown> {
+  return central.execute('leCreateConnection', {
+    leScanInterval: 0x10,
+    leScanWindow: 0x10,
+    initiatorFilterPolicy: 0,
+    peerAddressType: peripheral.info.addressType === 'public' ? 0 : 1,
+    peerAddress: peripheral.info.address,
+    ownAddressType: central.info.addressType === 'public' ? 0 : 1,
+    connectionIntervalMin: 24,
+    connectionIntervalMax: 40,
+    maxLatency: 0,
+    supervisionTimeout: 400,
+    minCeLength: 0,
+    maxCeLength: 0,
+  });
 }
