@@ -27,8 +27,8 @@ async function offload(host: Host): Promise<ControllerPeerResolution> {
   return resolution;
 }
 
-/** A phone with a private address bonds with a sensor (the sensor central) and they disconnect. */
-async function phoneBondedToSensor() {
+/** A phone that uses resolvable private addresses and a sensor, on one air. */
+async function phoneAndSensor() {
   const air = new VirtualAir();
   const phone = await Host.open(air.createController(), {
     bondStore: new MemoryBondStore(),
@@ -37,6 +37,12 @@ async function phoneBondedToSensor() {
   const sensorTransport = air.createController();
   const sensor = await Host.open(sensorTransport, { bondStore: new MemoryBondStore() });
   opened.push(phone, sensor);
+  return { phone, sensor, sensorTransport };
+}
+
+/** The phone bonds with the sensor (the sensor central) and they disconnect. */
+async function phoneBondedToSensor() {
+  const { phone, sensor, sensorTransport } = await phoneAndSensor();
   await phone.advertise({ name: 'phone' });
   const phoneSide = phone.accept();
   const first = await sensor.connect(phone.currentAddress);
@@ -83,14 +89,7 @@ describe('controller privacy offload', () => {
   });
 
   it('peripheral: the controller resolves the bonded central’s new RPA; the bond answers its encryption', async () => {
-    const air = new VirtualAir();
-    const phone = await Host.open(air.createController(), {
-      bondStore: new MemoryBondStore(),
-      privacy: { rotationMs: 60_000 },
-    });
-    const sensorTransport = air.createController();
-    const sensor = await Host.open(sensorTransport, { bondStore: new MemoryBondStore() });
-    opened.push(phone, sensor);
+    const { phone, sensor } = await phoneAndSensor();
     await sensor.advertise({ name: 'sensor' });
     let sensorSide = sensor.accept();
     const first = await phone.connect(sensor.identityAddress);
