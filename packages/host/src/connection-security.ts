@@ -114,11 +114,6 @@ export class ConnectionSecurity implements ActionTarget {
     return this.report.current;
   }
 
-  /** Whether the store holds a bond for this peer. */
-  get hasBond(): boolean {
-    return this.storedBond() !== undefined;
-  }
-
   /** The stored bond for this peer. */
   storedBond() {
     return this.report.storedBond();

@@ -209,8 +209,9 @@ export class Connection extends TypedEmitter<ConnectionEventMap> {
   get authenticated(): boolean {
     return this.securityState.authenticated;
   }
+  /** We hold a bond for this peer (read from the bond store, its owner). */
   get bonded(): boolean {
-    return this.securityState.bonded || (this._security?.hasBond ?? false);
+    return this.securityState.bonded;
   }
   get keySize(): number {
     return this.securityState.keySize;

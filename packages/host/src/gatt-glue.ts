@@ -157,7 +157,7 @@ export class GattAccess {
     // in the Encryption Change both controllers reported. Asking again is enough; pairing would replace a
     // good bond for nothing.
     if (error.code === AttErrorCode.insufficientEncryption && connection.encrypted) return;
-    const wantsMitm = error.code === 0x05; // Insufficient Authentication (Core 6.0 Vol 3 Part F 3.4.1.1)
+    const wantsMitm = error.code === AttErrorCode.insufficientAuthentication; // Core 6.0 Vol 3 Part F 3.4.1.1
     if (connection.role === 'central' && connection.bonded && !connection.encrypted) {
       const record = connection.storedBond();
       // Encrypting from a bond is enough unless the server wants MITM and the bond lacks it.
