@@ -28,26 +28,28 @@ export function refusedConnectionEvent(event: HciEvent, live: ReadonlySet<number
       if (event.status !== HciStatus.success)
         return `Disconnection Complete with status 0x${hex(event.status)}: the link stays up`;
       return unknown('Disconnection Complete', event.connectionHandle, live);
-    case 'encryption-change':
-      return unknown('Encryption Change', event.connectionHandle, live);
-    case 'encryption-key-refresh-complete':
-      return unknown('Encryption Key Refresh Complete', event.connectionHandle, live);
-    case 'le-long-term-key-request':
-      return unknown('LE Long Term Key Request', event.connectionHandle, live);
-    case 'le-data-length-change':
-      return unknown('LE Data Length Change', event.connectionHandle, live);
-    case 'le-phy-update-complete':
-      return unknown('LE PHY Update Complete', event.connectionHandle, live);
-    case 'le-connection-update-complete':
-      return unknown('LE Connection Update Complete', event.connectionHandle, live);
-    case 'le-read-remote-features-complete':
-      return unknown('LE Read Remote Features Complete', event.connectionHandle, live);
-    case 'read-remote-version-information-complete':
-      return unknown('Read Remote Version Information Complete', event.connectionHandle, live);
-    default:
-      return undefined;
+    default: {
+      // Events that name a live connection: one for a handle the controller never reported is dropped.
+      const name = HANDLE_EVENTS[event.kind as HandleEventKind];
+      return name === undefined ? undefined : unknown(name, (event as HandleEvent).connectionHandle, live);
+    }
   }
 }
+
+/** The events (besides the two above) that name a connection, as the spec names them in messages. */
+const HANDLE_EVENTS = {
+  'encryption-change': 'Encryption Change',
+  'encryption-key-refresh-complete': 'Encryption Key Refresh Complete',
+  'le-long-term-key-request': 'LE Long Term Key Request',
+  'le-data-length-change': 'LE Data Length Change',
+  'le-phy-update-complete': 'LE PHY Update Complete',
+  'le-connection-update-complete': 'LE Connection Update Complete',
+  'le-read-remote-features-complete': 'LE Read Remote Features Complete',
+  'read-remote-version-information-complete': 'Read Remote Version Information Complete',
+} as const satisfies Partial<Record<HciEvent['kind'], string>>;
+
+type HandleEventKind = keyof typeof HANDLE_EVENTS;
+type HandleEvent = Extract<HciEvent, { kind: HandleEventKind }>;
 
 function unknown(name: string, handle: number, live: ReadonlySet<number>): string | undefined {
   return live.has(handle) ? undefined : `${name} for unknown handle 0x${hex(handle)}`;
