@@ -60,6 +60,14 @@ describe('MemoryBondStore', () => {
 });
 
 describe('plainCopy', () => {
+  it('keeps a "__proto__" key of parsed JSON as an own key, as structuredClone does (never as a prototype)', () => {
+    const value = JSON.parse('{"": {"__proto__": ""}, "__proto__": {"polluted": true}}');
+    const copy = plainCopy(value);
+    expect(copy).toStrictEqual(structuredClone(value));
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect((copy as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
   it('equals structuredClone on JSON-shaped data and shares no object with its input', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
