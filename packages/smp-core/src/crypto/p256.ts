@@ -3,7 +3,7 @@
  * of the peer's public key. Keys and coordinates are 32 octets in on-air order (least significant octet
  * first, as in the Pairing Public Key PDU); the provider is handed them big-endian.
  */
-import { bigIntToBytes, bytesToBigInt, equalBytes, requireLength, reverse } from './bytes.js';
+import { bigIntToBytes, equalBytes, requireLength, reverse } from './bytes.js';
 import { LENGTH } from './constants.js';
 import {
   CryptoProviderError,
@@ -38,6 +38,20 @@ function isOnCurve(x: bigint, y: bigint): boolean {
   return (y * y - right) % FIELD_PRIME === 0n;
 }
 
+/**
+ * 32 octets in on-air order (least significant first) as a bigint, read 64 bits at a time: no reversed copy
+ * and 4 bigint steps instead of 32 (every DHKey validates the peer's key and checks its own private key).
+ */
+function onAirToBigInt(bytes: Uint8Array): bigint {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, LENGTH.p256Coordinate);
+  return (
+    (view.getBigUint64(24, true) << 192n) |
+    (view.getBigUint64(16, true) << 128n) |
+    (view.getBigUint64(8, true) << 64n) |
+    view.getBigUint64(0, true)
+  );
+}
+
 function onAir(point: BigEndianPoint): P256PublicKey {
   return { x: reverse(point.x), y: reverse(point.y) };
 }
@@ -56,8 +70,8 @@ function bigEndian(point: P256PublicKey): BigEndianPoint {
 export function validateP256PublicKey(publicKey: P256PublicKey): InvalidPublicKeyReason | undefined {
   requireLength('publicKey.x', publicKey.x, LENGTH.p256Coordinate);
   requireLength('publicKey.y', publicKey.y, LENGTH.p256Coordinate);
-  const x = bytesToBigInt(reverse(publicKey.x));
-  const y = bytesToBigInt(reverse(publicKey.y));
+  const x = onAirToBigInt(publicKey.x);
+  const y = onAirToBigInt(publicKey.y);
   if (x === 0n && y === 0n) return 'infinity';
   if (x >= FIELD_PRIME || y >= FIELD_PRIME) return 'coordinate-out-of-range';
   if (y === 0n) return 'y-zero';
@@ -76,10 +90,9 @@ export function isValidP256PublicKey(publicKey: P256PublicKey): boolean {
 /** The private key big-endian, after checking it lies in [1, n-1]. */
 function checkedPrivateKey(privateKey: Uint8Array): Uint8Array {
   requireLength('privateKey', privateKey, LENGTH.p256Coordinate);
-  const bigEndianKey = reverse(privateKey);
-  const scalar = bytesToBigInt(bigEndianKey);
+  const scalar = onAirToBigInt(privateKey);
   if (scalar === 0n || scalar >= GROUP_ORDER) throw new InvalidPrivateKeyError();
-  return bigEndianKey;
+  return reverse(privateKey);
 }
 
 /**
