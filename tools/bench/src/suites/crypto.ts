@@ -2,7 +2,7 @@
  * smp-core's crypto toolbox: every function, P-256 DHKey through each provider against node:crypto's raw
  * ECDH as the native baseline, and RPA resolution among growing IRK lists.
  */
-import { createECDH } from 'node:crypto';
+import { createECDH, type webcrypto } from 'node:crypto';
 import {
   aesCmac,
   ah,
@@ -112,6 +112,30 @@ function nativeDhKey(privateKey: Uint8Array, peerUncompressed: Uint8Array): () =
   };
 }
 
+const ECDH_P256 = { name: 'ECDH', namedCurve: 'P-256' } as const;
+
+/**
+ * WebCrypto's own cost for a DHKey, with nothing of smp-core around it: the peer's key imported ('raw') and
+ * the bits derived with a private CryptoKey at hand (warm), or with the private key imported first as PKCS #8
+ * (cold). What the default provider cannot go below on this platform; node spends it in its WebCrypto layer
+ * and OpenSSL (key checks on import, a thread-pool job per derivation, OpenSSL 3's PKCS #8 decoder).
+ */
+function webCryptoFloor(
+  own: webcrypto.CryptoKey,
+  ownPkcs8: ArrayBuffer | undefined,
+  peerUncompressed: Uint8Array,
+) {
+  const subtle = globalThis.crypto.subtle;
+  return async () => {
+    const privateKey =
+      ownPkcs8 === undefined
+        ? own
+        : await subtle.importKey('pkcs8', ownPkcs8, ECDH_P256, false, ['deriveBits']);
+    const peer = await subtle.importKey('raw', peerUncompressed, ECDH_P256, false, []);
+    return subtle.deriveBits({ name: 'ECDH', public: peer }, privateKey, 256);
+  };
+}
+
 /** A pairing's whole P-256 work on one side, natively: generate a key pair, compute the DHKey. */
 function nativePairing(peerUncompressed: Uint8Array): () => Uint8Array {
   return () => {
@@ -130,8 +154,20 @@ async function p256Cases(): Promise<BenchCase[]> {
     ...peer.publicKey.x.slice().reverse(),
     ...peer.publicKey.y.slice().reverse(),
   );
+  const floorKey = await globalThis.crypto.subtle.generateKey(ECDH_P256, true, ['deriveBits']);
+  const floorPkcs8 = await globalThis.crypto.subtle.exportKey('pkcs8', floorKey.privateKey);
   const cases: BenchCase[] = [
     { name: NATIVE, fn: nativeDhKey(DEBUG_KEY_PAIR.privateKey.slice().reverse(), peerUncompressed) },
+    {
+      name: 'p256DhKey floor: WebCrypto alone, warm key',
+      fn: webCryptoFloor(floorKey.privateKey, undefined, peerUncompressed),
+      baseline: NATIVE,
+    },
+    {
+      name: 'p256DhKey floor: WebCrypto alone, cold key',
+      fn: webCryptoFloor(floorKey.privateKey, floorPkcs8, peerUncompressed),
+      baseline: NATIVE,
+    },
   ];
   for (const [label, provider] of providers) {
     setCryptoProvider(provider);
