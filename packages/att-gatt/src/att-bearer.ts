@@ -3,15 +3,8 @@
  * outstanding indication per direction, the 30-second transaction timeout after which the bearer is
  * dead, ATT_MTU exchange, and routing of what arrives to the local server or client.
  */
-import {
-  type FixedChannel,
-  type PortableLogger,
-  realTimers,
-  silentLogger,
-  type Timers,
-  TypedEmitter,
-  traceEnabled,
-} from '@tsble/l2cap';
+import { type Logger, silentLogger, TypedEmitter, traceEnabled } from '@tsble/base';
+import { type FixedChannel, realTimers, type Timers } from '@tsble/l2cap';
 import {
   type AttOp,
   type AttPdu,
@@ -49,7 +42,7 @@ export interface AttServerHandler {
 }
 
 export interface AttBearerOptions {
-  logger?: PortableLogger;
+  logger?: Logger;
   timers?: Timers;
   /** Our receive MTU offered in the exchange (default 517). */
   localMtu?: number;
@@ -65,14 +58,13 @@ export interface AttBearerOptions {
 /** PDUs a client originates without expecting a response (Core 6.0 Vol 3 Part F 3.4.5.3, 3.4.5.4). */
 const CLIENT_COMMANDS: ReadonlySet<AttPdu['op']> = new Set(['write-command', 'signed-write-command']);
 
-export interface AttBearerEvents {
-  [event: string]: (...args: never[]) => void;
+export type AttBearerEvents = {
   notification: (handle: number, value: Uint8Array) => void;
   /** The bearer confirms after listeners return. */
   indication: (handle: number, value: Uint8Array) => void;
   mtu: (mtu: number) => void;
   close: (reason: 'timeout' | 'closed') => void;
-}
+};
 
 /** Requests the peer may queue while we are answering one: a well-behaved client sends one at a time. */
 const MAX_PENDING_INBOUND = 4;
@@ -85,7 +77,7 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
   readonly #indications: TransactionSlot;
   readonly #inbound: AttRequest[] = [];
   #serving = false;
-  readonly #logger: PortableLogger;
+  readonly #logger: Logger;
   readonly #trace: boolean;
   readonly #timers: Timers;
   readonly #timeoutMs: number;

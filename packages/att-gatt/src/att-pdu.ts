@@ -2,7 +2,7 @@
  * ATT PDUs (Core 6.0 Vol 3 Part F 3.4): one discriminated union, one codec table with an encode/decode
  * pair per opcode. Decoding checks every length and returns a typed error, never reading past the buffer.
  */
-import { readUint16, writeUint16 } from '@tsble/l2cap';
+import { concatBytes, putU16, u16 } from '@tsble/base';
 import { ATT_SIGNATURE_LENGTH, AttOpcode } from './constants.js';
 import { type Uuid, uuidFromBytes, uuidToBytes } from './uuid.js';
 
@@ -72,19 +72,7 @@ interface Codec<Op extends AttOp> {
 
 function u16s(...values: number[]): Uint8Array {
   const out = new Uint8Array(values.length * 2);
-  for (const [i, v] of values.entries()) writeUint16(out, i * 2, v);
-  return out;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
+  for (const [i, v] of values.entries()) putU16(out, i * 2, v);
   return out;
 }
 
@@ -97,31 +85,28 @@ const empty: Codec<'write-response'> = {
 const mtuCodec: Codec<'exchange-mtu-request'> = {
   opcode: 0,
   encode: (p) => u16s(p.mtu),
-  decode: (b) => (b.length === 2 ? { mtu: readUint16(b, 0) } : undefined),
+  decode: (b) => (b.length === 2 ? { mtu: u16(b, 0) } : undefined),
 };
 
 const handleValue: Codec<'write-request'> = {
   opcode: 0,
-  encode: (p) => concat(u16s(p.handle), p.value),
-  decode: (b) => (b.length >= 2 ? { handle: readUint16(b, 0), value: b.slice(2) } : undefined),
+  encode: (p) => concatBytes(u16s(p.handle), p.value),
+  decode: (b) => (b.length >= 2 ? { handle: u16(b, 0), value: b.slice(2) } : undefined),
 };
 
 const rangeType: Codec<'read-by-type-request'> = {
   opcode: 0,
-  encode: (p) => concat(u16s(p.startHandle, p.endHandle), uuidToBytes(p.type)),
+  encode: (p) => concatBytes(u16s(p.startHandle, p.endHandle), uuidToBytes(p.type)),
   decode: (b) => {
     const type = b.length === 6 || b.length === 20 ? uuidFromBytes(b.subarray(4)) : undefined;
-    return type === undefined
-      ? undefined
-      : { startHandle: readUint16(b, 0), endHandle: readUint16(b, 2), type };
+    return type === undefined ? undefined : { startHandle: u16(b, 0), endHandle: u16(b, 2), type };
   },
 };
 
 const handleOffsetValue: Codec<'prepare-write-request'> = {
   opcode: 0,
-  encode: (p) => concat(u16s(p.handle, p.offset), p.value),
-  decode: (b) =>
-    b.length >= 4 ? { handle: readUint16(b, 0), offset: readUint16(b, 2), value: b.slice(4) } : undefined,
+  encode: (p) => concatBytes(u16s(p.handle, p.offset), p.value),
+  decode: (b) => (b.length >= 4 ? { handle: u16(b, 0), offset: u16(b, 2), value: b.slice(4) } : undefined),
 };
 
 const handleList: Codec<'read-multiple-request'> = {
@@ -130,7 +115,7 @@ const handleList: Codec<'read-multiple-request'> = {
   // Core 6.0 Vol 3 Part F 3.4.4.7: a Set Of Handles holds two or more handles.
   decode: (b) =>
     b.length >= 4 && b.length % 2 === 0
-      ? { handles: Array.from({ length: b.length / 2 }, (_, i) => readUint16(b, i * 2)) }
+      ? { handles: Array.from({ length: b.length / 2 }, (_, i) => u16(b, i * 2)) }
       : undefined,
 };
 
@@ -161,7 +146,7 @@ function lengthPrefixedList<T>(
 }
 
 function encodeLengthPrefixed(entries: Uint8Array[]): Uint8Array {
-  return concat(Uint8Array.of(entries[0]?.length ?? 0), ...entries);
+  return concatBytes(Uint8Array.of(entries[0]?.length ?? 0), ...entries);
 }
 
 // --- the table -----------------------------------------------------------------------------------
@@ -175,27 +160,24 @@ const with_ = <Op extends AttOp>(opcode: number, shape: object): Codec<Op> =>
 export const ATT_CODECS: CodecTable = {
   'error-response': {
     opcode: AttOpcode.errorResponse,
-    encode: (p) => concat(Uint8Array.of(p.requestOpcode), u16s(p.handle), Uint8Array.of(p.errorCode)),
+    encode: (p) => concatBytes(Uint8Array.of(p.requestOpcode), u16s(p.handle), Uint8Array.of(p.errorCode)),
     decode: (b) =>
-      b.length === 4
-        ? { requestOpcode: b[0] ?? 0, handle: readUint16(b, 1), errorCode: b[3] ?? 0 }
-        : undefined,
+      b.length === 4 ? { requestOpcode: b[0] ?? 0, handle: u16(b, 1), errorCode: b[3] ?? 0 } : undefined,
   },
   'exchange-mtu-request': with_(AttOpcode.exchangeMtuRequest, mtuCodec),
   'exchange-mtu-response': with_(AttOpcode.exchangeMtuResponse, mtuCodec),
   'find-information-request': {
     opcode: AttOpcode.findInformationRequest,
     encode: (p) => u16s(p.startHandle, p.endHandle),
-    decode: (b) =>
-      b.length === 4 ? { startHandle: readUint16(b, 0), endHandle: readUint16(b, 2) } : undefined,
+    decode: (b) => (b.length === 4 ? { startHandle: u16(b, 0), endHandle: u16(b, 2) } : undefined),
   },
   'find-information-response': {
     opcode: AttOpcode.findInformationResponse,
     encode: (p) => {
       const wide = p.entries.some((e) => e.type.length !== 4);
-      return concat(
+      return concatBytes(
         Uint8Array.of(wide ? 0x02 : 0x01),
-        ...p.entries.map((e) => concat(u16s(e.handle), uuidToBytes(e.type))),
+        ...p.entries.map((e) => concatBytes(u16s(e.handle), uuidToBytes(e.type))),
       );
     },
     decode: (b) => {
@@ -205,7 +187,7 @@ export const ATT_CODECS: CodecTable = {
       const entries: { handle: number; type: Uuid }[] = [];
       for (let at = 1; at < b.length; at += size) {
         entries.push({
-          handle: readUint16(b, at),
+          handle: u16(b, at),
           type: uuidFromBytes(b.subarray(at + 2, at + size)) as Uuid,
         });
       }
@@ -214,12 +196,12 @@ export const ATT_CODECS: CodecTable = {
   },
   'find-by-type-value-request': {
     opcode: AttOpcode.findByTypeValueRequest,
-    encode: (p) => concat(u16s(p.startHandle, p.endHandle), uuidToBytes(p.type), p.value),
+    encode: (p) => concatBytes(u16s(p.startHandle, p.endHandle), uuidToBytes(p.type), p.value),
     decode: (b) =>
       b.length >= 6
         ? {
-            startHandle: readUint16(b, 0),
-            endHandle: readUint16(b, 2),
+            startHandle: u16(b, 0),
+            endHandle: u16(b, 2),
             type: uuidFromBytes(b.subarray(4, 6)) as Uuid,
             value: b.slice(6),
           }
@@ -231,8 +213,8 @@ export const ATT_CODECS: CodecTable = {
     decode: (b) => {
       if (b.length < 4 || b.length % 4 !== 0) return undefined;
       const ranges = Array.from({ length: b.length / 4 }, (_, i) => ({
-        handle: readUint16(b, i * 4),
-        groupEndHandle: readUint16(b, i * 4 + 2),
+        handle: u16(b, i * 4),
+        groupEndHandle: u16(b, i * 4 + 2),
       }));
       return { ranges };
     },
@@ -240,22 +222,22 @@ export const ATT_CODECS: CodecTable = {
   'read-by-type-request': with_(AttOpcode.readByTypeRequest, rangeType),
   'read-by-type-response': {
     opcode: AttOpcode.readByTypeResponse,
-    encode: (p) => encodeLengthPrefixed(p.entries.map((e) => concat(u16s(e.handle), e.value))),
+    encode: (p) => encodeLengthPrefixed(p.entries.map((e) => concatBytes(u16s(e.handle), e.value))),
     decode: (b) => {
-      const entries = lengthPrefixedList(b, 2, (e) => ({ handle: readUint16(e, 0), value: e.slice(2) }));
+      const entries = lengthPrefixedList(b, 2, (e) => ({ handle: u16(e, 0), value: e.slice(2) }));
       return entries && { entries };
     },
   },
   'read-request': {
     opcode: AttOpcode.readRequest,
     encode: (p) => u16s(p.handle),
-    decode: (b) => (b.length === 2 ? { handle: readUint16(b, 0) } : undefined),
+    decode: (b) => (b.length === 2 ? { handle: u16(b, 0) } : undefined),
   },
   'read-response': with_(AttOpcode.readResponse, value),
   'read-blob-request': {
     opcode: AttOpcode.readBlobRequest,
     encode: (p) => u16s(p.handle, p.offset),
-    decode: (b) => (b.length === 4 ? { handle: readUint16(b, 0), offset: readUint16(b, 2) } : undefined),
+    decode: (b) => (b.length === 4 ? { handle: u16(b, 0), offset: u16(b, 2) } : undefined),
   },
   'read-blob-response': with_(AttOpcode.readBlobResponse, value),
   'read-multiple-request': with_(AttOpcode.readMultipleRequest, handleList),
@@ -268,11 +250,11 @@ export const ATT_CODECS: CodecTable = {
   'read-by-group-type-response': {
     opcode: AttOpcode.readByGroupTypeResponse,
     encode: (p) =>
-      encodeLengthPrefixed(p.entries.map((e) => concat(u16s(e.handle, e.endGroupHandle), e.value))),
+      encodeLengthPrefixed(p.entries.map((e) => concatBytes(u16s(e.handle, e.endGroupHandle), e.value))),
     decode: (b) => {
       const entries = lengthPrefixedList(b, 4, (e) => ({
-        handle: readUint16(e, 0),
-        endGroupHandle: readUint16(e, 2),
+        handle: u16(e, 0),
+        endGroupHandle: u16(e, 2),
         value: e.slice(4),
       }));
       return entries && { entries };
@@ -294,14 +276,14 @@ export const ATT_CODECS: CodecTable = {
   'read-multiple-variable-request': with_(AttOpcode.readMultipleVariableRequest, handleList),
   'read-multiple-variable-response': {
     opcode: AttOpcode.readMultipleVariableResponse,
-    encode: (p) => concat(...p.values.flatMap((v) => [u16s(v.length), v])),
+    encode: (p) => concatBytes(...p.values.flatMap((v) => [u16s(v.length), v])),
     decode: (b) => {
       // Core 6.0 Vol 3 Part F 3.4.4.12: the last value may be cut short to fit ATT_MTU.
       const values: Uint8Array[] = [];
       let at = 0;
       while (at < b.length) {
         if (at + 2 > b.length) return undefined;
-        const length = readUint16(b, at);
+        const length = u16(b, at);
         values.push(b.slice(at + 2, at + 2 + length));
         at += 2 + length;
       }
@@ -310,15 +292,15 @@ export const ATT_CODECS: CodecTable = {
   },
   'multiple-handle-value-notification': {
     opcode: AttOpcode.multipleHandleValueNotification,
-    encode: (p) => concat(...p.entries.flatMap((e) => [u16s(e.handle, e.value.length), e.value])),
+    encode: (p) => concatBytes(...p.entries.flatMap((e) => [u16s(e.handle, e.value.length), e.value])),
     decode: (b) => {
       const entries: HandleValue[] = [];
       let at = 0;
       while (at < b.length) {
         if (at + 4 > b.length) return undefined;
-        const length = readUint16(b, at + 2);
+        const length = u16(b, at + 2);
         if (at + 4 + length > b.length) return undefined;
-        entries.push({ handle: readUint16(b, at), value: b.slice(at + 4, at + 4 + length) });
+        entries.push({ handle: u16(b, at), value: b.slice(at + 4, at + 4 + length) });
         at += 4 + length;
       }
       return entries.length >= 2 ? { entries } : undefined;
@@ -327,11 +309,11 @@ export const ATT_CODECS: CodecTable = {
   'write-command': with_(AttOpcode.writeCommand, handleValue),
   'signed-write-command': {
     opcode: AttOpcode.signedWriteCommand,
-    encode: (p) => concat(u16s(p.handle), p.value, p.signature),
+    encode: (p) => concatBytes(u16s(p.handle), p.value, p.signature),
     decode: (b) =>
       b.length >= 2 + ATT_SIGNATURE_LENGTH
         ? {
-            handle: readUint16(b, 0),
+            handle: u16(b, 0),
             value: b.slice(2, b.length - ATT_SIGNATURE_LENGTH),
             signature: b.slice(b.length - ATT_SIGNATURE_LENGTH),
           }

@@ -2,7 +2,7 @@
  * The two services every GATT server has: GAP (Core 6.0 Vol 3 Part C 12) and GATT (Vol 3 Part G 7).
  * Their layout matches the spec's Database Hash example (Part G 7.3.1) when the device name is writable.
  */
-import { writeUint16 } from '@tsble/l2cap';
+import { putU16 } from '@tsble/base';
 import { GattUuid } from './constants.js';
 import type { ServiceDefinition } from './definitions.js';
 import type { AccessRequirement } from './permissions.js';
@@ -17,7 +17,7 @@ export interface GapServiceOptions {
 
 export function gapService(options: GapServiceOptions): ServiceDefinition {
   const appearance = new Uint8Array(2);
-  writeUint16(appearance, 0, options.appearance ?? 0);
+  putU16(appearance, 0, options.appearance ?? 0);
   return {
     uuid: GattUuid.gapService,
     characteristics: [

@@ -5,7 +5,7 @@
  * Vol 3 Part F 3.2.2), a fingerprint of the database the client last saw, so a bonded client that
  * reconnects to a changed database gets Service Changed (Part G 7.1).
  */
-import type { PortableLogger } from '@tsble/l2cap';
+import type { Logger } from '@tsble/base';
 import type { GattDatabase } from './gatt-database.js';
 
 /** Where bonded clients' CCCD / Client Supported Features values live between connections. */
@@ -26,7 +26,7 @@ export class ClientConfiguration {
 
   constructor(
     private readonly store: ClientConfigurationStore | undefined,
-    private readonly logger: PortableLogger,
+    private readonly logger: Logger,
   ) {}
 
   get(handle: number): number {

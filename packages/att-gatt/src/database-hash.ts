@@ -4,7 +4,7 @@
  * Extended Properties; handle and type only for User Description, CCCD, SCCD, Presentation and
  * Aggregate Format descriptors; nothing for other attributes.
  */
-import { writeUint16 } from '@tsble/l2cap';
+import { putU16 } from '@tsble/base';
 import { aesCmac } from '@tsble/smp-core';
 import { GattUuid } from './constants.js';
 import type { Attribute } from './gatt-database.js';
@@ -32,7 +32,7 @@ export function databaseHashInput(attributes: readonly Attribute[]): Uint8Array 
     const withValue = WITH_VALUE.has(attribute.type);
     if (!withValue && !WITHOUT_VALUE.has(attribute.type)) continue;
     const head = new Uint8Array(2);
-    writeUint16(head, 0, attribute.handle);
+    putU16(head, 0, attribute.handle);
     parts.push(head, uuidToBytes(attribute.type));
     if (withValue) parts.push(attribute.value);
   }

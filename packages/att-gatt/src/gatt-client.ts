@@ -3,7 +3,7 @@
  * response, signed), subscriptions and Service Changed. Every peer refusal arrives as AttError with
  * its ATT code and handle, so the host can pair on Insufficient Authentication and retry.
  */
-import { type PortableLogger, readUint16, silentLogger, TypedEmitter } from '@tsble/l2cap';
+import { type Logger, silentLogger, TypedEmitter, u16 } from '@tsble/base';
 import type { AttBearer } from './att-bearer.js';
 import { encodeAttPdu } from './att-pdu.js';
 import { ATT_MAX_VALUE_LENGTH, ATT_SIGNATURE_LENGTH, AttErrorCode, CccdBits, GattUuid } from './constants.js';
@@ -33,13 +33,12 @@ export interface DiscoveredDescriptor {
   handle: number;
 }
 
-export interface GattClientEvents {
-  [event: string]: (...args: never[]) => void;
+export type GattClientEvents = {
   notification: (valueHandle: number, value: Uint8Array) => void;
   indication: (valueHandle: number, value: Uint8Array) => void;
   /** The server's database changed in this range; cached discovery was dropped. */
   serviceChanged: (startHandle: number, endHandle: number) => void;
-}
+};
 
 const LAST_HANDLE = 0xffff;
 
@@ -50,7 +49,7 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
 
   constructor(
     readonly bearer: AttBearer,
-    options: { logger?: PortableLogger } = {},
+    options: { logger?: Logger } = {},
   ) {
     const logger = options.logger ?? silentLogger;
     super((error) => logger.error({ err: error }, 'GATT client listener threw'));
@@ -59,7 +58,7 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
       if (handle === this.#serviceChangedHandle && value.length >= 4) {
         this.#services = undefined;
         this.#characteristics.clear();
-        this.emit('serviceChanged', readUint16(value, 0), readUint16(value, 2));
+        this.emit('serviceChanged', u16(value, 0), u16(value, 2));
       }
       this.emit('indication', handle, value);
     });
@@ -128,8 +127,8 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
       });
       for (const e of response.entries) {
         if (e.value.length < 4) continue;
-        const startHandle = readUint16(e.value, 0);
-        const endHandle = readUint16(e.value, 2);
+        const startHandle = u16(e.value, 0);
+        const endHandle = u16(e.value, 2);
         // A 128-bit included UUID is not in the declaration: read it from the service declaration.
         const found =
           e.value.length === 6
@@ -174,7 +173,7 @@ export class GattClient extends TypedEmitter<GattClientEvents> {
           uuid: type,
           properties: e.value[0] ?? 0,
           declarationHandle: e.handle,
-          valueHandle: readUint16(e.value, 1),
+          valueHandle: u16(e.value, 1),
           endHandle: service.endHandle,
         });
       }

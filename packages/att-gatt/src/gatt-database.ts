@@ -4,7 +4,7 @@
  * declaration order starting at 1; include values are filled in a second pass so a service may include
  * one declared after it (as the spec's Database Hash example does).
  */
-import { writeUint16 } from '@tsble/l2cap';
+import { putU16 } from '@tsble/base';
 import { CharacteristicProperty, GattUuid } from './constants.js';
 import {
   type CharacteristicDefinition,
@@ -87,8 +87,8 @@ export class GattDatabase {
       const service = this.#serviceOf.get(target);
       if (!service) throw new TypeError('an included service must be declared in the same database');
       const value = new Uint8Array(isUuid16(service.uuid) ? 6 : 4);
-      writeUint16(value, 0, service.startHandle);
-      writeUint16(value, 2, service.endHandle);
+      putU16(value, 0, service.startHandle);
+      putU16(value, 2, service.endHandle);
       // Core 6.0 Vol 3 Part G 3.2: the UUID is present only when it is a 16-bit UUID.
       if (value.length === 6) value.set(uuidToBytes(service.uuid), 4);
       (this.attributes[handle - 1] as Attribute).value = value;
@@ -202,7 +202,7 @@ export class GattDatabase {
     const uuidBytes = uuidToBytes(characteristicUuid);
     const declarationValue = new Uint8Array(3 + uuidBytes.length);
     declarationValue[0] = properties;
-    writeUint16(declarationValue, 1, valueHandle);
+    putU16(declarationValue, 1, valueHandle);
     declarationValue.set(uuidBytes, 3);
     const notifies = (properties & (CharacteristicProperty.notify | CharacteristicProperty.indicate)) !== 0;
     const characteristic: GattCharacteristic = {
@@ -283,7 +283,7 @@ function standardDescriptors(definition: CharacteristicDefinition): DescriptorDe
   const out: DescriptorDefinition[] = [];
   if (definition.extendedProperties !== undefined) {
     const value = new Uint8Array(2);
-    writeUint16(value, 0, definition.extendedProperties);
+    putU16(value, 0, definition.extendedProperties);
     out.push({ uuid: GattUuid.characteristicExtendedProperties, value });
   }
   if (definition.userDescription !== undefined) {
@@ -294,9 +294,9 @@ function standardDescriptors(definition: CharacteristicDefinition): DescriptorDe
     const value = new Uint8Array(7);
     value[0] = format.format;
     value[1] = (format.exponent ?? 0) & 0xff;
-    writeUint16(value, 2, format.unit);
+    putU16(value, 2, format.unit);
     value[4] = format.namespace ?? 0x01; // Bluetooth SIG Assigned Numbers
-    writeUint16(value, 5, format.description ?? 0);
+    putU16(value, 5, format.description ?? 0);
     out.push({ uuid: GattUuid.characteristicPresentationFormat, value });
   }
   return out;

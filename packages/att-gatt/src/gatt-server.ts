@@ -2,7 +2,7 @@
  * The GATT server (Core 6.0 Vol 3 Part G): one attribute database shared by every connection, the GAP
  * and GATT services, and fan-out of notifications and indications to the clients that asked for them.
  */
-import { type PortableLogger, silentLogger } from '@tsble/l2cap';
+import { type Logger, silentLogger } from '@tsble/base';
 import type { AttBearer } from './att-bearer.js';
 import { gapService, gattService } from './builtin-services.js';
 import { databaseHash } from './database-hash.js';
@@ -28,7 +28,7 @@ export interface GattServerOptions {
   builtinServices?: boolean;
   /** Persistence of bonded clients' CCCDs (the host wires it to the bond store). */
   store?: ClientConfigurationStore;
-  logger?: PortableLogger;
+  logger?: Logger;
 }
 
 export class GattServer {

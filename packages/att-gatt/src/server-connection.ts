@@ -3,7 +3,8 @@
  * bonded clients), its prepare queue, the security gate with this link's security, and the request
  * handler table the ATT bearer calls.
  */
-import { type LinkSecurity, type PortableLogger, UNSECURED_LINK } from '@tsble/l2cap';
+import type { Logger } from '@tsble/base';
+import { type LinkSecurity, UNSECURED_LINK } from '@tsble/l2cap';
 import type { AttBearer, AttServerHandler } from './att-bearer.js';
 import { type AttPdu, type AttPduOf, type HandleValue, opcodeOf } from './att-pdu.js';
 import type { AttCommand, AttRequest, AttRequestOp } from './att-transactions.js';
@@ -41,7 +42,7 @@ export interface GattServerConnectionOptions {
 export interface ServerCore {
   readonly database: GattDatabase;
   readonly store: ClientConfigurationStore | undefined;
-  readonly logger: PortableLogger;
+  readonly logger: Logger;
   databaseHash(): Uint8Array;
   detach(connection: GattServerConnection): void;
 }

@@ -5,7 +5,7 @@
  * CSRK is held in on-air order (least significant octet first, as SMP distributes it); CMAC works
  * most significant first, hence the reversals.
  */
-import type { PortableLogger } from '@tsble/l2cap';
+import type { Logger } from '@tsble/base';
 import { aesCmac } from '@tsble/smp-core';
 import { type AttPduOf, encodeAttPdu } from './att-pdu.js';
 import { ATT_SIGNATURE_LENGTH, CharacteristicProperty } from './constants.js';
@@ -60,7 +60,7 @@ export function acceptSignedWrite(
   command: AttPduOf<'signed-write-command'>,
   database: GattDatabase,
   signing: PeerSigning | undefined,
-  logger: PortableLogger,
+  logger: Logger,
 ): boolean {
   const characteristic = database.get(command.handle)?.characteristic;
   if (!signing || !characteristic) {

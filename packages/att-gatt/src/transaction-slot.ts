@@ -2,7 +2,8 @@
  * One direction's ATT transactions (Core 6.0 Vol 3 Part F 3.3.2-3.3.3): a queue of requests (or
  * indications) of which exactly one is outstanding, its 30-second timer, and matching the answer.
  */
-import type { PortableLogger, Timers } from '@tsble/l2cap';
+import type { Logger } from '@tsble/base';
+import type { Timers } from '@tsble/l2cap';
 import { type AttOp, type AttPdu, opcodeOf } from './att-pdu.js';
 import { AttError } from './errors.js';
 
@@ -22,7 +23,7 @@ export interface TransactionSlotOptions {
   onTimeout(op: AttOp): void;
   timers: Timers;
   timeoutMs: number;
-  logger: PortableLogger;
+  logger: Logger;
 }
 
 export class TransactionSlot {

@@ -1,4 +1,4 @@
-import type { PacketBoundaryFlag } from './constants.js';
+import type { PacketBoundaryFlag } from '@tsble/base';
 import { HciError } from './errors.js';
 
 interface QueuedAcl {

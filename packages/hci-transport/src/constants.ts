@@ -143,17 +143,6 @@ export const HciStatus = {
 /** The Connection_Handle field is 12 bits; 0x0EFF is the largest valid one. Core 6.0 Vol 4 Part E 5.4.2. */
 export const maxConnectionHandle = 0x0eff;
 
-/** ACL Packet_Boundary_Flag values. Core 6.0 Vol 4 Part E 5.4.2. */
-export const PacketBoundary = {
-  /** First non-automatically-flushable packet: what a host sends as the first fragment on LE. */
-  firstNonFlushable: 0x00,
-  /** Continuing fragment of a higher-layer message. */
-  continuation: 0x01,
-  /** First automatically flushable packet: what a controller sends to the host as the first fragment. */
-  firstFlushable: 0x02,
-} as const;
-export type PacketBoundaryFlag = 0x00 | 0x01 | 0x02 | 0x03;
-
 /** Company identifiers the start-up sequence cares about (Assigned Numbers, Company Identifiers). */
 export const Manufacturer = {
   /** The Zephyr Project: its controller reports this and may have no public address. */
@@ -187,13 +176,23 @@ export const ZephyrFatalErrorType = {
   trace: 0x03,
 } as const;
 
-/** Address types as HCI carries them. Core 6.0 Vol 4 Part E 7.8.12 and 7.7.65.1. */
-export const AddressType = {
+/**
+ * Address types as HCI carries them (Own_Address_Type, Peer_Address_Type). Core 6.0 Vol 4 Part E 7.8.5, 7.8.12
+ * and 7.7.65.1; the identity types appear in connection complete events and advertising reports when the
+ * controller resolved an RPA.
+ */
+export const HciAddressType = {
   public: 0x00,
   random: 0x01,
   publicIdentity: 0x02,
   randomIdentity: 0x03,
 } as const;
+
+/** LE_Scan_Type. Core 6.0 Vol 4 Part E 7.8.10. */
+export const ScanType = { passive: 0x00, active: 0x01 } as const;
+
+/** Role in LE Connection Complete. Core 6.0 Vol 4 Part E 7.7.65.1. */
+export const HciRole = { central: 0x00, peripheral: 0x01 } as const;
 
 /** Legacy advertising event types (LE Set Advertising Parameters). Core 6.0 Vol 4 Part E 7.8.5. */
 export const AdvertisingType = {

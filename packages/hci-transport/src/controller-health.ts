@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '@tsble/base';
 import type { H4SyncChange } from './h4-framer.js';
 
 /**

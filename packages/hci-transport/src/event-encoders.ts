@@ -1,7 +1,7 @@
+import { concatBytes, putU16, putU32 } from '@tsble/base';
 import { EventCode, LeSubevent, ZephyrFatalErrorType } from './constants.js';
 import { EventLayouts, type HciEvent, LeEventLayouts } from './events.js';
 import { encodeLayout, type Layout, type LayoutValues } from './fields.js';
-import { concatBytes, putU16, putU32 } from './little-endian.js';
 import type { HciEventPacket } from './packet.js';
 
 /**

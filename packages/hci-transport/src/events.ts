@@ -1,8 +1,8 @@
+import { u16, u32 } from '@tsble/base';
 import { EventCode, LeSubevent, ZephyrFatalErrorType } from './constants.js';
 import { type DecodeError, decodeError, isDecodeError } from './errors.js';
 import { EventLayouts, LeEventLayouts } from './event-layouts.js';
 import { decodeLayout, type Layout, type LayoutValues } from './fields.js';
-import { u16, u32 } from './little-endian.js';
 import type { HciEventPacket } from './packet.js';
 
 export { EventLayouts, LeEventLayouts };

@@ -1,5 +1,5 @@
+import { putU16, putU32, u16, u32 } from '@tsble/base';
 import { type DecodeError, decodeError } from './errors.js';
-import { putU16, putU32, u16, u32 } from './little-endian.js';
 
 /**
  * A tiny declarative layout language for fixed-layout HCI parameters, so that each command and event is

@@ -1,5 +1,5 @@
+import { u16 } from '@tsble/base';
 import { EventCode, H4PacketType, maxConnectionHandle } from './constants.js';
-import { u16 } from './little-endian.js';
 import {
   announcedLength,
   decodePacketAt,

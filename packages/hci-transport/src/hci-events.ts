@@ -1,8 +1,7 @@
-import type { PacketBoundaryFlag } from './constants.js';
+import type { PacketBoundaryFlag } from '@tsble/base';
 import { HciError } from './errors.js';
 import type { AdvertisingReport, HciEvent } from './events.js';
 import type { ControllerInfo } from './startup.js';
-import type { TypedEmitter } from './typed-emitter.js';
 
 type Of<K extends HciEvent['kind']> = Extract<HciEvent, { kind: K }>;
 
@@ -64,49 +63,55 @@ export type HciEventMap = {
   close: () => void;
 };
 
+/** How `routeEvent` reports: the emitting class passes its own (protected) `emit`. */
+export type EmitHciEvent = <E extends keyof HciEventMap>(
+  event: E,
+  ...args: Parameters<HciEventMap[E]>
+) => void;
+
 /** Emits the typed event for a decoded HCI event. */
-export function routeEvent(emitter: TypedEmitter<HciEventMap>, event: HciEvent): void {
+export function routeEvent(emit: EmitHciEvent, event: HciEvent): void {
   switch (event.kind) {
     case 'disconnection-complete':
-      emitter.emit('disconnection', event);
+      emit('disconnection', event);
       return;
     case 'encryption-change':
-      emitter.emit('encryptionChange', event);
+      emit('encryptionChange', event);
       return;
     case 'encryption-key-refresh-complete':
-      emitter.emit('keyRefresh', event);
+      emit('keyRefresh', event);
       return;
     case 'le-connection-complete':
-      emitter.emit('connectionComplete', event);
+      emit('connectionComplete', event);
       return;
     case 'le-advertising-report':
-      for (const report of event.reports) emitter.emit('advertisingReport', report);
+      for (const report of event.reports) emit('advertisingReport', report);
       return;
     case 'le-long-term-key-request':
-      emitter.emit('ltkRequest', event);
+      emit('ltkRequest', event);
       return;
     case 'le-connection-update-complete':
-      emitter.emit('connectionUpdate', event);
+      emit('connectionUpdate', event);
       return;
     case 'le-data-length-change':
-      emitter.emit('dataLengthChange', event);
+      emit('dataLengthChange', event);
       return;
     case 'le-phy-update-complete':
-      emitter.emit('phyUpdate', event);
+      emit('phyUpdate', event);
       return;
     case 'le-read-remote-features-complete':
-      emitter.emit('remoteFeatures', event);
+      emit('remoteFeatures', event);
       return;
     case 'read-remote-version-information-complete':
-      emitter.emit('remoteVersion', event);
+      emit('remoteVersion', event);
       return;
     case 'zephyr-fatal-error': {
       const error = new ControllerCrashError(event.file, event.line);
-      emitter.emit('controllerCrash', error);
-      emitter.emit('error', error);
+      emit('controllerCrash', error);
+      emit('error', error);
       return;
     }
     default:
-      emitter.emit('event', event);
+      emit('event', event);
   }
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger } from 'pino';
+import { type Logger, type PacketBoundaryFlag, silentLogger, TypedEmitter, withBindings } from '@tsble/base';
 import { AclFlow } from './acl-flow.js';
 import { BtsnoopWriter } from './btsnoop.js';
 import { CommandFlow } from './command-flow.js';
 import { type CommandName, Commands } from './commands.js';
 import { refusedConnectionEvent } from './connection-guard.js';
-import { HciStatus, Manufacturer, opcodeName, type PacketBoundaryFlag } from './constants.js';
+import { HciStatus, Manufacturer, opcodeName } from './constants.js';
 import { HardwareErrorBudget, logSyncChange, RareWarnings } from './controller-health.js';
 import { HciAbortError, HciError, isDecodeError } from './errors.js';
 import { decodeEvent, type HciEvent } from './events.js';
@@ -13,11 +13,9 @@ import { decodeLayout, encodeLayout, type LayoutValues } from './fields.js';
 import type { H4SyncChange } from './h4-framer.js';
 import { type HciEventMap, routeEvent } from './hci-events.js';
 import { describePacket, type HciPacket } from './packet.js';
-import { silentLogger } from './silent-logger.js';
 import { bringUp, type ControllerInfo } from './startup.js';
 import { openTransport } from './transports/open.js';
 import type { HciTransport } from './transports/transport.js';
-import { TypedEmitter } from './typed-emitter.js';
 
 export interface HciOptions {
   /** pino logger; the layer logs through a child `{ layer: 'hci' }`, packets at trace. Default: silent. */
@@ -73,7 +71,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
     private readonly options: HciOptions,
   ) {
     super();
-    this.logger = (options.logger ?? silentLogger).child({ layer: 'hci' });
+    this.logger = withBindings(options.logger ?? silentLogger, { layer: 'hci' });
     this.#commandTimeoutMs = options.commandTimeoutMs ?? 5000;
     this.#warnings = new RareWarnings(this.logger);
     this.#btsnoop =
@@ -348,7 +346,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
         new HciError('acl-disconnected', `connection 0x${event.connectionHandle.toString(16)} disconnected`),
       );
     }
-    routeEvent(this, event);
+    routeEvent((name, ...args) => this.emit(name, ...args), event);
   }
 
   /** Core 6.0 Vol 4 Part E 7.7.19; unknown handles and counts above what was sent are warned about and ignored. */

@@ -3,7 +3,6 @@
  * with flow control and start-up, and a btsnoop writer.
  */
 
-export * from './address.js';
 export { BtsnoopMonitorWriter, type BtsnoopTarget, BtsnoopWriter, type CaptureDirection } from './btsnoop.js';
 export { type CommandName, type CommandSpec, Commands } from './commands.js';
 export * from './constants.js';
@@ -14,10 +13,7 @@ export * from './fields.js';
 export { H4Framer, type H4FramerOptions, type H4SyncChange } from './h4-framer.js';
 export { type AclLink, Hci, type HciOptions } from './hci.js';
 export { ControllerCrashError, type HciEventMap } from './hci-events.js';
-export { concatBytes, equalBytes, fromHex, toHex } from './little-endian.js';
 export * from './packet.js';
-/** A do-nothing logger of pino's shape, shared by the layers when the application gives none. */
-export { silentLogger } from './silent-logger.js';
 export { type ControllerInfo, noControllerMessage } from './startup.js';
 export {
   type OpenTransportOptions,
@@ -45,4 +41,3 @@ export {
   type UsbSelector,
   UsbTransport,
 } from './transports/usb.js';
-export { type EventMap, TypedEmitter } from './typed-emitter.js';

@@ -1,5 +1,5 @@
-import { H4PacketType, type PacketBoundaryFlag } from './constants.js';
-import { putU16, u16 } from './little-endian.js';
+import { type PacketBoundaryFlag, putU16, u16 } from '@tsble/base';
+import { H4PacketType } from './constants.js';
 
 /**
  * One HCI packet, transport-independent. Core 6.0 Vol 4 Part E 5.4 (packet formats).

@@ -1,5 +1,4 @@
-import type { Logger } from 'pino';
-import { formatBdAddr, generateStaticRandomAddress, isZeroAddress } from './address.js';
+import { formatAddressBytes, generateStaticRandomAddress, isZeroAddress, type Logger } from '@tsble/base';
 import type { CommandName, Commands } from './commands.js';
 import {
   eventMaskBits,
@@ -106,7 +105,7 @@ export async function bringUp(ctx: StartupContext, options: StartupOptions): Pro
   if (identity.zephyr) info.zephyr = identity.zephyr;
   ctx.logger.info(
     {
-      address: formatBdAddr(identity.address),
+      address: formatAddressBytes(identity.address),
       manufacturer: info.manufacturer,
       leAclDataPacketLength: buffers.leAclDataPacketLength,
       totalNumLeAclDataPackets: buffers.totalNumLeAclDataPackets,
@@ -233,7 +232,7 @@ async function readIdentity(
     }
   }
   const configured = options.staticAddress;
-  const address = configured ?? generateStaticRandomAddress(options.randomBytes);
+  const address = configured ?? generateStaticRandomAddress(options.randomBytes).bytes;
   await ctx.execute('leSetRandomAddress', { randomAddress: address });
   return {
     address,

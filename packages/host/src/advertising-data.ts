@@ -3,8 +3,8 @@
  * sequence of [length][AD type][data] structures. UUIDs are lower-case strings: `180f` for 16-bit ones and the
  * full dashed form for 128-bit ones.
  */
+import { err, ok, type Result } from '@tsble/base';
 import { AdType, LEGACY_ADV_DATA_MAX } from './constants.js';
-import { err, ok, type Result } from './result.js';
 
 export interface ManufacturerData {
   /** Company identifier (Assigned Numbers 7), carried little-endian. */

@@ -1,7 +1,7 @@
 /** Legacy advertising (Core 6.0 Vol 4 Part E 7.8.5-7.8.9): parameters, data, scan response, enable. */
-import type { Hci } from '@tsble/hci-transport';
+import { AdvertisingType, type Hci } from '@tsble/hci-transport';
 import { type AdvertisingData, encodeAdvertisingData } from './advertising-data.js';
-import { AdFlag, AdvertisingType, Defaults } from './constants.js';
+import { AdFlag, Defaults } from './constants.js';
 import { HostError } from './errors.js';
 
 export interface AdvertiseOptions {

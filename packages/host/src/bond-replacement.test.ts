@@ -3,12 +3,13 @@
  * bondReplaced event), with a real bond file: a device that pairs again replaces its bond only as the policy
  * says, and a refused replacement leaves the file's keys as they were.
  */
+
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatAddress } from '@tsble/base';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatAddress } from './address.js';
 import { FileBondStore } from './bond-store/file-bond-store.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
 import type { Connection, PairOptions } from './connection.js';

@@ -3,9 +3,16 @@
  * Complete event; a timeout or an AbortSignal cancels with LE Create Connection Cancel, after which the
  * controller reports the attempt ended with Unknown Connection Identifier.
  */
-import type { Hci, LeConnectionComplete } from '@tsble/hci-transport';
-import type { Address } from './address.js';
-import { Defaults, HciAddressType, HciErrorCode, HciRole } from './constants.js';
+
+import type { Address } from '@tsble/base';
+import {
+  type Hci,
+  HciAddressType,
+  HciRole,
+  HciStatus,
+  type LeConnectionComplete,
+} from '@tsble/hci-transport';
+import { Defaults } from './constants.js';
 import { HostError } from './errors.js';
 
 export interface ConnectOptions {
@@ -78,7 +85,7 @@ export class Connector {
           'connect-timeout',
           `no connection to the device within ${Math.round((options.timeoutMs ?? Defaults.connectTimeoutMs) / 1000)} s; is it advertising and in range?`,
         );
-      if (why === 'aborted' || event.status === HciErrorCode.unknownConnectionIdentifier)
+      if (why === 'aborted' || event.status === HciStatus.unknownConnectionIdentifier)
         throw new HostError('connect-cancelled', 'the connection attempt was cancelled');
       throw new HostError(
         'controller',

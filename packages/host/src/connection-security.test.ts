@@ -1,4 +1,6 @@
 /** The security glue's ordering and configuration (ConnectionSecurity), over the virtual controller. */
+import { PacketBoundary } from '@tsble/base';
+import { encodeBasicFrame, FixedCid } from '@tsble/l2cap';
 import { generateScOobData } from '@tsble/smp-core';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -66,8 +68,8 @@ describe('ConnectionSecurity', () => {
     });
     const failed = remote.next('pairingFailed');
     // Both arrive in one go, before the session has processed the first.
-    remote.smpChannel.emit('pdu', PAIRING_REQUEST);
-    remote.smpChannel.emit('pdu', PAIRING_REQUEST);
+    remote.l2cap.receiveAcl(PacketBoundary.firstFlushable, encodeBasicFrame(FixedCid.smp, PAIRING_REQUEST));
+    remote.l2cap.receiveAcl(PacketBoundary.firstFlushable, encodeBasicFrame(FixedCid.smp, PAIRING_REQUEST));
     const [error] = await failed;
     expect(error.reason).toBe(0x08); // Unspecified Reason: a Pairing Request in the middle of a pairing
     expect(requests).toBe(1);

@@ -8,17 +8,15 @@
  *
  * A failed re-encryption from a bond is a BondLostError, never a silent re-pairing or a fall back to plaintext.
  */
+import { type Address, formatAddress, type Logger } from '@tsble/base';
 import type { Hci } from '@tsble/hci-transport';
 import {
   type PairingAction,
   type PairingConfig,
   PairingSession,
   type RepeatedAttemptsTracker,
-  type SmpAddress,
   SmpOpcode,
 } from '@tsble/smp-core';
-import type { Logger } from 'pino';
-import { formatAddress } from './address.js';
 import { bondFromRecord } from './bond-store/bond-keys.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { HostError, PairingError } from './errors.js';
@@ -41,8 +39,8 @@ export interface ConnectionSecurityOptions {
   handle: number;
   hci: Hci;
   smp: SmpChannel;
-  localAddress: SmpAddress;
-  peerAddress: SmpAddress;
+  localAddress: Address;
+  peerAddress: Address;
   /** The identity the peer's bond is stored under (resolved from an RPA when possible); may change after pairing. */
   peerIdentity: () => string;
   setPeerIdentity: (identity: string) => void;
@@ -99,7 +97,7 @@ export class ConnectionSecurity implements ActionTarget {
         return record ? bondFromRecord(record) : undefined;
       },
       bondFor: (identity) => {
-        const record = o.bondStore.get(formatAddress({ bytes: identity.address, type: identity.type }));
+        const record = o.bondStore.get(formatAddress(identity));
         return record ? bondFromRecord(record) : undefined;
       },
       keyPairs: () => keyPairPool.take(),
@@ -323,7 +321,7 @@ export class ConnectionSecurity implements ActionTarget {
     return this.o.bondStore;
   }
 
-  get linkAddress(): SmpAddress {
+  get linkAddress(): Address {
     return this.o.peerAddress;
   }
 }

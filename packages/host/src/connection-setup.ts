@@ -3,15 +3,14 @@
  * the peer's on-air address and identity (resolved from an RPA by the controller or by us), L2CAP, the
  * security glue with the host's pairing defaults and our identity, and GATT.
  */
+
 import type { GattServer } from '@tsble/att-gatt';
-import type { Hci, LeConnectionComplete } from '@tsble/hci-transport';
+import { type Address, addressFromBytes, formatAddress, type Logger, withBindings } from '@tsble/base';
+import { type Hci, HciAddressType, HciRole, type LeConnectionComplete } from '@tsble/hci-transport';
 import type { RepeatedAttemptsTracker } from '@tsble/smp-core';
-import type { Logger } from 'pino';
-import { type Address, addressFromBytes, formatAddress } from './address.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { Connection, pairingConfigOf } from './connection.js';
 import { ConnectionSecurity } from './connection-security.js';
-import { HciAddressType, HciRole } from './constants.js';
 import { attachGatt } from './gatt-glue.js';
 import type { HostOptions } from './host.js';
 import { completeDelegate } from './pairing-delegate.js';
@@ -58,7 +57,7 @@ function peerOf(
 export function setUpConnection(event: LeConnectionComplete, setup: ConnectionSetup): Connection {
   const role = event.role === HciRole.central ? 'central' : 'peripheral';
   const { peerAddress, identity } = peerOf(event, setup.resolver);
-  const logger = setup.logger.child({ handle: event.connectionHandle, peer: identity });
+  const logger = withBindings(setup.logger, { handle: event.connectionHandle, peer: identity });
   const handle = event.connectionHandle;
   const connection = new Connection({
     hci: setup.hci,
@@ -77,8 +76,8 @@ export function setUpConnection(event: LeConnectionComplete, setup: ConnectionSe
     handle,
     hci: setup.hci,
     smp: connection.smpChannel,
-    localAddress: { address: setup.localAddress.bytes, type: setup.localAddress.type },
-    peerAddress: { address: peerAddress.bytes, type: peerAddress.type },
+    localAddress: setup.localAddress,
+    peerAddress,
     peerIdentity: () => connection.identity,
     setPeerIdentity: (id) => connection.setIdentity(id),
     bondStore: setup.bondStore,
@@ -90,12 +89,12 @@ export function setUpConnection(event: LeConnectionComplete, setup: ConnectionSe
       // We distribute our IRK and identity address so the peer can resolve our RPAs (Vol 3 Part H 3.6.4).
       identity: {
         irk: setup.localIrk,
-        address: { address: setup.identityAddress.bytes, type: setup.identityAddress.type },
+        address: setup.identityAddress,
       },
     },
     tracker: setup.tracker,
     logger,
-    events: connection,
+    events: connection.securityEvents,
   });
   connection.attachSecurity(security);
   connection.attachGatt(attachGatt(connection, setup.gattServer, setup.bondStore, logger).access);

@@ -2,7 +2,9 @@
  * One LE connection: its L2CAP, its security (pairing, encryption from a bond), its GATT client and the GATT
  * server's view of it. Made by `Host` when the controller reports a connection, in either role.
  */
-import { type Hci, TypedEmitter } from '@tsble/hci-transport';
+
+import { type Address, formatAddress, type Logger, TypedEmitter } from '@tsble/base';
+import { type Hci, HciStatus } from '@tsble/hci-transport';
 import { type ConnectionParameters, FixedCid, L2cap } from '@tsble/l2cap';
 import {
   type BondReplacementPolicy,
@@ -10,15 +12,12 @@ import {
   type OobConfig,
   type PairingConfig,
 } from '@tsble/smp-core';
-import type { Logger } from 'pino';
-import { type Address, formatAddress } from './address.js';
 import type { BondRecord } from './bond-store/bond-record.js';
 import type { ConnectionSecurity } from './connection-security.js';
-import { HciErrorCode } from './constants.js';
 import { DisconnectedError, HostError } from './errors.js';
 import type { GattAccess } from './gatt-glue.js';
 import type { LinkSecurityState, PairingResult } from './link-security.js';
-import type { SecurityEventMap } from './security-events.js';
+import type { SecurityEventMap, SecurityEvents } from './security-events.js';
 
 /** IO capabilities by the names the CLI and applications use (Core 6.0 Vol 3 Part H 3.5.1). */
 export const IoCapabilityName = {
@@ -171,6 +170,13 @@ export class Connection extends TypedEmitter<ConnectionEventMap> {
       .catch((error) => this.logger.warn({ err: error }, 'LE Connection Update failed'));
   }
 
+  /** @internal where the security glue reports this connection's events; nobody else can emit them. */
+  readonly securityEvents: SecurityEvents = {
+    emit: (event, ...args) => {
+      this.emit(event, ...args);
+    },
+  };
+
   /** @internal the host attaches the security glue once the connection exists. */
   attachSecurity(security: ConnectionSecurity): void {
     this._security = security;
@@ -238,7 +244,7 @@ export class Connection extends TypedEmitter<ConnectionEventMap> {
   }
 
   /** Disconnects (HCI Disconnect, reason Remote User Terminated Connection) and resolves once the link is gone. */
-  async disconnect(reason: number = HciErrorCode.remoteUserTerminatedConnection): Promise<void> {
+  async disconnect(reason: number = HciStatus.remoteUserTerminatedConnection): Promise<void> {
     if (!this._connected) return;
     const gone = this.next('disconnected');
     // The controller may accept the command and then report that the disconnection failed (a Disconnection

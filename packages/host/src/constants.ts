@@ -3,18 +3,6 @@
  * own constants; what is here belongs to GAP (advertising data, addresses, privacy).
  */
 
-// Core 6.0 Vol 6 Part B 1.3: a device address is 48 bits; the two most significant bits of a random address
-// give its sub-type (Vol 6 Part B 1.3.2).
-export const ADDRESS_LENGTH = 6;
-export const RandomAddressSubType = {
-  /** 0b00: non-resolvable private address. */
-  nonResolvable: 0b00,
-  /** 0b01: resolvable private address (prand in the top 24 bits, hash below). */
-  resolvable: 0b01,
-  /** 0b11: static device address. */
-  static: 0b11,
-} as const;
-
 // Core Specification Supplement (CSS) v11, Part A 1.x; Assigned Numbers 2.3 "Common Data Types".
 export const AdType = {
   flags: 0x01,
@@ -45,44 +33,8 @@ export const LEGACY_ADV_DATA_MAX = 31;
 // 15 minutes.
 export const DEFAULT_RPA_ROTATION_MS = 15 * 60 * 1000;
 
-// Core 6.0 Vol 3 Part H 3.4: the SMP transaction timeout, 30 seconds; the host keeps the timer and feeds time
-// to the sans-IO session.
-export const SMP_TIMEOUT_MS = 30_000;
-
 // The Bluetooth Base UUID (Core 6.0 Vol 3 Part B 2.5.1), to expand 16- and 32-bit UUIDs.
 export const BLUETOOTH_BASE_UUID_SUFFIX = '-0000-1000-8000-00805f9b34fb';
-
-// Core 6.0 Vol 4 Part E 7.8.5 / 7.8.10 / 7.8.12: Own_Address_Type and Peer_Address_Type.
-export const HciAddressType = {
-  public: 0x00,
-  random: 0x01,
-  /** In connection complete events: a public identity the controller resolved from an RPA. */
-  publicIdentity: 0x02,
-  randomIdentity: 0x03,
-} as const;
-
-// Core 6.0 Vol 4 Part E 7.8.5: Advertising_Type for legacy advertising.
-export const AdvertisingType = {
-  connectableUndirected: 0x00,
-  scannableUndirected: 0x02,
-  nonConnectableUndirected: 0x03,
-} as const;
-
-// Core 6.0 Vol 4 Part E 7.8.10: LE_Scan_Type.
-export const ScanType = { passive: 0x00, active: 0x01 } as const;
-
-// Core 6.0 Vol 4 Part E 7.7.65.1: Role in LE Connection Complete.
-export const HciRole = { central: 0x00, peripheral: 0x01 } as const;
-
-// Core 6.0 Vol 1 Part F 2: error codes the host sends or interprets.
-export const HciErrorCode = {
-  unknownConnectionIdentifier: 0x02,
-  pinOrKeyMissing: 0x06,
-  connectionTimeout: 0x08,
-  remoteUserTerminatedConnection: 0x13,
-  connectionTerminatedByLocalHost: 0x16,
-  unspecifiedError: 0x1f,
-} as const;
 
 // Timing defaults, in the units HCI uses (0.625 ms for scan/advertising, 1.25 ms for connection intervals,
 // 10 ms for the supervision timeout). Values as common hosts use them (BlueZ, Zephyr defaults).

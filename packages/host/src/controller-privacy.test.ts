@@ -3,10 +3,10 @@
  * controller: one side rotates its RPA in software (privacy: true), the other writes the bonded peer's IRK into
  * its controller and lets the controller resolve it, as central and as peripheral.
  */
+import { formatAddress, randomAddressKind } from '@tsble/base';
 import type { AdvertisingReport, LeConnectionComplete } from '@tsble/hci-transport';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatAddress, randomAddressKind } from './address.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
 import { ControllerPeerResolution, controllerResolvesAddresses } from './controller-privacy.js';
 import { Host } from './host.js';

@@ -6,10 +6,8 @@
  * it resolves what the controller did not (a controller without LL Privacy, peers beyond the list's size, RPAs
  * seen before the list was written).
  */
+import { fromHex, type Logger, parseAddress, toHex } from '@tsble/base';
 import { type ControllerInfo, type Hci, HciCommandError, HciStatus } from '@tsble/hci-transport';
-import type { Logger } from 'pino';
-import { parseAddress } from './address.js';
-import { fromHex, toHex } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
 
 /** LE feature bit 6, LL Privacy. Core 6.0 Vol 6 Part B 4.6. */
@@ -95,7 +93,7 @@ export class ControllerPeerResolution {
     logger?: Logger,
   ): Promise<ControllerPeerResolution | undefined> {
     if (!controllerResolvesAddresses(hci.info)) {
-      logger?.info('the controller has no LL Privacy: peers are resolved by the host');
+      logger?.info({}, 'the controller has no LL Privacy: peers are resolved by the host');
       return undefined;
     }
     const { resolvingListSize } = await hci.execute('leReadResolvingListSize', {});

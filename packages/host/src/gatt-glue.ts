@@ -17,9 +17,8 @@ import {
   type PeerSigning,
   type ServiceDefinition,
 } from '@tsble/att-gatt';
+import { fromHex, type Logger, withBindings } from '@tsble/base';
 import { FixedCid } from '@tsble/l2cap';
-import type { Logger } from 'pino';
-import { fromHex } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { updateBond } from './bond-store/update-bond.js';
 import type { Connection, PairOptions } from './connection.js';
@@ -56,7 +55,7 @@ export function createGattServer(setup: GattSetup | undefined, store: BondStore,
     deviceName: setup?.deviceName ?? 'tsble',
     services: setup?.services ?? [],
     store: bondStoreCccds(store, logger),
-    logger: logger.child({ layer: 'gatt-server' }),
+    logger: withBindings(logger, { layer: 'gatt-server' }),
   });
 }
 
@@ -183,7 +182,7 @@ export function attachGatt(
   logger: Logger,
 ): { bearer: AttBearer; server: GattServerConnection; access: GattAccess } {
   const bearer = new AttBearer(connection.l2cap.fixedChannel(FixedCid.att), {
-    logger: logger.child({ layer: 'att' }),
+    logger: withBindings(logger, { layer: 'att' }),
     beforeClientPdu: bondFirst(connection),
   });
   const serverConnection = server.attach(bearer, {
@@ -198,7 +197,7 @@ export function attachGatt(
     serverConnection.setSigning(signing());
   });
   const access = new GattAccess(
-    new GattClient(bearer, { logger: logger.child({ layer: 'gatt-client' }) }),
+    new GattClient(bearer, { logger: withBindings(logger, { layer: 'gatt-client' }) }),
     connection,
     store,
   );

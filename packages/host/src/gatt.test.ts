@@ -1,9 +1,8 @@
 import { DEMO_UUIDS, demoService } from '@tsble/att-gatt';
+import { formatAddress, fromHex } from '@tsble/base';
 import { FixedCid } from '@tsble/l2cap';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatAddress } from './address.js';
-import { fromHex } from './bond-store/bond-record.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
 import { BondLostError, PairingError } from './errors.js';
 import { Host, type HostOptions } from './host.js';

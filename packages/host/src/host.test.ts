@@ -1,6 +1,6 @@
+import { formatAddress } from '@tsble/base';
 import { registerSimTransport, VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatAddress } from './address.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
 import { BondLostError } from './errors.js';
 import { Host, type HostOptions } from './host.js';

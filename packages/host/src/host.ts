@@ -6,20 +6,29 @@
 
 import type { GattServer } from '@tsble/att-gatt';
 import {
-  Hci,
-  HciAbortError,
-  HciError,
-  type HciOptions,
-  type HciTransport,
-  type LeConnectionComplete,
+  type Address,
+  addressFromBytes,
+  formatAddress,
+  type Logger,
+  parseAddress,
+  randomAddressKind,
   silentLogger,
   TypedEmitter,
+  withBindings,
+} from '@tsble/base';
+import {
+  Hci,
+  HciAbortError,
+  HciAddressType,
+  HciError,
+  type HciOptions,
+  HciStatus,
+  type HciTransport,
+  type LeConnectionComplete,
 } from '@tsble/hci-transport';
 import { RepeatedAttemptsTracker } from '@tsble/smp-core';
 import { installNodeCrypto } from '@tsble/smp-core/node';
 import { registerSimTransport } from '@tsble/virtual-controller';
-import type { Logger } from 'pino';
-import { type Address, addressFromBytes, formatAddress, parseAddress, randomAddressKind } from './address.js';
 import { type AdvertiseOptions, startAdvertising, stopAdvertising } from './advertising.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { FileBondStore } from './bond-store/file-bond-store.js';
@@ -27,7 +36,6 @@ import { type ConnectOptions, Connector } from './connecting.js';
 import type { Connection, ConnectionParameterPolicy, PairOptions } from './connection.js';
 import type { ConnectionSecurity } from './connection-security.js';
 import { setUpConnection } from './connection-setup.js';
-import { HciAddressType, HciErrorCode } from './constants.js';
 import { ControllerPeerResolution } from './controller-privacy.js';
 import { HostError } from './errors.js';
 import { createGattServer, type GattSetup } from './gatt-glue.js';
@@ -165,7 +173,7 @@ export class Host extends TypedEmitter<HostEventMap> {
       this.controllerResetting = true;
     });
     hci.on('reset', () => void this.restoreAfterReset());
-    hci.on('close', () => this.dropConnections(HciErrorCode.unspecifiedError));
+    hci.on('close', () => this.dropConnections(HciStatus.unspecifiedError));
   }
 
   /**
@@ -228,7 +236,7 @@ export class Host extends TypedEmitter<HostEventMap> {
         localIrk,
         ownType,
         options,
-        logger.child({ layer: 'host' }),
+        withBindings(logger, { layer: 'host' }),
       );
       if (options.privacy)
         await host.enablePrivacy(
@@ -389,7 +397,7 @@ export class Host extends TypedEmitter<HostEventMap> {
     );
     await Promise.all(goodbyes);
     await this.hci.close();
-    this.dropConnections(HciErrorCode.connectionTerminatedByLocalHost);
+    this.dropConnections(HciStatus.connectionTerminatedByLocalHost);
   }
 
   /** The controller is gone (closed transport): every connection ends with it. */

@@ -5,23 +5,26 @@
 
 /** GATT errors come back typed: `AttError.code` is one of `AttErrorCode` (Core 6.0 Vol 3 Part F 3.4.1.1). */
 export { AttError, AttErrorCode, DEMO_UUIDS, demoService } from '@tsble/att-gatt';
-/** What `Connection.l2cap` gives: the link's L2CAP and its LE credit-based channels. */
-export type { L2cap, LeCreditChannel } from '@tsble/l2cap';
-/** The re-pairing policy of `PairOptions.bondReplacement`, defined with the pairing engine. */
-export type { BondReplacementPolicy } from '@tsble/smp-core';
 export {
   type Address,
   type AddressParseError,
   type AddressType,
   addressEquals,
+  err,
   formatAddress,
   formatAddressBytes,
   generateStaticRandomAddress,
   isResolvablePrivateAddress,
+  ok,
   parseAddress,
   parseAddressText,
+  type Result,
   randomAddressKind,
-} from './address.js';
+} from '@tsble/base';
+/** What `Connection.l2cap` gives: the link's L2CAP and its LE credit-based channels. */
+export type { L2cap, LeCreditChannel } from '@tsble/l2cap';
+/** The re-pairing policy of `PairOptions.bondReplacement`, defined with the pairing engine. */
+export type { BondReplacementPolicy } from '@tsble/smp-core';
 export type { AdvertiseOptions } from './advertising.js';
 export { buildAdvertisingPayloads } from './advertising.js';
 export {
@@ -65,7 +68,6 @@ export {
   type PairingMethodName,
 } from './pairing-delegate.js';
 export { ensureLocalIrk, PeerResolver, RpaRotator } from './privacy.js';
-export type { Result } from './result.js';
 export type { Advertisement } from './scan-reports.js';
 export { ScanReports } from './scan-reports.js';
 export type { ScanOptions } from './scanning.js';

@@ -1,7 +1,7 @@
 /** The key pair pool: computed ahead of need, and a different pair for every pairing. */
+import { formatAddress } from '@tsble/base';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatAddress } from './address.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
 import { Host } from './host.js';
 import { keyPairPool } from './key-pair-pool.js';

@@ -4,10 +4,9 @@
  * sent here; user questions go to the pairing delegate without holding up other SMP traffic, and their answers
  * are fed back to the session.
  */
+import { type Address, formatAddress, type Logger } from '@tsble/base';
 import type { Hci } from '@tsble/hci-transport';
-import type { PairingAction, PairingSession, SmpAddress } from '@tsble/smp-core';
-import type { Logger } from 'pino';
-import { formatAddress } from './address.js';
+import type { PairingAction, PairingSession } from '@tsble/smp-core';
 import { bondIdentity, recordFromBond } from './bond-store/bond-keys.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { BondLostError } from './errors.js';
@@ -26,7 +25,7 @@ export interface ActionTarget {
   readonly handle: number;
   readonly bondStore: BondStore;
   /** The address the peer uses on this link. */
-  readonly linkAddress: SmpAddress;
+  readonly linkAddress: Address;
   /** Whether the application wants to decide on each pairing (it supplied acceptPairing). */
   readonly askApplication: boolean;
   sendPdu(pdu: Uint8Array): Promise<void>;
@@ -141,7 +140,7 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
     target.report.bondLost(new BondLostError(target.context().peer, action.status)),
   'confirm-bond-replacement': (action, target, session) => {
     const request = {
-      identity: formatAddress({ bytes: action.identity.address, type: action.identity.type }),
+      identity: formatAddress(action.identity),
       existing: action.existing,
       proposed: action.proposed,
       proven: action.proven,

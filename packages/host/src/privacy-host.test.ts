@@ -1,6 +1,6 @@
+import { formatAddress, randomAddressKind } from '@tsble/base';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatAddress, randomAddressKind } from './address.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
 import { Host } from './host.js';
 

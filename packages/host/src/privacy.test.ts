@@ -1,7 +1,6 @@
+import { addressFromBytes, randomAddressKind, toHex } from '@tsble/base';
 import { type CryptoProvider, generateRpa, getCryptoProvider, setCryptoProvider } from '@tsble/smp-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { addressFromBytes, randomAddressKind } from './address.js';
-import { toHex } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
 import { ensureLocalIrk, PeerResolver, RpaRotator } from './privacy.js';

@@ -4,9 +4,9 @@
  * (15 minutes by default); and resolution of peers' RPAs against the IRKs they gave us when bonding, so a phone
  * that changes its address is still recognised.
  */
+import { type Address, formatAddress, fromHex, isResolvablePrivateAddress, toHex } from '@tsble/base';
 import { generateRpa, IrkSet } from '@tsble/smp-core';
-import { type Address, formatAddress, isResolvablePrivateAddress } from './address.js';
-import { fromHex, type LocalIdentity, toHex } from './bond-store/bond-record.js';
+import type { LocalIdentity } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { DEFAULT_RPA_ROTATION_MS } from './constants.js';
 import { randomOctets } from './random-pool.js';

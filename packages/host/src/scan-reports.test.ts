@@ -1,6 +1,6 @@
+import { addressFromBytes, parseAddress } from '@tsble/base';
 import { generateRpa } from '@tsble/smp-core';
 import { describe, expect, it } from 'vitest';
-import { addressFromBytes, parseAddress } from './address.js';
 import { encodeAdvertisingData } from './advertising-data.js';
 import { ScanReports } from './scan-reports.js';
 

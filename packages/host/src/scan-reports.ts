@@ -3,7 +3,7 @@
  * data and scan response merged and decoded, the identity of a bonded peer behind an RPA, and duplicates
  * filtered (a device is reported again only when what it says changed, or not at all when asked).
  */
-import { type Address, formatAddress } from './address.js';
+import { type Address, formatAddress } from '@tsble/base';
 import { type AdvertisingData, decodeAdvertisingData } from './advertising-data.js';
 
 /** A raw report as HCI delivers it (Core 6.0 Vol 4 Part E 7.7.65.2). */

@@ -3,9 +3,10 @@
  * (decoded, merged with scan responses, duplicates filtered, RPAs of bonded peers resolved) and come out as
  * `Advertisement`s, to an async iterator and to the host's `advertisement` event.
  */
-import type { AdvertisingReport, Hci } from '@tsble/hci-transport';
-import { addressFromBytes } from './address.js';
-import { Defaults, HciAddressType, ScanType } from './constants.js';
+
+import { addressFromBytes } from '@tsble/base';
+import { type AdvertisingReport, type Hci, HciAddressType, ScanType } from '@tsble/hci-transport';
+import { Defaults } from './constants.js';
 import { type Advertisement, ScanReports } from './scan-reports.js';
 
 export interface ScanOptions {

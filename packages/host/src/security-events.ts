@@ -1,5 +1,4 @@
 /** Security events of one connection, as `Connection` re-emits them to applications. */
-import type { TypedEmitter } from '@tsble/hci-transport';
 import type { BondLostError, PairingError } from './errors.js';
 import type { LinkSecurityState, PairingResult } from './link-security.js';
 import type { PairingContext } from './pairing-delegate.js';
@@ -24,4 +23,7 @@ export type SecurityEventMap = {
   error: (error: Error) => void;
 };
 
-export type SecurityEvents = Pick<TypedEmitter<SecurityEventMap>, 'emit'>;
+/** Where the security glue reports one connection's events: that connection's own (protected) emit, handed over. */
+export interface SecurityEvents {
+  emit<E extends keyof SecurityEventMap>(event: E, ...args: Parameters<SecurityEventMap[E]>): void;
+}

@@ -3,10 +3,9 @@
  * `link-encrypted` and `complete` actions; `bonded` is read from the store), the events, and the answers to
  * `pair()` and `encrypt()` calls waiting for an outcome. It holds no key.
  */
+import { fromHex, type Logger } from '@tsble/base';
 import type { PairingAction } from '@tsble/smp-core';
-import type { Logger } from 'pino';
 import type { BondRecord } from './bond-store/bond-record.js';
-import { fromHex } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { type BondLostError, PairingError } from './errors.js';
 import { type LinkSecurityState, OPEN_LINK, type PairingResult } from './link-security.js';

@@ -16,13 +16,6 @@ export const FixedCid = {
 export const DYNAMIC_CID_FIRST = 0x0040;
 export const DYNAMIC_CID_LAST = 0x007f;
 
-/** ACL Packet_Boundary_Flag values. Core 6.0 Vol 4 Part E 5.4.2 */
-export const PacketBoundary = {
-  firstNonFlushable: 0x00,
-  continuation: 0x01,
-  firstFlushable: 0x02,
-} as const;
-
 /** LE signaling command codes. Core 6.0 Vol 3 Part A 4, Table 4.2 */
 export const SignalingCode = {
   commandReject: 0x01,

@@ -3,11 +3,9 @@
  * K-frames of at most the peer's MPS, one credit per K-frame each way, and the receive side's protocol
  * checks, each of which makes the spec's receiver "disconnect the channel".
  */
-import { readUint16, writeUint16 } from './bytes.js';
+import { type Logger, putU16, TypedEmitter, u16 } from '@tsble/base';
 import { BASIC_HEADER_LENGTH, LE_CREDIT_MAX_CREDITS, SDU_LENGTH_FIELD } from './constants.js';
-import { TypedEmitter } from './emitter.js';
 import { L2capError } from './errors.js';
-import type { PortableLogger } from './logger.js';
 
 /** The negotiated parameters of both ends. */
 export interface CreditChannelParameters {
@@ -30,16 +28,15 @@ export interface CreditChannelIo {
   transmit(frame: Uint8Array): Promise<void> | void;
   sendCredits(localCid: number, credits: number): void;
   requestDisconnection(channel: LeCreditChannel): Promise<void>;
-  logger: PortableLogger;
+  logger: Logger;
 }
 
 export type CreditChannelCloseReason = 'local' | 'remote' | 'protocol-violation' | 'link-closed';
 
-export interface CreditChannelEvents {
-  [event: string]: (...args: never[]) => void;
+export type CreditChannelEvents = {
   sdu: (sdu: Uint8Array) => void;
   close: (reason: CreditChannelCloseReason) => void;
-}
+};
 
 interface PendingSdu {
   sdu: Uint8Array;
@@ -157,7 +154,7 @@ export class LeCreditChannel extends TypedEmitter<CreditChannelEvents> {
 
   #startSdu(payload: Uint8Array): string | undefined {
     if (payload.length < SDU_LENGTH_FIELD) return 'first K-frame too short for the SDU Length field';
-    const sduLength = readUint16(payload, 0);
+    const sduLength = u16(payload, 0);
     if (sduLength > this.parameters.localMtu) return `SDU Length ${sduLength} exceeds our MTU`;
     const rest = payload.subarray(SDU_LENGTH_FIELD);
     if (rest.length > sduLength) return 'K-frame carries more than the SDU Length';
@@ -212,9 +209,9 @@ export class LeCreditChannel extends TypedEmitter<CreditChannelEvents> {
     const start = first ? 0 : pending.offset;
     const chunk = Math.min(remoteMps - (first ? SDU_LENGTH_FIELD : 0), pending.sdu.length - start);
     const frame = new Uint8Array(header + chunk);
-    writeUint16(frame, 0, frame.length - BASIC_HEADER_LENGTH);
-    writeUint16(frame, 2, remoteCid);
-    if (first) writeUint16(frame, BASIC_HEADER_LENGTH, pending.sdu.length);
+    putU16(frame, 0, frame.length - BASIC_HEADER_LENGTH);
+    putU16(frame, 2, remoteCid);
+    if (first) putU16(frame, BASIC_HEADER_LENGTH, pending.sdu.length);
     frame.set(pending.sdu.subarray(start, start + chunk), header);
     pending.offset = start + chunk;
     const sent = Promise.resolve(this.io.transmit(frame));

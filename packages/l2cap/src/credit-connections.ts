@@ -3,6 +3,7 @@
  * 4.6-4.7): servers listening on an SPSM with a security requirement, our own connect requests, CID
  * allocation, and the credit indications addressed to a channel.
  */
+import type { Logger } from '@tsble/base';
 import {
   DYNAMIC_CID_FIRST,
   DYNAMIC_CID_LAST,
@@ -17,7 +18,6 @@ import {
 import { type CreditChannelIo, LeCreditChannel } from './credit-channel.js';
 import { L2capError } from './errors.js';
 import type { LeSignaling, SignalingReply, SignalingRequest } from './le-signaling.js';
-import type { PortableLogger } from './logger.js';
 import { type LinkSecurity, type SecurityRequirement, securityShortfall } from './security.js';
 
 /** Our receive parameters for a channel. */
@@ -46,7 +46,7 @@ export interface CreditConnectionsContext {
   signaling: LeSignaling;
   security: () => LinkSecurity;
   transmit: (frame: Uint8Array) => Promise<void> | void;
-  logger: PortableLogger;
+  logger: Logger;
 }
 
 export class CreditConnections {

@@ -1,18 +1,16 @@
+import { type Logger, TypedEmitter } from '@tsble/base';
 /** A fixed channel (ATT 0x0004, SMP 0x0006): whole PDUs in, whole PDUs out. */
-import { TypedEmitter } from './emitter.js';
-import type { PortableLogger } from './logger.js';
 
-export interface FixedChannelEvents {
-  [event: string]: (...args: never[]) => void;
+export type FixedChannelEvents = {
   pdu: (payload: Uint8Array) => void;
   close: () => void;
-}
+};
 
 export class FixedChannel extends TypedEmitter<FixedChannelEvents> {
   constructor(
     readonly cid: number,
     private readonly transmit: (cid: number, payload: Uint8Array) => Promise<void>,
-    logger: PortableLogger,
+    logger: Logger,
   ) {
     super((error) => logger.error({ err: error, cid }, 'fixed channel listener threw'));
   }

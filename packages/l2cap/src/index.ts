@@ -5,7 +5,6 @@
  */
 
 export { encodeBasicFrame } from './basic-frame.js';
-export { readUint16, writeUint16 } from './bytes.js';
 export * from './constants.js';
 export type {
   CreditChannelCloseReason,
@@ -15,16 +14,12 @@ export type {
 export { LeCreditChannel } from './credit-channel.js';
 export type { CreditChannelOptions, CreditServerOptions } from './credit-connections.js';
 export { DEFAULT_CREDIT_CHANNEL } from './credit-connections.js';
-export type { EventMap } from './emitter.js';
-export { TypedEmitter } from './emitter.js';
 export type { L2capErrorCode } from './errors.js';
 export { L2capError } from './errors.js';
 export type { FixedChannelEvents } from './fixed-channel.js';
 export { FixedChannel } from './fixed-channel.js';
 export type { AclLink, ConnectionParameters, L2capOptions } from './l2cap.js';
 export { L2cap } from './l2cap.js';
-export type { PortableLogger } from './logger.js';
-export { silentLogger, traceEnabled } from './logger.js';
 export type { AclReceiver, LoopbackAclLink } from './loopback.js';
 export { createLoopbackAclLinks } from './loopback.js';
 export type { ReassemblyDropReason, ReassemblyResult } from './reassembly.js';

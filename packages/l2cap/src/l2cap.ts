@@ -4,8 +4,8 @@
  * what it sends to the link's maximum fragment length.
  */
 
+import { type Logger, putU16, silentLogger, traceEnabled } from '@tsble/base';
 import { encodeBasicFrame } from './basic-frame.js';
-import { writeUint16 } from './bytes.js';
 import {
   CommandRejectReason,
   ConnectionParameterUpdateResult,
@@ -21,7 +21,6 @@ import {
 import { L2capError } from './errors.js';
 import { FixedChannel } from './fixed-channel.js';
 import { LeSignaling, type SignalingReply, type SignalingRequest } from './le-signaling.js';
-import { type PortableLogger, silentLogger, traceEnabled } from './logger.js';
 import { Reassembler } from './reassembly.js';
 import { type LinkSecurity, UNSECURED_LINK } from './security.js';
 import { realTimers, type Timers } from './timers.js';
@@ -45,7 +44,7 @@ export interface ConnectionParameters {
 
 export interface L2capOptions {
   role: 'central' | 'peripheral';
-  logger?: PortableLogger;
+  logger?: Logger;
   /** The link's current security, asked whenever a decision depends on it. */
   security?: () => LinkSecurity;
   /**
@@ -62,7 +61,7 @@ export interface L2capOptions {
 
 export class L2cap {
   readonly #link: AclLink;
-  readonly #logger: PortableLogger;
+  readonly #logger: Logger;
   readonly #reassembler: Reassembler;
   readonly #fixed = new Map<number, FixedChannel>();
   readonly #signaling: LeSignaling;
@@ -203,8 +202,8 @@ export class L2cap {
     }
     // Core 6.0 Vol 3 Part A 4.6: unknown CIDs get Command Reject "Invalid CID in request" carrying both CIDs.
     const data = new Uint8Array(4);
-    writeUint16(data, 0, destinationCid);
-    writeUint16(data, 2, sourceCid);
+    putU16(data, 0, destinationCid);
+    putU16(data, 2, sourceCid);
     return { op: 'command-reject', reason: CommandRejectReason.invalidCidInRequest, data };
   }
 

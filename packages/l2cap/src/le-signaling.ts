@@ -3,10 +3,9 @@
  * by Identifier with the RTX timeout, answering malformed or unknown commands with Command Reject, and
  * handing well-formed requests to the owner, whose answer goes back with the request's Identifier.
  */
-import { writeUint16 } from './bytes.js';
+import { type Logger, putU16 } from '@tsble/base';
 import { CommandRejectReason, LE_SIGNALING_MTU } from './constants.js';
 import { L2capError } from './errors.js';
-import type { PortableLogger } from './logger.js';
 import {
   decodeSignalingCommand,
   encodeSignalingCommand,
@@ -46,7 +45,7 @@ export type SignalingReply = SignalingBody | undefined;
 export interface LeSignalingOptions {
   transmit(payload: Uint8Array): void;
   onRequest(request: SignalingRequest): SignalingReply | Promise<SignalingReply>;
-  logger: PortableLogger;
+  logger: Logger;
   timers: Timers;
   rtxMs: number;
 }
@@ -100,7 +99,7 @@ export class LeSignaling {
       const identifier = frame[1] ?? 0;
       logger.warn({ length: frame.length }, 'signaling C-frame exceeds MTUsig; rejected');
       const data = new Uint8Array(2);
-      writeUint16(data, 0, LE_SIGNALING_MTU);
+      putU16(data, 0, LE_SIGNALING_MTU);
       if (identifier !== 0) this.#reject(identifier, CommandRejectReason.signalingMtuExceeded, data);
       return;
     }

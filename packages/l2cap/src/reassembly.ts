@@ -4,8 +4,8 @@
  * the header once and never grows, and a length above `maxPduLength` is refused before any allocation,
  * so a hostile peer cannot make us hold more than one bounded PDU per link.
  */
-import { readUint16 } from './bytes.js';
-import { BASIC_HEADER_LENGTH, PacketBoundary } from './constants.js';
+import { PacketBoundary, u16 } from '@tsble/base';
+import { BASIC_HEADER_LENGTH } from './constants.js';
 
 export type ReassemblyResult =
   | { kind: 'pdu'; cid: number; payload: Uint8Array }
@@ -58,9 +58,9 @@ export class Reassembler {
   /** Fast path: a start fragment holding exactly one whole PDU is delivered as a view, no copy. */
   #wholePdu(fragment: Uint8Array): ReassemblyResult | undefined {
     if (fragment.length < BASIC_HEADER_LENGTH) return undefined;
-    const length = readUint16(fragment, 0);
+    const length = u16(fragment, 0);
     if (fragment.length !== BASIC_HEADER_LENGTH + length || length > this.maxPduLength) return undefined;
-    return { kind: 'pdu', cid: readUint16(fragment, 2), payload: fragment.subarray(BASIC_HEADER_LENGTH) };
+    return { kind: 'pdu', cid: u16(fragment, 2), payload: fragment.subarray(BASIC_HEADER_LENGTH) };
   }
 
   #append(fragment: Uint8Array): ReassemblyResult {
@@ -71,7 +71,7 @@ export class Reassembler {
       this.#headerFill += take;
       offset = take;
       if (this.#headerFill < BASIC_HEADER_LENGTH) return { kind: 'pending' };
-      const length = readUint16(this.#header, 0);
+      const length = u16(this.#header, 0);
       if (length > this.maxPduLength) return this.#drop('pdu-too-large', length);
       this.#pdu = new Uint8Array(length);
       this.#pduFill = 0;
@@ -82,7 +82,7 @@ export class Reassembler {
     pdu.set(offset === 0 ? fragment : fragment.subarray(offset), this.#pduFill);
     this.#pduFill += rest;
     if (this.#pduFill < pdu.length) return { kind: 'pending' };
-    const cid = readUint16(this.#header, 2);
+    const cid = u16(this.#header, 2);
     this.#reset();
     return { kind: 'pdu', cid, payload: pdu };
   }

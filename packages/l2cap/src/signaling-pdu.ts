@@ -2,7 +2,7 @@
  * LE signaling commands (Core 6.0 Vol 3 Part A 4): one encode/decode pair. Every command but Command
  * Reject is a fixed list of 16-bit little-endian fields, so the codec is a table of field names.
  */
-import { readUint16, writeUint16 } from './bytes.js';
+import { putU16, u16 } from '@tsble/base';
 import { SIGNALING_HEADER_LENGTH, SignalingCode } from './constants.js';
 
 interface Identified {
@@ -82,14 +82,14 @@ export function encodeSignalingCommand(command: SignalingCommand): Uint8Array {
   const out = new Uint8Array(SIGNALING_HEADER_LENGTH + body.length);
   out[0] = CODE_OF[command.op];
   out[1] = command.identifier & 0xff;
-  writeUint16(out, 2, body.length);
+  putU16(out, 2, body.length);
   out.set(body, SIGNALING_HEADER_LENGTH);
   return out;
 }
 
 function encodeReject(command: Extract<SignalingCommand, { op: 'command-reject' }>): Uint8Array {
   const body = new Uint8Array(2 + command.data.length);
-  writeUint16(body, 0, command.reason);
+  putU16(body, 0, command.reason);
   body.set(command.data, 2);
   return body;
 }
@@ -98,7 +98,7 @@ function encodeFixed(command: Exclude<SignalingCommand, { op: 'command-reject' }
   const fields = FIELDS[command.op];
   const body = new Uint8Array(fields.length * 2);
   const values = command as unknown as Record<string, number>;
-  for (const [i, field] of fields.entries()) writeUint16(body, i * 2, values[field] ?? 0);
+  for (const [i, field] of fields.entries()) putU16(body, i * 2, values[field] ?? 0);
   return body;
 }
 
@@ -110,7 +110,7 @@ export function decodeSignalingCommand(frame: Uint8Array): SignalingCommand | Si
   if (frame.length < SIGNALING_HEADER_LENGTH) return { error: 'truncated-header' };
   const code = frame[0] ?? 0;
   const identifier = frame[1] ?? 0;
-  const length = readUint16(frame, 2);
+  const length = u16(frame, 2);
   if (length !== frame.length - SIGNALING_HEADER_LENGTH)
     return { error: 'length-mismatch', code, identifier };
   const op = OP_OF.get(code);
@@ -118,13 +118,13 @@ export function decodeSignalingCommand(frame: Uint8Array): SignalingCommand | Si
   const body = frame.subarray(SIGNALING_HEADER_LENGTH);
   if (op === 'command-reject') {
     if (body.length < 2) return { error: 'too-short', code, identifier };
-    return { op, identifier, reason: readUint16(body, 0), data: body.slice(2) };
+    return { op, identifier, reason: u16(body, 0), data: body.slice(2) };
   }
   const fields = FIELDS[op];
   if (body.length < fields.length * 2) return { error: 'too-short', code, identifier };
   const command: Record<string, unknown> = { op, identifier };
   fields.forEach((field, i) => {
-    command[field] = readUint16(body, i * 2);
+    command[field] = u16(body, i * 2);
   });
   return command as unknown as SignalingCommand;
 }

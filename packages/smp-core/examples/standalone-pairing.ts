@@ -6,14 +6,8 @@
  * Run by src/pairing/example.test.ts. To try it by hand:
  *   npx esbuild examples/standalone-pairing.ts --bundle --platform=node --format=esm --outfile=/tmp/ex.mjs && node /tmp/ex.mjs
  */
-import {
-  type BondJson,
-  bondToJson,
-  IoCapability,
-  type PairingAction,
-  PairingSession,
-  type SmpAddress,
-} from '../src/index.js';
+import type { Address } from '@tsble/base';
+import { type BondJson, bondToJson, IoCapability, type PairingAction, PairingSession } from '../src/index.js';
 
 /** Your stack's link: here a pair of in-memory queues and a pretend controller. */
 class Device {
@@ -86,12 +80,12 @@ class Device {
   }
 }
 
-const phoneAddress: SmpAddress = {
-  address: Uint8Array.of(0x11, 0x22, 0x33, 0x44, 0x55, 0xc6),
+const phoneAddress: Address = {
+  bytes: Uint8Array.of(0x11, 0x22, 0x33, 0x44, 0x55, 0xc6),
   type: 'random',
 };
-const sensorAddress: SmpAddress = {
-  address: Uint8Array.of(0x66, 0x55, 0x44, 0x33, 0x22, 0x11),
+const sensorAddress: Address = {
+  bytes: Uint8Array.of(0x66, 0x55, 0x44, 0x33, 0x22, 0x11),
   type: 'public',
 };
 

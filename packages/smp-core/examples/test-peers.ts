@@ -2,23 +2,23 @@
  * Helpers for the pairing tests (kept out of src/ so they never ship): address fixtures, session
  * factories, and a `Probe` that plays a scripted (possibly hostile) peer against one real session.
  */
+import type { Address } from '@tsble/base';
 import {
   decodeSmpPdu,
   encodeSmpPdu,
   type PairingAction,
   PairingSession,
   type PairingSessionOptions,
-  type SmpAddress,
   type SmpPdu,
 } from '../src/index.js';
 import type { PairingConfig } from '../src/pairing/types.js';
 
-export const CENTRAL_ADDRESS: SmpAddress = {
-  address: Uint8Array.of(0x10, 0x20, 0x30, 0x40, 0x50, 0xc0),
+export const CENTRAL_ADDRESS: Address = {
+  bytes: Uint8Array.of(0x10, 0x20, 0x30, 0x40, 0x50, 0xc0),
   type: 'random',
 };
-export const PERIPHERAL_ADDRESS: SmpAddress = {
-  address: Uint8Array.of(0xa0, 0xb0, 0xc0, 0xd0, 0xe0, 0xf0),
+export const PERIPHERAL_ADDRESS: Address = {
+  bytes: Uint8Array.of(0xa0, 0xb0, 0xc0, 0xd0, 0xe0, 0xf0),
   type: 'public',
 };
 

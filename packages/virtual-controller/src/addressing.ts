@@ -1,4 +1,4 @@
-import { equalBytes } from '@tsble/hci-transport';
+import { equalBytes } from '@tsble/base';
 import type { VirtualController } from './controller.js';
 import { isRpa, isZeroIrk } from './rpa.js';
 import type { OwnAddress } from './state.js';

@@ -1,4 +1,5 @@
-import { AdvertisingReportType, AdvertisingType, HciStatus, toHex } from '@tsble/hci-transport';
+import { toHex } from '@tsble/base';
+import { AdvertisingReportType, AdvertisingType, HciStatus } from '@tsble/hci-transport';
 import {
   directedTarget,
   type HeardAddress,

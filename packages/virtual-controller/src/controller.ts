@@ -1,3 +1,4 @@
+import { TypedEmitter } from '@tsble/base';
 import {
   encodeEvent,
   encodeH4,
@@ -8,7 +9,6 @@ import {
   HciStatus,
   Opcode,
   opcodeName,
-  TypedEmitter,
 } from '@tsble/hci-transport';
 import type { VirtualAir } from './air.js';
 import { type FaultRule, faultFor } from './faults.js';

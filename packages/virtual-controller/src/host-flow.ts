@@ -1,4 +1,5 @@
-import { type HciAclPacket, PacketBoundary } from '@tsble/hci-transport';
+import { PacketBoundary } from '@tsble/base';
+import type { HciAclPacket } from '@tsble/hci-transport';
 
 /** Host Number Of Completed Packets: exempt from command credits and answered by no event. Vol 4 Part E 7.3.40. */
 export const hostNumberOfCompletedPacketsOpcode = 0x0c35;

@@ -1,4 +1,5 @@
-import { fromHex, Hci, toHex } from '@tsble/hci-transport';
+import { fromHex, toHex } from '@tsble/base';
+import { Hci } from '@tsble/hci-transport';
 import { describe, expect, it } from 'vitest';
 import { VirtualAir } from './air.js';
 

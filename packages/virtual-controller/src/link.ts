@@ -1,4 +1,5 @@
-import { equalBytes, type HciAclPacket, HciStatus, PacketBoundary } from '@tsble/hci-transport';
+import { equalBytes, PacketBoundary } from '@tsble/base';
+import { type HciAclPacket, HciStatus } from '@tsble/hci-transport';
 import { ConnectionEvents, type LinkTiming, type QueuedPdu } from './connection-events.js';
 import type { VirtualController } from './controller.js';
 

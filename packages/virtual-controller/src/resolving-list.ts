@@ -1,4 +1,4 @@
-import { equalBytes } from '@tsble/hci-transport';
+import { equalBytes } from '@tsble/base';
 import { generateRpa, isZeroIrk, resolvesWith } from './rpa.js';
 
 /** One device in the resolving list. Core 6.0 Vol 4 Part E 7.8.38; Vol 6 Part B 6.2. */

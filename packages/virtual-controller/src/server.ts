@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { equalBytes, HciTransportError } from '@tsble/hci-transport';
+import { equalBytes } from '@tsble/base';
+import { HciTransportError } from '@tsble/hci-transport';
 import type { VirtualAir } from './air.js';
 import type { VirtualController } from './controller.js';
 import type { ControllerOptions } from './options.js';

@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatBdAddr, Hci, HciError, Opcode } from '@tsble/hci-transport';
+import { formatAddressBytes } from '@tsble/base';
+import { Hci, HciError, Opcode } from '@tsble/hci-transport';
 import { describe, expect, it } from 'vitest';
 import { VirtualAir } from './air.js';
 
@@ -10,7 +11,7 @@ describe('start-up sequence', () => {
     const air = new VirtualAir();
     const transport = air.createController({ address: Uint8Array.of(0x42, 0, 0, 0x01, 0xaa, 0x00) });
     const hci = await Hci.open(transport);
-    expect(formatBdAddr(hci.info.address)).toBe('00:AA:01:00:00:42');
+    expect(formatAddressBytes(hci.info.address)).toBe('00:AA:01:00:00:42');
     expect(hci.info.addressSource).toBe('public');
     expect(hci.info.hciVersion).toBe(0x0d);
     expect(hci.info.bufferSizeSource).toBe('le-v2');
@@ -42,7 +43,7 @@ describe('start-up sequence', () => {
     expect(hci.info.manufacturer).toBe(0x05f1);
     expect(hci.info.addressType).toBe('random');
     expect(hci.info.addressSource).toBe('zephyr-static');
-    expect(formatBdAddr(hci.info.address)).toBe('C6:05:04:03:02:01');
+    expect(formatAddressBytes(hci.info.address)).toBe('C6:05:04:03:02:01');
     expect(transport.controller.state.randomAddress).toEqual(staticAddress);
     expect(transport.controller.commandLog).toContain(Opcode.zephyrReadStaticAddresses);
     await hci.close();

@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { formatBdAddr, Hci } from '@tsble/hci-transport';
+import { formatAddressBytes } from '@tsble/base';
+import { Hci } from '@tsble/hci-transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseBtvirtLock, takeBtvirtLock } from './commands/e2e-helpers.test-support.js';
 
@@ -59,7 +60,7 @@ describe('interop with BlueZ btvirt', () => {
     const central = await Hci.open(socket);
     const peripheral = await Hci.open(socket);
     try {
-      expect(formatBdAddr(central.info.address)).not.toBe(formatBdAddr(peripheral.info.address));
+      expect(formatAddressBytes(central.info.address)).not.toBe(formatAddressBytes(peripheral.info.address));
       await peripheral.execute('leSetAdvertisingParameters', {
         advertisingIntervalMin: 0x20,
         advertisingIntervalMax: 0x20,
@@ -84,7 +85,7 @@ describe('interop with BlueZ btvirt', () => {
       });
       const seen = new Promise<void>((resolve) => {
         central.on('advertisingReport', (r) => {
-          if (formatBdAddr(r.address) === formatBdAddr(peripheral.info.address)) resolve();
+          if (formatAddressBytes(r.address) === formatAddressBytes(peripheral.info.address)) resolve();
         });
       });
       await central.execute('leSetScanEnable', { leScanEnable: 1, filterDuplicates: 0 });

@@ -1,7 +1,9 @@
 /** The common options' values checked, the CLI's logger, and the exit status of an error. */
+
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { HciError, parseBdAddr } from '@tsble/hci-transport';
+import { parseAddressText } from '@tsble/base';
+import { HciError } from '@tsble/hci-transport';
 import { type Logger, pino } from 'pino';
 import { LOG_LEVELS } from './cli-spec.js';
 import { type LogFormat, prettyDestination } from './log-format.js';
@@ -70,7 +72,8 @@ function checkTransport(spec: string, fromEnvironment: boolean): void {
 /** Our own static random address: `XX:XX:XX:XX:XX:XX`, or with `/random` as tsble prints it. */
 function parseOwnAddress(text: string): Uint8Array {
   const [bare = '', type, ...more] = text.split('/');
-  const address = parseBdAddr(bare);
+  const parsed = parseAddressText(bare);
+  const address = parsed.ok ? parsed.value.bytes : undefined;
   const problem =
     more.length > 0 || (type !== undefined && type.toLowerCase() !== 'random')
       ? 'our own address is a static random one: XX:XX:XX:XX:XX:XX or XX:XX:XX:XX:XX:XX/random'

@@ -198,6 +198,16 @@ const PLANS: Record<string, Plan> = {
     run: 'ts',
     expect: { stdout: [/^refused: ATT error insufficientEncryption/m, /^encrypted$/m] },
   },
+  'packages/base/README.md › @tsble/base › 1': {
+    run: 'ts',
+    expect: {
+      stdout: [
+        /^true F0:F1:F2:F3:F4:F5\/random$/m,
+        /^invalid-address$/m,
+        /^21\.5 °C\n\{"layer":"demo","step":1\} started$/m,
+      ],
+    },
+  },
   'packages/hci-transport/README.md › The HCI layer › 1': {
     run: 'ts',
     substitute: [onSimSocket],

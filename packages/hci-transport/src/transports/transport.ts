@@ -1,7 +1,7 @@
+import { TypedEmitter } from '@tsble/base';
 import type { HciTransportError } from '../errors.js';
 import type { H4SyncChange } from '../h4-framer.js';
 import type { HciPacket } from '../packet.js';
-import { TypedEmitter } from '../typed-emitter.js';
 
 /** What a transport reports. */
 export type HciTransportEvents = {

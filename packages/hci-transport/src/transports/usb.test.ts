@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { formatAddressBytes, fromHex, toHex } from '@tsble/base';
 import { describe, expect, it } from 'vitest';
-import { formatBdAddr } from '../address.js';
 import { Hci } from '../hci.js';
-import { fromHex, toHex } from '../little-endian.js';
 import { openUsbTransport, type UsbDeviceLike, type UsbEndpointLike } from './usb.js';
 
 // No USB hardware exists here: these tests drive the H2 transport through the `usb` package's device interface
@@ -111,7 +110,7 @@ describe('USB (H2) transport with a recorded dongle', () => {
     const hci = await Hci.open(transport);
     // Commands go as class requests to the device (0x20), without the H4 type octet.
     expect(dongle.controlSetups[0]).toBe('32/0/0/0/030c00');
-    expect(formatBdAddr(hci.info.address)).toBe('2F:E3:0B:12:34:56');
+    expect(formatAddressBytes(hci.info.address)).toBe('2F:E3:0B:12:34:56');
     expect(hci.info.manufacturer).toBe(0x05f1);
     expect(hci.info.bufferSizeSource).toBe('le-v1');
     expect(hci.leAclDataPacketLength).toBe(27);

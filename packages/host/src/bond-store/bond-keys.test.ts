@@ -1,14 +1,14 @@
+import { toHex } from '@tsble/base';
 import type { Bond } from '@tsble/smp-core';
 import { describe, expect, it } from 'vitest';
 import { bondFromRecord, bondIdentity, recordFromBond, recordSecurityLevel } from './bond-keys.js';
-import { toHex } from './bond-record.js';
 import { MemoryBondStore } from './memory-bond-store.js';
 
 const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 
 const scBond: Bond = {
-  peerAddress: { address: Uint8Array.of(1, 2, 3, 4, 5, 0x45), type: 'random' },
-  peerIdentityAddress: { address: Uint8Array.of(0x42, 0, 0, 1, 0xaa, 0), type: 'public' },
+  peerAddress: { bytes: Uint8Array.of(1, 2, 3, 4, 5, 0x45), type: 'random' },
+  peerIdentityAddress: { bytes: Uint8Array.of(0x42, 0, 0, 1, 0xaa, 0), type: 'public' },
   keySize: 16,
   authenticated: true,
   sc: true,

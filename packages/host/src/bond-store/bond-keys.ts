@@ -2,14 +2,20 @@
  * Between smp-core's Bond (bytes, as the pairing session produces and consumes it) and the store's BondRecord
  * (hex, as the file keeps it).
  */
-import type { Bond, LongTermKey, SmpAddress } from '@tsble/smp-core';
-import { type Address, formatAddress, parseAddress } from '../address.js';
-import { type BondRecord, type CsrkRecord, fromHex, type LtkRecord, toHex } from './bond-record.js';
+import {
+  type Address,
+  formatAddress,
+  fromHex,
+  isResolvablePrivateAddress,
+  parseAddress,
+  toHex,
+} from '@tsble/base';
+import type { Bond, LongTermKey } from '@tsble/smp-core';
+import type { BondRecord, CsrkRecord, LtkRecord } from './bond-record.js';
 
 /** The address a bond is stored under: the identity the peer distributed, else the address it paired from. */
 export function bondIdentity(bond: Bond): string {
-  const identity = bond.peerIdentityAddress ?? bond.peerAddress;
-  return formatAddress({ bytes: identity.address, type: identity.type });
+  return formatAddress(bond.peerIdentityAddress ?? bond.peerAddress);
 }
 
 function ltkRecord(ltk: LongTermKey | undefined, bond: Bond): LtkRecord | undefined {
@@ -44,7 +50,7 @@ export function recordFromBond(
   bond: Bond,
   previous?: BondRecord,
   /** The address the peer used on the link it paired over. */
-  linkAddress?: SmpAddress,
+  linkAddress?: Address,
 ): Omit<BondRecord, 'createdAt' | 'updatedAt'> {
   const record: { -readonly [K in keyof BondRecord]?: BondRecord[K] } = { address: bondIdentity(bond) };
   const peerLtk = ltkRecord(bond.peerLtk, bond);
@@ -52,8 +58,7 @@ export function recordFromBond(
   if (peerLtk) record.peerLtk = peerLtk;
   if (localLtk) record.localLtk = localLtk;
   if (bond.peerIrk) record.peerIrk = toHex(bond.peerIrk);
-  // Vol 6 Part B 1.3.2.2: an RPA's two most significant bits are 0b01 (the last octet on air).
-  const linkRpa = linkAddress?.type === 'random' && ((linkAddress.address[5] ?? 0) & 0xc0) === 0x40;
+  const linkRpa = linkAddress !== undefined && isResolvablePrivateAddress(linkAddress);
   if (linkRpa || previous?.peerUsesPrivateAddress) record.peerUsesPrivateAddress = true;
   const peerCsrk = csrkRecord(bond.peerCsrk, bond, previous?.peerCsrk);
   const localCsrk = csrkRecord(bond.localCsrk, bond, previous?.localCsrk);
@@ -67,18 +72,14 @@ function ltkFromRecord(record: LtkRecord | undefined): LongTermKey | undefined {
   return record ? { key: fromHex(record.ltk), ediv: record.ediv, rand: fromHex(record.rand) } : undefined;
 }
 
-function smpAddress(address: Address): SmpAddress {
-  return { address: address.bytes, type: address.type };
-}
-
 /** What smp-core needs to know about a stored bond (for Security Requests and the no-downgrade rule). */
 export function bondFromRecord(record: BondRecord): Bond | undefined {
   const parsed = parseAddress(record.address);
   if (!parsed.ok) return undefined;
   const strength = record.peerLtk ?? record.localLtk;
   const bond: Bond = {
-    peerAddress: smpAddress(parsed.value),
-    peerIdentityAddress: smpAddress(parsed.value),
+    peerAddress: parsed.value,
+    peerIdentityAddress: parsed.value,
     keySize: strength?.keySize ?? 16,
     authenticated: strength?.authenticated ?? false,
     sc: strength?.sc ?? false,

@@ -1,8 +1,8 @@
+import { err, ok, type Result } from '@tsble/base';
 /**
  * What the bond store keeps, as plain JSON: keys are hex strings in on-air order (least significant octet
  * first, as HCI and SMP carry them), so a file can be compared with a btsnoop capture by eye.
  */
-import { err, ok, type Result } from '../result.js';
 
 /** An LTK with what it is worth (Core 6.0 Vol 3 Part H 2.4.1, 3.6.2). */
 export interface LtkRecord {
@@ -135,19 +135,4 @@ export function validateBondFile(parsed: unknown): Result<BondFileContents, stri
     if (problem) return err(problem);
   }
   return ok(parsed as unknown as BondFileContents);
-}
-
-/** Two hex digits per octet value: one lookup per octet instead of a toString, a padStart and an array join. */
-const HEX_OCTETS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
-
-export function toHex(bytes: Uint8Array): string {
-  let hex = '';
-  for (const b of bytes) hex += HEX_OCTETS[b] as string;
-  return hex;
-}
-
-export function fromHex(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
 }

@@ -1,6 +1,7 @@
+import { fromHex, toHex } from '@tsble/base';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BondFileContents, type BondRecord, fromHex, toHex } from './bond-record.js';
+import type { BondFileContents, BondRecord } from './bond-record.js';
 import { MemoryBondStore } from './memory-bond-store.js';
 import { plainCopy } from './plain-copy.js';
 

@@ -12,26 +12,8 @@ export function reverse(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The concatenation of `parts`, in the order given. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-/** Constant-time comparison: the running time does not depend on where two equal-length arrays differ. */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
+/** The one implementation of each lives in @tsble/base; the toolbox's modules import them from here. */
+export { concatBytes as concat, equalBytes } from '@tsble/base';
 
 /** Throws CryptoArgumentError unless `value` is a Uint8Array of exactly `length` octets. */
 export function requireLength(argument: string, value: Uint8Array, length: number): void {

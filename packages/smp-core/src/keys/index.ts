@@ -4,9 +4,7 @@ export {
   type BondJson,
   bondFromJson,
   bondToJson,
-  bytesToHex,
-  hexToBytes,
   type LongTermKeyJson,
 } from './json.js';
 export { isWeakerThan, ltkForRequest, maskKey, securityLevelOf } from './key-size.js';
-export type { Bond, KeySet, LongTermKey, SecurityLevel, SmpAddress } from './types.js';
+export type { Bond, KeySet, LongTermKey, SecurityLevel } from './types.js';

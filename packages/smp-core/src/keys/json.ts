@@ -3,7 +3,8 @@
  * them), addresses are six octets of hex in the same order plus their type. Parsing checks every field and
  * returns a typed error rather than a half-valid bond.
  */
-import type { Bond, LongTermKey, SmpAddress } from './types.js';
+import { type Address, parseHex, toHex } from '@tsble/base';
+import type { Bond, LongTermKey } from './types.js';
 
 export interface LongTermKeyJson {
   key: string;
@@ -43,25 +44,12 @@ export class BondFormatError extends Error {
   }
 }
 
-export function bytesToHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Parses `octets` octets of hex, or returns undefined when `value` is anything else. */
-export function hexToBytes(value: unknown, octets: number): Uint8Array | undefined {
-  if (typeof value !== 'string' || value.length !== octets * 2 || !/^[0-9a-fA-F]*$/.test(value))
-    return undefined;
-  const out = new Uint8Array(octets);
-  for (let i = 0; i < octets; i++) out[i] = Number.parseInt(value.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
 const ltkToJson = (ltk: LongTermKey): LongTermKeyJson => ({
-  key: bytesToHex(ltk.key),
+  key: toHex(ltk.key),
   ediv: ltk.ediv,
-  rand: bytesToHex(ltk.rand),
+  rand: toHex(ltk.rand),
 });
-const addressToJson = (a: SmpAddress): AddressJson => ({ address: bytesToHex(a.address), type: a.type });
+const addressToJson = (a: Address): AddressJson => ({ address: toHex(a.bytes), type: a.type });
 
 export function bondToJson(bond: Bond): BondJson {
   const json: BondJson = {
@@ -74,12 +62,12 @@ export function bondToJson(bond: Bond): BondJson {
   };
   if (bond.peerLtk) json.peerLtk = ltkToJson(bond.peerLtk);
   if (bond.localLtk) json.localLtk = ltkToJson(bond.localLtk);
-  if (bond.peerIrk) json.peerIrk = bytesToHex(bond.peerIrk);
+  if (bond.peerIrk) json.peerIrk = toHex(bond.peerIrk);
   if (bond.peerIdentityAddress) json.peerIdentityAddress = addressToJson(bond.peerIdentityAddress);
-  if (bond.peerCsrk) json.peerCsrk = bytesToHex(bond.peerCsrk);
-  if (bond.localIrk) json.localIrk = bytesToHex(bond.localIrk);
+  if (bond.peerCsrk) json.peerCsrk = toHex(bond.peerCsrk);
+  if (bond.localIrk) json.localIrk = toHex(bond.localIrk);
   if (bond.localIdentityAddress) json.localIdentityAddress = addressToJson(bond.localIdentityAddress);
-  if (bond.localCsrk) json.localCsrk = bytesToHex(bond.localCsrk);
+  if (bond.localCsrk) json.localCsrk = toHex(bond.localCsrk);
   return json;
 }
 
@@ -91,24 +79,24 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function key16(value: unknown, field: string): Parsed<Uint8Array | undefined> {
   if (value === undefined) return undefined;
-  return hexToBytes(value, 16) ?? new BondFormatError(field, 'expected 32 hex digits');
+  return parseHex(value, 16) ?? new BondFormatError(field, 'expected 32 hex digits');
 }
 
-function parseAddress(value: unknown, field: string): Parsed<SmpAddress | undefined> {
+function parseAddress(value: unknown, field: string): Parsed<Address | undefined> {
   if (value === undefined) return undefined;
   if (!isRecord(value)) return new BondFormatError(field, 'expected an object');
-  const address = hexToBytes(value.address, 6);
-  if (!address) return new BondFormatError(`${field}.address`, 'expected 12 hex digits');
+  const bytes = parseHex(value.address, 6);
+  if (!bytes) return new BondFormatError(`${field}.address`, 'expected 12 hex digits');
   if (value.type !== 'public' && value.type !== 'random')
     return new BondFormatError(`${field}.type`, "expected 'public' or 'random'");
-  return { address, type: value.type };
+  return { bytes, type: value.type };
 }
 
 function parseLtk(value: unknown, field: string): Parsed<LongTermKey | undefined> {
   if (value === undefined) return undefined;
   if (!isRecord(value)) return new BondFormatError(field, 'expected an object');
-  const key = hexToBytes(value.key, 16);
-  const rand = hexToBytes(value.rand, 8);
+  const key = parseHex(value.key, 16);
+  const rand = parseHex(value.rand, 8);
   const ediv = value.ediv;
   if (!key) return new BondFormatError(`${field}.key`, 'expected 32 hex digits');
   if (!rand) return new BondFormatError(`${field}.rand`, 'expected 16 hex digits');

@@ -6,7 +6,7 @@ import type { Bond } from './types.js';
 
 const b16 = fc.uint8Array({ minLength: 16, maxLength: 16 });
 const address = fc.record({
-  address: fc.uint8Array({ minLength: 6, maxLength: 6 }),
+  bytes: fc.uint8Array({ minLength: 6, maxLength: 6 }),
   type: fc.constantFrom('public' as const, 'random' as const),
 });
 const ltk = fc.record({
@@ -46,7 +46,7 @@ describe('bond JSON', () => {
 
   it('writes keys as hex in on-air order', () => {
     const json = bondToJson({
-      peerAddress: { address: Uint8Array.of(1, 2, 3, 4, 5, 6), type: 'public' },
+      peerAddress: { bytes: Uint8Array.of(1, 2, 3, 4, 5, 6), type: 'public' },
       keySize: 16,
       authenticated: true,
       sc: true,
@@ -60,7 +60,7 @@ describe('bond JSON', () => {
 
   it('refuses malformed values with the offending field, never throws', () => {
     const good = bondToJson({
-      peerAddress: { address: new Uint8Array(6), type: 'random' },
+      peerAddress: { bytes: new Uint8Array(6), type: 'random' },
       keySize: 16,
       authenticated: false,
       sc: true,

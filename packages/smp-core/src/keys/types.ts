@@ -3,11 +3,7 @@
  * Vol 3 Part C 10.2.1 (LE security mode 1 levels). All multi-octet values are on-air order (LSO first).
  */
 
-/** A Bluetooth device address: six octets, least significant first (as on air), and its type. */
-export interface SmpAddress {
-  address: Uint8Array;
-  type: 'public' | 'random';
-}
+import type { Address } from '@tsble/base';
 
 /**
  * A Long Term Key with the EDIV and Rand that identify it in an LE Long Term Key Request. Secure Connections
@@ -45,12 +41,12 @@ export interface KeySet {
   localLtk?: LongTermKey;
   /** The peer's Identity Resolving Key and identity address (Identity Information + Identity Address Information). */
   peerIrk?: Uint8Array;
-  peerIdentityAddress?: SmpAddress;
+  peerIdentityAddress?: Address;
   /** The peer's Connection Signature Resolving Key (Signing Information). */
   peerCsrk?: Uint8Array;
   /** Our IRK, identity address and CSRK as distributed to the peer. */
   localIrk?: Uint8Array;
-  localIdentityAddress?: SmpAddress;
+  localIdentityAddress?: Address;
   localCsrk?: Uint8Array;
   /** Cross-transport key derivation flags both sides agreed on (LinkKey bit, CT2); reported, not acted on. */
   linkKey: boolean;
@@ -60,5 +56,5 @@ export interface KeySet {
 /** A stored bond: the keys plus which peer address they were made with. */
 export interface Bond extends KeySet {
   /** The address the peer used on the link where it paired (its identity address when it distributed one). */
-  peerAddress: SmpAddress;
+  peerAddress: Address;
 }

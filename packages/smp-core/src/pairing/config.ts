@@ -1,6 +1,6 @@
 /** Defaults and validation for `PairingConfig`. */
+import type { Address } from '@tsble/base';
 import { IoCapability, MAX_ENCRYPTION_KEY_SIZE, MIN_ENCRYPTION_KEY_SIZE } from '../constants.js';
-import type { SmpAddress } from '../keys/types.js';
 import { isValidPasskey } from './passkey.js';
 import type { PairingConfig } from './types.js';
 
@@ -43,8 +43,8 @@ const isKeySize = (n: number) =>
   Number.isInteger(n) && n >= MIN_ENCRYPTION_KEY_SIZE && n <= MAX_ENCRYPTION_KEY_SIZE;
 const is16 = (b: Uint8Array | undefined) => b === undefined || (b instanceof Uint8Array && b.length === 16);
 
-export function checkAddress(field: string, address: SmpAddress): void {
-  if (!(address?.address instanceof Uint8Array) || address.address.length !== 6)
+export function checkAddress(field: string, address: Address): void {
+  if (!(address?.bytes instanceof Uint8Array) || address.bytes.length !== 6)
     throw new PairingConfigError(field, 'address must be 6 octets');
   if (address.type !== 'public' && address.type !== 'random')
     throw new PairingConfigError(field, "type must be 'public' or 'random'");

@@ -2,16 +2,17 @@
  * The session's mutable state, shared by the phase modules. `PairingProgress` holds what one pairing
  * attempt learns and is dropped (keys and all) as soon as that attempt ends.
  */
+import type { Address, Logger } from '@tsble/base';
 import { PairingFailedReason, SMP_TIMEOUT_MS } from '../constants.js';
 import type { P256KeyPair, P256PublicKey } from '../crypto/index.js';
-import type { Bond, KeySet, SmpAddress } from '../keys/types.js';
+import type { Bond, KeySet } from '../keys/types.js';
 import { encodeSmpPdu } from '../pdu/encode.js';
 import { SmpError } from '../pdu/smp-error.js';
 import type { KeyDistribution, PairingFeatures, SmpPdu } from '../pdu/types.js';
 import type { AssociationModel } from './association-model.js';
 import type { EncryptionExpectation } from './link-encryption.js';
 import type { RepeatedAttemptsTracker } from './repeated-attempts.js';
-import type { PairingAction, PairingConfig, Role, SmpLogger } from './types.js';
+import type { PairingAction, PairingConfig, Role } from './types.js';
 
 /** The session's states; each names what it waits for. Allowed opcodes per state: state-table.ts. */
 export type SessionState =
@@ -93,13 +94,13 @@ export interface PairingContext {
   config: PairingConfig;
   /** Layers a peripheral's Security Request was sent with, for the pairing the central then starts. */
   requested: Partial<PairingConfig> | undefined;
-  readonly localAddress: SmpAddress;
-  readonly peerAddress: SmpAddress;
+  readonly localAddress: Address;
+  readonly peerAddress: Address;
   /** The bond held for this peer, read from its owner (see PairingSessionOptions.bond). */
   readonly bondSource: () => Bond | undefined;
   /** A pairing on this link bonded: the session's own copy takes it (a no-op when a store owns bonds). */
   readonly rememberBond: (bond: Bond) => void;
-  readonly bondFor: ((identity: SmpAddress) => Bond | undefined) | undefined;
+  readonly bondFor: ((identity: Address) => Bond | undefined) | undefined;
   readonly keyPairs: (() => Promise<P256KeyPair>) | undefined;
   /** The encryption the session asked for and waits to hear about (link-encryption.ts). */
   encryption: EncryptionExpectation | undefined;
@@ -108,7 +109,7 @@ export interface PairingContext {
   /** Configuration layers given with the input being handled (a received Pairing or Security Request). */
   inputLayers: Partial<PairingConfig>;
   readonly attempts: { tracker: RepeatedAttemptsTracker; peerKey: string } | undefined;
-  readonly log: SmpLogger | undefined;
+  readonly log: Logger | undefined;
   state: SessionState;
   now: number;
   /** When the SMP timer fires (ms), or undefined while no SMP procedure runs. Core 6.0 Vol 3 Part H 3.4. */
@@ -162,15 +163,15 @@ export function newProgress(preq: Uint8Array, request: PairingFeatures): Pairing
 }
 
 /** Address then type octet (0 public, 1 random): the A1/A2 of f5 and f6. */
-export function addressWithType(address: SmpAddress): Uint8Array {
+export function addressWithType(address: Address): Uint8Array {
   const out = new Uint8Array(7);
-  out.set(address.address.subarray(0, 6));
+  out.set(address.bytes.subarray(0, 6));
   out[6] = address.type === 'public' ? 0 : 1;
   return out;
 }
 
 /** The initiator's and responder's addresses, whichever role we play. */
-export function initiatorResponder(ctx: PairingContext): { initiator: SmpAddress; responder: SmpAddress } {
+export function initiatorResponder(ctx: PairingContext): { initiator: Address; responder: Address } {
   return ctx.role === 'central'
     ? { initiator: ctx.localAddress, responder: ctx.peerAddress }
     : { initiator: ctx.peerAddress, responder: ctx.localAddress };

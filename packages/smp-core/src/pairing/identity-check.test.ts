@@ -3,18 +3,19 @@
  * the link it pairs over, and a pairing replaces the bond held for that identity only when at least as strong
  * and as `bondReplacement` allows. Every refusal stores nothing.
  */
+import type { Address } from '@tsble/base';
 import { describe, expect, it } from 'vitest';
 import { pairInMemory, type UserScript } from '../../examples/in-memory-link.js';
 import { PairingFailedReason as R } from '../constants.js';
 import { generateRpa, randomBytes } from '../crypto/index.js';
-import type { Bond, SmpAddress } from '../keys/types.js';
+import type { Bond } from '../keys/types.js';
 import { PairingSession } from './session.js';
 import type { BondReplacementPolicy, PairingConfig } from './types.js';
 
-const PERIPHERAL: SmpAddress = { address: Uint8Array.of(0xa0, 0xb0, 0xc0, 0xd0, 0xe0, 0xf0), type: 'public' };
+const PERIPHERAL: Address = { bytes: Uint8Array.of(0xa0, 0xb0, 0xc0, 0xd0, 0xe0, 0xf0), type: 'public' };
 /** The real device A: a static random identity address. */
-const A: SmpAddress = { address: Uint8Array.of(0x11, 0x22, 0x33, 0x44, 0x55, 0xc6), type: 'random' };
-const ATTACKER: SmpAddress = { address: Uint8Array.of(0x99, 0x88, 0x77, 0x66, 0x55, 0xc4), type: 'random' };
+const A: Address = { bytes: Uint8Array.of(0x11, 0x22, 0x33, 0x44, 0x55, 0xc6), type: 'random' };
+const ATTACKER: Address = { bytes: Uint8Array.of(0x99, 0x88, 0x77, 0x66, 0x55, 0xc4), type: 'random' };
 const A_IRK = randomBytes(16);
 
 const ALL = { encKey: true, idKey: true, signKey: false, linkKey: false };
@@ -38,9 +39,9 @@ function bondOfA(strength: { sc: boolean; authenticated: boolean; keySize?: numb
 
 interface Attempt {
   /** The address the central (the peer under test) connects from. */
-  link: SmpAddress;
+  link: Address;
   /** What the central distributes as its identity. */
-  claim: { irk: Uint8Array; address: SmpAddress };
+  claim: { irk: Uint8Array; address: Address };
   /** What the peripheral (the device checking) already holds, by identity. */
   held?: Bond;
   sc?: boolean;
@@ -61,8 +62,8 @@ async function attempt(a: Attempt) {
     ...(a.allowIdentityMismatch ? { allowIdentityMismatch: true } : {}),
   };
   const claimer: Partial<PairingConfig> = { sc, distribute: { local: ALL, remote: ALL }, identity: a.claim };
-  const bondFor = (identity: SmpAddress) =>
-    a.held && identity.type === A.type && identity.address.every((b, i) => b === A.address[i])
+  const bondFor = (identity: Address) =>
+    a.held && identity.type === A.type && identity.bytes.every((b, i) => b === A.bytes[i])
       ? a.held
       : undefined;
   const central = new PairingSession({
@@ -117,7 +118,7 @@ describe('identity claims (rule 1: the claim must fit the link)', () => {
 
   it('a peer on an RPA of the IRK it distributes may claim any identity it has no bond conflict with', async () => {
     const side = await attempt({
-      link: { address: generateRpa(A_IRK), type: 'random' },
+      link: { bytes: generateRpa(A_IRK), type: 'random' },
       claim: { irk: A_IRK, address: A },
     });
     expect(side.failed).toBeUndefined();
@@ -126,7 +127,7 @@ describe('identity claims (rule 1: the claim must fit the link)', () => {
 
   it('a peer on an RPA that its distributed IRK does not resolve fails with Invalid Parameters', async () => {
     const side = await attempt({
-      link: { address: generateRpa(randomBytes(16)), type: 'random' },
+      link: { bytes: generateRpa(randomBytes(16)), type: 'random' },
       claim: { irk: A_IRK, address: A },
     });
     expect(side.failed?.reason).toBe(R.InvalidParameters);
@@ -184,7 +185,7 @@ describe('bond replacement (rule 2)', () => {
 
   it("'proven': an equal pairing from an RPA the stored IRK resolves replaces the bond", async () => {
     const side = await attempt({
-      link: { address: generateRpa(A_IRK), type: 'random' },
+      link: { bytes: generateRpa(A_IRK), type: 'random' },
       claim: { irk: A_IRK, address: A },
       held: bondOfA({ sc: true, authenticated: false }),
     });
@@ -195,7 +196,7 @@ describe('bond replacement (rule 2)', () => {
   it("'proven': an RPA of a new IRK claiming a bonded identity is refused (another device, or a reset one)", async () => {
     const otherIrk = randomBytes(16);
     const side = await attempt({
-      link: { address: generateRpa(otherIrk), type: 'random' },
+      link: { bytes: generateRpa(otherIrk), type: 'random' },
       claim: { irk: otherIrk, address: A },
       held: bondOfA({ sc: true, authenticated: false }),
     });

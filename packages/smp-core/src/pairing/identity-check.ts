@@ -13,75 +13,65 @@
  * Refusals use Zephyr's reasons for its key-distribution checks: Invalid Parameters for an identity the link
  * contradicts, Unspecified Reason for keys that may not replace a bond.
  */
+import { type Address, addressEquals, formatAddress, isResolvablePrivateAddress } from '@tsble/base';
 import { PairingFailedReason } from '../constants.js';
-import { isResolvablePrivateAddress, resolveRpa } from '../crypto/rpa.js';
+import { resolveRpa } from '../crypto/rpa.js';
 import { isWeakerThan } from '../keys/key-size.js';
-import type { Bond, KeySet, SmpAddress } from '../keys/types.js';
-import { equalBytes } from './bytes.js';
+import type { Bond, KeySet } from '../keys/types.js';
 import { fail, type PairingContext } from './context.js';
 import type { PairingAction } from './types.js';
 
 type Strength = Pick<KeySet, 'authenticated' | 'sc' | 'keySize'>;
 
-export function sameAddress(a: SmpAddress, b: SmpAddress): boolean {
-  return a.type === b.type && equalBytes(a.address, b.address);
-}
-
-function isRpa(address: SmpAddress): boolean {
-  return address.type === 'random' && isResolvablePrivateAddress(address.address);
-}
-
-/** `F0:F1:F2:F3:F4:F5/random`, most significant octet first, as people write addresses. */
-export function describeAddress(address: SmpAddress): string {
-  const octets = Array.from(address.address, (b) => b.toString(16).padStart(2, '0').toUpperCase());
-  return `${octets.reverse().join(':')}/${address.type}`;
-}
-
 /** Rule 1: the identity the peer claims (with the IRK it sent just before, if any) must fit the link. */
 export function checkIdentityClaim(
   ctx: PairingContext,
-  identity: SmpAddress,
+  identity: Address,
   irk: Uint8Array | undefined,
 ): void {
   const link = ctx.peerAddress;
-  if (isRpa(link)) {
-    if (irk === undefined || !resolveRpa(link.address, irk))
+  if (isResolvablePrivateAddress(link)) {
+    if (irk === undefined || !resolveRpa(link.bytes, irk))
       fail(
         PairingFailedReason.InvalidParameters,
-        `the peer's address ${describeAddress(link)} does not resolve with the IRK it distributed`,
+        `the peer's address ${formatAddress(link)} does not resolve with the IRK it distributed`,
       );
     return;
   }
-  if (sameAddress(link, identity)) return;
+  if (addressEquals(link, identity)) return;
   if (ctx.config.allowIdentityMismatch) {
     ctx.log?.info(
-      { layer: 'smp', link: describeAddress(link), identity: describeAddress(identity) },
+      { layer: 'smp', link: formatAddress(link), identity: formatAddress(identity) },
       'identity differs from the connection address (allowIdentityMismatch)',
     );
     return;
   }
   fail(
     PairingFailedReason.InvalidParameters,
-    `the peer connected from ${describeAddress(link)} but claims the identity ${describeAddress(identity)}`,
+    `the peer connected from ${formatAddress(link)} but claims the identity ${formatAddress(identity)}`,
   );
 }
 
 /** The bond held for `identity`: the host's store when it gave one, else the bond for this link's peer. */
-function bondHeldFor(ctx: PairingContext, identity: SmpAddress): Bond | undefined {
+function bondHeldFor(ctx: PairingContext, identity: Address): Bond | undefined {
   if (ctx.bondFor) return ctx.bondFor(identity);
   const bond = ctx.bondSource();
   if (!bond) return undefined;
-  return sameAddress(bond.peerIdentityAddress ?? bond.peerAddress, identity) ? bond : undefined;
+  return addressEquals(bond.peerIdentityAddress ?? bond.peerAddress, identity) ? bond : undefined;
 }
 
 /**
  * Whether the peer proved to be the bonded identity as far as LE can: it paired from the identity address,
  * or from an RPA that the stored IRK (not one it just distributed) resolves.
  */
-function proven(ctx: PairingContext, identity: SmpAddress, existing: Bond): boolean {
+function proven(ctx: PairingContext, identity: Address, existing: Bond): boolean {
   const link = ctx.peerAddress;
-  if (sameAddress(link, identity)) return true;
-  return isRpa(link) && existing.peerIrk !== undefined && resolveRpa(link.address, existing.peerIrk);
+  if (addressEquals(link, identity)) return true;
+  return (
+    isResolvablePrivateAddress(link) &&
+    existing.peerIrk !== undefined &&
+    resolveRpa(link.bytes, existing.peerIrk)
+  );
 }
 
 /**
@@ -93,13 +83,13 @@ export function refuseReplacementEarly(ctx: PairingContext): void {
   if (ctx.config.bondReplacement !== 'never') return;
   const bond = ctx.bondSource();
   const identity = bond ? (bond.peerIdentityAddress ?? bond.peerAddress) : undefined;
-  if (identity && sameAddress(identity, ctx.peerAddress)) refuseNever(identity);
+  if (identity && addressEquals(identity, ctx.peerAddress)) refuseNever(identity);
 }
 
-function refuseNever(identity: SmpAddress): never {
+function refuseNever(identity: Address): never {
   return fail(
     PairingFailedReason.UnspecifiedReason,
-    `a bond with ${describeAddress(identity)} exists and bondReplacement is 'never': forget it before pairing again`,
+    `a bond with ${formatAddress(identity)} exists and bondReplacement is 'never': forget it before pairing again`,
   );
 }
 
@@ -109,10 +99,10 @@ export type Replacement =
   | { kind: 'ask'; action: Extract<PairingAction, { type: 'confirm-bond-replacement' }> };
 
 /** Rule 2: what this pairing's keys may do to the bond already held for `identity`. Throws a refusal. */
-export function replacementOf(ctx: PairingContext, identity: SmpAddress, proposed: Strength): Replacement {
+export function replacementOf(ctx: PairingContext, identity: Address, proposed: Strength): Replacement {
   const existing = bondHeldFor(ctx, identity);
   if (!existing) return { kind: 'none' };
-  const who = describeAddress(identity);
+  const who = formatAddress(identity);
   if (isWeakerThan(proposed, existing) && !ctx.config.allowBondDowngrade)
     fail(PairingFailedReason.UnspecifiedReason, `the keys would replace a stronger bond with ${who}`);
   const isProven = proven(ctx, identity, existing);

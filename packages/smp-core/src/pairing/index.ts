@@ -22,5 +22,4 @@ export type {
   PairingSessionOptions,
   PeerScOobData,
   Role,
-  SmpLogger,
 } from './types.js';

@@ -4,10 +4,12 @@
  * one smp-core session with one ble-host SMP object in memory; the pretend controller checks that both
  * sides encrypt with the same key, and the keys each side reports are compared.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Address } from '@tsble/base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CENTRAL_ADDRESS,
@@ -16,7 +18,6 @@ import {
   PERIPHERAL_ADDRESS,
 } from '../../examples/test-peers.js';
 import { IoCapability } from '../constants.js';
-import type { SmpAddress } from '../keys/types.js';
 import type { PairingSession } from './session.js';
 import type { PairingAction } from './types.js';
 
@@ -28,8 +29,8 @@ const { SmpMasterConnection, SmpSlaveConnection } = require('ble-host/lib/intern
   Untyped
 >;
 
-const text = (a: SmpAddress) =>
-  Array.from(a.address)
+const text = (a: Address) =>
+  Array.from(a.bytes)
     .reverse()
     .map((b) => b.toString(16).padStart(2, '0').toUpperCase())
     .join(':');

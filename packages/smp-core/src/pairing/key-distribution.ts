@@ -72,11 +72,11 @@ function sendLocalKeys(ctx: PairingContext): void {
     send(ctx, {
       op: 'identity-address-information',
       addressType: identity.address.type,
-      address: identity.address.address,
+      address: identity.address.bytes,
     });
     progress.keys.localIrk = identity.irk.slice();
     progress.keys.localIdentityAddress = {
-      address: identity.address.address.slice(),
+      bytes: identity.address.bytes.slice(),
       type: identity.address.type,
     };
   }
@@ -130,7 +130,7 @@ function storePeerKey(ctx: PairingContext, pdu: KeyPdu): void {
       if (pdu.addressType === 'random' && ((pdu.address[5] ?? 0) & 0xc0) !== 0xc0) {
         fail(PairingFailedReason.InvalidParameters, 'identity address is random but not static');
       }
-      const identity = { address: pdu.address, type: pdu.addressType };
+      const identity = { bytes: pdu.address, type: pdu.addressType };
       checkIdentityClaim(ctx, identity, keys.peerIrk);
       keys.peerIdentityAddress = identity;
       break;

@@ -19,7 +19,7 @@ type Req = Extract<SmpPdu, { op: 'pairing-request' }>;
 
 /** c1 with the test's fixed addresses (central random, peripheral public). */
 function confirm(tk: Uint8Array, r: Uint8Array, preq: Uint8Array, pres: Uint8Array): Uint8Array {
-  return c1(tk, r, preq, pres, 1, CENTRAL_ADDRESS.address, 0, PERIPHERAL_ADDRESS.address);
+  return c1(tk, r, preq, pres, 1, CENTRAL_ADDRESS.bytes, 0, PERIPHERAL_ADDRESS.bytes);
 }
 
 /** Central IUT vs scripted peripheral, up to the point where the central has sent Mconfirm. */
@@ -190,7 +190,7 @@ describe('legacy key distribution order', () => {
     await probe.send({
       op: 'identity-address-information',
       addressType: PERIPHERAL_ADDRESS.type,
-      address: PERIPHERAL_ADDRESS.address,
+      address: PERIPHERAL_ADDRESS.bytes,
     });
     const actions = await probe.send({ op: 'signing-information', csrk });
     const complete = actions.find((a) => a.type === 'complete');
@@ -232,7 +232,7 @@ describe('legacy key distribution order', () => {
   it('an all-zero IRK (a peer without privacy) completes the pairing but is not kept', async () => {
     const probe = await centralEncrypted({ encKey: false, idKey: true, signKey: false });
     await probe.send({ op: 'identity-information', irk: new Uint8Array(16) });
-    const identity = PERIPHERAL_ADDRESS.address;
+    const identity = PERIPHERAL_ADDRESS.bytes;
     const actions = await probe.send({
       op: 'identity-address-information',
       addressType: 'public',
@@ -241,7 +241,7 @@ describe('legacy key distribution order', () => {
     const complete = actions.find((a) => a.type === 'complete');
     expect(complete?.type === 'complete' && complete.keys.peerIrk).toBeUndefined();
     expect(complete?.type === 'complete' && complete.keys.peerIdentityAddress).toEqual({
-      address: identity,
+      bytes: identity,
       type: 'public',
     });
   });

@@ -67,16 +67,7 @@ function confirmValue(ctx: PairingContext, random: Uint8Array): Uint8Array {
     fail(PairingFailedReason.UnspecifiedReason, 'confirm needed before TK and Pairing Response');
   const iat = initiator.type === 'public' ? 0 : 1;
   const rat = responder.type === 'public' ? 0 : 1;
-  return c1(
-    progress.tk,
-    random,
-    progress.preq,
-    progress.pres,
-    iat,
-    initiator.address,
-    rat,
-    responder.address,
-  );
+  return c1(progress.tk, random, progress.preq, progress.pres, iat, initiator.bytes, rat, responder.bytes);
 }
 
 /** Mconfirm (central) or Sconfirm (peripheral, after Mconfirm arrived) with a fresh 128-bit random. */

@@ -3,11 +3,11 @@
  * x {OOB none, central only, peripheral only, both}, each pairing checked against Core 6.0 Vol 3 Part H 2.3.5.1 Tables
  * 2.6-2.8, written out here independently of association-model.ts.
  */
+import type { Address } from '@tsble/base';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pairInMemory } from '../../examples/in-memory-link.js';
 import type { IoCapability } from '../constants.js';
 import { generateRpa, randomBytes } from '../crypto/index.js';
-import type { SmpAddress } from '../keys/types.js';
 import { generateScOobData } from './oob.js';
 import { PairingSession } from './session.js';
 import type { LocalScOobData, PairingConfig } from './types.js';
@@ -42,16 +42,16 @@ function table28(initiator: number, responder: number, sc: boolean): { method: s
 
 const centralIdentity = {
   irk: randomBytes(16),
-  address: { address: Uint8Array.of(1, 2, 3, 4, 5, 0xc1), type: 'random' as const },
+  address: { bytes: Uint8Array.of(1, 2, 3, 4, 5, 0xc1), type: 'random' as const },
 };
-const peripheralAddress: SmpAddress = {
-  address: Uint8Array.of(0xa0, 0xb0, 0xc0, 0xd0, 0xe0, 0xf0),
+const peripheralAddress: Address = {
+  bytes: Uint8Array.of(0xa0, 0xb0, 0xc0, 0xd0, 0xe0, 0xf0),
   type: 'public',
 };
 // As real devices do: the peripheral's identity is the public address it advertises from; the central
 // connects from a resolvable private address made with the IRK it distributes.
 const peripheralIdentity = { irk: randomBytes(16), address: peripheralAddress };
-const centralAddress: SmpAddress = { address: generateRpa(centralIdentity.irk), type: 'random' };
+const centralAddress: Address = { bytes: generateRpa(centralIdentity.irk), type: 'random' };
 
 type Oob = 'none' | 'central' | 'peripheral' | 'both';
 type Mitm = 'none' | 'central' | 'peripheral' | 'both';

@@ -148,7 +148,7 @@ describe('the application decides (method confusion defence)', () => {
 
 describe('no silent bond downgrade (BLURtooth class)', () => {
   const strongBond: Bond = {
-    peerAddress: { address: new Uint8Array(6), type: 'public' },
+    peerAddress: { bytes: new Uint8Array(6), type: 'public' },
     keySize: 16,
     authenticated: true,
     sc: true,

@@ -143,7 +143,7 @@ describe("the peer's Pairing Failed (SM/CEN/JW/BV-05-C, SM/CEN/SCJW/BI-01-C)", (
 
 describe('Security Request', () => {
   const bond: Bond = {
-    peerAddress: { address: new Uint8Array(6), type: 'public' },
+    peerAddress: { bytes: new Uint8Array(6), type: 'public' },
     keySize: 16,
     authenticated: false,
     sc: true,

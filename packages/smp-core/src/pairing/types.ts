@@ -2,9 +2,10 @@
  * The pairing session's public vocabulary: its configuration, its inputs' options, and the actions it asks
  * its host to carry out.
  */
+import type { Address, Logger } from '@tsble/base';
 import type { IoCapability, KeypressNotificationType } from '../constants.js';
 import type { P256KeyPair } from '../crypto/index.js';
-import type { Bond, KeySet, LongTermKey, SecurityLevel, SmpAddress } from '../keys/types.js';
+import type { Bond, KeySet, LongTermKey, SecurityLevel } from '../keys/types.js';
 import type { AuthReq, KeyDistribution } from '../pdu/types.js';
 import type { PairingMethod } from './association-model.js';
 import type { RepeatedAttemptsTracker } from './repeated-attempts.js';
@@ -63,7 +64,7 @@ export interface PairingConfig {
   /** Keys we are willing to send (`local`) and to receive (`remote`). */
   distribute: { local: KeyDistribution; remote: KeyDistribution };
   /** Our IRK and identity address; required for distributing IdKey (without it we do not offer IdKey). */
-  identity?: { irk: Uint8Array; address: SmpAddress };
+  identity?: { irk: Uint8Array; address: Address };
   /** Our CSRK to distribute; a fresh random one when absent. */
   csrk?: Uint8Array;
   oob: OobConfig;
@@ -109,20 +110,11 @@ export interface PairingConfig {
  */
 export type BondReplacementPolicy = 'proven' | 'never' | 'ask';
 
-/** The subset of a logger the session uses (pino's methods fit). */
-export interface SmpLogger {
-  trace(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
 export interface PairingSessionOptions {
   role: Role;
   /** The addresses the link uses (initiator/responder addresses of f5, f6 and c1). */
-  localAddress: SmpAddress;
-  peerAddress: SmpAddress;
+  localAddress: Address;
+  peerAddress: Address;
   config?: Partial<PairingConfig>;
   /**
    * The bond held for this peer: used to answer Security Requests and LTK requests, to encrypt from the bond,
@@ -135,7 +127,7 @@ export interface PairingSessionOptions {
    * distribution, so a pairing cannot replace the bond of another identity it claims (the host's bond store).
    * Without it only `bond` is known.
    */
-  bondFor?: (identity: SmpAddress) => Bond | undefined;
+  bondFor?: (identity: Address) => Bond | undefined;
   /**
    * Where each LE Secure Connections pairing gets its fresh P-256 key pair (default: generated when the
    * pairing needs it). A host may compute the next pair ahead of need, off the pairing's critical path; every
@@ -144,7 +136,7 @@ export interface PairingSessionOptions {
   keyPairs?: () => Promise<P256KeyPair>;
   /** Shared across sessions by the host; `peerKey` names the peer (its identity address when known). */
   repeatedAttempts?: { tracker: RepeatedAttemptsTracker; peerKey: string };
-  logger?: SmpLogger;
+  logger?: Logger;
 }
 
 /**
@@ -213,7 +205,7 @@ export type PairingAction =
    */
   | {
       type: 'confirm-bond-replacement';
-      identity: SmpAddress;
+      identity: Address;
       existing: Pick<Bond, 'authenticated' | 'sc' | 'keySize'>;
       proposed: Pick<Bond, 'authenticated' | 'sc' | 'keySize'>;
       proven: boolean;

@@ -3,6 +3,7 @@
  * exact length and every field range, never reads past the buffer, copies what it keeps (so callers may reuse
  * their buffers) and never throws. Core 6.0 Vol 3 Part H 3.3 (command format) and 3.5-3.6 (commands).
  */
+import { hexNumber } from '@tsble/base';
 import {
   IdentityAddressType,
   IoCapability,
@@ -47,7 +48,7 @@ function decodePairingFeatures(pdu: Uint8Array): PairingFeatures | SmpError {
   if (ioCapability > IoCapability.KeyboardDisplay) {
     return new SmpError(
       PairingFailedReason.InvalidParameters,
-      `reserved IO capability 0x${hex(ioCapability)}`,
+      `reserved IO capability ${hexNumber(ioCapability)}`,
       opcode,
     );
   }
@@ -55,7 +56,7 @@ function decodePairingFeatures(pdu: Uint8Array): PairingFeatures | SmpError {
   if (oob !== OobDataFlag.NotPresent && oob !== OobDataFlag.Present) {
     return new SmpError(
       PairingFailedReason.InvalidParameters,
-      `reserved OOB data flag 0x${hex(oob)}`,
+      `reserved OOB data flag ${hexNumber(oob)}`,
       opcode,
     );
   }
@@ -76,10 +77,6 @@ function decodePairingFeatures(pdu: Uint8Array): PairingFeatures | SmpError {
     initiatorKeyDistribution: decodeKeyDistribution(u8(pdu, 5)),
     responderKeyDistribution: decodeKeyDistribution(u8(pdu, 6)),
   };
-}
-
-function hex(octet: number): string {
-  return octet.toString(16).padStart(2, '0');
 }
 
 const DECODERS: Readonly<Record<SmpOpcode, ParameterDecoder>> = {
@@ -107,7 +104,7 @@ const DECODERS: Readonly<Record<SmpOpcode, ParameterDecoder>> = {
     if (type !== IdentityAddressType.Public && type !== IdentityAddressType.StaticRandom) {
       return new SmpError(
         PairingFailedReason.InvalidParameters,
-        `reserved identity address type 0x${hex(type)}`,
+        `reserved identity address type ${hexNumber(type)}`,
         0x09,
       );
     }
@@ -130,7 +127,7 @@ const DECODERS: Readonly<Record<SmpOpcode, ParameterDecoder>> = {
     if (type > KeypressNotificationType.PasskeyEntryCompleted) {
       return new SmpError(
         PairingFailedReason.InvalidParameters,
-        `reserved keypress type 0x${hex(type)}`,
+        `reserved keypress type ${hexNumber(type)}`,
         0x0e,
       );
     }
@@ -156,14 +153,14 @@ export function decodeSmpPdu(pdu: Uint8Array): DecodeResult {
   if (!isSmpOpcode(opcode)) {
     const error = new SmpError(
       PairingFailedReason.CommandNotSupported,
-      `unknown SMP opcode 0x${hex(opcode)}`,
+      `unknown SMP opcode ${hexNumber(opcode)}`,
       opcode,
     );
     return { ok: false, error };
   }
   const expected = PDU_LENGTH[opcode];
   if (pdu.length !== expected) {
-    const message = `SMP opcode 0x${hex(opcode)} must be ${expected} octets, got ${pdu.length}`;
+    const message = `SMP opcode ${hexNumber(opcode)} must be ${expected} octets, got ${pdu.length}`;
     return { ok: false, error: new SmpError(PairingFailedReason.InvalidParameters, message, opcode) };
   }
   const decoded = DECODERS[opcode](pdu);

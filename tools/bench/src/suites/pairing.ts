@@ -4,21 +4,21 @@
  * is bounded by two key generations and two DHKey computations. Run with the default (WebCrypto) provider
  * and with node:crypto; legacy Just Works (no P-256) shows the engine's own overhead.
  */
+import type { Address } from '@tsble/base';
 import {
   type CryptoProvider,
   IoCapability,
   type PairingAction,
   type PairingConfig,
   PairingSession,
-  type SmpAddress,
   setCryptoProvider,
   webCryptoProvider,
 } from '@tsble/smp-core';
 import { nodeCryptoProvider } from '@tsble/smp-core/node';
 import type { BenchCase, BenchSuite } from '../harness.js';
 
-const CENTRAL: SmpAddress = { address: Uint8Array.of(1, 2, 3, 4, 5, 0xc6), type: 'random' };
-const PERIPHERAL: SmpAddress = { address: Uint8Array.of(6, 5, 4, 3, 2, 1), type: 'public' };
+const CENTRAL: Address = { bytes: Uint8Array.of(1, 2, 3, 4, 5, 0xc6), type: 'random' };
+const PERIPHERAL: Address = { bytes: Uint8Array.of(6, 5, 4, 3, 2, 1), type: 'public' };
 
 /** One full pairing; resolves when both sides complete, rejects if either fails. */
 async function pairOnce(central: Partial<PairingConfig>, peripheral: Partial<PairingConfig>): Promise<void> {

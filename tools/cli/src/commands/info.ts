@@ -1,4 +1,5 @@
-import { type ControllerInfo, formatBdAddr, toHex } from '@tsble/hci-transport';
+import { formatAddressBytes, toHex } from '@tsble/base';
+import type { ControllerInfo } from '@tsble/hci-transport';
 import { FileBondStore, parseAddress } from '@tsble/host';
 import { openHci } from '../open-hci.js';
 import { ExitCode } from '../options.js';
@@ -20,7 +21,7 @@ export const info: CliCommand = {
         'info',
         {
           transport: hci.transport.description,
-          address: formatBdAddr(i.address),
+          address: formatAddressBytes(i.address),
           addressType: i.addressType,
           addressSource: i.addressSource,
           addressDescription,
@@ -37,7 +38,7 @@ export const info: CliCommand = {
         },
         [
           `transport     ${hci.transport.description}`,
-          `address       ${formatBdAddr(i.address)} (${addressDescription})`,
+          `address       ${formatAddressBytes(i.address)} (${addressDescription})`,
           `HCI version   ${coreVersionName(i.hciVersion)} (0x${i.hciVersion.toString(16).padStart(2, '0')}), revision 0x${i.hciSubversion.toString(16).padStart(4, '0')}`,
           `manufacturer  0x${i.manufacturer.toString(16).padStart(4, '0')} ${companyName(i.manufacturer)}`,
           `LE buffers    ${i.totalNumLeAclDataPackets} x ${i.leAclDataPacketLength} octets (${i.bufferSizeSource})`,
@@ -75,7 +76,7 @@ function describeAddress(i: ControllerInfo, context: CommandContext, keptIn: str
   const source = sourceOf(i, context, keptIn);
   // Host.open sets --address as the identity even over a public or Zephyr address.
   return given && i.addressSource !== 'configured'
-    ? `${source}; serve, pair, read and gatt use --address ${formatBdAddr(given)} instead`
+    ? `${source}; serve, pair, read and gatt use --address ${formatAddressBytes(given)} instead`
     : source;
 }
 

@@ -2,7 +2,8 @@ import type { Stats } from 'node:fs';
 import { link, lstat, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { basename, dirname, join } from 'node:path';
-import { BtsnoopMonitorWriter, formatBdAddr, HciTransportError, parseBdAddr } from '@tsble/hci-transport';
+import { formatAddressBytes, parseAddressText } from '@tsble/base';
+import { BtsnoopMonitorWriter, HciTransportError } from '@tsble/hci-transport';
 import {
   type LinkTiming,
   type ServeOptions,
@@ -38,7 +39,7 @@ export const sim: CliCommand = {
       ...(addresses ? { addresses } : {}),
       onClient: (controller, index) => {
         logger.info(
-          { client: index, address: formatBdAddr(controller.state.publicAddress) },
+          { client: index, address: formatAddressBytes(controller.state.publicAddress) },
           'client connected',
         );
         if (!capture) return;
@@ -65,11 +66,13 @@ export const sim: CliCommand = {
     try {
       const spec = socketPath ? `unix:${socketPath}` : served.server.spec;
       const extra = {
-        ...(addresses ? { addresses: addresses.map(formatBdAddr) } : {}),
+        ...(addresses ? { addresses: addresses.map(formatAddressBytes) } : {}),
         ...(captureFile ? { btsnoop: captureFile } : {}),
         ...(timing ? { interval: timing.text } : {}),
       };
-      const handedOut = addresses ? `; clients get ${addresses.map(formatBdAddr).join(', ')} in order` : '';
+      const handedOut = addresses
+        ? `; clients get ${addresses.map(formatAddressBytes).join(', ')} in order`
+        : '';
       const captured = captureFile ? `; capturing every client to ${captureFile}` : '';
       const paced = timing ? `; links run on connection events (${timing.text})` : '';
       out.event(
@@ -110,12 +113,12 @@ function parseInterval(text: string): { timing: LinkTiming | undefined; text: st
 function parseAddressList(text: string): Uint8Array[] {
   const parts = text.split(',').map((part) => part.trim());
   const addresses = parts.map((part) => {
-    const bytes = parseBdAddr(part);
-    if (bytes === undefined)
+    const parsed = parseAddressText(part);
+    if (!parsed.ok || parsed.value.type !== undefined)
       throw new UsageError(
         `--addresses: "${part}" is not an address; give XX:XX:XX:XX:XX:XX[,XX:XX:XX:XX:XX:XX...]`,
       );
-    return bytes;
+    return parsed.value.bytes;
   });
   const seen = new Set<string>();
   for (const part of parts) {

@@ -3,7 +3,7 @@
  * BLESA (a spoofed "bonded" peer that never encrypts and serves data in plaintext).
  */
 
-import { PacketBoundary } from '@tsble/hci-transport';
+import { PacketBoundary } from '@tsble/base';
 import { DEMO_UUIDS } from '@tsble/host';
 import { type ConformanceCase, settle, sleep, verify, within } from '../case.js';
 import type { Iut } from '../iut.js';

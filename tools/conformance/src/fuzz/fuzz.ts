@@ -4,7 +4,7 @@
  * random so the state machines are driven deep. The verdict: no crash, no unhandled rejection or exception,
  * the host still serves ATT, and memory stays flat. The same seed replays the same inputs.
  */
-import { PacketBoundary } from '@tsble/hci-transport';
+import { PacketBoundary } from '@tsble/base';
 import { SMP_CID } from '@tsble/smp-core';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { settle, within } from '../case.js';

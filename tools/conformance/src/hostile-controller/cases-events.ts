@@ -4,7 +4,8 @@
  * (hci_core.c: "No connection for handle", "Unable to find conn for handle") and NimBLE
  * (ble_hs_conn_find, BLE_HS_ENOTCONN) all refuse them.
  */
-import { concatBytes, type HciEvent, type HciPacket } from '@tsble/hci-transport';
+import { concatBytes } from '@tsble/base';
+import type { HciEvent, HciPacket } from '@tsble/hci-transport';
 import { DEMO_UUIDS } from '@tsble/host';
 import { settle, sleep, verify, within } from '../case.js';
 import {

@@ -3,7 +3,8 @@
  * and Bumble's H4 parser frame by the length field), a partial packet is completed however long the gap, and
  * resynchronisation happens only at open or on an octet that cannot start a packet.
  */
-import { concatBytes, encodeEvent, encodeH4 } from '@tsble/hci-transport';
+import { concatBytes } from '@tsble/base';
+import { encodeEvent, encodeH4 } from '@tsble/hci-transport';
 import { FixedCid } from '@tsble/l2cap';
 import { settle, sleep, verify } from '../case.js';
 import { Random } from '../fuzz/random.js';

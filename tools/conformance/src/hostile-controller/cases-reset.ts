@@ -4,7 +4,8 @@
  * configuration; tsble resets, starts the controller again and restores address, advertising and scanning,
  * or reports a typed error saying what could not be restored.
  */
-import { equalBytes, type HciEvent } from '@tsble/hci-transport';
+import { equalBytes } from '@tsble/base';
+import type { HciEvent } from '@tsble/hci-transport';
 import { sleep, verify, within } from '../case.js';
 import { eventually, type HostileCase, Op, startupFails, startupRecovers } from './forge.js';
 import { h4 } from './proxy.js';

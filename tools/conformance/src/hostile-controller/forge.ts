@@ -1,5 +1,6 @@
 /** Packets a lying controller (or a peer hoping to be re-read as HCI) forges, and the case shapes they go in. */
-import { Commands, concatBytes, type HciEvent, type HciPacket } from '@tsble/hci-transport';
+import { concatBytes } from '@tsble/base';
+import { Commands, type HciEvent, type HciPacket } from '@tsble/hci-transport';
 import { settle, sleep, Verdict, verify, within } from '../case.js';
 import type { HostileContext } from './proxy.js';
 import type { LinkUnderTest, Scenario } from './scenario.js';

@@ -6,7 +6,8 @@
  * connection or disconnection the controller did not frame as one, must keep answering ATT, and its heap must
  * stay flat.
  */
-import { concatBytes, type HciEvent, type HciPacket } from '@tsble/hci-transport';
+import { concatBytes } from '@tsble/base';
+import type { HciEvent, HciPacket } from '@tsble/hci-transport';
 import { sleep } from '../case.js';
 import { Random } from '../fuzz/random.js';
 import { connectionComplete, disconnection, event } from './forge.js';

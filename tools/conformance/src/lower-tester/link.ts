@@ -3,12 +3,8 @@
  * L2CAP of its own (basic frames in, basic frames out, or raw ACL fragments when a case abuses fragmentation).
  * It never uses tsble's L2CAP, so what it sends is exactly the bytes a case scripts, malformed or not.
  */
-import {
-  Hci,
-  type LeConnectionComplete,
-  PacketBoundary,
-  type PacketBoundaryFlag,
-} from '@tsble/hci-transport';
+import { PacketBoundary, type PacketBoundaryFlag } from '@tsble/base';
+import { Hci, type LeConnectionComplete } from '@tsble/hci-transport';
 import type { VirtualAir } from '@tsble/virtual-controller';
 import { type Deadline, Inbox } from './inbox.js';
 

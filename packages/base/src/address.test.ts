@@ -77,6 +77,13 @@ describe('address', () => {
     }
   });
 
+  it('never returns the all-zero or all-one static address a degenerate random source gives first', () => {
+    const draws = [new Uint8Array(6), new Uint8Array(6).fill(0xff), Uint8Array.of(1, 0, 0, 0, 0, 0)];
+    const address = generateStaticRandomAddress(() => draws.shift() ?? new Uint8Array(6));
+    expect(formatAddress(address)).toBe('C0:00:00:00:00:01/random');
+    expect(draws).toHaveLength(0);
+  });
+
   it('addressFromBytes keeps a copy of its own, a plain Uint8Array even from a Buffer', () => {
     const octets = Buffer.from([1, 2, 3, 4, 5, 0xc6]);
     const address = addressFromBytes(octets, 'random');

@@ -1,4 +1,4 @@
-/** A value or a typed error: how decoders and parsers in the host report bad input without throwing. */
+/** A value or a typed error: how decoders and parsers report bad input without throwing. */
 export type Result<T, E> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: E };
