@@ -4,7 +4,7 @@
  * Extended Properties; handle and type only for User Description, CCCD, SCCD, Presentation and
  * Aggregate Format descriptors; nothing for other attributes.
  */
-import { putU16 } from '@tsble/base';
+import { concatBytes, putU16 } from '@tsble/base';
 import { aesCmac } from '@tsble/smp-core';
 import { GattUuid } from './constants.js';
 import type { Attribute } from './gatt-database.js';
@@ -36,15 +36,7 @@ export function databaseHashInput(attributes: readonly Attribute[]): Uint8Array 
     parts.push(head, uuidToBytes(attribute.type));
     if (withValue) parts.push(attribute.value);
   }
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const message = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    message.set(p, at);
-    at += p.length;
-  }
-  return message;
+  return concatBytes(...parts);
 }
 
 /**

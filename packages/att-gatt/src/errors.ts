@@ -1,3 +1,4 @@
+import { hexNumber } from '@tsble/base';
 import { AttErrorCode } from './constants.js';
 
 const NAMES = new Map<number, string>(Object.entries(AttErrorCode).map(([name, code]) => [code, name]));
@@ -22,9 +23,7 @@ export class AttError extends Error {
     readonly handle: number,
     readonly requestOpcode: number,
   ) {
-    super(
-      `ATT error ${attErrorName(code)} (0x${code.toString(16).padStart(2, '0')}) on handle 0x${handle.toString(16).padStart(4, '0')}`,
-    );
+    super(`ATT error ${attErrorName(code)} (${hexNumber(code)}) on handle ${hexNumber(handle, 4)}`);
   }
 
   /** True for the errors that pairing or encryption can cure. */

@@ -4,6 +4,7 @@
  * spellings compare equal (Core 6.0 Vol 3 Part B 2.5.1). On the air a 128-bit UUID is least
  * significant octet first.
  */
+import { fromHex, toHex } from '@tsble/base';
 export type Uuid = string;
 
 const BASE_SUFFIX = '-0000-1000-8000-00805f9b34fb';
@@ -60,17 +61,12 @@ export function uuidToBytes(value: Uuid): Uint8Array {
     out[1] = n >>> 8;
     return out;
   }
-  const hex = value.replace(/-/g, '');
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) out[15 - i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
+  return fromHex(value.replace(/-/g, '')).reverse();
 }
 
 /** Reads a 2- or 16-octet on-air UUID; undefined for any other length. */
 export function uuidFromBytes(bytes: Uint8Array): Uuid | undefined {
-  if (bytes.length === 2) return ((bytes[0] ?? 0) | ((bytes[1] ?? 0) << 8)).toString(16).padStart(4, '0');
-  if (bytes.length !== 16) return undefined;
-  let hex = '';
-  for (let i = 15; i >= 0; i--) hex += (bytes[i] ?? 0).toString(16).padStart(2, '0');
-  return parseUuid(hex);
+  if (bytes.length !== 2 && bytes.length !== 16) return undefined;
+  const hex = toHex(bytes.slice().reverse());
+  return bytes.length === 2 ? hex : parseUuid(hex);
 }

@@ -1,6 +1,7 @@
 /**
  * HCI protocol facts, as data. Every block cites the part of the Core Specification (v6.0) it comes from.
  */
+import { hexNumber } from '@tsble/base';
 
 /** H4 packet indicators. Core 6.0 Vol 4 Part A 2 (UART Transport Layer). */
 export const H4PacketType = {
@@ -81,7 +82,7 @@ const opcodeNames = new Map<number, string>(Object.entries(Opcode).map(([name, o
 
 /** A readable name for an opcode, for logs and error messages ("leCreateConnection (0x200d)"). */
 export function opcodeName(opcode: number): string {
-  const hex = `0x${opcode.toString(16).padStart(4, '0')}`;
+  const hex = hexNumber(opcode, 4);
   const name = opcodeNames.get(opcode);
   return name === undefined ? hex : `${name} (${hex})`;
 }

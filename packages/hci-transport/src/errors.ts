@@ -1,3 +1,4 @@
+import { hexNumber } from '@tsble/base';
 import { opcodeName } from './constants.js';
 
 /**
@@ -39,10 +40,7 @@ export class HciCommandError extends HciError {
     readonly opcode: number,
     readonly status: number,
   ) {
-    super(
-      'command-failed',
-      `HCI command ${opcodeName(opcode)} failed with status 0x${status.toString(16).padStart(2, '0')}`,
-    );
+    super('command-failed', `HCI command ${opcodeName(opcode)} failed with status ${hexNumber(status)}`);
     this.name = 'HciCommandError';
   }
 }

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { type Logger, type PacketBoundaryFlag, silentLogger, TypedEmitter, withBindings } from '@tsble/base';
+import {
+  hexNumber,
+  type Logger,
+  type PacketBoundaryFlag,
+  silentLogger,
+  TypedEmitter,
+  withBindings,
+} from '@tsble/base';
 import { AclFlow } from './acl-flow.js';
 import { BtsnoopWriter } from './btsnoop.js';
 import { CommandFlow } from './command-flow.js';
@@ -391,7 +398,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
    */
   #onHardwareError(code: number): void {
     if (this.#phase === 'closed') return;
-    const codeText = `0x${code.toString(16).padStart(2, '0')}`;
+    const codeText = `${hexNumber(code)}`;
     this.emit('hardwareError', code);
     if (this.#phase !== 'ready') {
       this.logger.error({ hardwareCode: code }, 'controller hardware error during start-up');

@@ -1,12 +1,7 @@
+import { toUuid128, uuidFromBytes } from '@tsble/att-gatt';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type AdvertisingData,
-  decodeAdvertisingData,
-  encodeAdvertisingData,
-  uuid128FromBytes,
-  uuid128ToBytes,
-} from './advertising-data.js';
+import { type AdvertisingData, decodeAdvertisingData, encodeAdvertisingData } from './advertising-data.js';
 
 const DEMO_SERVICE = 'b1e50000-3c9b-4e7a-9f1d-5e2a7c4d8b00';
 
@@ -19,11 +14,13 @@ describe('advertising data', () => {
   });
 
   it('carries 128-bit UUIDs least significant octet first', () => {
-    const bytes = uuid128ToBytes(DEMO_SERVICE);
+    const encoded = encodeAdvertisingData({ serviceUuids128: [DEMO_SERVICE] });
+    const bytes = encoded.ok ? encoded.value.subarray(2) : undefined;
     expect(bytes?.[0]).toBe(0x00);
     expect(bytes?.[1]).toBe(0x8b);
     expect(bytes?.[15]).toBe(0xb1);
-    expect(bytes && uuid128FromBytes(bytes)).toBe(DEMO_SERVICE);
+    const decoded = encoded.ok ? decodeAdvertisingData(encoded.value) : undefined;
+    expect(decoded?.ok && decoded.value.serviceUuids128).toEqual([DEMO_SERVICE]);
   });
 
   it('decodes manufacturer data, TX power and unknown types', () => {
@@ -73,10 +70,15 @@ describe('advertising data', () => {
         flags: fc.integer({ min: 0, max: 255 }),
         name: fc.string({ maxLength: 20 }),
         serviceUuids16: fc.array(hex(2), { minLength: 1, maxLength: 3 }),
-        serviceUuids128: fc.array(fc.uint8Array({ minLength: 16, maxLength: 16 }).map(uuid128FromBytes), {
-          minLength: 1,
-          maxLength: 2,
-        }),
+        serviceUuids128: fc.array(
+          fc
+            .uint8Array({ minLength: 16, maxLength: 16 })
+            .map((octets) => toUuid128(uuidFromBytes(octets) as string)),
+          {
+            minLength: 1,
+            maxLength: 2,
+          },
+        ),
         manufacturerData: fc.array(
           fc.record({
             companyId: fc.integer({ min: 0, max: 0xffff }),

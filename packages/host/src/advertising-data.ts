@@ -3,6 +3,8 @@
  * sequence of [length][AD type][data] structures. UUIDs are lower-case strings: `180f` for 16-bit ones and the
  * full dashed form for 128-bit ones.
  */
+
+import { parseUuid, toUuid128, uuidFromBytes, uuidToBytes } from '@tsble/att-gatt';
 import { err, ok, type Result } from '@tsble/base';
 import { AdType, LEGACY_ADV_DATA_MAX } from './constants.js';
 
@@ -41,22 +43,10 @@ export type AdvertisingDataError =
   | { readonly code: 'ad-too-long'; readonly length: number; readonly message: string }
   | { readonly code: 'ad-bad-uuid'; readonly uuid: string; readonly message: string };
 
-const UUID128_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** 128-bit UUID text -> 16 octets, least significant first as AD and ATT carry it. */
-export function uuid128ToBytes(uuid: string): Uint8Array | undefined {
-  const lower = uuid.toLowerCase();
-  if (!UUID128_PATTERN.test(lower)) return undefined;
-  const hex = lower.replaceAll('-', '');
-  const bytes = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) bytes[15 - i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return bytes;
-}
-
-export function uuid128FromBytes(bytes: Uint8Array): string {
-  let hex = '';
-  for (let i = bytes.length - 1; i >= 0; i--) hex += (bytes[i] ?? 0).toString(16).padStart(2, '0');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+/** 128-bit UUID text (36 characters) -> 16 octets, least significant first as AD carries it. */
+function uuid128Octets(text: string): Uint8Array | undefined {
+  const parsed = parseUuid(text);
+  return parsed !== undefined && text.trim().length === 36 ? uuidToBytes(toUuid128(parsed)) : undefined;
 }
 
 type FieldDecoder = (
@@ -72,8 +62,7 @@ function decodeUuids16(data: Uint8Array, into: AdvertisingData, offset: number, 
   if (data.length % 2 !== 0) return badField(offset, type, '16-bit UUID list length is odd');
   into.serviceUuids16 ??= [];
   const list = into.serviceUuids16;
-  for (let i = 0; i < data.length; i += 2)
-    list.push((((data[i + 1] ?? 0) << 8) | (data[i] ?? 0)).toString(16).padStart(4, '0'));
+  for (let i = 0; i < data.length; i += 2) list.push(uuidFromBytes(data.subarray(i, i + 2)) as string);
   if (type === AdType.incompleteServiceUuids16) into.serviceUuidsIncomplete = true;
   return undefined;
 }
@@ -83,7 +72,9 @@ function decodeUuids128(data: Uint8Array, into: AdvertisingData, offset: number,
     return badField(offset, type, '128-bit UUID list length is not a multiple of 16');
   into.serviceUuids128 ??= [];
   const list = into.serviceUuids128;
-  for (let i = 0; i < data.length; i += 16) list.push(uuid128FromBytes(data.subarray(i, i + 16)));
+  // The full form even for a UUID on the Bluetooth Base UUID: the list says the peer sent 128 bits.
+  for (let i = 0; i < data.length; i += 16)
+    list.push(toUuid128(uuidFromBytes(data.subarray(i, i + 16)) as string));
   if (type === AdType.incompleteServiceUuids128) into.serviceUuidsIncomplete = true;
   return undefined;
 }
@@ -195,7 +186,7 @@ function encodeUuids(ad: AdvertisingData): Result<Uint8Array[], AdvertisingDataE
   if (ad.serviceUuids128?.length) {
     const data = new Uint8Array(ad.serviceUuids128.length * 16);
     for (const [i, uuid] of ad.serviceUuids128.entries()) {
-      const bytes = uuid128ToBytes(uuid);
+      const bytes = uuid128Octets(uuid);
       if (!bytes) return err({ code: 'ad-bad-uuid', uuid, message: `"${uuid}" is not a 128-bit UUID` });
       data.set(bytes, i * 16);
     }

@@ -4,7 +4,7 @@
  * controller reports the attempt ended with Unknown Connection Identifier.
  */
 
-import type { Address } from '@tsble/base';
+import { type Address, hexNumber } from '@tsble/base';
 import {
   type Hci,
   HciAddressType,
@@ -89,7 +89,7 @@ export class Connector {
         throw new HostError('connect-cancelled', 'the connection attempt was cancelled');
       throw new HostError(
         'controller',
-        `the controller could not connect (HCI status 0x${event.status.toString(16).padStart(2, '0')})`,
+        `the controller could not connect (HCI status ${hexNumber(event.status)})`,
       );
     } finally {
       clearTimeout(timer);

@@ -3,7 +3,7 @@
  * server's view of it. Made by `Host` when the controller reports a connection, in either role.
  */
 
-import { type Address, formatAddress, type Logger, TypedEmitter } from '@tsble/base';
+import { type Address, formatAddress, hexNumber, type Logger, TypedEmitter } from '@tsble/base';
 import { type Hci, HciStatus } from '@tsble/hci-transport';
 import { type ConnectionParameters, FixedCid, L2cap } from '@tsble/l2cap';
 import {
@@ -254,7 +254,7 @@ export class Connection extends TypedEmitter<ConnectionEventMap> {
     const failed = new Promise<never>((_, reject) => {
       onFailed = (event) => {
         if (event.connectionHandle !== this.handle) return;
-        const status = `0x${event.status.toString(16).padStart(2, '0')}`;
+        const status = `${hexNumber(event.status)}`;
         reject(new HostError('controller', `disconnect failed: the controller reported status ${status}`));
       };
       this.hci.on('disconnectionFailed', onFailed);

@@ -33,9 +33,6 @@ export const LEGACY_ADV_DATA_MAX = 31;
 // 15 minutes.
 export const DEFAULT_RPA_ROTATION_MS = 15 * 60 * 1000;
 
-// The Bluetooth Base UUID (Core 6.0 Vol 3 Part B 2.5.1), to expand 16- and 32-bit UUIDs.
-export const BLUETOOTH_BASE_UUID_SUFFIX = '-0000-1000-8000-00805f9b34fb';
-
 // Timing defaults, in the units HCI uses (0.625 ms for scan/advertising, 1.25 ms for connection intervals,
 // 10 ms for the supervision timeout). Values as common hosts use them (BlueZ, Zephyr defaults).
 export const Defaults = {

@@ -2,6 +2,7 @@
  * The host's typed errors. Every promise the host API returns rejects with one of these (or a lower layer's
  * typed error it passes through: HciCommandError, AttError, BondStoreError), never with a bare Error.
  */
+import { hexNumber } from '@tsble/base';
 import type { PairingMethodName } from './pairing-delegate.js';
 
 export type HostErrorCode =
@@ -53,7 +54,7 @@ export class BondLostError extends Error {
     readonly status: number,
   ) {
     super(
-      `the peer ${peer} lost the bond: encryption with the stored key failed (HCI status 0x${status.toString(16).padStart(2, '0')}); ` +
+      `the peer ${peer} lost the bond: encryption with the stored key failed (HCI status ${hexNumber(status)}); ` +
         'forget the bond and pair again if this is expected',
     );
   }
@@ -64,7 +65,7 @@ export class DisconnectedError extends Error {
   readonly code = 'disconnected' as const;
   constructor(
     readonly reason: number,
-    message = `the connection was lost (HCI reason 0x${reason.toString(16).padStart(2, '0')})`,
+    message = `the connection was lost (HCI reason ${hexNumber(reason)})`,
   ) {
     super(message);
   }

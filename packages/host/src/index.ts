@@ -32,8 +32,6 @@ export {
   type AdvertisingDataError,
   decodeAdvertisingData,
   encodeAdvertisingData,
-  uuid128FromBytes,
-  uuid128ToBytes,
 } from './advertising-data.js';
 export type { BondRecord, CsrkRecord, LocalIdentity, LtkRecord } from './bond-store/bond-record.js';
 export { type BondStore, BondStoreError, type BondStoreErrorCode } from './bond-store/bond-store.js';

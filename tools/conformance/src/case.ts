@@ -3,6 +3,7 @@
  * torn down afterwards whatever happened. A case passes when `run` resolves; `verify` failures carry the
  * message the report shows.
  */
+import { hexNumber } from '@tsble/base';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { Iut, type IutOptions } from './iut.js';
 import { LowerTester } from './lower-tester/link.js';
@@ -142,7 +143,7 @@ export class Harness {
     const reasonOk = reason === undefined || (outcome.kind === 'iut-failed' && outcome.reason === reason);
     verify(
       outcome.kind === kind && reasonOk,
-      `expected ${kind}${reason !== undefined ? ` 0x${reason.toString(16).padStart(2, '0')}` : ''}; ${describeOutcome(outcome)}`,
+      `expected ${kind}${reason !== undefined ? ` ${hexNumber(reason)}` : ''}; ${describeOutcome(outcome)}`,
     );
   }
 

@@ -2,6 +2,7 @@
  * Words for the numbers protocols report: SMP Pairing Failed reasons with what to do about them, HCI
  * disconnection reasons, ATT error codes. The numbers stay in every message and event; the words are for people.
  */
+import { hexNumber } from '@tsble/base';
 import { HciStatus } from '@tsble/hci-transport';
 import { AttError, AttErrorCode } from '@tsble/host';
 import { PairingFailedReason } from '@tsble/smp-core';
@@ -21,8 +22,6 @@ function invert(table: Record<string, number>): Map<number, string> {
 const hciNames = invert(HciStatus);
 const smpNames = invert(PairingFailedReason);
 const attNames = invert(AttErrorCode);
-
-export const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
 
 /** An HCI error code (a disconnection reason) in words. Core 6.0 Vol 1 Part F 1.3. */
 export function hciReasonName(code: number): string | undefined {

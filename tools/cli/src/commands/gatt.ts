@@ -1,8 +1,9 @@
 /** `tsble gatt ADDRESS [--values]`: dump services, characteristics and descriptors (and the readable values). */
+import { hexNumber } from '@tsble/base';
 import type { Connection } from '@tsble/host';
 import { ExitCode } from '../options.js';
 import type { CliCommand } from './command.js';
-import { attErrorName, attErrorOf, hex2 } from './explain.js';
+import { attErrorName, attErrorOf } from './explain.js';
 import { uuidName } from './gatt-names.js';
 import { steps } from './operation-deadline.js';
 import { withPeer } from './peer-session.js';
@@ -48,7 +49,7 @@ export const gatt: CliCommand = {
             endHandle: service.endHandle,
             primary: service.primary,
           },
-          `service ${named(service.uuid)} (handles 0x${hex(service.startHandle)}-0x${hex(service.endHandle)})`,
+          `service ${named(service.uuid)} (handles ${hexNumber(service.startHandle, 4)}-${hexNumber(service.endHandle, 4)})`,
         );
         const characteristics = await deadline.run(discovering, () =>
           client.discoverCharacteristics(service),
@@ -69,7 +70,7 @@ export const gatt: CliCommand = {
               properties,
               ...(read?.fields ?? {}),
             },
-            `  characteristic ${named(characteristic.uuid)} (0x${hex(characteristic.valueHandle)}): ${properties.join(', ')}${read ? ` = ${read.human}` : ''}`,
+            `  characteristic ${named(characteristic.uuid)} (${hexNumber(characteristic.valueHandle, 4)}): ${properties.join(', ')}${read ? ` = ${read.human}` : ''}`,
           );
           const descriptors = await deadline.run(discovering, () =>
             client.discoverDescriptors(characteristic),
@@ -83,7 +84,7 @@ export const gatt: CliCommand = {
                 ...nameField(descriptor.uuid),
                 handle: descriptor.handle,
               },
-              `    descriptor ${named(descriptor.uuid)} (0x${hex(descriptor.handle)})`,
+              `    descriptor ${named(descriptor.uuid)} (${hexNumber(descriptor.handle, 4)})`,
             );
           }
         }
@@ -114,7 +115,7 @@ async function readValue(
     const name = attErrorName(att.code);
     return {
       fields: { attError: att.code, ...(name ? { attErrorName: name } : {}) },
-      human: `(not read: ${name ?? 'ATT error'}, ${hex2(att.code)})`,
+      human: `(not read: ${name ?? 'ATT error'}, ${hexNumber(att.code)})`,
     };
   }
 }
@@ -128,8 +129,4 @@ function nameField(uuid: string): { name?: string } {
 function named(uuid: string): string {
   const name = uuidName(uuid);
   return name ? `${uuid} ${name}` : uuid;
-}
-
-function hex(n: number): string {
-  return n.toString(16).padStart(4, '0');
 }

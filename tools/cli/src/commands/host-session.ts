@@ -3,8 +3,10 @@
  * briefly when it has no /public or /random), reporting a connection's security events, and the exit status
  * of the host's typed errors.
  */
+
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { hexNumber, toHex } from '@tsble/base';
 import { HciError } from '@tsble/hci-transport';
 import {
   type Address,
@@ -27,7 +29,7 @@ import {
 } from '@tsble/host';
 import { ExitCode, isPrivateSim, SHARED_SIM_HINT, UsageError } from '../options.js';
 import type { CommandContext } from './command.js';
-import { hciReasonName, hex2, pairingFailedHint, pairingFailedReasonName } from './explain.js';
+import { hciReasonName, pairingFailedHint, pairingFailedReasonName } from './explain.js';
 import { type OperationDeadline, OperationError, type Step, steps } from './operation-deadline.js';
 import type { CliPairing } from './pairing-options.js';
 
@@ -197,7 +199,7 @@ export function reportConnection(connection: Connection, context: CommandContext
     out.event(
       'disconnected',
       { address: connection.identity, reason, ...(reasonName ? { reasonName } : {}) },
-      `disconnected (reason ${hex2(reason)}${reasonName ? `: ${reasonName}` : ''})`,
+      `disconnected (reason ${hexNumber(reason)}${reasonName ? `: ${reasonName}` : ''})`,
     );
   });
 }
@@ -224,10 +226,7 @@ export function reportPaired(
   context: CommandContext,
   showKeys: boolean,
 ): void {
-  const ltk =
-    showKeys && result.ltk
-      ? Array.from(result.ltk, (b) => b.toString(16).padStart(2, '0')).join('')
-      : undefined;
+  const ltk = showKeys && result.ltk ? toHex(result.ltk) : undefined;
   context.out.event(
     'paired',
     {

@@ -1,4 +1,4 @@
-import { formatAddressBytes, toHex } from '@tsble/base';
+import { formatAddressBytes, hexNumber, toHex } from '@tsble/base';
 import type { ControllerInfo } from '@tsble/hci-transport';
 import { FileBondStore, parseAddress } from '@tsble/host';
 import { openHci } from '../open-hci.js';
@@ -39,8 +39,8 @@ export const info: CliCommand = {
         [
           `transport     ${hci.transport.description}`,
           `address       ${formatAddressBytes(i.address)} (${addressDescription})`,
-          `HCI version   ${coreVersionName(i.hciVersion)} (0x${i.hciVersion.toString(16).padStart(2, '0')}), revision 0x${i.hciSubversion.toString(16).padStart(4, '0')}`,
-          `manufacturer  0x${i.manufacturer.toString(16).padStart(4, '0')} ${companyName(i.manufacturer)}`,
+          `HCI version   ${coreVersionName(i.hciVersion)} (${hexNumber(i.hciVersion)}), revision ${hexNumber(i.hciSubversion, 4)}`,
+          `manufacturer  ${hexNumber(i.manufacturer, 4)} ${companyName(i.manufacturer)}`,
           `LE buffers    ${i.totalNumLeAclDataPackets} x ${i.leAclDataPacketLength} octets (${i.bufferSizeSource})`,
           `LE features   ${features.join(', ') || 'none'}`,
         ].join('\n'),

@@ -5,6 +5,7 @@
 import type { Connection } from '@tsble/host';
 import type { CommandContext } from './command.js';
 import { OperationError } from './operation-deadline.js';
+import { hexOctets } from './value-text.js';
 
 type Client = Connection['gatt']['client'];
 export type Characteristic = Awaited<ReturnType<Client['discoverCharacteristics']>>[number];
@@ -59,7 +60,7 @@ export async function subscribe(
         context.out.event(
           'notification',
           { address: connection.identity, uuid, handle: characteristic.valueHandle, value },
-          Array.from(value, (b) => b.toString(16).padStart(2, '0')).join(' '),
+          hexOctets(value),
         );
         if (count !== undefined && received >= count) break;
       }

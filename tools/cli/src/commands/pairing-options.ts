@@ -3,7 +3,9 @@
  * pairing delegate: contract events for every question, answers from --passkey / --yes, else a prompt on the
  * terminal or a line from stdin.
  */
+
 import { readFile, writeFile } from 'node:fs/promises';
+import { toHex } from '@tsble/base';
 import type { IoCapabilityName, PairingDelegate, PairOptions } from '@tsble/host';
 import { generateScOobData, type OobConfig } from '@tsble/smp-core';
 import { UsageError } from '../options.js';
@@ -144,7 +146,6 @@ async function askYesNo(questions: LineQuestions): Promise<boolean> {
 
 const HEX16 = /^[0-9a-f]{32}$/i;
 const fromHex = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
-const toHex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /**
  * `--oob FILE`: a file that exists holds the peer's LE Secure Connections OOB data (`random`, `confirm`,

@@ -1,8 +1,9 @@
 /** `tsble read ADDRESS UUID`: connect, encrypt if bonded, read; on Insufficient Encryption/Authentication pair and retry. */
+import { hexNumber } from '@tsble/base';
 import { AttErrorCode, type Connection } from '@tsble/host';
 import { ExitCode, UsageError } from '../options.js';
 import type { CliCommand, CommandContext } from './command.js';
-import { attErrorOf, hex2 } from './explain.js';
+import { attErrorOf } from './explain.js';
 import { subscribe } from './notify.js';
 import { OperationError, steps } from './operation-deadline.js';
 import { parsePairingOptions, withOob } from './pairing-options.js';
@@ -87,7 +88,7 @@ function readFailure(code: number, uuid: string, peer: string, error?: Error): s
     return `${peer} has no characteristic ${uuid} (tsble gatt ${peer} lists what it has)`;
   if (code === AttErrorCode.readNotPermitted)
     return `${uuid} on ${peer} cannot be read (Read Not Permitted); if it notifies, subscribe with --notify`;
-  return `reading ${uuid} from ${peer} failed: ${error?.message ?? `ATT error ${hex2(code)}`}`;
+  return `reading ${uuid} from ${peer} failed: ${error?.message ?? `ATT error ${hexNumber(code)}`}`;
 }
 
 /** A read the server refused: `attError` (in the `error` event) is the ATT error code. */

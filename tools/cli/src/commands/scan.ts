@@ -1,4 +1,5 @@
 /** `tsble scan`: advertising reports, names decoded, bonded peers' RPAs resolved to their identity. */
+import { hexNumber, toHex } from '@tsble/base';
 import { type Advertisement, formatAddressBytes, parseAddressText } from '@tsble/host';
 import { ExitCode, isPrivateSim, SHARED_SIM_HINT, UsageError } from '../options.js';
 import type { CliCommand, CommandContext } from './command.js';
@@ -48,13 +49,12 @@ export const scan: CliCommand = {
   },
 };
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-const hex4 = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
+const hex4 = (n: number) => `${hexNumber(n, 4)}`;
 
 function report(a: Advertisement, context: CommandContext): void {
   const { manufacturerData, txPowerLevel, appearance } = a.data;
   const extras = [
-    ...(manufacturerData ?? []).map((m) => `mfr ${hex4(m.companyId)}:${hex(m.data)}`),
+    ...(manufacturerData ?? []).map((m) => `mfr ${hex4(m.companyId)}:${toHex(m.data)}`),
     ...(txPowerLevel !== undefined ? [`tx ${txPowerLevel} dBm`] : []),
     ...(appearance !== undefined ? [`appearance ${hex4(appearance)}`] : []),
   ];

@@ -2,10 +2,11 @@
  * `tsble write ADDRESS UUID VALUE`: connect, encrypt if bonded, write; on Insufficient Encryption/Authentication
  * pair and retry, as `read` does.
  */
+import { hexNumber } from '@tsble/base';
 import { AttErrorCode } from '@tsble/host';
 import { ExitCode, UsageError } from '../options.js';
 import type { CliCommand } from './command.js';
-import { attErrorName, attErrorOf, hex2 } from './explain.js';
+import { attErrorName, attErrorOf } from './explain.js';
 import { findCharacteristic } from './notify.js';
 import { OperationError, type Step, steps } from './operation-deadline.js';
 import { parsePairingOptions, withOob } from './pairing-options.js';
@@ -72,7 +73,7 @@ export const write: CliCommand = {
         if (!att) throw error;
         throw new OperationError(
           'att-error',
-          `writing ${uuid} on ${peer} failed: ${attErrorName(att.code) ?? 'ATT error'} (${hex2(att.code)})`,
+          `writing ${uuid} on ${peer} failed: ${attErrorName(att.code) ?? 'ATT error'} (${hexNumber(att.code)})`,
           { attError: att.code },
         );
       } finally {

@@ -3,6 +3,7 @@
  * PER twins): the LT fails the IUT's pairing with one reason per round; the IUT must abort and report each,
  * and the interval it waits before the next attempt must never shrink (Vol 3 Part H 2.3.6).
  */
+import { hexNumber } from '@tsble/base';
 import { PairingError, type PairOptions } from '@tsble/host';
 import { SMP_CID } from '@tsble/smp-core';
 import { type Harness, verify, within } from '../case.js';
@@ -19,7 +20,7 @@ import {
   requestWhenAllowed,
 } from './setup.js';
 
-const hexReason = (r: number) => `0x${r.toString(16).padStart(2, '0')}`;
+const hexReason = (r: number) => `${hexNumber(r)}`;
 
 /** IUT central: each reason in `reasons` answers the IUT's Pairing Request; `phase2` (if any) comes later in the pairing. */
 export async function failedRounds(

@@ -2,6 +2,7 @@
  * Set-ups most cases share: an IUT and an LT connected in the roles a case names, and one pairing run from
  * both ends at once (the IUT through its public API, the LT from its script), with what each side saw.
  */
+import { hexNumber } from '@tsble/base';
 import type { Connection, PairingError, PairingResult, PairOptions } from '@tsble/host';
 import { type Clock, type Harness, type Settled, settle, within } from '../case.js';
 import type { Iut, IutOptions } from '../iut.js';
@@ -35,7 +36,7 @@ export function describeReport(report: IutReport): string {
   if ('paired' in report)
     return `the IUT reported success (${report.paired.method}, sc ${report.paired.sc}, key size ${report.paired.keySize})`;
   if ('failed' in report)
-    return `the IUT reported failure 0x${report.failed.reason.toString(16).padStart(2, '0')} (${report.failed.message})`;
+    return `the IUT reported failure ${hexNumber(report.failed.reason)} (${report.failed.message})`;
   return 'the IUT reported nothing';
 }
 

@@ -4,6 +4,7 @@
  * hooks at every PDU so a case can change, drop or replace what the LT sends, use invalid public keys or
  * DHKeys, and stop at any phase. Core 6.0 Vol 3 Part H 2.3 to 2.4, 3.5, 3.6.
  */
+import { hexNumber } from '@tsble/base';
 import {
   type P256KeyPair,
   type P256PublicKey,
@@ -115,7 +116,7 @@ export class Stop extends Error {
 export function describeOutcome(outcome: PairOutcome): string {
   switch (outcome.kind) {
     case 'iut-failed':
-      return `the IUT sent Pairing Failed 0x${outcome.reason.toString(16).padStart(2, '0')} at ${outcome.at}`;
+      return `the IUT sent Pairing Failed ${hexNumber(outcome.reason)} at ${outcome.at}`;
     case 'silent':
       return `the IUT sent nothing at ${outcome.at}`;
     case 'unexpected':
