@@ -154,11 +154,7 @@ export class Host extends TypedEmitter<HostEventMap> {
       this.#connections.get(handle)?.receiveAcl(packetBoundary, data),
     );
     hci.on('encryptionChange', (e) =>
-      this.security(e.connectionHandle)?.onEncryptionChange(
-        e.status,
-        e.encryptionEnabled !== 0,
-        e.encryptionKeySize,
-      ),
+      this.security(e.connectionHandle)?.onEncryptionChange(e.status, e.encryptionEnabled !== 0),
     );
     hci.on('keyRefresh', (e) => this.security(e.connectionHandle)?.onEncryptionChange(e.status, true));
     hci.on(

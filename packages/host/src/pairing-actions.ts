@@ -25,10 +25,9 @@ export interface ActionTarget {
   readonly handle: number;
   readonly bondStore: BondStore;
   /** The address the peer uses on this link. */
-  readonly linkAddress: Address;
-  /** Whether the application wants to decide on each pairing (it supplied acceptPairing). */
-  readonly askApplication: boolean;
-  sendPdu(pdu: Uint8Array): Promise<void>;
+  readonly peerAddress: Address;
+  /** L2CAP's SMP channel (CID 6). */
+  readonly smp: { send(pdu: Uint8Array): Promise<void> };
   /** Queues a later input to the session (an answer, a failed command) behind everything queued before it. */
   feed(input: () => Promise<PairingAction[]>): void;
   context(extra?: Partial<PairingContext>): PairingContext;
@@ -63,7 +62,7 @@ async function command(
 
 export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T> } = {
   send: (action, target) =>
-    target.sendPdu(action.pdu).catch((error) => target.logger.warn({ err: error }, 'SMP PDU not sent')),
+    target.smp.send(action.pdu).catch((error) => target.logger.warn({ err: error }, 'SMP PDU not sent')),
   negotiated: (action, target) => {
     target.events.emit(
       'pairingRequest',
@@ -152,7 +151,7 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
   keys: async (action, target) => {
     // The record kept so far for the identity the keys belong to (the session has checked the claim).
     const previous = target.bondStore.get(bondIdentity(action.bond));
-    const record = recordFromBond(action.bond, previous, target.linkAddress);
+    const record = recordFromBond(action.bond, previous, target.peerAddress);
     target.setPeerIdentity(record.address);
     try {
       await target.bondStore.put(record);

@@ -1,8 +1,18 @@
 /**
- * The configuration of one pairing session, put together from layers: the host's pairing options, the
+ * A link's PairingSession and its configuration, put together from layers: the host's pairing options, the
  * application's OOB data (delegate.oobData) and the options of a `pair()` call, later layers winning.
  */
-import type { OobConfig, PairingConfig } from '@tsble/smp-core';
+import { type Address, formatAddress, type Logger } from '@tsble/base';
+import {
+  type OobConfig,
+  type PairingConfig,
+  PairingSession,
+  type RepeatedAttemptsTracker,
+} from '@tsble/smp-core';
+import { bondFromRecord } from './bond-store/bond-keys.js';
+import type { BondRecord } from './bond-store/bond-record.js';
+import type { BondStore } from './bond-store/bond-store.js';
+import { keyPairPool } from './key-pair-pool.js';
 import type { OobData } from './pairing-delegate.js';
 
 /**
@@ -26,4 +36,39 @@ export function oobLayer(data: OobData | undefined): Partial<PairingConfig> {
   if (data?.tk) oob.tk = data.tk;
   if (data?.random && data.confirm) oob.peerSc = { random: data.random, confirm: data.confirm };
   return oob.tk || oob.peerSc ? { oob } : {};
+}
+
+/** What a link's session is made from. */
+export interface LinkSessionOptions {
+  role: 'central' | 'peripheral';
+  localAddress: Address;
+  peerAddress: Address;
+  /** Pairing configuration of the link's session (each `pair()` adds its options for that pairing). */
+  config: Partial<PairingConfig>;
+  /** The application supplied its own acceptPairing: ask it before any key exchange. */
+  askToAccept: boolean;
+  bondStore: BondStore;
+  /** The identity the peer's bond is stored under (resolved from an RPA when possible); may change after pairing. */
+  peerIdentity: () => string;
+  tracker: RepeatedAttemptsTracker;
+  logger: Logger;
+}
+
+/**
+ * The link's one PairingSession. Bonds are read from their owner, the store, each time the session needs one
+ * (a bond made, replaced or forgotten is seen at once); key pairs come from the host's pool.
+ */
+export function linkSession(o: LinkSessionOptions, storedBond: () => BondRecord | undefined): PairingSession {
+  const bond = (record: BondRecord | undefined) => (record ? bondFromRecord(record) : undefined);
+  return new PairingSession({
+    role: o.role,
+    localAddress: o.localAddress,
+    peerAddress: o.peerAddress,
+    config: { ...sessionConfig(o.config), askToAccept: o.askToAccept },
+    bond: () => bond(storedBond()),
+    bondFor: (identity) => bond(o.bondStore.get(formatAddress(identity))),
+    keyPairs: () => keyPairPool.take(),
+    repeatedAttempts: { tracker: o.tracker, peerKey: o.peerIdentity() },
+    logger: o.logger,
+  });
 }

@@ -1,0 +1,86 @@
+/**
+ * One link's inputs to its PairingSession, strictly in order: SMP PDUs, HCI encryption events, the user's
+ * answers and the SMP timer all go through `enqueue`, and each input's actions are carried out (in order)
+ * before the next input is taken in. The session's next deadline (the 30 s SMP timer, Core 6.0 Vol 3 Part H
+ * 3.4) is one timer, re-armed after every input. After an SMP timeout nothing more is taken in on the link.
+ */
+import type { Logger } from '@tsble/base';
+import type { PairingAction, PairingSession } from '@tsble/smp-core';
+
+const now = () => performance.now();
+
+export class SessionQueue {
+  private queue: Promise<void> = Promise.resolve();
+  private pending = 0;
+  private deadlineTimer: ReturnType<typeof setInterval> | undefined;
+  private stopped = false;
+  /** True once SMP timed out on the link: no further input is taken in (Vol 3 Part H 3.4). */
+  dead = false;
+
+  constructor(
+    private readonly session: PairingSession,
+    private readonly carryOut: (action: PairingAction) => Promise<void>,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Runs `input` after everything before it, then carries out the actions it returns, in order. */
+  enqueue(input: () => Promise<PairingAction[]>): Promise<void> {
+    this.pending += 1;
+    this.queue = this.queue
+      .then(async () => {
+        if (this.dead) return;
+        for (const action of await input()) await this.carryOut(action);
+        this.armDeadline();
+      })
+      .catch((error) => this.logger.error({ err: error }, 'SMP input failed'))
+      .finally(() => {
+        this.pending -= 1;
+      });
+    return this.queue;
+  }
+
+  /** SMP timed out: the timer stops and nothing more is taken in. */
+  kill(): void {
+    this.dead = true;
+    this.stopDeadline();
+  }
+
+  /**
+   * The link is gone: the timer stops; resolves once every input queued so far has been taken in and its
+   * actions carried out, or after `limitMs` (a guard against a stuck controller command).
+   */
+  async stop(limitMs: number): Promise<void> {
+    this.stopped = true;
+    this.stopDeadline();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, limitMs);
+      timer.unref?.();
+    });
+    await Promise.race([this.drained(), limit]).finally(() => clearTimeout(timer));
+  }
+
+  private async drained(): Promise<void> {
+    while (this.pending > 0) await this.queue;
+  }
+
+  private armDeadline(): void {
+    this.stopDeadline();
+    const deadline = this.session.deadline;
+    if (deadline === undefined || this.stopped) return;
+    // An interval cleared on its first run: the one timer the conformance clock and tests advance.
+    this.deadlineTimer = setInterval(
+      () => {
+        this.stopDeadline();
+        this.enqueue(() => this.session.tick(now()));
+      },
+      Math.max(0, deadline - now()),
+    );
+    this.deadlineTimer.unref?.();
+  }
+
+  private stopDeadline(): void {
+    if (this.deadlineTimer) clearInterval(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+  }
+}
