@@ -2,9 +2,9 @@ import { createLoopbackAclLinks, FixedCid, L2cap } from '@tsble/l2cap';
 import { describe, expect, it } from 'vitest';
 import { AttBearer } from './att-bearer.js';
 import type { AttPdu } from './att-pdu.js';
-import { demoService } from './demo-service.js';
 import { GattServer } from './gatt-server.js';
-import { settle } from './test-stack.js';
+import { protectedService } from './protected-service.test-support.js';
+import { settle } from './stack.test-support.js';
 
 /** Two bearers over loopback L2CAP, each with its own client-side gate. */
 function gatedPair(clientGate: (pdu: AttPdu) => Promise<void> | undefined) {
@@ -20,7 +20,7 @@ function gatedPair(clientGate: (pdu: AttPdu) => Promise<void> | undefined) {
   const serverBearer = new AttBearer(peripheral.fixedChannel(FixedCid.att), {
     beforeClientPdu: () => Promise.reject(new Error('server-side traffic is never gated')),
   });
-  new GattServer({ services: [demoService()] }).attach(serverBearer, {
+  new GattServer({ services: [protectedService()] }).attach(serverBearer, {
     security: () => ({ encrypted: true, authenticated: true, sc: true, keySize: 16 }),
   });
   return { client, received };

@@ -2,8 +2,8 @@ import { FixedCid, ManualTimers } from '@tsble/l2cap';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeAttPdu, encodeAttPdu, isAttDecodeError, opOf } from './att-pdu.js';
-import { DEMO_UUIDS, demoService } from './demo-service.js';
-import { gattStack, settle } from './test-stack.js';
+import { PROTECTED_UUIDS, protectedService } from './protected-service.test-support.js';
+import { gattStack, settle } from './stack.test-support.js';
 
 describe('ATT bearer', () => {
   it('MTU exchange settles on the smaller Rx MTU, within 23..517', async () => {
@@ -16,7 +16,7 @@ describe('ATT bearer', () => {
   });
 
   it('keeps one request outstanding: later ones wait their turn and all complete in order', async () => {
-    const { client, peripheral } = gattStack({ server: { services: [demoService()] } });
+    const { client, peripheral } = gattStack({ server: { services: [protectedService()] } });
     const events: string[] = [];
     const channel = peripheral.fixedChannel(FixedCid.att);
     channel.on('pdu', (p) => events.push(`in:${p[1]}`));
@@ -86,7 +86,7 @@ describe('ATT bearer', () => {
   });
 
   it('drops unexpected responses and error responses for other requests', async () => {
-    const { clientBearer, peripheral } = gattStack({ server: { services: [demoService()] } });
+    const { clientBearer, peripheral } = gattStack({ server: { services: [protectedService()] } });
     const channel = peripheral.fixedChannel(FixedCid.att);
     await channel.send(encodeAttPdu({ op: 'read-response', value: Uint8Array.of(1) }));
     await channel.send(encodeAttPdu({ op: 'error-response', requestOpcode: 0x0a, handle: 1, errorCode: 1 }));
@@ -144,7 +144,7 @@ describe('hostile ATT input at the server', () => {
   it('every PDU gets exactly the answers the spec prescribes, protected values never change, nothing throws', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(anyPdu, { maxLength: 20 }), async (pdus) => {
-        const { central, client, server } = gattStack({ server: { services: [demoService()] } });
+        const { central, client, server } = gattStack({ server: { services: [protectedService()] } });
         const channel = central.fixedChannel(FixedCid.att);
         let answers = 0;
         channel.on('pdu', (p) => {
@@ -158,8 +158,10 @@ describe('hostile ATT input at the server', () => {
           await settle();
           expect(answers).toBe(expected);
         }
-        expect(server.getValue(server.characteristic(DEMO_UUIDS.encryptedWrite)!)).toEqual(new Uint8Array(0));
-        expect(server.getValue(server.characteristic(DEMO_UUIDS.encrypted)!)).toEqual(
+        expect(server.getValue(server.characteristic(PROTECTED_UUIDS.encryptedWrite)!)).toEqual(
+          new Uint8Array(0),
+        );
+        expect(server.getValue(server.characteristic(PROTECTED_UUIDS.encrypted)!)).toEqual(
           new TextEncoder().encode('encrypted'),
         );
         const [gap] = await client.discoverServices('1800');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { databaseHashInput } from './database-hash.js';
 import type { ServiceDefinition } from './definitions.js';
 import { GattServer } from './gatt-server.js';
-import { gattStack } from './test-stack.js';
+import { gattStack } from './stack.test-support.js';
 
 const vector = JSON.parse(
   readFileSync(new URL('../../../test-vectors/gatt-database-hash.json', import.meta.url), 'utf8'),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AttErrorCode, CharacteristicProperty, GattUuid } from './constants.js';
-import { DEMO_UUIDS, demoService } from './demo-service.js';
 import type { AttError } from './errors.js';
-import { gattStack, secureLink, settle } from './test-stack.js';
+import { PROTECTED_UUIDS, protectedService } from './protected-service.test-support.js';
+import { gattStack, secureLink, settle } from './stack.test-support.js';
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 const LONG = Uint8Array.from({ length: 512 }, (_, i) => (i * 13) & 0xff);
@@ -13,7 +13,7 @@ function stackWithDemo(extra: Parameters<typeof gattStack>[0] = {}) {
     server: {
       deviceName: 'tsble-test',
       services: [
-        demoService(),
+        protectedService(),
         {
           uuid: '180a',
           characteristics: [
@@ -37,7 +37,7 @@ describe('GATT discovery', () => {
   it('discovers all services, their characteristics and descriptors as declared', async () => {
     const { client, server } = stackWithDemo();
     const services = await client.discoverServices();
-    expect(services.map((s) => s.uuid)).toEqual(['1800', '1801', DEMO_UUIDS.service, '180a']);
+    expect(services.map((s) => s.uuid)).toEqual(['1800', '1801', PROTECTED_UUIDS.service, '180a']);
     expect(services.map((s) => [s.startHandle, s.endHandle])).toEqual(
       server.database.services.map((s) => [s.startHandle, s.endHandle]),
     );
@@ -62,12 +62,14 @@ describe('GATT discovery', () => {
 
   it('discovers by UUID: services (16- and 128-bit) and characteristics', async () => {
     const { client } = stackWithDemo();
-    const [demo] = await client.discoverServices(DEMO_UUIDS.service);
-    expect(demo?.uuid).toBe(DEMO_UUIDS.service);
+    const [demo] = await client.discoverServices(PROTECTED_UUIDS.service);
+    expect(demo?.uuid).toBe(PROTECTED_UUIDS.service);
     expect(await client.discoverServices('1234')).toEqual([]);
-    const [open] = await client.discoverCharacteristics(demo!, DEMO_UUIDS.open);
+    const [open] = await client.discoverCharacteristics(demo!, PROTECTED_UUIDS.open);
     expect(text(await client.read(open!.valueHandle))).toBe('open');
-    expect((await client.readByUuid(DEMO_UUIDS.open))[0]?.value).toEqual(new TextEncoder().encode('open'));
+    expect((await client.readByUuid(PROTECTED_UUIDS.open))[0]?.value).toEqual(
+      new TextEncoder().encode('open'),
+    );
   });
 
   it('finds included services, with 16-bit UUIDs inline and 128-bit ones read from the declaration', async () => {
@@ -134,7 +136,7 @@ describe('GATT reads and writes across MTUs', () => {
 
   it('read multiple and read multiple variable', async () => {
     const { client, server } = stackWithDemo();
-    const open = server.characteristic(DEMO_UUIDS.open)!;
+    const open = server.characteristic(PROTECTED_UUIDS.open)!;
     const maker = server.characteristic('2a29')!;
     expect(text(await client.readMultiple([open.valueHandle, maker.valueHandle]))).toBe('opentsble');
     expect((await client.readMultipleVariable([open.valueHandle, maker.valueHandle])).map(text)).toEqual([
@@ -147,7 +149,7 @@ describe('GATT reads and writes across MTUs', () => {
     const { client, server, link } = stackWithDemo();
     const rw = server.characteristic('a0a00001-0000-4000-8000-000000000001')!;
     await client.writeWithoutResponse(rw.valueHandle, Uint8Array.of(9, 9));
-    const enc = server.characteristic(DEMO_UUIDS.encryptedWrite)!;
+    const enc = server.characteristic(PROTECTED_UUIDS.encryptedWrite)!;
     await client.writeWithoutResponse(enc.valueHandle, Uint8Array.of(1));
     await settle();
     expect(server.getValue(rw)).toEqual(Uint8Array.of(9, 9));

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AttErrorCode } from './constants.js';
-import { DEMO_UUIDS, demoService } from './demo-service.js';
 import type { AttError } from './errors.js';
 import { MemoryClientConfigurationStore } from './memory-store.js';
 import type { AccessRequirement } from './permissions.js';
+import { PROTECTED_UUIDS, protectedService } from './protected-service.test-support.js';
 import { signatureFor } from './signing.js';
-import { gattStack, secureLink, settle } from './test-stack.js';
+import { gattStack, secureLink, settle } from './stack.test-support.js';
 
 const E = AttErrorCode;
 const OPEN = secureLink();
@@ -137,22 +137,22 @@ describe('the attribute security gate', () => {
   });
 
   it('the demo service answers as ARCHITECTURE.md specifies', async () => {
-    const stack = gattStack({ server: { services: [demoService()] } });
+    const stack = gattStack({ server: { services: [protectedService()] } });
     const read = async (u: string) =>
-      stack.client.read((await stack.client.characteristic(DEMO_UUIDS.service, u)).valueHandle);
-    expect(new TextDecoder().decode(await read(DEMO_UUIDS.open))).toBe('open');
-    const error = await read(DEMO_UUIDS.encrypted).catch((e: AttError) => e);
+      stack.client.read((await stack.client.characteristic(PROTECTED_UUIDS.service, u)).valueHandle);
+    expect(new TextDecoder().decode(await read(PROTECTED_UUIDS.open))).toBe('open');
+    const error = await read(PROTECTED_UUIDS.encrypted).catch((e: AttError) => e);
     expect(error).toMatchObject({ code: E.insufficientEncryption, needsSecurity: true });
-    await expect(read(DEMO_UUIDS.authenticated)).rejects.toMatchObject({
+    await expect(read(PROTECTED_UUIDS.authenticated)).rejects.toMatchObject({
       code: E.insufficientAuthentication,
     });
     stack.link.security = ENC16;
-    expect(new TextDecoder().decode(await read(DEMO_UUIDS.encrypted))).toBe('encrypted');
-    await expect(read(DEMO_UUIDS.authenticated)).rejects.toMatchObject({
+    expect(new TextDecoder().decode(await read(PROTECTED_UUIDS.encrypted))).toBe('encrypted');
+    await expect(read(PROTECTED_UUIDS.authenticated)).rejects.toMatchObject({
       code: E.insufficientAuthentication,
     });
     stack.link.security = AUTH;
-    expect(new TextDecoder().decode(await read(DEMO_UUIDS.authenticated))).toBe('authenticated');
+    expect(new TextDecoder().decode(await read(PROTECTED_UUIDS.authenticated))).toBe('authenticated');
   });
 });
 
@@ -162,7 +162,7 @@ describe('CCCDs, notifications and indications', () => {
       ...options,
       server: {
         services: [
-          demoService(),
+          protectedService(),
           { uuid: '1111', characteristics: [{ uuid: '2222', properties: ['notify', 'indicate'] }] },
         ],
         ...options.server,
@@ -199,14 +199,16 @@ describe('CCCDs, notifications and indications', () => {
 
   it('subscribing to the encrypted-notify demo characteristic needs encryption', async () => {
     const { client, server, link } = notifyStack();
-    const remote = await client.characteristic(DEMO_UUIDS.service, DEMO_UUIDS.encryptedNotify);
+    const remote = await client.characteristic(PROTECTED_UUIDS.service, PROTECTED_UUIDS.encryptedNotify);
     await expect(client.subscribe(remote)).rejects.toMatchObject({ code: E.insufficientEncryption });
-    expect(await server.notify(server.characteristic(DEMO_UUIDS.encryptedNotify)!, Uint8Array.of(1))).toBe(0);
+    expect(
+      await server.notify(server.characteristic(PROTECTED_UUIDS.encryptedNotify)!, Uint8Array.of(1)),
+    ).toBe(0);
     link.security = ENC16;
     await client.subscribe(remote);
     const stream = client.notifications(remote);
     expect(
-      await server.notify(server.characteristic(DEMO_UUIDS.encryptedNotify)!, Uint8Array.of(7, 0, 0, 0)),
+      await server.notify(server.characteristic(PROTECTED_UUIDS.encryptedNotify)!, Uint8Array.of(7, 0, 0, 0)),
     ).toBe(1);
     expect((await stream.next()).value).toEqual(Uint8Array.of(7, 0, 0, 0));
     await stream.return?.();
@@ -263,7 +265,7 @@ describe('CCCDs, notifications and indications', () => {
       server: {
         store,
         services: [
-          demoService(),
+          protectedService(),
           { uuid: '1111', characteristics: [{ uuid: '2222', properties: ['notify', 'indicate'] }] },
           grown,
         ],
@@ -276,7 +278,7 @@ describe('CCCDs, notifications and indications', () => {
         server: {
           store,
           services: [
-            demoService(),
+            protectedService(),
             { uuid: '1111', characteristics: [{ uuid: '2222', properties: ['notify', 'indicate'] }] },
             grown,
           ],

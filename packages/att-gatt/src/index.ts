@@ -33,7 +33,6 @@ export type {
   ServiceDefinition,
   WriteHandler,
 } from './definitions.js';
-export { DEMO_UUIDS, demoService } from './demo-service.js';
 export type { AttBearerErrorKind } from './errors.js';
 export { AttBearerError, AttError, attErrorName } from './errors.js';
 export type {

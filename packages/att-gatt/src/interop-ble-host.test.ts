@@ -2,6 +2,7 @@
  * Interop with an independent GATT implementation (ble-host) over the virtual controller: our client
  * against its server, and its client against our server, both ways through real HCI and L2CAP.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +11,10 @@ import { FixedCid, L2cap } from '@tsble/l2cap';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttBearer } from './att-bearer.js';
-import { DEMO_UUIDS, demoService } from './demo-service.js';
+import { bleHostOn } from './ble-host-peer.test-support.js';
 import { GattClient } from './gatt-client.js';
 import { GattServer } from './gatt-server.js';
-import { bleHostOn } from './test-ble-host.js';
+import { PROTECTED_UUIDS, protectedService } from './protected-service.test-support.js';
 
 const THEIR_ADDRESS = Uint8Array.of(0x01, 0x02, 0x03, 0x04, 0x05, 0xc6);
 const OUR_ADDRESS = Uint8Array.of(0x11, 0x12, 0x13, 0x14, 0x15, 0xc6);
@@ -161,7 +162,7 @@ describe('GATT interop with ble-host', () => {
       advertisingFilterPolicy: 0,
     });
     await ours.hci.execute('leSetAdvertisingEnable', { advertisingEnable: 1 });
-    const server = new GattServer({ deviceName: 'tsble', services: [demoService()] });
+    const server = new GattServer({ deviceName: 'tsble', services: [protectedService()] });
     // biome-ignore lint/suspicious/noExplicitAny: ble-host connection
     const theirs: any = await new Promise((resolve) =>
       manager.connect('public', hexAddress(OUR_ADDRESS), {}, resolve),
@@ -171,7 +172,7 @@ describe('GATT interop with ble-host', () => {
     try {
       // biome-ignore lint/suspicious/noExplicitAny: ble-host service objects
       const services: any[] = await new Promise((resolve) => theirs.gatt.discoverAllPrimaryServices(resolve));
-      const demo = services.find((s) => s.uuid.toLowerCase() === DEMO_UUIDS.service);
+      const demo = services.find((s) => s.uuid.toLowerCase() === PROTECTED_UUIDS.service);
       expect(demo).toBeDefined();
       // biome-ignore lint/suspicious/noExplicitAny: ble-host characteristic objects
       const characteristics: any[] = await new Promise((resolve) => demo.discoverCharacteristics(resolve));
@@ -180,9 +181,9 @@ describe('GATT interop with ble-host', () => {
         new Promise<[number, string]>((resolve) =>
           c.read((err, value) => resolve([err, value ? value.toString() : ''])),
         );
-      expect(await read(byUuid(DEMO_UUIDS.open))).toEqual([0, 'open']);
-      expect((await read(byUuid(DEMO_UUIDS.encrypted)))[0]).toBe(0x0f); // Insufficient Encryption
-      expect((await read(byUuid(DEMO_UUIDS.authenticated)))[0]).toBe(0x05); // Insufficient Authentication
+      expect(await read(byUuid(PROTECTED_UUIDS.open))).toEqual([0, 'open']);
+      expect((await read(byUuid(PROTECTED_UUIDS.encrypted)))[0]).toBe(0x0f); // Insufficient Encryption
+      expect((await read(byUuid(PROTECTED_UUIDS.authenticated)))[0]).toBe(0x05); // Insufficient Authentication
     } finally {
       await ours.hci.close();
       air.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AttErrorCode, GattUuid } from './constants.js';
-import { gattStack, settle } from './test-stack.js';
+import { gattStack, settle } from './stack.test-support.js';
 
 const EXTRA = [
   { uuid: '5555', characteristics: [{ uuid: '6666', properties: ['read' as const], value: 'new' }] },

@@ -1,20 +1,20 @@
 import { FixedCid } from '@tsble/l2cap';
 import { describe, expect, it } from 'vitest';
 import { AttErrorCode } from './constants.js';
-import { DEMO_UUIDS, demoService } from './demo-service.js';
-import { virtualStack } from './test-virtual.js';
+import { PROTECTED_UUIDS, protectedService } from './protected-service.test-support.js';
+import { virtualStack } from './virtual-stack.test-support.js';
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 
 describe('GATT over the virtual controller', () => {
   it('discovers the demo service, is refused the protected values, and reads them once really encrypted', async () => {
-    const s = await virtualStack({ server: { services: [demoService()] } });
+    const s = await virtualStack({ server: { services: [protectedService()] } });
     try {
       const services = await s.client.discoverServices();
-      expect(services.map((x) => x.uuid)).toEqual(['1800', '1801', DEMO_UUIDS.service]);
-      const [demo] = await s.client.discoverServices(DEMO_UUIDS.service);
+      expect(services.map((x) => x.uuid)).toEqual(['1800', '1801', PROTECTED_UUIDS.service]);
+      const [demo] = await s.client.discoverServices(PROTECTED_UUIDS.service);
       const chars = await s.client.discoverCharacteristics(demo!);
-      expect(chars.map((c) => c.uuid)).toEqual(Object.values(DEMO_UUIDS).slice(1));
+      expect(chars.map((c) => c.uuid)).toEqual(Object.values(PROTECTED_UUIDS).slice(1));
       const [open, encrypted, authenticated, writable, notify] = chars;
       expect(text(await s.client.read(open!.valueHandle))).toBe('open');
       await expect(s.client.read(encrypted!.valueHandle)).rejects.toMatchObject({
@@ -38,7 +38,7 @@ describe('GATT over the virtual controller', () => {
       expect(text(await s.client.read(writable!.valueHandle))).toBe('hello');
       await s.client.subscribe(notify!);
       const stream = s.client.notifications(notify!);
-      const counter = s.server.characteristic(DEMO_UUIDS.encryptedNotify)!;
+      const counter = s.server.characteristic(PROTECTED_UUIDS.encryptedNotify)!;
       for (let i = 1; i <= 3; i++) await s.server.notify(counter, Uint8Array.of(i, 0, 0, 0));
       const got: number[] = [];
       for await (const value of stream) {
@@ -145,7 +145,7 @@ describe('GATT over the virtual controller', () => {
   });
 
   it('malformed ACL and L2CAP input from the peer is dropped; the server keeps answering', async () => {
-    const s = await virtualStack({ server: { services: [demoService()] } });
+    const s = await virtualStack({ server: { services: [protectedService()] } });
     try {
       const answer = new Promise<Uint8Array>((resolve) =>
         s.central.fixedChannel(FixedCid.att).on('pdu', resolve),

@@ -2,8 +2,9 @@
  * Test wiring shared by the host's security tests: a peripheral serving the demo service and a central on
  * one virtual air, a way to connect them again and again, and a first pairing that both sides have stored.
  */
-import { demoService } from '@tsble/att-gatt';
+
 import { VirtualAir, type VirtualControllerTransport } from '@tsble/virtual-controller';
+import { protectedService } from '../../att-gatt/src/protected-service.test-support.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
 import type { Connection } from './connection.js';
 import { Host, type HostOptions } from './host.js';
@@ -26,7 +27,7 @@ export async function hostsOnOneAir(options: { peripheral?: HostOptions; central
   const centralController = air.createController();
   const peripheral = await Host.open(peripheralController, {
     bondStore: new MemoryBondStore(),
-    gatt: { services: [demoService()] },
+    gatt: { services: [protectedService()] },
     ...options.peripheral,
   });
   const central = await Host.open(centralController, {

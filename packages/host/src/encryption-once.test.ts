@@ -3,8 +3,9 @@
  * and a GATT read that needs encryption all wait for the same LE Enable Encryption (the session starts no
  * second one while one is under way, and none once the link is encrypted).
  */
-import { DEMO_UUIDS } from '@tsble/att-gatt';
+
 import { afterEach, expect, it } from 'vitest';
+import { PROTECTED_UUIDS } from '../../att-gatt/src/protected-service.test-support.js';
 import { type BondedPair, bondedPair } from './bonded-pair.test-support.js';
 
 let hosts: BondedPair | undefined;
@@ -29,7 +30,7 @@ it('a bonded reconnection to a peripheral that sends a Security Request sends LE
   });
   const requested = theirs.pair(); // Security Request: the bonded central encrypts from its bond
   const [a, b] = [ours.encrypt(), ours.encrypt()];
-  const read = ours.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.encrypted);
+  const read = ours.gatt.read(PROTECTED_UUIDS.service, PROTECTED_UUIDS.encrypted);
   await Promise.all([a, b, requested]);
   expect(new TextDecoder().decode(await read)).toBe('encrypted');
   await ours.encrypt(); // already encrypted: nothing to do

@@ -4,8 +4,9 @@
  * sends the moment its link is encrypted is served encrypted; and a server that has not caught up (it answers
  * Insufficient Encryption on a link already encrypted) is asked again, never paired with.
  */
-import { DEMO_UUIDS } from '@tsble/att-gatt';
+
 import { afterEach, expect, it } from 'vitest';
+import { PROTECTED_UUIDS } from '../../att-gatt/src/protected-service.test-support.js';
 import { type BondedPair, bondedPair } from './bonded-pair.test-support.js';
 
 let hosts: BondedPair | undefined;
@@ -22,7 +23,10 @@ it('a request sent as soon as the central is encrypted is served encrypted by th
     const { ours } = await hosts.connect();
     await ours.encrypt();
     // The raw client: no automatic pairing that would hide a refusal.
-    const { valueHandle } = await ours.gatt.client.characteristic(DEMO_UUIDS.service, DEMO_UUIDS.encrypted);
+    const { valueHandle } = await ours.gatt.client.characteristic(
+      PROTECTED_UUIDS.service,
+      PROTECTED_UUIDS.encrypted,
+    );
     const value = await ours.gatt.client.read(valueHandle).catch((error: Error) => error);
     if (value instanceof Error) refused.push(`round ${round}: ${value.message}`);
     else expect(new TextDecoder().decode(value)).toBe('encrypted');
@@ -35,7 +39,7 @@ it('a server that answers Insufficient Encryption on a link already encrypted is
   hosts = await bondedPair();
   const { ours, theirs } = await hosts.connect();
   await ours.encrypt();
-  await ours.gatt.client.characteristic(DEMO_UUIDS.service, DEMO_UUIDS.encrypted); // discovered (and cached) first
+  await ours.gatt.client.characteristic(PROTECTED_UUIDS.service, PROTECTED_UUIDS.encrypted); // discovered (and cached) first
   // The server lags: its first judgement after the encryption still sees the link as it was (a loaded peer).
   const real = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(theirs), 'securityState');
   let lagging = 1;
@@ -50,7 +54,7 @@ it('a server that answers Insufficient Encryption on a link already encrypted is
   ours.on('pairingRequest', () => {
     paired = true;
   });
-  const value = await ours.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.encrypted);
+  const value = await ours.gatt.read(PROTECTED_UUIDS.service, PROTECTED_UUIDS.encrypted);
   expect(new TextDecoder().decode(value)).toBe('encrypted');
   expect(lagging).toBeLessThan(0); // the lagging judgement did happen
   expect(paired).toBe(false);

@@ -1,8 +1,8 @@
-import { DEMO_UUIDS, demoService } from '@tsble/att-gatt';
 import { formatAddress, fromHex } from '@tsble/base';
 import { FixedCid } from '@tsble/l2cap';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PROTECTED_UUIDS, protectedService } from '../../att-gatt/src/protected-service.test-support.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
 import { BondLostError, PairingError } from './errors.js';
 import { Host, type HostOptions } from './host.js';
@@ -18,7 +18,7 @@ async function setup(central: HostOptions = {}, peripheral: HostOptions = {}) {
   const air = new VirtualAir();
   const server = await Host.open(air.createController(), {
     bondStore: new MemoryBondStore(),
-    gatt: { services: [demoService()] },
+    gatt: { services: [protectedService()] },
     ...peripheral,
   });
   const client = await Host.open(air.createController(), { bondStore: new MemoryBondStore(), ...central });
@@ -32,18 +32,20 @@ async function setup(central: HostOptions = {}, peripheral: HostOptions = {}) {
 describe('GATT through the host', () => {
   it('reads the open value without security and pairs on Insufficient Encryption, then retries', async () => {
     const { connection } = await setup();
-    expect(text(await connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.open))).toBe('open');
+    expect(text(await connection.gatt.read(PROTECTED_UUIDS.service, PROTECTED_UUIDS.open))).toBe('open');
     expect(connection.encrypted).toBe(false);
-    expect(text(await connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.encrypted))).toBe('encrypted');
+    expect(text(await connection.gatt.read(PROTECTED_UUIDS.service, PROTECTED_UUIDS.encrypted))).toBe(
+      'encrypted',
+    );
     expect(connection.encrypted).toBe(true);
     expect(connection.bonded).toBe(true);
   });
 
   it('refuses the authenticated value when neither side can do MITM', async () => {
     const { connection } = await setup();
-    await expect(connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.authenticated)).rejects.toBeInstanceOf(
-      PairingError,
-    );
+    await expect(
+      connection.gatt.read(PROTECTED_UUIDS.service, PROTECTED_UUIDS.authenticated),
+    ).rejects.toBeInstanceOf(PairingError);
   });
 
   it('pairs with Passkey Entry (display on the peripheral, keyboard on the central) and reads the authenticated value', async () => {
@@ -59,7 +61,7 @@ describe('GATT through the host', () => {
         },
       },
     );
-    expect(text(await connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.authenticated))).toBe(
+    expect(text(await connection.gatt.read(PROTECTED_UUIDS.service, PROTECTED_UUIDS.authenticated))).toBe(
       'authenticated',
     );
     expect(connection.authenticated).toBe(true);
@@ -115,7 +117,7 @@ describe('GATT through the host', () => {
       authenticated: true,
       securityLevel: 3,
     });
-    expect(text(await pk.connection.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.authenticated))).toBe(
+    expect(text(await pk.connection.gatt.read(PROTECTED_UUIDS.service, PROTECTED_UUIDS.authenticated))).toBe(
       'authenticated',
     );
   });
@@ -210,7 +212,7 @@ describe('GATT through the host', () => {
     const accepted = server.accept();
     const bonded = await client.connect(server.identityAddress);
     await accepted;
-    expect(text(await bonded.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.open))).toBe('open');
+    expect(text(await bonded.gatt.read(PROTECTED_UUIDS.service, PROTECTED_UUIDS.open))).toBe('open');
     expect(bonded.encrypted).toBe(true);
     await bonded.disconnect();
     // The same address without the key (an impersonator, or a peer that lost the bond): no plaintext fallback.
@@ -219,7 +221,7 @@ describe('GATT through the host', () => {
     const spoofed = await client.connect(server.identityAddress);
     const requests: number[] = [];
     (await acceptedAgain).l2cap.fixedChannel(FixedCid.att).on('pdu', (pdu) => requests.push(pdu[0] ?? -1));
-    await expect(spoofed.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.open)).rejects.toBeInstanceOf(
+    await expect(spoofed.gatt.read(PROTECTED_UUIDS.service, PROTECTED_UUIDS.open)).rejects.toBeInstanceOf(
       BondLostError,
     );
     expect(spoofed.encrypted).toBe(false);
@@ -235,7 +237,7 @@ describe('GATT through the host', () => {
     const accepted = server.accept();
     const bonded = await client.connect(server.identityAddress);
     await accepted;
-    const open = await bonded.gatt.client.characteristic(DEMO_UUIDS.service, DEMO_UUIDS.open);
+    const open = await bonded.gatt.client.characteristic(PROTECTED_UUIDS.service, PROTECTED_UUIDS.open);
     expect(bonded.encrypted).toBe(true);
     expect(text(await bonded.gatt.client.read(open.valueHandle))).toBe('open');
     await bonded.disconnect();
@@ -260,9 +262,12 @@ describe('GATT through the host', () => {
   it('keeps a bonded client subscription across reconnection in the bond store', async () => {
     const serverStore = new MemoryBondStore();
     const { connection, server, client } = await setup({}, { bondStore: serverStore });
-    const stream = await connection.gatt.notifications(DEMO_UUIDS.service, DEMO_UUIDS.encryptedNotify);
+    const stream = await connection.gatt.notifications(
+      PROTECTED_UUIDS.service,
+      PROTECTED_UUIDS.encryptedNotify,
+    );
     expect(connection.encrypted).toBe(true);
-    const characteristic = server.gattServer.characteristic(DEMO_UUIDS.encryptedNotify);
+    const characteristic = server.gattServer.characteristic(PROTECTED_UUIDS.encryptedNotify);
     if (!characteristic) throw new Error('demo notify characteristic missing');
     await server.gattServer.notify(characteristic, Uint8Array.of(1, 0, 0, 0));
     const first = await stream.next();

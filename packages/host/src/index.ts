@@ -3,8 +3,19 @@
  * in either role carry pairing, encryption from bonds, and GATT; bonds live in a pluggable store.
  */
 
+/** What `HostOptions.gatt.services` takes: the GATT server's service definitions. */
+export type {
+  AttributeContext,
+  CharacteristicDefinition,
+  CharacteristicPropertyName,
+  DescriptorDefinition,
+  PresentationFormat,
+  ReadHandler,
+  ServiceDefinition,
+  WriteHandler,
+} from '@tsble/att-gatt';
 /** GATT errors come back typed: `AttError.code` is one of `AttErrorCode` (Core 6.0 Vol 3 Part F 3.4.1.1). */
-export { AttError, AttErrorCode, DEMO_UUIDS, demoService } from '@tsble/att-gatt';
+export { AttError, AttErrorCode } from '@tsble/att-gatt';
 export {
   type Address,
   type AddressParseError,

@@ -5,10 +5,11 @@
  * these tests check tsble's on that kept link, in both roles: the lost bond is reported, no protected value
  * crosses the link in plaintext, nobody re-pairs unasked, and the application can still decide to pair.
  */
-import { DEMO_UUIDS, demoService } from '@tsble/att-gatt';
+
 import { FixedCid } from '@tsble/l2cap';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PROTECTED_UUIDS, protectedService } from '../../att-gatt/src/protected-service.test-support.js';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
 import type { Connection } from './connection.js';
 import { BondLostError } from './errors.js';
@@ -30,7 +31,7 @@ async function bondThenReconnect(forget: 'server' | 'client-peer') {
   const clientStore = new MemoryBondStore();
   const server = await Host.open(air.createController(), {
     bondStore: serverStore,
-    gatt: { services: [demoService()] },
+    gatt: { services: [protectedService()] },
   });
   const client = await Host.open(air.createController(), { bondStore: clientStore });
   opened.push(server, client);
@@ -88,10 +89,10 @@ describe('a lost bond on a kept link: the central (tsble) still has the bond, th
     const smp = received(peripheral, FixedCid.smp);
     await expect(central.encrypt()).rejects.toBeInstanceOf(BondLostError);
     // Reads after the failure (the open value too: the peer is bonded, so nothing goes out unencrypted).
-    await expect(central.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.encrypted)).rejects.toBeInstanceOf(
-      BondLostError,
-    );
-    await expect(central.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.open)).rejects.toBeInstanceOf(
+    await expect(
+      central.gatt.read(PROTECTED_UUIDS.service, PROTECTED_UUIDS.encrypted),
+    ).rejects.toBeInstanceOf(BondLostError);
+    await expect(central.gatt.read(PROTECTED_UUIDS.service, PROTECTED_UUIDS.open)).rejects.toBeInstanceOf(
       BondLostError,
     );
     await settle(100);
@@ -108,9 +109,9 @@ describe('a lost bond on a kept link: the central (tsble) still has the bond, th
     expect(central.encrypted).toBe(true);
     expect(peripheral.encrypted).toBe(true);
     expect(clientStore.list()).toHaveLength(1);
-    expect(new TextDecoder().decode(await central.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.encrypted))).toBe(
-      'encrypted',
-    );
+    expect(
+      new TextDecoder().decode(await central.gatt.read(PROTECTED_UUIDS.service, PROTECTED_UUIDS.encrypted)),
+    ).toBe('encrypted');
   });
 });
 
@@ -123,7 +124,7 @@ describe('a lost bond on a kept link: tsble is the peripheral that lost the key'
     expect(peripheral.connected).toBe(true);
     expect(peripheral.encrypted).toBe(false);
     // A raw ATT Read Request for the encrypted value, as a central that ignores security would send it.
-    const characteristic = server.gattServer.characteristic(DEMO_UUIDS.encrypted);
+    const characteristic = server.gattServer.characteristic(PROTECTED_UUIDS.encrypted);
     if (!characteristic) throw new Error('demo encrypted characteristic missing');
     const handle = characteristic.valueHandle;
     const answer = new Promise<Uint8Array>((resolve) =>

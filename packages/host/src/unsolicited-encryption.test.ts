@@ -4,9 +4,11 @@
  * the host never sent LE Enable Encryption (central) nor answered an LTK request with a key (peripheral): the
  * link stays unencrypted and a protected characteristic is not served.
  */
-import { AttError, DEMO_UUIDS } from '@tsble/att-gatt';
+
+import { AttError } from '@tsble/att-gatt';
 import type { VirtualControllerTransport } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PROTECTED_UUIDS } from '../../att-gatt/src/protected-service.test-support.js';
 import { type BondedPair, hostsOnOneAir } from './bonded-pair.test-support.js';
 import type { Connection } from './connection.js';
 import type { HostOptions } from './host.js';
@@ -57,7 +59,10 @@ describe('an Encryption Change the host did not ask for', () => {
       await settle();
       expect(theirs.encrypted).toBe(false);
       expect(theirs.securityLevel).toBe(1);
-      const characteristic = await ours.gatt.client.characteristic(DEMO_UUIDS.service, DEMO_UUIDS.encrypted);
+      const characteristic = await ours.gatt.client.characteristic(
+        PROTECTED_UUIDS.service,
+        PROTECTED_UUIDS.encrypted,
+      );
       const read = await ours.gatt.client.read(characteristic.valueHandle).catch((error: unknown) => error);
       expect(read).toBeInstanceOf(AttError);
       expect((read as AttError).code).toBe(0x0f); // Insufficient Encryption

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FixedCid, LeCreditBasedConnectionResult as Result } from './constants.js';
 import type { LeCreditChannel } from './credit-channel.js';
+import { pair, rawPeer, settle } from './peers.test-support.js';
 import type { LinkSecurity } from './security.js';
 import type { SignalingCommand } from './signaling-pdu.js';
-import { pair, rawPeer, settle } from './test-peers.js';
 
 const SPSM = 0x0080;
 const secure = (over: Partial<LinkSecurity>): LinkSecurity => ({

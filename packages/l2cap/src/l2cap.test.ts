@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FixedCid } from './constants.js';
+import { pair, rawPeer, settle } from './peers.test-support.js';
 import type { SignalingCommand } from './signaling-pdu.js';
-import { pair, rawPeer, settle } from './test-peers.js';
 import { ManualTimers } from './timers.js';
 
 describe('L2cap fixed channels', () => {

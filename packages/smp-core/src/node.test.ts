@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { specData as d, onAir, specHex } from './crypto/test-support.js';
+import { specData as d, onAir, specHex } from './crypto/vectors.test-support.js';
 import { getCryptoProvider, p256DhKey, setCryptoProvider } from './index.js';
 import { installNodeCrypto, nodeCryptoProvider } from './node.js';
 

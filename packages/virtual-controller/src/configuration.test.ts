@@ -1,7 +1,7 @@
 import { EventCode, type HciEventPacket, HciStatus, LeSubevent } from '@tsble/hci-transport';
 import { describe, expect, it } from 'vitest';
 import { VirtualAir } from './air.js';
-import { connectRawPair, mask64, openRawHost, RawHost, u16 } from './raw-host.js';
+import { connectRawPair, mask64, openRawHost, RawHost, u16 } from './raw-host.test-support.js';
 
 describe('configuration commands other hosts send', () => {
   it('stores Set Event Mask Page 2, and Reset clears it', async () => {

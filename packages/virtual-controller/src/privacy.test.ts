@@ -7,7 +7,7 @@
 import { EventCode, type HciEventPacket, HciStatus, LeSubevent } from '@tsble/hci-transport';
 import { describe, expect, it } from 'vitest';
 import { VirtualAir } from './air.js';
-import { openRawHost, type RawHost, u16 } from './raw-host.js';
+import { openRawHost, type RawHost, u16 } from './raw-host.test-support.js';
 import { isRpa, resolvesWith } from './rpa.js';
 
 const irk = (fill: number) => new Uint8Array(16).fill(fill);

@@ -13,7 +13,7 @@
 import { HciStatus } from '@tsble/hci-transport';
 import { describe, expect, it } from 'vitest';
 import { VirtualAir } from './air.js';
-import { hexBytes, mask64, RawHost, u16 } from './raw-host.js';
+import { hexBytes, mask64, RawHost, u16 } from './raw-host.test-support.js';
 
 interface Context {
   hciVersion: number;

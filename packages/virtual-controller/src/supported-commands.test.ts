@@ -7,7 +7,7 @@ import { HciStatus } from '@tsble/hci-transport';
 import { describe, expect, it } from 'vitest';
 import { VirtualAir } from './air.js';
 import { commandHandlers } from './handlers/index.js';
-import { RawHost } from './raw-host.js';
+import { RawHost } from './raw-host.test-support.js';
 
 /** "octet.bit opcode parameter-length name", one command a line. */
 const specTable = `

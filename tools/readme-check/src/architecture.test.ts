@@ -53,7 +53,7 @@ function workspaces(): Workspace[] {
   );
 }
 
-const TEST_WIRING = /(\.test\.ts|\.test-support\.ts|\.fixture\.[a-z]+|\/test-[^/]*\.ts)$/;
+const TEST_WIRING = /\.(test|test-support)\.[cm]?ts$/;
 
 function shippedSources(dir: string): string[] {
   const out: string[] = [];

@@ -159,7 +159,7 @@ describe('FileBondStore', () => {
   it('leaves a complete, loadable file when a saving process is SIGKILLed', { timeout: 60_000 }, async () => {
     const script = join(dir, 'save-loop.mjs');
     buildSync({
-      entryPoints: [fileURLToPath(new URL('./save-loop.fixture.ts', import.meta.url))],
+      entryPoints: [fileURLToPath(new URL('./save-loop.test-support.ts', import.meta.url))],
       bundle: true,
       platform: 'node',
       format: 'esm',

@@ -28,7 +28,7 @@ const children: ChildProcess[] = [];
 beforeAll(async () => {
   build = await mkdtemp(join(tmpdir(), 'tsble-shared-build-'));
   buildSync({
-    entryPoints: [fileURLToPath(new URL('./shared-file.fixture.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('./shared-file.test-support.ts', import.meta.url))],
     bundle: true,
     platform: 'node',
     format: 'esm',

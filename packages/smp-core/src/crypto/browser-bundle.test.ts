@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { specData as d, onAir, specHex } from './test-support.js';
+import { specData as d, onAir, specHex } from './vectors.test-support.js';
 
 const entry = new URL('../index.ts', import.meta.url).pathname;
 const workDir = mkdtempSync(join(tmpdir(), 'smp-core-bundle-'));

@@ -22,8 +22,8 @@ import {
 import { type CryptoProvider, setCryptoProvider } from './provider.js';
 import { nobleProvider } from './providers/noble.js';
 import { webCryptoProvider } from './providers/webcrypto.js';
-import { allProviders } from './test-providers.js';
-import { specData as d, onAir, specHex } from './test-support.js';
+import { allProviders } from './providers.test-support.js';
+import { specData as d, onAir, specHex } from './vectors.test-support.js';
 
 const { p: P, n: N, Gx } = p256.Point.CURVE();
 const onAirNumber = (value: bigint) => reverse(bigIntToBytes(value, 32));

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from './bytes.js';
 import { CryptoArgumentError } from './errors.js';
 import { setCryptoProvider } from './provider.js';
+import { allProviders } from './providers.test-support.js';
 import { ah, generateRpa, IrkSet, isResolvablePrivateAddress, resolveRpa, resolveRpaAmong } from './rpa.js';
-import { allProviders } from './test-providers.js';
-import { specData as d, onAir } from './test-support.js';
+import { specData as d, onAir } from './vectors.test-support.js';
 
 describe.each(allProviders)('resolvable private addresses, provider $name', ({ provider }) => {
   beforeAll(() => setCryptoProvider(provider));

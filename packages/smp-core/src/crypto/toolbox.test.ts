@@ -4,10 +4,10 @@ import { aesCmac } from './cmac.js';
 import { c1, s1 } from './legacy.js';
 import { h6, h7, linkKeyToLtk, ltkToLinkKey } from './link-key-conversion.js';
 import { setCryptoProvider } from './provider.js';
+import { allProviders } from './providers.test-support.js';
 import { ah } from './rpa.js';
 import { f4, f5, f6, g2 } from './secure-connections.js';
-import { allProviders } from './test-providers.js';
-import { specData as d, hexBytes, onAir, specHex, toHex } from './test-support.js';
+import { specData as d, hexBytes, onAir, specHex, toHex } from './vectors.test-support.js';
 
 describe.each(allProviders)('toolbox vectors, provider $name', ({ provider }) => {
   beforeAll(() => setCryptoProvider(provider));

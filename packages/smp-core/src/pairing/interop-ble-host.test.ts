@@ -16,7 +16,7 @@ import {
   makeCentral,
   makePeripheral,
   PERIPHERAL_ADDRESS,
-} from '../../examples/test-peers.js';
+} from '../../examples/peers.test-support.js';
 import { IoCapability } from '../constants.js';
 import type { PairingSession } from './session.js';
 import type { PairingAction } from './types.js';

@@ -8,7 +8,7 @@ import {
   makePeripheral,
   PERIPHERAL_ADDRESS,
   Probe,
-} from '../../examples/test-peers.js';
+} from '../../examples/peers.test-support.js';
 import { PairingFailedReason as R } from '../constants.js';
 import { c1, randomBytes, s1 } from '../crypto/index.js';
 import { encodeSmpPdu } from '../pdu/encode.js';

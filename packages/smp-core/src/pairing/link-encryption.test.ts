@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pairInMemory } from '../../examples/in-memory-link.js';
-import { makeCentral, makePeripheral, PERIPHERAL_ADDRESS } from '../../examples/test-peers.js';
+import { makeCentral, makePeripheral, PERIPHERAL_ADDRESS } from '../../examples/peers.test-support.js';
 import { randomBytes } from '../crypto/index.js';
 import type { Bond } from '../keys/types.js';
 import type { PairingAction } from './types.js';

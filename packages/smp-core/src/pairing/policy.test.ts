@@ -1,7 +1,7 @@
 /** Policy rules: key size, SC-only, security level, bond downgrade, consent, pairable, Repeated Attempts. */
 import { describe, expect, it } from 'vitest';
 import { pairInMemory } from '../../examples/in-memory-link.js';
-import { failedOf, features, makeCentral, makePeripheral, Probe } from '../../examples/test-peers.js';
+import { failedOf, features, makeCentral, makePeripheral, Probe } from '../../examples/peers.test-support.js';
 import { IoCapability, PairingFailedReason as R } from '../constants.js';
 import { randomBytes } from '../crypto/index.js';
 import type { Bond } from '../keys/types.js';

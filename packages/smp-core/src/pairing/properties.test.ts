@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pairInMemory } from '../../examples/in-memory-link.js';
-import { makeCentral, makePeripheral } from '../../examples/test-peers.js';
+import { makeCentral, makePeripheral } from '../../examples/peers.test-support.js';
 import { type IoCapability, SMP_TIMEOUT_MS } from '../constants.js';
 import type { PairingSession } from './session.js';
 import type { PairingAction } from './types.js';

@@ -1,7 +1,7 @@
 /** Protocol rules: the state table, command errors, the SMP timeout, peer failures, Security Request. */
 import { describe, expect, it } from 'vitest';
 import { pairInMemory } from '../../examples/in-memory-link.js';
-import { failedOf, features, makeCentral, makePeripheral, Probe } from '../../examples/test-peers.js';
+import { failedOf, features, makeCentral, makePeripheral, Probe } from '../../examples/peers.test-support.js';
 import { PairingFailedReason as R, SMP_TIMEOUT_MS } from '../constants.js';
 import { randomBytes } from '../crypto/index.js';
 import type { Bond } from '../keys/types.js';

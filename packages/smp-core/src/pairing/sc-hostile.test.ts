@@ -1,7 +1,7 @@
 /** Hostile-peer rules for LE Secure Connections: two real sessions, with PDUs tampered in flight. */
 import { describe, expect, it } from 'vitest';
 import { type LinkOptions, pairInMemory } from '../../examples/in-memory-link.js';
-import { makeCentral, makePeripheral } from '../../examples/test-peers.js';
+import { makeCentral, makePeripheral } from '../../examples/peers.test-support.js';
 import { IoCapability, PairingFailedReason as R, SmpOpcode } from '../constants.js';
 import { DEBUG_KEY_PAIR, p256GenerateKeyPair } from '../crypto/index.js';
 import { generateScOobData } from './oob.js';

@@ -20,7 +20,7 @@ import {
   startBtvirt,
 } from './e2e-helpers.test-support.js';
 
-const fixture = new URL('./ble-host-peer.fixture.cjs', import.meta.url).pathname;
+const fixture = new URL('./ble-host-peer.test-support.cjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'tsble-blehost-'));
 const SOCKET = '/tmp/bt-server-le';
 const ENCRYPTED = 'b1e50002-3c9b-4e7a-9f1d-5e2a7c4d8b00';

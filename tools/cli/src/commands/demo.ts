@@ -5,13 +5,15 @@
  * bond with no new pairing, and read the authenticated value, telling the story as they go. The bond files
  * stay behind for inspection.
  */
+
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_UUIDS, demoService, FileBondStore, formatAddress, Host } from '@tsble/host';
+import { FileBondStore, formatAddress, Host } from '@tsble/host';
 import { timingFromEnvironment, VirtualAir } from '@tsble/virtual-controller';
 import { ExitCode } from '../options.js';
 import type { CliCommand, CommandContext } from './command.js';
+import { DEMO_UUIDS, demoService } from './demo-service.js';
 import { failure, reportConnection, reportPaired } from './host-session.js';
 
 const NAME = 'tsble-sensor';

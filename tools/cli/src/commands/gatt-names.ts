@@ -1,5 +1,6 @@
+import { DEMO_UUIDS } from './demo-service.js';
+
 /** Names for the UUIDs `tsble gatt` is likely to meet, so a person need not look them up. */
-import { DEMO_UUIDS } from '@tsble/host';
 
 /** A few 16-bit UUIDs. Assigned Numbers 3.4 (services), 3.7 (descriptors), 3.8 (characteristics). */
 const wellKnown: Record<string, string> = {

@@ -14,7 +14,6 @@ import {
   BondStoreError,
   type Connection,
   DisconnectedError,
-  demoService,
   FileBondStore,
   type FileBondStoreOptions,
   formatAddress,
@@ -29,6 +28,7 @@ import {
 } from '@tsble/host';
 import { ExitCode, isPrivateSim, SHARED_SIM_HINT, UsageError } from '../options.js';
 import type { CommandContext } from './command.js';
+import { demoService } from './demo-service.js';
 import { hciReasonName, pairingFailedHint, pairingFailedReasonName } from './explain.js';
 import { type OperationDeadline, OperationError, type Step, steps } from './operation-deadline.js';
 import type { CliPairing } from './pairing-options.js';

@@ -1,14 +1,9 @@
 /** `tsble serve`: a connectable peripheral with the demo GATT service, answering whatever pairing a central starts. */
 
-import {
-  type AdvertiseOptions,
-  buildAdvertisingPayloads,
-  type Connection,
-  DEMO_UUIDS,
-  formatAddress,
-} from '@tsble/host';
+import { type AdvertiseOptions, buildAdvertisingPayloads, type Connection, formatAddress } from '@tsble/host';
 import { ExitCode, isPrivateSim, SHARED_SIM_HINT } from '../options.js';
 import type { CliCommand, CommandContext } from './command.js';
+import { DEMO_UUIDS } from './demo-service.js';
 import { failure, openHost, reportConnection, reportPaired, reportPairingFailed } from './host-session.js';
 import { type CliPairing, cliDelegate, parsePairingOptions, withOob } from './pairing-options.js';
 import { LineQuestions } from './prompts.js';

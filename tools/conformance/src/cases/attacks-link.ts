@@ -4,9 +4,9 @@
  */
 
 import { PacketBoundary } from '@tsble/base';
-import { DEMO_UUIDS } from '@tsble/host';
 import { type ConformanceCase, settle, sleep, verify, within } from '../case.js';
 import type { Iut } from '../iut.js';
+import { IUT_UUIDS } from '../iut-service.js';
 import { spoofGattServer } from '../lower-tester/att-spoof.js';
 import type { LowerTester } from '../lower-tester/link.js';
 import { AUTH, KEYS } from '../lower-tester/smp-frames.js';
@@ -164,11 +164,11 @@ export const linkAttackCases: ConformanceCase[] = [
         .then((request) => (request ? linked.lt.replyLtk(undefined) : undefined));
       const spoof = spoofGattServer(
         linked.lt,
-        DEMO_UUIDS.service,
-        DEMO_UUIDS.encrypted,
+        IUT_UUIDS.service,
+        IUT_UUIDS.encrypted,
         new TextEncoder().encode('spoofed'),
       );
-      const read = await within(settle(again.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.encrypted)), 4000);
+      const read = await within(settle(again.gatt.read(IUT_UUIDS.service, IUT_UUIDS.encrypted)), 4000);
       spoof.stop();
       await refuseKeys.catch(() => undefined);
       const value = read?.ok && read.value.ok ? new TextDecoder().decode(read.value.value) : undefined;

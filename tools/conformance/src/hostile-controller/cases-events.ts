@@ -4,10 +4,11 @@
  * (hci_core.c: "No connection for handle", "Unable to find conn for handle") and NimBLE
  * (ble_hs_conn_find, BLE_HS_ENOTCONN) all refuse them.
  */
+
 import { concatBytes } from '@tsble/base';
 import type { HciEvent, HciPacket } from '@tsble/hci-transport';
-import { DEMO_UUIDS } from '@tsble/host';
 import { settle, sleep, verify, within } from '../case.js';
+import { IUT_UUIDS } from '../iut-service.js';
 import {
   answeredOpcode,
   connectionComplete,
@@ -131,7 +132,7 @@ const answers = new Set([Op.leLongTermKeyRequestReply, Op.leLongTermKeyRequestNe
 /** The peer reads the encrypted demo characteristic with a raw ATT Read (no pairing on refusal). */
 async function rawEncryptedRead(link: LinkUnderTest): Promise<string> {
   const client = link.peer.gatt.client;
-  const characteristic = await client.characteristic(DEMO_UUIDS.service, DEMO_UUIDS.encrypted);
+  const characteristic = await client.characteristic(IUT_UUIDS.service, IUT_UUIDS.encrypted);
   const read = await settle(client.read(characteristic.valueHandle));
   return read.ok ? new TextDecoder().decode(read.value) : 'refused';
 }

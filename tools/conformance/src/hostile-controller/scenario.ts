@@ -5,10 +5,11 @@
  */
 
 import type { Connection } from '@tsble/host';
-import { DEMO_UUIDS, demoService, Host, type HostOptions, MemoryBondStore } from '@tsble/host';
+import { Host, type HostOptions, MemoryBondStore } from '@tsble/host';
 import { VirtualAir } from '@tsble/virtual-controller';
 import type { Logger } from 'pino';
 import { settle, within } from '../case.js';
+import { IUT_UUIDS, iutService } from '../iut-service.js';
 import { HostileController, type Misbehaviour } from './proxy.js';
 
 export interface LogLine {
@@ -76,7 +77,7 @@ export class Scenario {
   async openIut(options: HostOptions = {}): Promise<Host> {
     const host = await Host.open(this.hostile.spec, {
       bondStore: new MemoryBondStore(),
-      gatt: { services: [demoService()] },
+      gatt: { services: [iutService()] },
       logger: recordingLogger(this.logs),
       ...options,
     });
@@ -108,7 +109,7 @@ export class Scenario {
    * (a request through the hostile controller both ways) within `ms`.
    */
   async attAnswers(link: LinkUnderTest, ms = 5000): Promise<boolean> {
-    const read = await within(link.peer.gatt.read(DEMO_UUIDS.service, DEMO_UUIDS.open), ms);
+    const read = await within(link.peer.gatt.read(IUT_UUIDS.service, IUT_UUIDS.open), ms);
     return read?.ok === true && new TextDecoder().decode(read.value) === 'open';
   }
 

@@ -1,8 +1,8 @@
 /**
- * The demo service of `tsble serve` and `tsble demo` (ARCHITECTURE.md, "The demo service"), so the host
- * and any peer script against the same layout.
+ * The demo service of `tsble serve` and `tsble demo` (README, "The demo service"): one characteristic for each
+ * kind of protection, so a peer can see what pairing unlocks.
  */
-import type { ServiceDefinition, WriteHandler } from './definitions.js';
+import type { ServiceDefinition, WriteHandler } from '@tsble/host';
 
 const base = (n: number): string => `b1e5000${n}-3c9b-4e7a-9f1d-5e2a7c4d8b00`;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hexBytes, onAir, specData, specHex, toHex } from './test-support.js';
+import { hexBytes, onAir, specData, specHex, toHex } from './vectors.test-support.js';
 
 describe('test-support conversions', () => {
   it('reads a printed value into on-air order (least significant octet first)', () => {
