@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hci, type LeConnectionComplete } from '@tsble/hci-transport';
 import { FixedCid, L2cap } from '@tsble/l2cap';
-import { VirtualAir } from '@tsble/virtual-controller';
+import { createConnectionTo, VirtualAir } from '@tsble/virtual-controller';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttBearer } from './att-bearer.js';
 import { bleHostOn } from './ble-host-peer.test-support.js';
@@ -94,20 +94,7 @@ describe('GATT interop with ble-host', () => {
       theirConnection = conn;
     });
     const ours = await ourStack(air, 'central');
-    await ours.hci.execute('leCreateConnection', {
-      leScanInterval: 0x10,
-      leScanWindow: 0x10,
-      initiatorFilterPolicy: 0,
-      peerAddressType: 0,
-      peerAddress: THEIR_ADDRESS,
-      ownAddressType: 0,
-      connectionIntervalMin: 24,
-      connectionIntervalMax: 40,
-      maxLatency: 0,
-      supervisionTimeout: 400,
-      minCeLength: 0,
-      maxCeLength: 0,
-    });
+    await createConnectionTo(ours.hci, THEIR_ADDRESS, 0, 0);
     const { bearer } = await ours.link();
     const client = new GattClient(bearer);
     try {

@@ -13,7 +13,7 @@ export {
 export { VirtualController } from './controller.js';
 export type { FaultAction, FaultRule } from './faults.js';
 export { Link, type LinkEnd } from './link.js';
-export { type LinkedPair, openLinkedPair } from './linked-pair.js';
+export { createConnection, createConnectionTo, type LinkedPair, openLinkedPair } from './linked-pair.js';
 export type { ControllerOptions } from './options.js';
 export { type ServeOptions, serveVirtualController, type VirtualControllerServer } from './server.js';
 export { getDefaultAir, registerSimTransport } from './sim.js';

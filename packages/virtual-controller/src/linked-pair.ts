@@ -61,13 +61,27 @@ export async function openLinkedPair(
 
 /** HCI LE Create Connection from `central` to `peripheral`'s identity address (which must be advertising). */
 export function createConnection(central: Hci, peripheral: Hci): Promise<unknown> {
+  const type = (hci: Hci) => (hci.info.addressType === 'public' ? 0 : 1);
+  return createConnectionTo(central, peripheral.info.address, type(peripheral), type(central));
+}
+
+/**
+ * HCI LE Create Connection to one advertiser by address (HCI address types: 0 public, 1 random), with the
+ * parameters the test links use: 30-50 ms connection interval, no latency, 4 s supervision timeout.
+ */
+export function createConnectionTo(
+  central: Hci,
+  peerAddress: Uint8Array,
+  peerAddressType: number,
+  ownAddressType: number,
+): Promise<unknown> {
   return central.execute('leCreateConnection', {
     leScanInterval: 0x10,
     leScanWindow: 0x10,
     initiatorFilterPolicy: 0,
-    peerAddressType: peripheral.info.addressType === 'public' ? 0 : 1,
-    peerAddress: peripheral.info.address,
-    ownAddressType: central.info.addressType === 'public' ? 0 : 1,
+    peerAddressType,
+    peerAddress,
+    ownAddressType,
     connectionIntervalMin: 24,
     connectionIntervalMax: 40,
     maxLatency: 0,

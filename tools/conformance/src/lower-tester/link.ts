@@ -5,7 +5,7 @@
  */
 import { PacketBoundary, type PacketBoundaryFlag } from '@tsble/base';
 import { Hci, type LeConnectionComplete } from '@tsble/hci-transport';
-import type { VirtualAir } from '@tsble/virtual-controller';
+import { createConnectionTo, type VirtualAir } from '@tsble/virtual-controller';
 import { type Deadline, Inbox } from './inbox.js';
 
 const SMP_CID = 0x0006;
@@ -105,20 +105,7 @@ export class LowerTester {
   /** Connects as central to `peer` (the IUT must be advertising). */
   async connect(peer: LinkAddress, timeoutMs = 5000): Promise<void> {
     const done = this.nextConnection();
-    await this.hci.execute('leCreateConnection', {
-      leScanInterval: 0x10,
-      leScanWindow: 0x10,
-      initiatorFilterPolicy: 0,
-      peerAddressType: peer.type,
-      peerAddress: peer.bytes,
-      ownAddressType: this.address.type,
-      connectionIntervalMin: 24,
-      connectionIntervalMax: 40,
-      maxLatency: 0,
-      supervisionTimeout: 400,
-      minCeLength: 0,
-      maxCeLength: 0,
-    });
+    await createConnectionTo(this.hci, peer.bytes, peer.type, this.address.type);
     this.adopt(await withTimeout(done, timeoutMs, 'the IUT was not connectable'));
   }
 
