@@ -1,4 +1,4 @@
-import { HciStatus, maxConnectionHandle } from './constants.js';
+import { HciStatus, MAX_CONNECTION_HANDLE } from './constants.js';
 import type { HciEvent } from './events.js';
 
 /**
@@ -16,7 +16,7 @@ export function refusedConnectionEvent(event: HciEvent, live: ReadonlySet<number
       // A failed attempt names no connection: its handle is meaningless (Core 6.0 Vol 4 Part E 7.7.65.1).
       if (event.status !== HciStatus.success) return undefined;
       // Connection_Handle is 0x0000-0x0EFF (Core 6.0 Vol 4 Part E 5.4.2): a higher one can never carry data.
-      if (event.connectionHandle > maxConnectionHandle)
+      if (event.connectionHandle > MAX_CONNECTION_HANDLE)
         return `LE Connection Complete with handle 0x${hex(event.connectionHandle)}, above 0x0EFF`;
       // A second completion for a live handle would replace the connection and orphan the first one.
       if (live.has(event.connectionHandle))

@@ -142,7 +142,7 @@ export const HciStatus = {
 } as const;
 
 /** The Connection_Handle field is 12 bits; 0x0EFF is the largest valid one. Core 6.0 Vol 4 Part E 5.4.2. */
-export const maxConnectionHandle = 0x0eff;
+export const MAX_CONNECTION_HANDLE = 0x0eff;
 
 /** Company identifiers the start-up sequence cares about (Assigned Numbers, Company Identifiers). */
 export const Manufacturer = {
@@ -155,7 +155,7 @@ export const Manufacturer = {
  * Disconnection Complete (4), Encryption Change v1 (7), Read Remote Version Information Complete (11),
  * Hardware Error (15), Data Buffer Overflow (25), Encryption Key Refresh Complete (47), LE Meta (61).
  */
-export const eventMaskBits = [4, 7, 11, 15, 25, 47, 61] as const;
+export const EVENT_MASK_BITS = [4, 7, 11, 15, 25, 47, 61] as const;
 
 /**
  * LE Event Mask bits the host needs. Core 6.0 Vol 4 Part E 7.8.1: Connection Complete (0), Advertising
@@ -163,12 +163,12 @@ export const eventMaskBits = [4, 7, 11, 15, 25, 47, 61] as const;
  * Data Length Change (6), Enhanced Connection Complete v1 (9). Remote Connection Parameter Request (5) stays
  * masked so the controller answers it by itself.
  */
-export const leEventMaskBits = [0, 1, 2, 3, 4, 6, 9] as const;
+export const LE_EVENT_MASK_BITS = [0, 1, 2, 3, 4, 6, 9] as const;
 
 /**
  * Supported Commands bit for LE Read Buffer Size [v2]: octet 41, bit 5. Core 6.0 Vol 4 Part E 6.27.
  */
-export const supportedCommandLeReadBufferSizeV2 = { octet: 41, bit: 5 } as const;
+export const SUPPORTED_COMMAND_LE_READ_BUFFER_SIZE_V2 = { octet: 41, bit: 5 } as const;
 
 /** Zephyr's vendor Fatal Error event data types (0xFF event, first octet). Zephyr include/zephyr/bluetooth/hci_vs.h. */
 export const ZephyrFatalErrorType = {

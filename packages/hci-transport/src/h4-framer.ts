@@ -1,5 +1,5 @@
 import { u16 } from '@tsble/base';
-import { EventCode, H4PacketType, maxConnectionHandle } from './constants.js';
+import { EventCode, H4PacketType, MAX_CONNECTION_HANDLE } from './constants.js';
 import {
   announcedLength,
   decodePacketAt,
@@ -235,7 +235,7 @@ export class H4Framer {
         return length >= (eventMinLength.get(code) ?? 0);
       }
       case 'acl':
-        return (u16(bytes, offset) & 0x0fff) <= maxConnectionHandle && length <= this.#maxAclLength;
+        return (u16(bytes, offset) & 0x0fff) <= MAX_CONNECTION_HANDLE && length <= this.#maxAclLength;
       case 'command': {
         // OGF 0x01-0x08 are defined, 0x3F is vendor specific. Core 6.0 Vol 4 Part E 5.4.1.
         const ogf = u16(bytes, offset) >> 10;
@@ -243,7 +243,7 @@ export class H4Framer {
       }
       case 'sco':
       case 'iso':
-        return (u16(bytes, offset) & 0x0fff) <= maxConnectionHandle;
+        return (u16(bytes, offset) & 0x0fff) <= MAX_CONNECTION_HANDLE;
     }
   }
 }

@@ -1,12 +1,12 @@
 import { formatAddressBytes, generateStaticRandomAddress, isZeroAddress, type Logger } from '@tsble/base';
 import type { CommandName, Commands } from './commands.js';
 import {
-  eventMaskBits,
+  EVENT_MASK_BITS,
   HciStatus,
-  leEventMaskBits,
+  LE_EVENT_MASK_BITS,
   Manufacturer,
   Opcode,
-  supportedCommandLeReadBufferSizeV2,
+  SUPPORTED_COMMAND_LE_READ_BUFFER_SIZE_V2,
 } from './constants.js';
 import { HciCommandError, HciError, HciTimeoutError, HciTransportError } from './errors.js';
 import { hasBit, type LayoutValues, maskOf } from './fields.js';
@@ -65,8 +65,8 @@ export interface StartupOptions {
 const recoveryPaddingLength = 260;
 
 /** The event masks as 64-bit values, made once: BigInt arithmetic is slow enough to show in a start-up. */
-const eventMask = maskOf(eventMaskBits);
-const leEventMask = maskOf(leEventMaskBits);
+const eventMask = maskOf(EVENT_MASK_BITS);
+const leEventMask = maskOf(LE_EVENT_MASK_BITS);
 
 /**
  * The bring-up sequence. Core 6.0 Vol 4 Part E 4.2 and 7.3.2: Reset first (the caller ignores every event but
@@ -168,7 +168,7 @@ async function readBufferSize(
   ctx: StartupContext,
   supportedCommands: Uint8Array,
 ): Promise<Pick<ControllerInfo, 'leAclDataPacketLength' | 'totalNumLeAclDataPackets' | 'bufferSizeSource'>> {
-  const { octet, bit } = supportedCommandLeReadBufferSizeV2;
+  const { octet, bit } = SUPPORTED_COMMAND_LE_READ_BUFFER_SIZE_V2;
   if (hasBit(supportedCommands, octet, bit)) {
     const v2 = await ctx.execute('leReadBufferSizeV2', {}).catch(ignoreUnknownCommand);
     if (v2 && v2.leAclDataPacketLength > 0 && v2.totalNumLeAclDataPackets > 0) {

@@ -173,7 +173,7 @@ export class ConnectionSecurity {
       const startsPairing =
         this.o.askForOob &&
         !this.session.pairing &&
-        (pdu[0] === SmpOpcode.PairingRequest || pdu[0] === SmpOpcode.SecurityRequest);
+        (pdu[0] === SmpOpcode.pairingRequest || pdu[0] === SmpOpcode.securityRequest);
       const layers = startsPairing ? await this.oobFromDelegate() : {};
       return this.session.receive(pdu, now(), layers);
     });

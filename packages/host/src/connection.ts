@@ -21,11 +21,11 @@ import type { SecurityEventMap, SecurityEvents } from './security-events.js';
 
 /** IO capabilities by the names the CLI and applications use (Core 6.0 Vol 3 Part H 3.5.1). */
 export const IoCapabilityName = {
-  none: IoCapability.NoInputNoOutput,
-  display: IoCapability.DisplayOnly,
-  'display-yesno': IoCapability.DisplayYesNo,
-  keyboard: IoCapability.KeyboardOnly,
-  'keyboard-display': IoCapability.KeyboardDisplay,
+  none: IoCapability.noInputNoOutput,
+  display: IoCapability.displayOnly,
+  'display-yesno': IoCapability.displayYesNo,
+  keyboard: IoCapability.keyboardOnly,
+  'keyboard-display': IoCapability.keyboardDisplay,
 } as const;
 export type IoCapabilityName = keyof typeof IoCapabilityName;
 

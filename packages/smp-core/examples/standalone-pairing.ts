@@ -97,7 +97,7 @@ export async function runStandaloneExample(): Promise<{ phone: Device; sensor: D
       role: 'central',
       localAddress: phoneAddress,
       peerAddress: sensorAddress,
-      config: { io: IoCapability.KeyboardDisplay, mitm: true },
+      config: { io: IoCapability.keyboardDisplay, mitm: true },
     }),
   );
   const sensor = new Device(
@@ -106,7 +106,7 @@ export async function runStandaloneExample(): Promise<{ phone: Device; sensor: D
       role: 'peripheral',
       localAddress: sensorAddress,
       peerAddress: phoneAddress,
-      config: { io: IoCapability.DisplayOnly, mitm: true },
+      config: { io: IoCapability.displayOnly, mitm: true },
     }),
   );
   phone.peer = sensor;

@@ -36,11 +36,11 @@ const BOTH_INPUT: AssociationModel = {
 type Cell = AssociationModel | { legacy: AssociationModel; sc: AssociationModel };
 
 const {
-  DisplayOnly: DO,
-  DisplayYesNo: DYN,
-  KeyboardOnly: KO,
-  NoInputNoOutput: NIO,
-  KeyboardDisplay: KD,
+  displayOnly: DO,
+  displayYesNo: DYN,
+  keyboardOnly: KO,
+  noInputNoOutput: NIO,
+  keyboardDisplay: KD,
 } = IoCapability;
 
 /** Table 2.8, indexed [responder][initiator]. */

@@ -7,7 +7,7 @@ import type { PairingConfig } from './types.js';
 const ALL_KEYS = { encKey: true, idKey: true, signKey: true, linkKey: false } as const;
 
 export const DEFAULT_PAIRING_CONFIG: Readonly<PairingConfig> = Object.freeze({
-  io: IoCapability.NoInputNoOutput,
+  io: IoCapability.noInputNoOutput,
   bond: true,
   mitm: false,
   sc: true,
@@ -66,7 +66,7 @@ export function resolveConfig(partial: Partial<PairingConfig> = {}): PairingConf
   if (!isKeySize(config.minKeySize)) throw new PairingConfigError('minKeySize', 'must be 7..16');
   if (!isKeySize(config.maxKeySize) || config.maxKeySize < config.minKeySize)
     throw new PairingConfigError('maxKeySize', 'must be minKeySize..16');
-  if (config.io < 0 || config.io > IoCapability.KeyboardDisplay)
+  if (config.io < 0 || config.io > IoCapability.keyboardDisplay)
     throw new PairingConfigError('io', 'unknown IO capability');
   if (config.passkey !== undefined && !isValidPasskey(config.passkey))
     throw new PairingConfigError('passkey', 'must be 0..999999');

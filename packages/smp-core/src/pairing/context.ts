@@ -138,13 +138,13 @@ export function fail(reason: number, message: string): never {
 /** The pairing in progress; its absence means a handler ran in a state the state table should have refused. */
 export function progressOf(ctx: PairingContext): PairingProgress {
   if (!ctx.progress)
-    fail(PairingFailedReason.UnspecifiedReason, `no pairing in progress (state ${ctx.state})`);
+    fail(PairingFailedReason.unspecifiedReason, `no pairing in progress (state ${ctx.state})`);
   return ctx.progress;
 }
 
 export function negotiatedOf(ctx: PairingContext): Negotiated {
   const negotiated = progressOf(ctx).negotiated;
-  if (!negotiated) fail(PairingFailedReason.UnspecifiedReason, 'pairing features not negotiated yet');
+  if (!negotiated) fail(PairingFailedReason.unspecifiedReason, 'pairing features not negotiated yet');
   return negotiated;
 }
 

@@ -95,24 +95,24 @@ export function negotiate(
   const sc = request.authReq.sc && response.authReq.sc;
   if (config.scOnly && !sc)
     refuse(
-      PairingFailedReason.AuthenticationRequirements,
+      PairingFailedReason.authenticationRequirements,
       'Secure Connections Only mode refuses legacy pairing',
     );
   const keySize = Math.min(request.maxKeySize, response.maxKeySize);
   if (keySize < config.minKeySize)
     refuse(
-      PairingFailedReason.EncryptionKeySize,
+      PairingFailedReason.encryptionKeySize,
       `key size ${keySize} below our minimum ${config.minKeySize}`,
     );
   if (config.scOnly && keySize < MAX_ENCRYPTION_KEY_SIZE)
-    refuse(PairingFailedReason.EncryptionKeySize, 'Secure Connections Only mode needs 16-octet keys');
+    refuse(PairingFailedReason.encryptionKeySize, 'Secure Connections Only mode needs 16-octet keys');
   // The responder may only clear bits the initiator set (3.6.1).
   if (
     !isSubset(response.initiatorKeyDistribution, request.initiatorKeyDistribution) ||
     !isSubset(response.responderKeyDistribution, request.responderKeyDistribution)
   ) {
     refuse(
-      PairingFailedReason.InvalidParameters,
+      PairingFailedReason.invalidParameters,
       'Pairing Response asks for keys the Pairing Request did not offer',
     );
   }
@@ -120,24 +120,24 @@ export function negotiate(
   const authenticated = isAuthenticated(model.method);
   if (config.scOnly && !authenticated) {
     refuse(
-      PairingFailedReason.AuthenticationRequirements,
+      PairingFailedReason.authenticationRequirements,
       'Secure Connections Only mode needs an authenticated pairing (level 4)',
     );
   }
   if (config.mitm && !authenticated)
     refuse(
-      PairingFailedReason.AuthenticationRequirements,
+      PairingFailedReason.authenticationRequirements,
       'MITM protection required but only Just Works is possible',
     );
   if (securityLevelOf({ authenticated, sc, keySize }) < config.minSecurityLevel) {
     refuse(
-      PairingFailedReason.AuthenticationRequirements,
+      PairingFailedReason.authenticationRequirements,
       `pairing cannot reach security level ${config.minSecurityLevel}`,
     );
   }
   const peerFeatures = role === 'central' ? response : request;
   if (model.method === 'oob' && sc && peerFeatures.oobDataFlag && !config.oob.localSc) {
-    refuse(PairingFailedReason.OobNotAvailable, 'peer has OOB data from us but we have no local OOB data');
+    refuse(PairingFailedReason.oobNotAvailable, 'peer has OOB data from us but we have no local OOB data');
   }
   if (
     existingBond &&
@@ -145,7 +145,7 @@ export function negotiate(
     isWeakerThan({ authenticated, sc, keySize }, existingBond)
   ) {
     refuse(
-      PairingFailedReason.AuthenticationRequirements,
+      PairingFailedReason.authenticationRequirements,
       'pairing would replace the existing bond with a weaker one',
     );
   }

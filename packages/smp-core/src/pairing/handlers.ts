@@ -52,7 +52,7 @@ export const HANDLERS: HandlerTable = {
     // Meaningful only from the side typing a passkey, and only if both sides offered keypress notifications.
     const negotiated = negotiatedOf(ctx);
     if (negotiated.method !== 'passkey-entry' || !peerTypesPasskey(ctx) || !negotiated.keypress) {
-      fail(PairingFailedReason.UnspecifiedReason, 'unexpected Keypress Notification');
+      fail(PairingFailedReason.unspecifiedReason, 'unexpected Keypress Notification');
     }
     emit(ctx, { type: 'peer-keypress', notificationType: pdu.notificationType });
   },

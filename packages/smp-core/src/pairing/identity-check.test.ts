@@ -99,7 +99,7 @@ describe('identity claims (rule 1: the claim must fit the link)', () => {
   for (const sc of [true, false]) {
     it(`${sc ? 'LE SC' : 'legacy'}: a peer on another static address claiming A fails with Invalid Parameters, nothing stored`, async () => {
       const side = await attempt({ link: ATTACKER, claim: { irk: randomBytes(16), address: A }, sc });
-      expect(side.failed?.reason).toBe(R.InvalidParameters);
+      expect(side.failed?.reason).toBe(R.invalidParameters);
       expect(side.failed?.message).toMatch(/claims the identity C6:55:44:33:22:11\/random/);
       expect(side.keys).toBeUndefined();
       expect(side.complete).toBeUndefined();
@@ -130,7 +130,7 @@ describe('identity claims (rule 1: the claim must fit the link)', () => {
       link: { bytes: generateRpa(randomBytes(16)), type: 'random' },
       claim: { irk: A_IRK, address: A },
     });
-    expect(side.failed?.reason).toBe(R.InvalidParameters);
+    expect(side.failed?.reason).toBe(R.invalidParameters);
     expect(side.failed?.message).toMatch(/does not resolve with the IRK it distributed/);
     expect(side.keys).toBeUndefined();
   });
@@ -141,7 +141,7 @@ describe('identity claims (rule 1: the claim must fit the link)', () => {
       claim: { irk: randomBytes(16), address: A },
       checkerIsCentral: true,
     });
-    expect(side.failed?.reason).toBe(R.InvalidParameters);
+    expect(side.failed?.reason).toBe(R.invalidParameters);
     expect(side.keys).toBeUndefined();
   });
 });
@@ -157,7 +157,7 @@ describe('bond replacement (rule 2)', () => {
         policy,
         user: { replaceBond: true },
       });
-      expect(side.failed?.reason, policy).toBe(R.UnspecifiedReason);
+      expect(side.failed?.reason, policy).toBe(R.unspecifiedReason);
       expect(side.failed?.message).toMatch(/would replace a stronger bond/);
       expect(side.keys).toBeUndefined();
     }
@@ -169,7 +169,7 @@ describe('bond replacement (rule 2)', () => {
       claim: { irk: A_IRK, address: A },
       held: bondOfA({ sc: true, authenticated: true }),
     });
-    expect(side.failed?.reason).toBe(R.UnspecifiedReason);
+    expect(side.failed?.reason).toBe(R.unspecifiedReason);
     expect(side.keys).toBeUndefined();
   });
 
@@ -200,7 +200,7 @@ describe('bond replacement (rule 2)', () => {
       claim: { irk: otherIrk, address: A },
       held: bondOfA({ sc: true, authenticated: false }),
     });
-    expect(side.failed?.reason).toBe(R.UnspecifiedReason);
+    expect(side.failed?.reason).toBe(R.unspecifiedReason);
     expect(side.failed?.message).toMatch(/does not prove that identity/);
     expect(side.keys).toBeUndefined();
   });
@@ -212,7 +212,7 @@ describe('bond replacement (rule 2)', () => {
       held: bondOfA({ sc: true, authenticated: false }),
       policy: 'never',
     });
-    expect(side.failed?.reason).toBe(R.UnspecifiedReason);
+    expect(side.failed?.reason).toBe(R.unspecifiedReason);
     expect(side.keys).toBeUndefined();
   });
 
@@ -232,8 +232,8 @@ describe('bond replacement (rule 2)', () => {
       bond: () => held,
     });
     const result = await pairInMemory({ central, peripheral });
-    expect(result.peripheral.failed?.reason).toBe(R.UnspecifiedReason);
-    expect(result.central.failed).toMatchObject({ reason: R.UnspecifiedReason, byPeer: true });
+    expect(result.peripheral.failed?.reason).toBe(R.unspecifiedReason);
+    expect(result.central.failed).toMatchObject({ reason: R.unspecifiedReason, byPeer: true });
     expect(result.central.complete).toBeUndefined();
     expect(result.central.keys).toBeUndefined();
     expect(result.peripheral.actions.some((a) => a.type === 'ltk-reply' || a.type === 'keys')).toBe(false);
@@ -259,7 +259,7 @@ describe('bond replacement (rule 2)', () => {
         expect(side.failed).toBeUndefined();
         expect(side.keys?.replaces).toBe(true);
       } else {
-        expect(side.failed?.reason).toBe(R.UnspecifiedReason);
+        expect(side.failed?.reason).toBe(R.unspecifiedReason);
         expect(side.keys).toBeUndefined();
       }
     }
@@ -272,7 +272,7 @@ describe('bond replacement (rule 2)', () => {
       held: bondOfA({ sc: true, authenticated: true }),
       checkerIsCentral: true,
     });
-    expect(side.failed?.reason).toBe(R.UnspecifiedReason);
+    expect(side.failed?.reason).toBe(R.unspecifiedReason);
     expect(side.keys).toBeUndefined();
   });
 });

@@ -33,7 +33,7 @@ export function checkIdentityClaim(
   if (isResolvablePrivateAddress(link)) {
     if (irk === undefined || !resolveRpa(link.bytes, irk))
       fail(
-        PairingFailedReason.InvalidParameters,
+        PairingFailedReason.invalidParameters,
         `the peer's address ${formatAddress(link)} does not resolve with the IRK it distributed`,
       );
     return;
@@ -47,7 +47,7 @@ export function checkIdentityClaim(
     return;
   }
   fail(
-    PairingFailedReason.InvalidParameters,
+    PairingFailedReason.invalidParameters,
     `the peer connected from ${formatAddress(link)} but claims the identity ${formatAddress(identity)}`,
   );
 }
@@ -88,7 +88,7 @@ export function refuseReplacementEarly(ctx: PairingContext): void {
 
 function refuseNever(identity: Address): never {
   return fail(
-    PairingFailedReason.UnspecifiedReason,
+    PairingFailedReason.unspecifiedReason,
     `a bond with ${formatAddress(identity)} exists and bondReplacement is 'never': forget it before pairing again`,
   );
 }
@@ -104,7 +104,7 @@ export function replacementOf(ctx: PairingContext, identity: Address, proposed: 
   if (!existing) return { kind: 'none' };
   const who = formatAddress(identity);
   if (isWeakerThan(proposed, existing) && !ctx.config.allowBondDowngrade)
-    fail(PairingFailedReason.UnspecifiedReason, `the keys would replace a stronger bond with ${who}`);
+    fail(PairingFailedReason.unspecifiedReason, `the keys would replace a stronger bond with ${who}`);
   const isProven = proven(ctx, identity, existing);
   switch (ctx.config.bondReplacement) {
     case 'never':
@@ -123,7 +123,7 @@ export function replacementOf(ctx: PairingContext, identity: Address, proposed: 
     case 'proven':
       if (!isProven)
         fail(
-          PairingFailedReason.UnspecifiedReason,
+          PairingFailedReason.unspecifiedReason,
           `the peer claims ${who}, which has a bond, but its address does not prove that identity`,
         );
       return { kind: 'replace' };

@@ -67,7 +67,7 @@ function sendLocalKeys(ctx: PairingContext): void {
   if (dist.idKey) {
     const identity =
       ctx.config.identity ??
-      fail(PairingFailedReason.UnspecifiedReason, 'IdKey negotiated without an identity');
+      fail(PairingFailedReason.unspecifiedReason, 'IdKey negotiated without an identity');
     send(ctx, { op: 'identity-information', irk: identity.irk });
     send(ctx, {
       op: 'identity-address-information',
@@ -97,7 +97,7 @@ export function handleKeyPdu(ctx: PairingContext, pdu: KeyPdu): void {
   const progress = progressOf(ctx);
   const next = progress.expectedKeys[0];
   if (next !== pdu.op)
-    fail(PairingFailedReason.UnspecifiedReason, `${pdu.op} received, ${next ?? 'no key'} expected`);
+    fail(PairingFailedReason.unspecifiedReason, `${pdu.op} received, ${next ?? 'no key'} expected`);
   progress.expectedKeys.shift();
   storePeerKey(ctx, pdu);
   if (progress.expectedKeys.length === 0) finishDistribution(ctx);
@@ -112,7 +112,7 @@ function storePeerKey(ctx: PairingContext, pdu: KeyPdu): void {
       // with it proves nothing (the zero-LTK attack). It is a parameter outside any usable range: Invalid
       // Parameters (Vol 3 Part H 3.5.5), and nothing of this pairing is kept.
       const ltk = maskKey(pdu.ltk, keySize);
-      if (isAllZero(ltk)) fail(PairingFailedReason.InvalidParameters, 'the peer distributed an all-zero LTK');
+      if (isAllZero(ltk)) fail(PairingFailedReason.invalidParameters, 'the peer distributed an all-zero LTK');
       keys.peerLtk = { key: ltk, ediv: 0, rand: new Uint8Array(8) };
       break;
     }
@@ -128,7 +128,7 @@ function storePeerKey(ctx: PairingContext, pdu: KeyPdu): void {
     case 'identity-address-information': {
       // An identity address is public or static random (two most significant bits 0b11). Vol 6 Part B 1.3.
       if (pdu.addressType === 'random' && ((pdu.address[5] ?? 0) & 0xc0) !== 0xc0) {
-        fail(PairingFailedReason.InvalidParameters, 'identity address is random but not static');
+        fail(PairingFailedReason.invalidParameters, 'identity address is random but not static');
       }
       const identity = { bytes: pdu.address, type: pdu.addressType };
       checkIdentityClaim(ctx, identity, keys.peerIrk);
@@ -138,7 +138,7 @@ function storePeerKey(ctx: PairingContext, pdu: KeyPdu): void {
     case 'signing-information':
       // An all-zero CSRK would let anyone forge this peer's signed writes (Vol 3 Part H 2.4.5): refused.
       if (isAllZero(pdu.csrk))
-        fail(PairingFailedReason.InvalidParameters, 'the peer distributed an all-zero CSRK');
+        fail(PairingFailedReason.invalidParameters, 'the peer distributed an all-zero CSRK');
       keys.peerCsrk = pdu.csrk;
       break;
   }
@@ -173,7 +173,7 @@ function finishDistribution(ctx: PairingContext): void {
 /** The application's answer to `confirm-bond-replacement`. */
 export function bondReplacementAnswered(ctx: PairingContext, allowed: boolean): void {
   if (!allowed)
-    fail(PairingFailedReason.UnspecifiedReason, 'the application refused to replace the existing bond');
+    fail(PairingFailedReason.unspecifiedReason, 'the application refused to replace the existing bond');
   progressOf(ctx).replaces = true;
   completeDistribution(ctx);
 }
@@ -193,7 +193,7 @@ function completeDistribution(ctx: PairingContext): void {
   };
   if (negotiated.sc) {
     const ltk: LongTermKey = {
-      key: maskKey(progress.ltk ?? fail(PairingFailedReason.UnspecifiedReason, 'no LTK'), negotiated.keySize),
+      key: maskKey(progress.ltk ?? fail(PairingFailedReason.unspecifiedReason, 'no LTK'), negotiated.keySize),
       ediv: 0,
       rand: new Uint8Array(8),
     };

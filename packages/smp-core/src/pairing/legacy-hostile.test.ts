@@ -53,8 +53,8 @@ describe('legacy pairing against a scripted peer', () => {
   it('SM/CEN/JW/BI-06-C: a reflected Mconfirm fails with Confirm Value Failed', async () => {
     const { probe, mconfirm } = await centralAtConfirm();
     const actions = await probe.send({ op: 'pairing-confirm', confirm: mconfirm });
-    expect(failedOf(actions)).toMatchObject({ reason: R.ConfirmValueFailed, byPeer: false });
-    expect(probe.last('pairing-failed')?.reason).toBe(R.ConfirmValueFailed);
+    expect(failedOf(actions)).toMatchObject({ reason: R.confirmValueFailed, byPeer: false });
+    expect(probe.last('pairing-failed')?.reason).toBe(R.confirmValueFailed);
     expect(probe.last('pairing-random')).toBeUndefined();
   });
 
@@ -63,7 +63,7 @@ describe('legacy pairing against a scripted peer', () => {
     await probe.send({ op: 'pairing-confirm', confirm: randomBytes(16) });
     const mrand = probe.last('pairing-random')?.random ?? new Uint8Array(16);
     const actions = await probe.send({ op: 'pairing-random', random: mrand });
-    expect(failedOf(actions)?.reason).toBe(R.ConfirmValueFailed);
+    expect(failedOf(actions)?.reason).toBe(R.confirmValueFailed);
     expect(probe.has('start-encryption')).toBe(false);
   });
 
@@ -74,7 +74,7 @@ describe('legacy pairing against a scripted peer', () => {
     wrong[0] = (wrong[0] ?? 0) ^ 1;
     await probe.send({ op: 'pairing-confirm', confirm: wrong });
     const actions = await probe.send({ op: 'pairing-random', random: srand });
-    expect(failedOf(actions)?.reason).toBe(R.ConfirmValueFailed);
+    expect(failedOf(actions)?.reason).toBe(R.confirmValueFailed);
     expect(probe.has('start-encryption')).toBe(false);
   });
 
@@ -83,7 +83,7 @@ describe('legacy pairing against a scripted peer', () => {
     await probe.send({ op: 'pairing-request', ...features() });
     await probe.send({ op: 'pairing-confirm', confirm: randomBytes(16) });
     const actions = await probe.send({ op: 'pairing-random', random: randomBytes(16) });
-    expect(failedOf(actions)?.reason).toBe(R.ConfirmValueFailed);
+    expect(failedOf(actions)?.reason).toBe(R.confirmValueFailed);
     expect(await probe.do((s, now) => s.ltkRequested(new Uint8Array(8), 0, now))).toEqual([
       { type: 'ltk-negative-reply' },
     ]);
@@ -139,7 +139,7 @@ describe('legacy pairing against a scripted peer', () => {
     await probe.send({ op: 'pairing-random', random: srand });
     expect(probe.session.state).toBe('wait-encryption');
     const early = await probe.send({ op: 'encryption-information', ltk: randomBytes(16) });
-    expect(failedOf(early)?.reason).toBe(R.UnspecifiedReason);
+    expect(failedOf(early)?.reason).toBe(R.unspecifiedReason);
     expect(probe.has('keys')).toBe(false);
   });
 });
@@ -163,7 +163,7 @@ describe('legacy key distribution order', () => {
   it('a key PDU out of the spec order fails with Unspecified Reason and stores nothing', async () => {
     const probe = await centralEncrypted({ encKey: true, idKey: true, signKey: false });
     const actions = await probe.send({ op: 'identity-information', irk: randomBytes(16) });
-    expect(failedOf(actions)?.reason).toBe(R.UnspecifiedReason);
+    expect(failedOf(actions)?.reason).toBe(R.unspecifiedReason);
     expect(probe.has('keys')).toBe(false);
   });
 
@@ -171,7 +171,7 @@ describe('legacy key distribution order', () => {
     const probe = await centralEncrypted({ encKey: true, idKey: false, signKey: false });
     await probe.send({ op: 'encryption-information', ltk: randomBytes(16) });
     const actions = await probe.send({ op: 'signing-information', csrk: randomBytes(16) });
-    expect(failedOf(actions)?.reason).toBe(R.UnspecifiedReason);
+    expect(failedOf(actions)?.reason).toBe(R.unspecifiedReason);
     expect(probe.has('complete')).toBe(false);
   });
 
@@ -209,14 +209,14 @@ describe('legacy key distribution order', () => {
       addressType: 'random',
       address: Uint8Array.of(1, 2, 3, 4, 5, 0x40),
     });
-    expect(failedOf(actions)?.reason).toBe(R.InvalidParameters);
+    expect(failedOf(actions)?.reason).toBe(R.invalidParameters);
   });
 
   it('ATTACK/ZERO-LTK: an all-zero LTK from the peer fails with Invalid Parameters and is never reported', async () => {
     const probe = await centralEncrypted({ encKey: true, idKey: false, signKey: false });
     const actions = await probe.send({ op: 'encryption-information', ltk: new Uint8Array(16) });
-    expect(failedOf(actions)?.reason).toBe(R.InvalidParameters);
-    expect(probe.last('pairing-failed')?.reason).toBe(R.InvalidParameters);
+    expect(failedOf(actions)?.reason).toBe(R.invalidParameters);
+    expect(probe.last('pairing-failed')?.reason).toBe(R.invalidParameters);
     await probe.send({ op: 'central-identification', ediv: 0, rand: new Uint8Array(8) });
     expect(probe.has('keys')).toBe(false);
     expect(probe.has('complete')).toBe(false);
@@ -225,7 +225,7 @@ describe('legacy key distribution order', () => {
   it('an all-zero CSRK from the peer fails with Invalid Parameters', async () => {
     const probe = await centralEncrypted({ encKey: false, idKey: false, signKey: true });
     const actions = await probe.send({ op: 'signing-information', csrk: new Uint8Array(16) });
-    expect(failedOf(actions)?.reason).toBe(R.InvalidParameters);
+    expect(failedOf(actions)?.reason).toBe(R.invalidParameters);
     expect(probe.has('keys')).toBe(false);
   });
 
@@ -249,8 +249,8 @@ describe('legacy key distribution order', () => {
   it('SM/PER/KDU/BI-02-C: Key Rejected after distribution is reported as a peer failure', async () => {
     const probe = await centralEncrypted({ encKey: false, idKey: false, signKey: false });
     expect(probe.has('complete')).toBe(true);
-    const actions = await probe.send({ op: 'pairing-failed', reason: R.KeyRejected });
-    expect(failedOf(actions)).toMatchObject({ reason: R.KeyRejected, byPeer: true });
+    const actions = await probe.send({ op: 'pairing-failed', reason: R.keyRejected });
+    expect(failedOf(actions)).toMatchObject({ reason: R.keyRejected, byPeer: true });
   });
 });
 
@@ -262,7 +262,7 @@ describe('legacy OOB (SM/CEN/OOB/BI-01-C, SM/PER/OOB/BI-02-C)', () => {
       peripheral: makePeripheral({ sc: false, oob: { tk: randomBytes(16) } }),
     });
     const local = [result.central.failed, result.peripheral.failed].find((f) => f && !f.byPeer);
-    expect(local?.reason).toBe(R.ConfirmValueFailed);
+    expect(local?.reason).toBe(R.confirmValueFailed);
     expect(result.central.actions.some((a) => a.type === 'start-encryption')).toBe(false);
   });
 });

@@ -28,7 +28,7 @@ export function beginLegacy(ctx: PairingContext): void {
   if (negotiated.method === 'oob') {
     const tk = ctx.config.oob.tk;
     if (tk?.length !== 16)
-      fail(PairingFailedReason.OobNotAvailable, 'legacy OOB selected but no 16-octet TK configured');
+      fail(PairingFailedReason.oobNotAvailable, 'legacy OOB selected but no 16-octet TK configured');
     progress.tk = tk.slice();
   }
   if (negotiated.method === 'passkey-entry') {
@@ -53,7 +53,7 @@ export function beginLegacy(ctx: PairingContext): void {
 export function legacyPasskeyEntered(ctx: PairingContext, passkey: number): void {
   const progress = progressOf(ctx);
   if (!isValidPasskey(passkey))
-    fail(PairingFailedReason.PasskeyEntryFailed, 'the passkey entered is not 000000..999999');
+    fail(PairingFailedReason.passkeyEntryFailed, 'the passkey entered is not 000000..999999');
   progress.tk = passkeyToBytes(passkey);
   if (ctx.role === 'central') sendLegacyConfirm(ctx);
   else if (progress.peerConfirm) sendLegacyConfirm(ctx);
@@ -64,7 +64,7 @@ function confirmValue(ctx: PairingContext, random: Uint8Array): Uint8Array {
   const progress = progressOf(ctx);
   const { initiator, responder } = initiatorResponder(ctx);
   if (!progress.tk || !progress.pres)
-    fail(PairingFailedReason.UnspecifiedReason, 'confirm needed before TK and Pairing Response');
+    fail(PairingFailedReason.unspecifiedReason, 'confirm needed before TK and Pairing Response');
   const iat = initiator.type === 'public' ? 0 : 1;
   const rat = responder.type === 'public' ? 0 : 1;
   return c1(progress.tk, random, progress.preq, progress.pres, iat, initiator.bytes, rat, responder.bytes);
@@ -83,13 +83,13 @@ export function handleLegacyConfirm(ctx: PairingContext, confirm: Uint8Array): v
   const progress = progressOf(ctx);
   // SM/CEN/JW/BI-06-C, SM/CEN/PKE/BI-03-C: a peer that reflects our confirm learns nothing it may use.
   if (progress.localConfirm && equalBytes(confirm, progress.localConfirm)) {
-    fail(PairingFailedReason.ConfirmValueFailed, 'peer reflected our confirm value');
+    fail(PairingFailedReason.confirmValueFailed, 'peer reflected our confirm value');
   }
   progress.peerConfirm = confirm;
   if (ctx.role === 'central') {
     send(ctx, {
       op: 'pairing-random',
-      random: progress.localRandom ?? fail(PairingFailedReason.UnspecifiedReason, 'no Mrand'),
+      random: progress.localRandom ?? fail(PairingFailedReason.unspecifiedReason, 'no Mrand'),
     });
     ctx.state = 'legacy-wait-random';
   } else if (progress.tk) {
@@ -105,17 +105,17 @@ export function handleLegacyRandom(ctx: PairingContext, random: Uint8Array): voi
   const localRandom = progress.localRandom;
   const peerConfirm = progress.peerConfirm;
   if (!localRandom || !peerConfirm)
-    fail(PairingFailedReason.UnspecifiedReason, 'Pairing Random before confirm values');
+    fail(PairingFailedReason.unspecifiedReason, 'Pairing Random before confirm values');
   if (equalBytes(random, localRandom))
-    fail(PairingFailedReason.ConfirmValueFailed, 'peer reflected our random value');
+    fail(PairingFailedReason.confirmValueFailed, 'peer reflected our random value');
   if (!equalBytes(confirmValue(ctx, random), peerConfirm)) {
     fail(
-      PairingFailedReason.ConfirmValueFailed,
+      PairingFailedReason.confirmValueFailed,
       'peer confirm value does not match its random (wrong passkey or TK?)',
     );
   }
   const [mrand, srand] = ctx.role === 'central' ? [localRandom, random] : [random, localRandom];
-  const tk = progress.tk ?? fail(PairingFailedReason.UnspecifiedReason, 'no TK');
+  const tk = progress.tk ?? fail(PairingFailedReason.unspecifiedReason, 'no TK');
   // STK = s1(TK, Srand, Mrand), masked to the negotiated size (2.3.5.5, 2.3.4).
   progress.stk = maskKey(s1(tk, srand, mrand), negotiated.keySize);
   if (ctx.role === 'central') {

@@ -42,7 +42,7 @@ export function startEncryption(
 
 /** Peripheral: the key this pairing will encrypt with, kept until the controller asks for it. */
 export function keyReady(ctx: PairingContext, key: Uint8Array): void {
-  const progress = ctx.progress ?? fail(PairingFailedReason.UnspecifiedReason, 'no pairing');
+  const progress = ctx.progress ?? fail(PairingFailedReason.unspecifiedReason, 'no pairing');
   progress.encryptionKey = key;
 }
 
@@ -96,7 +96,7 @@ export function encryptionChange(ctx: PairingContext, status: number, enabled: b
   ctx.encryption = undefined;
   if (status !== 0 || !enabled) {
     if (expected.source === 'pairing' && ctx.state === 'wait-encryption')
-      fail(PairingFailedReason.UnspecifiedReason, `encryption failed (HCI status 0x${status.toString(16)})`);
+      fail(PairingFailedReason.unspecifiedReason, `encryption failed (HCI status 0x${status.toString(16)})`);
     if (expected.source === 'bond') emit(ctx, { type: 'encryption-failed', status });
     return;
   }

@@ -24,12 +24,12 @@ export function isPairing(ctx: PairingContext): boolean {
 /** Why a pairing may not start now (not pairable, or the Repeated Attempts interval has not passed). */
 export function startRefusal(ctx: PairingContext): SmpError | undefined {
   if (!ctx.config.pairable)
-    return new SmpError(PairingFailedReason.PairingNotSupported, 'pairing is disabled (pairable: false)');
+    return new SmpError(PairingFailedReason.pairingNotSupported, 'pairing is disabled (pairable: false)');
   const attempts = ctx.attempts;
   if (attempts && !attempts.tracker.mayAttempt(attempts.peerKey, ctx.now)) {
     const until = attempts.tracker.nextAttemptAt(attempts.peerKey);
     return new SmpError(
-      PairingFailedReason.RepeatedAttempts,
+      PairingFailedReason.repeatedAttempts,
       `pairing with this peer is backing off until t=${until} ms`,
     );
   }
@@ -121,7 +121,7 @@ function askToAccept(ctx: PairingContext, peer: PairingFeatures): boolean {
 
 /** The application's answer to `accept-pairing`. */
 export async function pairingAccepted(ctx: PairingContext, accepted: boolean): Promise<void> {
-  if (!accepted) fail(PairingFailedReason.PairingNotSupported, 'the application refused this pairing');
+  if (!accepted) fail(PairingFailedReason.pairingNotSupported, 'the application refused this pairing');
   await continueAfterAccept(ctx);
 }
 
@@ -138,7 +138,7 @@ async function continueAfterAccept(
   if (ctx.role === 'peripheral') {
     send(ctx, {
       op: 'pairing-response',
-      ...(progress.response ?? fail(PairingFailedReason.UnspecifiedReason, 'no response')),
+      ...(progress.response ?? fail(PairingFailedReason.unspecifiedReason, 'no response')),
     });
     announced();
     if (sc) await beginSc(ctx);
@@ -168,7 +168,7 @@ export function handleSecurityRequest(
   if (isPairing(ctx)) return;
   const bond = heldBond(ctx);
   if (!ctx.baseConfig.pairable && !bond)
-    fail(PairingFailedReason.PairingNotSupported, 'pairing is disabled (pairable: false)');
+    fail(PairingFailedReason.pairingNotSupported, 'pairing is disabled (pairable: false)');
   const bondIsEnough = bond?.peerLtk && (!authReq.mitm || bond.authenticated) && (!authReq.sc || bond.sc);
   if (bond?.peerLtk && bondIsEnough) {
     // Encrypting (or already encrypted) with that key answers the peripheral's request.

@@ -30,38 +30,38 @@ describe('encryption key size', () => {
       central: makeCentral({ minKeySize: 12 }),
       peripheral: makePeripheral({ maxKeySize: 11, minKeySize: 7 }),
     });
-    expect(central.central.failed).toMatchObject({ reason: R.EncryptionKeySize, byPeer: false });
+    expect(central.central.failed).toMatchObject({ reason: R.encryptionKeySize, byPeer: false });
     const peripheral = await pairInMemory({
       central: makeCentral({ maxKeySize: 11, minKeySize: 7 }),
       peripheral: makePeripheral({ minKeySize: 12 }),
     });
-    expect(peripheral.peripheral.failed).toMatchObject({ reason: R.EncryptionKeySize, byPeer: false });
+    expect(peripheral.peripheral.failed).toMatchObject({ reason: R.encryptionKeySize, byPeer: false });
   });
 
   it('a Maximum Encryption Key Size of 6 (below the spec minimum) fails with Encryption Key Size', async () => {
     const probe = new Probe(makePeripheral({ minKeySize: 7 }));
     const actions = await probe.send(Uint8Array.of(0x01, 0x03, 0x00, 0x01, 0x06, 0x00, 0x00));
-    expect(probe.last('pairing-failed')?.reason).toBe(R.EncryptionKeySize);
+    expect(probe.last('pairing-failed')?.reason).toBe(R.encryptionKeySize);
     expect(failedOf(actions)).toBeDefined();
   });
 
   it('security level 4 needs a 16-octet key: minSecurityLevel 4 refuses 15', async () => {
     const result = await pairInMemory({
-      central: makeCentral({ io: IoCapability.DisplayYesNo, mitm: true, minSecurityLevel: 4, minKeySize: 7 }),
+      central: makeCentral({ io: IoCapability.displayYesNo, mitm: true, minSecurityLevel: 4, minKeySize: 7 }),
       peripheral: makePeripheral({
-        io: IoCapability.DisplayYesNo,
+        io: IoCapability.displayYesNo,
         mitm: true,
         maxKeySize: 15,
         minKeySize: 7,
       }),
     });
-    expect(result.central.failed).toMatchObject({ reason: R.AuthenticationRequirements, byPeer: false });
+    expect(result.central.failed).toMatchObject({ reason: R.authenticationRequirements, byPeer: false });
   });
 
   it('reaches security level 4 with LE SC, MITM and 16 octets', async () => {
     const result = await pairInMemory({
-      central: makeCentral({ io: IoCapability.DisplayYesNo, mitm: true, minSecurityLevel: 4 }),
-      peripheral: makePeripheral({ io: IoCapability.DisplayYesNo, mitm: true }),
+      central: makeCentral({ io: IoCapability.displayYesNo, mitm: true, minSecurityLevel: 4 }),
+      peripheral: makePeripheral({ io: IoCapability.displayYesNo, mitm: true }),
     });
     expect(result.central.complete?.securityLevel).toBe(4);
   });
@@ -73,16 +73,16 @@ describe('Secure Connections Only mode and MITM policy', () => {
       central: makeCentral({ sc: false }),
       peripheral: makePeripheral({ scOnly: true }),
     });
-    expect(result.peripheral.failed).toMatchObject({ reason: R.AuthenticationRequirements, byPeer: false });
-    expect(result.central.failed).toMatchObject({ reason: R.AuthenticationRequirements, byPeer: true });
+    expect(result.peripheral.failed).toMatchObject({ reason: R.authenticationRequirements, byPeer: false });
+    expect(result.central.failed).toMatchObject({ reason: R.authenticationRequirements, byPeer: true });
   });
 
   it('refuses Just Works (level 4 needs MITM) and succeeds at level 4 when MITM is possible', async () => {
     const jw = await pairInMemory({ central: makeCentral(), peripheral: makePeripheral({ scOnly: true }) });
-    expect(jw.peripheral.failed).toMatchObject({ reason: R.AuthenticationRequirements, byPeer: false });
+    expect(jw.peripheral.failed).toMatchObject({ reason: R.authenticationRequirements, byPeer: false });
     const nc = await pairInMemory({
-      central: makeCentral({ io: IoCapability.DisplayYesNo }),
-      peripheral: makePeripheral({ scOnly: true, io: IoCapability.DisplayYesNo }),
+      central: makeCentral({ io: IoCapability.displayYesNo }),
+      peripheral: makePeripheral({ scOnly: true, io: IoCapability.displayYesNo }),
     });
     expect(nc.peripheral.complete?.securityLevel).toBe(4);
   });
@@ -92,33 +92,33 @@ describe('Secure Connections Only mode and MITM policy', () => {
       central: makeCentral({ scOnly: true }),
       peripheral: makePeripheral({ sc: false }),
     });
-    expect(result.central.failed).toMatchObject({ reason: R.AuthenticationRequirements, byPeer: false });
+    expect(result.central.failed).toMatchObject({ reason: R.authenticationRequirements, byPeer: false });
   });
 
   it('SM/PER/PKE/BV-05-C: NoInputNoOutput against a MITM-requiring peripheral fails with Authentication Requirements', async () => {
     const result = await pairInMemory({
       central: makeCentral({ sc: false }),
-      peripheral: makePeripheral({ sc: false, mitm: true, io: IoCapability.KeyboardDisplay }),
+      peripheral: makePeripheral({ sc: false, mitm: true, io: IoCapability.keyboardDisplay }),
     });
-    expect(result.peripheral.failed?.reason).toBe(R.AuthenticationRequirements);
+    expect(result.peripheral.failed?.reason).toBe(R.authenticationRequirements);
   });
 });
 
 describe('the application decides (method confusion defence)', () => {
   it('learns the method and the peer IO capability, and may refuse with Pairing Not Supported', async () => {
     const result = await pairInMemory({
-      central: makeCentral({ io: IoCapability.KeyboardDisplay, mitm: true }),
-      peripheral: makePeripheral({ io: IoCapability.DisplayYesNo, askToAccept: true }),
+      central: makeCentral({ io: IoCapability.keyboardDisplay, mitm: true }),
+      peripheral: makePeripheral({ io: IoCapability.displayYesNo, askToAccept: true }),
       peripheralUser: { accept: false },
     });
     const ask = result.peripheral.actions.find((a) => a.type === 'accept-pairing');
     expect(ask).toMatchObject({
       method: 'numeric-comparison',
-      peerIoCapability: IoCapability.KeyboardDisplay,
+      peerIoCapability: IoCapability.keyboardDisplay,
       sc: true,
     });
-    expect(result.peripheral.failed?.reason).toBe(R.PairingNotSupported);
-    expect(result.central.failed).toMatchObject({ reason: R.PairingNotSupported, byPeer: true });
+    expect(result.peripheral.failed?.reason).toBe(R.pairingNotSupported);
+    expect(result.central.failed).toMatchObject({ reason: R.pairingNotSupported, byPeer: true });
   });
 
   it('continues when the application accepts', async () => {
@@ -132,14 +132,14 @@ describe('the application decides (method confusion defence)', () => {
 
   it('"compare" and "enter" prompts are distinct actions', async () => {
     const nc = await pairInMemory({
-      central: makeCentral({ io: IoCapability.DisplayYesNo, mitm: true }),
-      peripheral: makePeripheral({ io: IoCapability.DisplayYesNo }),
+      central: makeCentral({ io: IoCapability.displayYesNo, mitm: true }),
+      peripheral: makePeripheral({ io: IoCapability.displayYesNo }),
     });
     expect(nc.central.actions.map((a) => a.type)).toContain('confirm-numeric');
     expect(nc.central.actions.map((a) => a.type)).not.toContain('request-passkey');
     const pk = await pairInMemory({
-      central: makeCentral({ io: IoCapability.KeyboardOnly, mitm: true }),
-      peripheral: makePeripheral({ io: IoCapability.DisplayYesNo }),
+      central: makeCentral({ io: IoCapability.keyboardOnly, mitm: true }),
+      peripheral: makePeripheral({ io: IoCapability.displayYesNo }),
     });
     expect(pk.central.actions.map((a) => a.type)).toContain('request-passkey');
     expect(pk.central.actions.map((a) => a.type)).not.toContain('confirm-numeric');
@@ -162,7 +162,7 @@ describe('no silent bond downgrade (BLURtooth class)', () => {
       central: makeCentral(),
       peripheral: makePeripheral({}, { bond: strongBond }),
     });
-    expect(result.peripheral.failed).toMatchObject({ reason: R.AuthenticationRequirements, byPeer: false });
+    expect(result.peripheral.failed).toMatchObject({ reason: R.authenticationRequirements, byPeer: false });
   });
 
   it('refuses legacy over an SC bond, and a shorter key over a 16-octet bond', async () => {
@@ -171,12 +171,12 @@ describe('no silent bond downgrade (BLURtooth class)', () => {
       central: makeCentral({ sc: false }, { bond: unauthenticated }),
       peripheral: makePeripheral({ sc: false }),
     });
-    expect(legacy.central.failed?.reason).toBe(R.AuthenticationRequirements);
+    expect(legacy.central.failed?.reason).toBe(R.authenticationRequirements);
     const short = await pairInMemory({
       central: makeCentral({ minKeySize: 7 }, { bond: unauthenticated }),
       peripheral: makePeripheral({ maxKeySize: 10, minKeySize: 7 }),
     });
-    expect(short.central.failed?.reason).toBe(R.AuthenticationRequirements);
+    expect(short.central.failed?.reason).toBe(R.authenticationRequirements);
   });
 
   it('allows it when the application says so, and allows an equal or stronger pairing', async () => {
@@ -186,8 +186,8 @@ describe('no silent bond downgrade (BLURtooth class)', () => {
     });
     expect(allowed.peripheral.complete?.bonded).toBe(true);
     const equal = await pairInMemory({
-      central: makeCentral({ io: IoCapability.DisplayYesNo, mitm: true }),
-      peripheral: makePeripheral({ io: IoCapability.DisplayYesNo }, { bond: strongBond }),
+      central: makeCentral({ io: IoCapability.displayYesNo, mitm: true }),
+      peripheral: makePeripheral({ io: IoCapability.displayYesNo }, { bond: strongBond }),
     });
     expect(equal.peripheral.complete?.authenticated).toBe(true);
   });
@@ -199,7 +199,7 @@ describe('pairable: false', () => {
       central: makeCentral(),
       peripheral: makePeripheral({ pairable: false }),
     });
-    expect(result.central.failed).toMatchObject({ reason: R.PairingNotSupported, byPeer: true });
+    expect(result.central.failed).toMatchObject({ reason: R.pairingNotSupported, byPeer: true });
   });
 });
 
@@ -213,13 +213,13 @@ describe('Repeated Attempts (Core 6.0 Vol 3 Part H 2.3.6)', () => {
       ...features({ authReq: { bonding: true, mitm: false, sc: true, keypress: false, ct2: false } }),
     });
     await first.send({ op: 'pairing-public-key', x: new Uint8Array(32), y: new Uint8Array(32) }); // invalid: fails
-    expect(first.last('pairing-failed')?.reason).toBe(R.DhKeyCheckFailed);
+    expect(first.last('pairing-failed')?.reason).toBe(R.dhKeyCheckFailed);
 
     const second = new Probe(makePeripheral({}, { repeatedAttempts: attempts }));
     second.now = 500;
     const refused = await second.send({ op: 'pairing-request', ...features() });
-    expect(second.last('pairing-failed')?.reason).toBe(R.RepeatedAttempts);
-    expect(failedOf(refused)?.reason).toBe(R.RepeatedAttempts);
+    expect(second.last('pairing-failed')?.reason).toBe(R.repeatedAttempts);
+    expect(failedOf(refused)?.reason).toBe(R.repeatedAttempts);
     second.now = 1000;
     await second.send({ op: 'pairing-request', ...features() });
     expect(second.last('pairing-response')).toBeDefined();
@@ -234,12 +234,12 @@ describe('Repeated Attempts (Core 6.0 Vol 3 Part H 2.3.6)', () => {
       probe.now = now;
       const early = await probe.start();
       if (i > 0) {
-        expect(failedOf(early)?.reason).toBe(R.RepeatedAttempts);
+        expect(failedOf(early)?.reason).toBe(R.repeatedAttempts);
         expect(early.some((a) => a.type === 'send')).toBe(false);
         probe.now = now = tracker.nextAttemptAt('p');
         await probe.start();
       }
-      await probe.send({ op: 'pairing-failed', reason: R.UnspecifiedReason });
+      await probe.send({ op: 'pairing-failed', reason: R.unspecifiedReason });
       intervals.push(tracker.intervalFor('p'));
     }
     expect(intervals).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
@@ -256,6 +256,6 @@ describe('Repeated Attempts (Core 6.0 Vol 3 Part H 2.3.6)', () => {
       authReq: { bonding: true, mitm: false, sc: true, keypress: false, ct2: false },
     });
     expect(probe.sent.map((p) => p.op)).toEqual(['pairing-failed']);
-    expect(probe.last('pairing-failed')?.reason).toBe(R.RepeatedAttempts);
+    expect(probe.last('pairing-failed')?.reason).toBe(R.repeatedAttempts);
   });
 });

@@ -12,29 +12,29 @@ describe('command errors', () => {
   it('answers an unknown opcode with Command Not Supported', async () => {
     const probe = new Probe(makePeripheral());
     await probe.send(Uint8Array.of(0x0f, 0x00));
-    expect(probe.last('pairing-failed')?.reason).toBe(R.CommandNotSupported);
+    expect(probe.last('pairing-failed')?.reason).toBe(R.commandNotSupported);
   });
 
   it('fails a running pairing on a PDU of the wrong length with Invalid Parameters', async () => {
     const probe = new Probe(makeCentral());
     await probe.start();
     const actions = await probe.send(Uint8Array.of(0x02, 0x03, 0x00, 0x01, 0x10, 0x00));
-    expect(failedOf(actions)).toMatchObject({ reason: R.InvalidParameters, byPeer: false });
+    expect(failedOf(actions)).toMatchObject({ reason: R.invalidParameters, byPeer: false });
   });
 
   it('answers PDUs only the other role sends with Command Not Supported', async () => {
     const central = new Probe(makeCentral());
     await central.send({ op: 'pairing-request', ...features() });
-    expect(central.last('pairing-failed')?.reason).toBe(R.CommandNotSupported);
+    expect(central.last('pairing-failed')?.reason).toBe(R.commandNotSupported);
     const peripheral = new Probe(makePeripheral());
     await peripheral.send({ op: 'security-request', authReq: SC_AUTH });
-    expect(peripheral.last('pairing-failed')?.reason).toBe(R.CommandNotSupported);
+    expect(peripheral.last('pairing-failed')?.reason).toBe(R.commandNotSupported);
     await peripheral.send({ op: 'pairing-response', ...features() });
     expect(
       peripheral.sent
         .filter((p) => p.op === 'pairing-failed')
         .map((p) => p.op === 'pairing-failed' && p.reason),
-    ).toEqual([R.CommandNotSupported, R.CommandNotSupported]);
+    ).toEqual([R.commandNotSupported, R.commandNotSupported]);
   });
 });
 
@@ -53,7 +53,7 @@ describe('state table: out-of-order and repeated PDUs', () => {
       await probe.send({ op: 'pairing-request', ...features({ authReq: SC_AUTH }) });
       expect(probe.session.state).toBe('sc-wait-public-key');
       const actions = await probe.send(pdu);
-      expect(failedOf(actions)).toMatchObject({ reason: R.UnspecifiedReason, byPeer: false });
+      expect(failedOf(actions)).toMatchObject({ reason: R.unspecifiedReason, byPeer: false });
       expect(probe.session.state).toBe('failed');
       expect(probe.has('ltk-reply')).toBe(false);
     });
@@ -64,7 +64,7 @@ describe('state table: out-of-order and repeated PDUs', () => {
     await probe.start();
     await probe.send({ op: 'pairing-response', ...features() });
     const actions = await probe.send({ op: 'pairing-response', ...features() });
-    expect(failedOf(actions)?.reason).toBe(R.UnspecifiedReason);
+    expect(failedOf(actions)?.reason).toBe(R.unspecifiedReason);
   });
 });
 
@@ -114,7 +114,7 @@ describe('SMP timeout while the application decides', () => {
 describe("the peer's Pairing Failed (SM/CEN/JW/BV-05-C, SM/CEN/SCJW/BI-01-C)", () => {
   it('aborts and reports each reason; a new pairing can start after each', async () => {
     const probe = new Probe(makeCentral());
-    for (const reason of [R.UnspecifiedReason, R.PairingNotSupported, R.RepeatedAttempts, R.Busy, 0x42]) {
+    for (const reason of [R.unspecifiedReason, R.pairingNotSupported, R.repeatedAttempts, R.busy, 0x42]) {
       await probe.start();
       const actions = await probe.send({ op: 'pairing-failed', reason });
       expect(failedOf(actions)).toMatchObject({ reason, byPeer: true });
@@ -127,9 +127,9 @@ describe("the peer's Pairing Failed (SM/CEN/JW/BV-05-C, SM/CEN/SCJW/BI-01-C)", (
       central: makeCentral(),
       peripheral: makePeripheral(),
       tamper: (side, pdu) =>
-        side === 'peripheral' && pdu[0] === 0x03 ? Uint8Array.of(0x05, R.NumericComparisonFailed) : pdu,
+        side === 'peripheral' && pdu[0] === 0x03 ? Uint8Array.of(0x05, R.numericComparisonFailed) : pdu,
     });
-    expect(result.central.failed).toMatchObject({ reason: R.NumericComparisonFailed, byPeer: true });
+    expect(result.central.failed).toMatchObject({ reason: R.numericComparisonFailed, byPeer: true });
     expect(result.central.actions.some((a) => a.type === 'keys' || a.type === 'start-encryption')).toBe(
       false,
     );
@@ -137,7 +137,7 @@ describe("the peer's Pairing Failed (SM/CEN/JW/BV-05-C, SM/CEN/SCJW/BI-01-C)", (
 
   it('is ignored when no pairing runs', async () => {
     const probe = new Probe(makePeripheral());
-    expect(await probe.send({ op: 'pairing-failed', reason: R.UnspecifiedReason })).toEqual([]);
+    expect(await probe.send({ op: 'pairing-failed', reason: R.unspecifiedReason })).toEqual([]);
   });
 });
 
@@ -155,8 +155,8 @@ describe('Security Request', () => {
   it('SM/PER/PIS/BV-01-C: the peripheral asks, the central pairs with MITM, pairing completes', async () => {
     const { IoCapability } = await import('../constants.js');
     const result = await pairInMemory({
-      central: makeCentral({ io: IoCapability.DisplayYesNo }),
-      peripheral: makePeripheral({ io: IoCapability.DisplayYesNo, mitm: true }),
+      central: makeCentral({ io: IoCapability.displayYesNo }),
+      peripheral: makePeripheral({ io: IoCapability.displayYesNo, mitm: true }),
       initiate: 'security-request',
     });
     expect(result.peripheral.sent[0]?.[0]).toBe(0x0b);
@@ -189,7 +189,7 @@ describe('Security Request', () => {
   it('SM/CEN/PIS/BV-02-C alternative: a non-pairable central answers Pairing Not Supported', async () => {
     const probe = new Probe(makeCentral({ pairable: false }));
     await probe.send({ op: 'security-request', authReq: SC_AUTH });
-    expect(probe.last('pairing-failed')?.reason).toBe(R.PairingNotSupported);
+    expect(probe.last('pairing-failed')?.reason).toBe(R.pairingNotSupported);
   });
 });
 
@@ -206,6 +206,6 @@ describe('serialised inputs', () => {
       response.map((pdu) => central.receive(pdu, 1)).concat(response.map((pdu) => central.receive(pdu, 1))),
     );
     expect(first?.some((a) => a.type === 'send')).toBe(true);
-    expect(failedOf(second ?? [])?.reason).toBe(R.UnspecifiedReason);
+    expect(failedOf(second ?? [])?.reason).toBe(R.unspecifiedReason);
   });
 });

@@ -48,10 +48,10 @@ describe('peer public key validation (SM/*/KDU/BI-04-C)', () => {
         const result = await pairInMemory({
           central: makeCentral(),
           peripheral: makePeripheral(),
-          tamper: rewrite(from, SmpOpcode.PairingPublicKey, corrupt),
+          tamper: rewrite(from, SmpOpcode.pairingPublicKey, corrupt),
         });
         const victim = from === 'central' ? result.peripheral : result.central;
-        expect(victim.failed).toMatchObject({ reason: R.DhKeyCheckFailed, byPeer: false });
+        expect(victim.failed).toMatchObject({ reason: R.dhKeyCheckFailed, byPeer: false });
         expect(
           victim.actions.some(
             (a) => a.type === 'ltk-reply' || a.type === 'start-encryption' || a.type === 'keys',
@@ -63,7 +63,7 @@ describe('peer public key validation (SM/*/KDU/BI-04-C)', () => {
 
   it('refuses a peer key with our own X coordinate (CVE-2020-26558) with DHKey Check Failed', async () => {
     const peripheralKeys = await p256GenerateKeyPair();
-    const reflect = rewrite('central', SmpOpcode.PairingPublicKey, (pdu) => {
+    const reflect = rewrite('central', SmpOpcode.pairingPublicKey, (pdu) => {
       pdu.set(peripheralKeys.publicKey.x, 1);
       pdu.set(peripheralKeys.publicKey.y, 33);
       return pdu;
@@ -73,7 +73,7 @@ describe('peer public key validation (SM/*/KDU/BI-04-C)', () => {
       peripheral: makePeripheral({ keyPair: peripheralKeys }),
       tamper: reflect,
     });
-    expect(result.peripheral.failed).toMatchObject({ reason: R.DhKeyCheckFailed, byPeer: false });
+    expect(result.peripheral.failed).toMatchObject({ reason: R.dhKeyCheckFailed, byPeer: false });
   });
 
   it('refuses the debug public key unless debug keys are enabled', async () => {
@@ -81,7 +81,7 @@ describe('peer public key validation (SM/*/KDU/BI-04-C)', () => {
       central: makeCentral(),
       peripheral: makePeripheral({ keyPair: DEBUG_KEY_PAIR, allowDebugKeys: true }),
     });
-    expect(result.central.failed?.reason).toBe(R.AuthenticationRequirements);
+    expect(result.central.failed?.reason).toBe(R.authenticationRequirements);
   });
 
   it('pairs with the debug key when enabled, but never offers the keys for storage', async () => {
@@ -102,9 +102,9 @@ describe('confirm values and DHKey checks are verified before anything depends o
     const result = await pairInMemory({
       central: makeCentral(),
       peripheral: makePeripheral(),
-      tamper: rewrite('central', SmpOpcode.PairingDhKeyCheck, flip(5)),
+      tamper: rewrite('central', SmpOpcode.pairingDhKeyCheck, flip(5)),
     });
-    expect(result.peripheral.failed).toMatchObject({ reason: R.DhKeyCheckFailed, byPeer: false });
+    expect(result.peripheral.failed).toMatchObject({ reason: R.dhKeyCheckFailed, byPeer: false });
     expect(result.peripheral.actions.some((a) => a.type === 'ltk-reply')).toBe(false);
   });
 
@@ -112,9 +112,9 @@ describe('confirm values and DHKey checks are verified before anything depends o
     const result = await pairInMemory({
       central: makeCentral(),
       peripheral: makePeripheral(),
-      tamper: rewrite('peripheral', SmpOpcode.PairingDhKeyCheck, flip(9)),
+      tamper: rewrite('peripheral', SmpOpcode.pairingDhKeyCheck, flip(9)),
     });
-    expect(result.central.failed).toMatchObject({ reason: R.DhKeyCheckFailed, byPeer: false });
+    expect(result.central.failed).toMatchObject({ reason: R.dhKeyCheckFailed, byPeer: false });
     expect(result.central.actions.some((a) => a.type === 'start-encryption')).toBe(false);
   });
 
@@ -123,7 +123,7 @@ describe('confirm values and DHKey checks are verified before anything depends o
     const result = await pairInMemory({
       central,
       peripheral: makePeripheral(),
-      tamper: rewrite('peripheral', SmpOpcode.PairingDhKeyCheck, () => undefined),
+      tamper: rewrite('peripheral', SmpOpcode.pairingDhKeyCheck, () => undefined),
     });
     expect(result.central.actions.some((a) => a.type === 'start-encryption')).toBe(false);
     expect(central.state).toBe('sc-wait-dhkey-check');
@@ -135,64 +135,64 @@ describe('confirm values and DHKey checks are verified before anything depends o
     const result = await pairInMemory({
       central: makeCentral(),
       peripheral: makePeripheral(),
-      tamper: rewrite('peripheral', SmpOpcode.PairingConfirm, flip(3)),
+      tamper: rewrite('peripheral', SmpOpcode.pairingConfirm, flip(3)),
     });
-    expect(result.central.failed).toMatchObject({ reason: R.ConfirmValueFailed, byPeer: false });
+    expect(result.central.failed).toMatchObject({ reason: R.confirmValueFailed, byPeer: false });
   });
 
   it('a reflected passkey commitment fails with Confirm Value Failed', async () => {
     let centralConfirm: Uint8Array | undefined;
     const result = await pairInMemory({
-      central: makeCentral({ io: IoCapability.KeyboardOnly, mitm: true }),
-      peripheral: makePeripheral({ io: IoCapability.DisplayOnly, mitm: true }),
+      central: makeCentral({ io: IoCapability.keyboardOnly, mitm: true }),
+      peripheral: makePeripheral({ io: IoCapability.displayOnly, mitm: true }),
       tamper: (side, pdu) => {
-        if (side === 'central' && pdu[0] === SmpOpcode.PairingConfirm) centralConfirm = pdu.slice(1);
-        if (side === 'peripheral' && pdu[0] === SmpOpcode.PairingConfirm && centralConfirm)
-          return Uint8Array.of(SmpOpcode.PairingConfirm, ...centralConfirm);
+        if (side === 'central' && pdu[0] === SmpOpcode.pairingConfirm) centralConfirm = pdu.slice(1);
+        if (side === 'peripheral' && pdu[0] === SmpOpcode.pairingConfirm && centralConfirm)
+          return Uint8Array.of(SmpOpcode.pairingConfirm, ...centralConfirm);
         return pdu;
       },
     });
-    expect(result.central.failed).toMatchObject({ reason: R.ConfirmValueFailed, byPeer: false });
+    expect(result.central.failed).toMatchObject({ reason: R.confirmValueFailed, byPeer: false });
   });
 });
 
 describe('user answers', () => {
   it('SM/CEN/SCPK/BI-02-C: a wrong passkey fails with Confirm Value Failed', async () => {
     const result = await pairInMemory({
-      central: makeCentral({ io: IoCapability.KeyboardOnly, mitm: true }),
-      peripheral: makePeripheral({ io: IoCapability.DisplayOnly, mitm: true, passkey: 123456 }),
+      central: makeCentral({ io: IoCapability.keyboardOnly, mitm: true }),
+      peripheral: makePeripheral({ io: IoCapability.displayOnly, mitm: true, passkey: 123456 }),
       centralUser: { passkey: 123457 },
     });
     const local = [result.central.failed, result.peripheral.failed].find((f) => f && !f.byPeer);
-    expect(local?.reason).toBe(R.ConfirmValueFailed);
+    expect(local?.reason).toBe(R.confirmValueFailed);
     expect(result.central.complete ?? result.peripheral.complete).toBeUndefined();
   });
 
   it('a cancelled passkey entry fails with Passkey Entry Failed', async () => {
     const result = await pairInMemory({
-      central: makeCentral({ io: IoCapability.KeyboardOnly, mitm: true }),
-      peripheral: makePeripheral({ io: IoCapability.DisplayOnly, mitm: true }),
+      central: makeCentral({ io: IoCapability.keyboardOnly, mitm: true }),
+      peripheral: makePeripheral({ io: IoCapability.displayOnly, mitm: true }),
       centralUser: { passkey: null },
     });
-    expect(result.central.failed).toMatchObject({ reason: R.PasskeyEntryFailed, byPeer: false });
-    expect(result.peripheral.failed).toMatchObject({ reason: R.PasskeyEntryFailed, byPeer: true });
+    expect(result.central.failed).toMatchObject({ reason: R.passkeyEntryFailed, byPeer: false });
+    expect(result.peripheral.failed).toMatchObject({ reason: R.passkeyEntryFailed, byPeer: true });
   });
 
   it('numbers that do not match fail with Numeric Comparison Failed', async () => {
     const result = await pairInMemory({
-      central: makeCentral({ io: IoCapability.DisplayYesNo, mitm: true }),
-      peripheral: makePeripheral({ io: IoCapability.DisplayYesNo, mitm: true }),
+      central: makeCentral({ io: IoCapability.displayYesNo, mitm: true }),
+      peripheral: makePeripheral({ io: IoCapability.displayYesNo, mitm: true }),
       peripheralUser: { confirmNumeric: false },
     });
-    expect(result.peripheral.failed).toMatchObject({ reason: R.NumericComparisonFailed, byPeer: false });
+    expect(result.peripheral.failed).toMatchObject({ reason: R.numericComparisonFailed, byPeer: false });
     expect(result.peripheral.actions.some((a) => a.type === 'ltk-reply')).toBe(false);
   });
 
   it('keypress notifications reach the displaying side only when both offered them', async () => {
     for (const keypress of [true, false]) {
       const result = await pairInMemory({
-        central: makeCentral({ io: IoCapability.KeyboardOnly, mitm: true, keypress }),
-        peripheral: makePeripheral({ io: IoCapability.DisplayOnly, mitm: true, keypress: true }),
+        central: makeCentral({ io: IoCapability.keyboardOnly, mitm: true, keypress }),
+        peripheral: makePeripheral({ io: IoCapability.displayOnly, mitm: true, keypress: true }),
         centralUser: { keypresses: [0, 1, 1, 2, 4] },
       });
       const seen = result.peripheral.actions.filter((a) => a.type === 'peer-keypress').length;
@@ -206,12 +206,12 @@ describe('user answers', () => {
     const nonces = new Set<string>();
     for (let i = 0; i < 3; i++) {
       const result = await pairInMemory({
-        central: makeCentral({ io: IoCapability.DisplayOnly, mitm: true }),
-        peripheral: makePeripheral({ io: IoCapability.KeyboardOnly, mitm: true }),
+        central: makeCentral({ io: IoCapability.displayOnly, mitm: true }),
+        peripheral: makePeripheral({ io: IoCapability.keyboardOnly, mitm: true }),
       });
       passkeys.add(result.central.displayed ?? -1);
       for (const pdu of result.central.sent)
-        if (pdu[0] === SmpOpcode.PairingRandom) nonces.add(Array.from(pdu).join(','));
+        if (pdu[0] === SmpOpcode.pairingRandom) nonces.add(Array.from(pdu).join(','));
     }
     expect(passkeys.size).toBe(3);
     expect(nonces.size).toBe(60);
@@ -227,7 +227,7 @@ describe('LE SC OOB', () => {
       }),
       peripheral: makePeripheral({ oob: { localSc: peripheralOob } }),
     });
-    expect(result.central.failed).toMatchObject({ reason: R.ConfirmValueFailed, byPeer: false });
+    expect(result.central.failed).toMatchObject({ reason: R.confirmValueFailed, byPeer: false });
   });
 
   it('a peer claiming our OOB data when we have none: OOB Not Available', async () => {
@@ -238,6 +238,6 @@ describe('LE SC OOB', () => {
       }),
       peripheral: makePeripheral(),
     });
-    expect(result.peripheral.failed).toMatchObject({ reason: R.OobNotAvailable, byPeer: false });
+    expect(result.peripheral.failed).toMatchObject({ reason: R.oobNotAvailable, byPeer: false });
   });
 });

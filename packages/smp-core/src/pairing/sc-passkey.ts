@@ -11,7 +11,7 @@ import { isValidPasskey, passkeyDigits, passkeyToBytes, randomPasskey } from './
 import { enterStage2 } from './secure-connections.js';
 
 function ourPasskeyRole(ctx: PairingContext): 'display' | 'input' {
-  const roles = negotiatedOf(ctx).passkey ?? fail(PairingFailedReason.UnspecifiedReason, 'no passkey roles');
+  const roles = negotiatedOf(ctx).passkey ?? fail(PairingFailedReason.unspecifiedReason, 'no passkey roles');
   return ctx.role === 'central' ? roles.initiator : roles.responder;
 }
 
@@ -54,7 +54,7 @@ function setPasskey(ctx: PairingContext, passkey: number): void {
 export function scPasskeyEntered(ctx: PairingContext, passkey: number): void {
   const progress = progressOf(ctx);
   if (!isValidPasskey(passkey))
-    fail(PairingFailedReason.PasskeyEntryFailed, 'the passkey entered is not 000000..999999');
+    fail(PairingFailedReason.passkeyEntryFailed, 'the passkey entered is not 000000..999999');
   setPasskey(ctx, passkey);
   if (ctx.role === 'central' || progress.peerConfirm) sendRoundConfirm(ctx);
   else ctx.state = 'sc-wait-confirm';
@@ -62,14 +62,14 @@ export function scPasskeyEntered(ctx: PairingContext, passkey: number): void {
 
 function roundBit(ctx: PairingContext): number {
   const progress = progressOf(ctx);
-  const passkey = progress.passkey ?? fail(PairingFailedReason.UnspecifiedReason, 'no passkey');
+  const passkey = progress.passkey ?? fail(PairingFailedReason.unspecifiedReason, 'no passkey');
   return 0x80 | ((passkey >>> progress.round) & 1);
 }
 
 function xs(ctx: PairingContext): { local: Uint8Array; peer: Uint8Array } {
   const progress = progressOf(ctx);
-  const local = progress.keyPair?.publicKey.x ?? fail(PairingFailedReason.UnspecifiedReason, 'no key pair');
-  const peer = progress.peerPublicKey?.x ?? fail(PairingFailedReason.UnspecifiedReason, 'no peer key');
+  const local = progress.keyPair?.publicKey.x ?? fail(PairingFailedReason.unspecifiedReason, 'no key pair');
+  const peer = progress.peerPublicKey?.x ?? fail(PairingFailedReason.unspecifiedReason, 'no peer key');
   return { local, peer };
 }
 
@@ -87,12 +87,12 @@ export function handleScPasskeyConfirm(ctx: PairingContext, confirm: Uint8Array)
   const progress = progressOf(ctx);
   // A reflected commitment would let the peer replay our own round back to us.
   if (progress.localConfirm && equalBytes(confirm, progress.localConfirm))
-    fail(PairingFailedReason.ConfirmValueFailed, 'peer reflected our confirm value');
+    fail(PairingFailedReason.confirmValueFailed, 'peer reflected our confirm value');
   progress.peerConfirm = confirm;
   if (ctx.role === 'central') {
     send(ctx, {
       op: 'pairing-random',
-      random: progress.localNonce ?? fail(PairingFailedReason.UnspecifiedReason, 'no Nai'),
+      random: progress.localNonce ?? fail(PairingFailedReason.unspecifiedReason, 'no Nai'),
     });
     ctx.state = 'sc-wait-random';
   } else if (progress.passkey !== undefined) {
@@ -105,12 +105,12 @@ export function handleScPasskeyConfirm(ctx: PairingContext, confirm: Uint8Array)
 export function handleScPasskeyRandom(ctx: PairingContext, nonce: Uint8Array): void {
   const progress = progressOf(ctx);
   if (progress.localNonce && equalBytes(nonce, progress.localNonce))
-    fail(PairingFailedReason.ConfirmValueFailed, 'peer reflected our nonce');
+    fail(PairingFailedReason.confirmValueFailed, 'peer reflected our nonce');
   const { local, peer } = xs(ctx);
-  const peerConfirm = progress.peerConfirm ?? fail(PairingFailedReason.UnspecifiedReason, 'no peer confirm');
+  const peerConfirm = progress.peerConfirm ?? fail(PairingFailedReason.unspecifiedReason, 'no peer confirm');
   if (!equalBytes(f4(peer, local, nonce, roundBit(ctx)), peerConfirm)) {
     fail(
-      PairingFailedReason.ConfirmValueFailed,
+      PairingFailedReason.confirmValueFailed,
       `round ${progress.round + 1}: confirm does not match (wrong passkey?)`,
     );
   }
@@ -118,7 +118,7 @@ export function handleScPasskeyRandom(ctx: PairingContext, nonce: Uint8Array): v
   if (ctx.role === 'peripheral')
     send(ctx, {
       op: 'pairing-random',
-      random: progress.localNonce ?? fail(PairingFailedReason.UnspecifiedReason, 'no Nbi'),
+      random: progress.localNonce ?? fail(PairingFailedReason.unspecifiedReason, 'no Nbi'),
     });
   progress.round += 1;
   progress.peerConfirm = undefined;

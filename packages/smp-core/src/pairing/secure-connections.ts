@@ -45,14 +45,14 @@ export async function beginSc(ctx: PairingContext): Promise<void> {
 }
 
 function localKeyPair(progress: PairingProgress) {
-  return progress.keyPair ?? fail(PairingFailedReason.UnspecifiedReason, 'no local key pair');
+  return progress.keyPair ?? fail(PairingFailedReason.unspecifiedReason, 'no local key pair');
 }
 
 /** Our X and the peer's X as f4/g2 take them: [PKax, PKbx] in initiator/responder order. */
 function publicXs(ctx: PairingContext): { pkax: Uint8Array; pkbx: Uint8Array } {
   const progress = progressOf(ctx);
   const local = localKeyPair(progress).publicKey.x;
-  const peer = progress.peerPublicKey?.x ?? fail(PairingFailedReason.UnspecifiedReason, 'no peer public key');
+  const peer = progress.peerPublicKey?.x ?? fail(PairingFailedReason.unspecifiedReason, 'no peer public key');
   return ctx.role === 'central' ? { pkax: local, pkbx: peer } : { pkax: peer, pkbx: local };
 }
 
@@ -64,20 +64,20 @@ export async function handlePublicKey(ctx: PairingContext, x: Uint8Array, y: Uin
   const peerKey = { x, y };
   // CVE-2020-26558: a peer mirroring our X coordinate can complete Passkey Entry without the passkey.
   if (equalBytes(x, keyPair.publicKey.x))
-    fail(PairingFailedReason.DhKeyCheckFailed, 'peer public key has our X coordinate (reflection)');
+    fail(PairingFailedReason.dhKeyCheckFailed, 'peer public key has our X coordinate (reflection)');
   // Invalid-curve attacks (CVE-2018-5383): Core 6.0 requires DHKey Check Failed right after the exchange.
   if (!isValidP256PublicKey(peerKey))
-    fail(PairingFailedReason.DhKeyCheckFailed, 'peer public key is not a valid P-256 point');
+    fail(PairingFailedReason.dhKeyCheckFailed, 'peer public key is not a valid P-256 point');
   const debugKey = isDebugPublicKey(peerKey) || isDebugPublicKey(keyPair.publicKey);
   if (debugKey && !ctx.config.allowDebugKeys)
-    fail(PairingFailedReason.AuthenticationRequirements, 'debug public key refused (debug keys not enabled)');
+    fail(PairingFailedReason.authenticationRequirements, 'debug public key refused (debug keys not enabled)');
   progress.debugKey = debugKey;
   progress.peerPublicKey = peerKey;
   if (ctx.role === 'peripheral') send(ctx, { op: 'pairing-public-key', ...keyPair.publicKey });
   try {
     progress.dhKey = await p256DhKey(keyPair.privateKey, peerKey);
   } catch {
-    fail(PairingFailedReason.DhKeyCheckFailed, 'DHKey computation refused the peer public key');
+    fail(PairingFailedReason.dhKeyCheckFailed, 'DHKey computation refused the peer public key');
   }
   switch (negotiated.method) {
     case 'passkey-entry':
@@ -110,10 +110,10 @@ function beginScOob(ctx: PairingContext): void {
   const localOob = ctx.config.oob.localSc;
   const peerHasOurOob = (ctx.role === 'central' ? progress.response : progress.request)?.oobDataFlag === true;
   if (peerOob) {
-    const peerX = progress.peerPublicKey?.x ?? fail(PairingFailedReason.UnspecifiedReason, 'no peer key');
+    const peerX = progress.peerPublicKey?.x ?? fail(PairingFailedReason.unspecifiedReason, 'no peer key');
     if (!equalBytes(f4(peerX, peerX, peerOob.random, 0), peerOob.confirm)) {
       fail(
-        PairingFailedReason.ConfirmValueFailed,
+        PairingFailedReason.confirmValueFailed,
         'peer OOB confirm does not match its public key and random',
       );
     }
@@ -131,7 +131,7 @@ function beginScOob(ctx: PairingContext): void {
 export function handleScJustWorksConfirm(ctx: PairingContext, confirm: Uint8Array): void {
   const progress = progressOf(ctx);
   if (ctx.role !== 'central')
-    fail(PairingFailedReason.UnspecifiedReason, 'the initiator sends no confirm in Just Works');
+    fail(PairingFailedReason.unspecifiedReason, 'the initiator sends no confirm in Just Works');
   progress.peerConfirm = confirm;
   progress.localNonce = randomBytes(16);
   send(ctx, { op: 'pairing-random', random: progress.localNonce });
@@ -143,19 +143,19 @@ export function handleScRandom(ctx: PairingContext, nonce: Uint8Array): void {
   const progress = progressOf(ctx);
   const negotiated = negotiatedOf(ctx);
   if (progress.localNonce && equalBytes(nonce, progress.localNonce))
-    fail(PairingFailedReason.ConfirmValueFailed, 'peer reflected our nonce');
+    fail(PairingFailedReason.confirmValueFailed, 'peer reflected our nonce');
   progress.peerNonce = nonce;
   const { pkax, pkbx } = publicXs(ctx);
   if (ctx.role === 'peripheral') {
     if (negotiated.method === 'oob') progress.localNonce = randomBytes(16);
     send(ctx, {
       op: 'pairing-random',
-      random: progress.localNonce ?? fail(PairingFailedReason.UnspecifiedReason, 'no Nb'),
+      random: progress.localNonce ?? fail(PairingFailedReason.unspecifiedReason, 'no Nb'),
     });
   } else if (negotiated.method !== 'oob') {
-    const cb = progress.peerConfirm ?? fail(PairingFailedReason.UnspecifiedReason, 'no Cb');
+    const cb = progress.peerConfirm ?? fail(PairingFailedReason.unspecifiedReason, 'no Cb');
     if (!equalBytes(f4(pkbx, pkax, nonce, 0), cb))
-      fail(PairingFailedReason.ConfirmValueFailed, 'Cb does not match Nb');
+      fail(PairingFailedReason.confirmValueFailed, 'Cb does not match Nb');
   }
   if (negotiated.method === 'numeric-comparison') {
     const [na, nb] = ctx.role === 'central' ? [progress.localNonce, nonce] : [nonce, progress.localNonce];
@@ -184,7 +184,7 @@ export function enterStage2(ctx: PairingContext): void {
 
 /** The user's answer to Numeric Comparison. */
 export function numericComparisonAnswered(ctx: PairingContext, match: boolean): void {
-  if (!match) fail(PairingFailedReason.NumericComparisonFailed, 'the user said the numbers differ');
+  if (!match) fail(PairingFailedReason.numericComparisonFailed, 'the user said the numbers differ');
   enterStage2(ctx);
 }
 
@@ -197,10 +197,10 @@ function dhKeyChecks(ctx: PairingContext): { local: Uint8Array; peer: Uint8Array
   const { initiator, responder } = initiatorResponder(ctx);
   const a = addressWithType(initiator);
   const b = addressWithType(responder);
-  const pres = progress.pres ?? fail(PairingFailedReason.UnspecifiedReason, 'no Pairing Response');
-  const dhKey = progress.dhKey ?? fail(PairingFailedReason.UnspecifiedReason, 'no DHKey');
-  const local = progress.localNonce ?? fail(PairingFailedReason.UnspecifiedReason, 'no local nonce');
-  const peer = progress.peerNonce ?? fail(PairingFailedReason.UnspecifiedReason, 'no peer nonce');
+  const pres = progress.pres ?? fail(PairingFailedReason.unspecifiedReason, 'no Pairing Response');
+  const dhKey = progress.dhKey ?? fail(PairingFailedReason.unspecifiedReason, 'no DHKey');
+  const local = progress.localNonce ?? fail(PairingFailedReason.unspecifiedReason, 'no local nonce');
+  const peer = progress.peerNonce ?? fail(PairingFailedReason.unspecifiedReason, 'no peer nonce');
   const [na, nb] = ctx.role === 'central' ? [local, peer] : [peer, local];
   const { macKey, ltk } = f5(dhKey, na, nb, a, b);
   progress.macKey = macKey;
@@ -226,7 +226,7 @@ export function handleDhKeyCheck(ctx: PairingContext, check: Uint8Array): void {
     return;
   }
   const checks = dhKeyChecks(ctx);
-  if (!equalBytes(check, checks.peer)) fail(PairingFailedReason.DhKeyCheckFailed, 'Eb does not match');
+  if (!equalBytes(check, checks.peer)) fail(PairingFailedReason.dhKeyCheckFailed, 'Eb does not match');
   const ltk = maskKey(progress.ltk ?? new Uint8Array(16), negotiatedOf(ctx).keySize);
   startEncryption(ctx, 'pairing', { key: ltk, ediv: 0, rand: new Uint8Array(8) }, negotiatedOf(ctx));
   ctx.state = 'wait-encryption';
@@ -236,7 +236,7 @@ function finishPeripheralCheck(ctx: PairingContext): void {
   const progress = progressOf(ctx);
   const checks = dhKeyChecks(ctx);
   if (!progress.peerCheck || !equalBytes(progress.peerCheck, checks.peer))
-    fail(PairingFailedReason.DhKeyCheckFailed, 'Ea does not match');
+    fail(PairingFailedReason.dhKeyCheckFailed, 'Ea does not match');
   send(ctx, { op: 'pairing-dhkey-check', check: checks.local });
   keyReady(ctx, maskKey(progress.ltk ?? new Uint8Array(16), negotiatedOf(ctx).keySize));
   ctx.state = 'wait-encryption';

@@ -179,7 +179,7 @@ export class PairingSession {
         (progress.negotiated.sc ? progress.passkey === undefined : progress.tk === undefined);
       if (!waiting || !asked) return;
       if (passkey === null)
-        throw new SmpError(PairingFailedReason.PasskeyEntryFailed, 'the user cancelled passkey entry');
+        throw new SmpError(PairingFailedReason.passkeyEntryFailed, 'the user cancelled passkey entry');
       if (progress?.negotiated?.sc) scPasskeyEntered(ctx, passkey);
       else legacyPasskeyEntered(ctx, passkey);
     });
@@ -219,7 +219,7 @@ export class PairingSession {
         ctx.state,
       );
       const valid =
-        notificationType >= 0 && notificationType <= KeypressNotificationType.PasskeyEntryCompleted;
+        notificationType >= 0 && notificationType <= KeypressNotificationType.passkeyEntryCompleted;
       const roles = negotiated?.passkey;
       const weType =
         roles !== undefined && (ctx.role === 'central' ? roles.initiator : roles.responder) === 'input';
@@ -243,7 +243,7 @@ export class PairingSession {
   }
 
   /** Abort a running pairing locally (e.g. the user cancelled) with the given Pairing Failed reason. */
-  cancel(now: number, reason: number = PairingFailedReason.UnspecifiedReason): Promise<PairingAction[]> {
+  cancel(now: number, reason: number = PairingFailedReason.unspecifiedReason): Promise<PairingAction[]> {
     return this.input(now, 'cancel', (ctx) => {
       if (isPairing(ctx)) throw new SmpError(reason as SmpError['reason'], 'pairing cancelled locally');
     });
@@ -285,7 +285,7 @@ export class PairingSession {
     ctx.log?.trace({ layer: 'smp', pdu: pdu.op, state: ctx.state }, 'receive');
     if (NEVER_RECEIVED_BY[ctx.role].includes(pdu.op)) {
       throw new SmpError(
-        PairingFailedReason.CommandNotSupported,
+        PairingFailedReason.commandNotSupported,
         `${pdu.op} is never sent to a ${ctx.role}`,
         bytes[0],
       );
@@ -295,7 +295,7 @@ export class PairingSession {
     if (pdu.op === 'security-request' && isPairing(ctx)) return;
     if (!ALLOWED_PDUS[ctx.state].includes(pdu.op)) {
       throw new SmpError(
-        PairingFailedReason.UnspecifiedReason,
+        PairingFailedReason.unspecifiedReason,
         `${pdu.op} not expected in state ${ctx.state}`,
         bytes[0],
       );
@@ -325,11 +325,11 @@ export class PairingSession {
   private failLocally(error: unknown, input: string): void {
     const ctx = this.ctx;
     const smpError = error instanceof SmpError ? error : undefined;
-    const reason = smpError?.reason ?? PairingFailedReason.UnspecifiedReason;
+    const reason = smpError?.reason ?? PairingFailedReason.unspecifiedReason;
     const message = smpError?.message ?? `internal error in ${input}: ${String(error)}`;
     if (!smpError) ctx.log?.error({ layer: 'smp', err: error }, 'pairing session internal error');
     // A malformed Pairing Request to a peripheral is a pairing attempt that failed, and is reported as one.
-    const refusedRequest = ctx.role === 'peripheral' && smpError?.opcode === SmpOpcode.PairingRequest;
+    const refusedRequest = ctx.role === 'peripheral' && smpError?.opcode === SmpOpcode.pairingRequest;
     const wasPairing = isPairing(ctx) || ctx.progress !== undefined || refusedRequest;
     // Whatever this step produced that depends on the pairing succeeding is withdrawn.
     ctx.actions = ctx.actions.filter(
@@ -338,13 +338,13 @@ export class PairingSession {
     send(ctx, { op: 'pairing-failed', reason });
     if (!wasPairing) return;
     emit(ctx, { type: 'failed', reason, byPeer: false, timedOut: false, message });
-    this.endPairing('failed', reason !== PairingFailedReason.RepeatedAttempts);
+    this.endPairing('failed', reason !== PairingFailedReason.repeatedAttempts);
   }
 
   private timeOut(): void {
     emit(this.ctx, {
       type: 'failed',
-      reason: PairingFailedReason.UnspecifiedReason,
+      reason: PairingFailedReason.unspecifiedReason,
       byPeer: false,
       timedOut: true,
       message: 'SMP timeout (30 s)',

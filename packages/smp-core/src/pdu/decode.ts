@@ -20,20 +20,20 @@ import type { DecodeResult, PairingFeatures, SmpPdu } from './types.js';
 
 /** Total PDU length (opcode included) per command. Core 6.0 Vol 3 Part H 3.5 and 3.6, Figures 3.2-3.16. */
 export const PDU_LENGTH: Readonly<Record<SmpOpcode, number>> = {
-  [SmpOpcode.PairingRequest]: 7,
-  [SmpOpcode.PairingResponse]: 7,
-  [SmpOpcode.PairingConfirm]: 17,
-  [SmpOpcode.PairingRandom]: 17,
-  [SmpOpcode.PairingFailed]: 2,
-  [SmpOpcode.EncryptionInformation]: 17,
-  [SmpOpcode.CentralIdentification]: 11,
-  [SmpOpcode.IdentityInformation]: 17,
-  [SmpOpcode.IdentityAddressInformation]: 8,
-  [SmpOpcode.SigningInformation]: 17,
-  [SmpOpcode.SecurityRequest]: 2,
-  [SmpOpcode.PairingPublicKey]: 65,
-  [SmpOpcode.PairingDhKeyCheck]: 17,
-  [SmpOpcode.PairingKeypressNotification]: 2,
+  [SmpOpcode.pairingRequest]: 7,
+  [SmpOpcode.pairingResponse]: 7,
+  [SmpOpcode.pairingConfirm]: 17,
+  [SmpOpcode.pairingRandom]: 17,
+  [SmpOpcode.pairingFailed]: 2,
+  [SmpOpcode.encryptionInformation]: 17,
+  [SmpOpcode.centralIdentification]: 11,
+  [SmpOpcode.identityInformation]: 17,
+  [SmpOpcode.identityAddressInformation]: 8,
+  [SmpOpcode.signingInformation]: 17,
+  [SmpOpcode.securityRequest]: 2,
+  [SmpOpcode.pairingPublicKey]: 65,
+  [SmpOpcode.pairingDhKeyCheck]: 17,
+  [SmpOpcode.pairingKeypressNotification]: 2,
 };
 
 /** Decodes the parameters of a PDU whose opcode and length were already checked. */
@@ -45,17 +45,17 @@ const slice = (pdu: Uint8Array, from: number, length: number): Uint8Array => pdu
 function decodePairingFeatures(pdu: Uint8Array): PairingFeatures | SmpError {
   const opcode = u8(pdu, 0);
   const ioCapability = u8(pdu, 1);
-  if (ioCapability > IoCapability.KeyboardDisplay) {
+  if (ioCapability > IoCapability.keyboardDisplay) {
     return new SmpError(
-      PairingFailedReason.InvalidParameters,
+      PairingFailedReason.invalidParameters,
       `reserved IO capability ${hexNumber(ioCapability)}`,
       opcode,
     );
   }
   const oob = u8(pdu, 2);
-  if (oob !== OobDataFlag.NotPresent && oob !== OobDataFlag.Present) {
+  if (oob !== OobDataFlag.notPresent && oob !== OobDataFlag.present) {
     return new SmpError(
-      PairingFailedReason.InvalidParameters,
+      PairingFailedReason.invalidParameters,
       `reserved OOB data flag ${hexNumber(oob)}`,
       opcode,
     );
@@ -64,14 +64,14 @@ function decodePairingFeatures(pdu: Uint8Array): PairingFeatures | SmpError {
   // A Maximum Encryption Key Size outside 7..16 can never be negotiated (Core 6.0 Vol 3 Part H 3.5.1).
   if (maxKeySize < MIN_ENCRYPTION_KEY_SIZE || maxKeySize > MAX_ENCRYPTION_KEY_SIZE) {
     return new SmpError(
-      PairingFailedReason.EncryptionKeySize,
+      PairingFailedReason.encryptionKeySize,
       `maximum key size ${maxKeySize} outside 7..16`,
       opcode,
     );
   }
   return {
     ioCapability: ioCapability as IoCapability,
-    oobDataFlag: oob === OobDataFlag.Present,
+    oobDataFlag: oob === OobDataFlag.present,
     authReq: decodeAuthReq(u8(pdu, 3)),
     maxKeySize,
     initiatorKeyDistribution: decodeKeyDistribution(u8(pdu, 5)),
@@ -80,53 +80,53 @@ function decodePairingFeatures(pdu: Uint8Array): PairingFeatures | SmpError {
 }
 
 const DECODERS: Readonly<Record<SmpOpcode, ParameterDecoder>> = {
-  [SmpOpcode.PairingRequest]: (pdu) => {
+  [SmpOpcode.pairingRequest]: (pdu) => {
     const features = decodePairingFeatures(pdu);
     return features instanceof SmpError ? features : { op: 'pairing-request', ...features };
   },
-  [SmpOpcode.PairingResponse]: (pdu) => {
+  [SmpOpcode.pairingResponse]: (pdu) => {
     const features = decodePairingFeatures(pdu);
     return features instanceof SmpError ? features : { op: 'pairing-response', ...features };
   },
-  [SmpOpcode.PairingConfirm]: (pdu) => ({ op: 'pairing-confirm', confirm: slice(pdu, 1, 16) }),
-  [SmpOpcode.PairingRandom]: (pdu) => ({ op: 'pairing-random', random: slice(pdu, 1, 16) }),
+  [SmpOpcode.pairingConfirm]: (pdu) => ({ op: 'pairing-confirm', confirm: slice(pdu, 1, 16) }),
+  [SmpOpcode.pairingRandom]: (pdu) => ({ op: 'pairing-random', random: slice(pdu, 1, 16) }),
   // Any reason octet is reported as received: a peer may use codes newer than this table.
-  [SmpOpcode.PairingFailed]: (pdu) => ({ op: 'pairing-failed', reason: u8(pdu, 1) }),
-  [SmpOpcode.EncryptionInformation]: (pdu) => ({ op: 'encryption-information', ltk: slice(pdu, 1, 16) }),
-  [SmpOpcode.CentralIdentification]: (pdu) => ({
+  [SmpOpcode.pairingFailed]: (pdu) => ({ op: 'pairing-failed', reason: u8(pdu, 1) }),
+  [SmpOpcode.encryptionInformation]: (pdu) => ({ op: 'encryption-information', ltk: slice(pdu, 1, 16) }),
+  [SmpOpcode.centralIdentification]: (pdu) => ({
     op: 'central-identification',
     ediv: u8(pdu, 1) | (u8(pdu, 2) << 8),
     rand: slice(pdu, 3, 8),
   }),
-  [SmpOpcode.IdentityInformation]: (pdu) => ({ op: 'identity-information', irk: slice(pdu, 1, 16) }),
-  [SmpOpcode.IdentityAddressInformation]: (pdu) => {
+  [SmpOpcode.identityInformation]: (pdu) => ({ op: 'identity-information', irk: slice(pdu, 1, 16) }),
+  [SmpOpcode.identityAddressInformation]: (pdu) => {
     const type = u8(pdu, 1);
-    if (type !== IdentityAddressType.Public && type !== IdentityAddressType.StaticRandom) {
+    if (type !== IdentityAddressType.public && type !== IdentityAddressType.staticRandom) {
       return new SmpError(
-        PairingFailedReason.InvalidParameters,
+        PairingFailedReason.invalidParameters,
         `reserved identity address type ${hexNumber(type)}`,
         0x09,
       );
     }
     return {
       op: 'identity-address-information',
-      addressType: type === IdentityAddressType.Public ? 'public' : 'random',
+      addressType: type === IdentityAddressType.public ? 'public' : 'random',
       address: slice(pdu, 2, 6),
     };
   },
-  [SmpOpcode.SigningInformation]: (pdu) => ({ op: 'signing-information', csrk: slice(pdu, 1, 16) }),
-  [SmpOpcode.SecurityRequest]: (pdu) => ({ op: 'security-request', authReq: decodeAuthReq(u8(pdu, 1)) }),
-  [SmpOpcode.PairingPublicKey]: (pdu) => ({
+  [SmpOpcode.signingInformation]: (pdu) => ({ op: 'signing-information', csrk: slice(pdu, 1, 16) }),
+  [SmpOpcode.securityRequest]: (pdu) => ({ op: 'security-request', authReq: decodeAuthReq(u8(pdu, 1)) }),
+  [SmpOpcode.pairingPublicKey]: (pdu) => ({
     op: 'pairing-public-key',
     x: slice(pdu, 1, 32),
     y: slice(pdu, 33, 32),
   }),
-  [SmpOpcode.PairingDhKeyCheck]: (pdu) => ({ op: 'pairing-dhkey-check', check: slice(pdu, 1, 16) }),
-  [SmpOpcode.PairingKeypressNotification]: (pdu) => {
+  [SmpOpcode.pairingDhKeyCheck]: (pdu) => ({ op: 'pairing-dhkey-check', check: slice(pdu, 1, 16) }),
+  [SmpOpcode.pairingKeypressNotification]: (pdu) => {
     const type = u8(pdu, 1);
-    if (type > KeypressNotificationType.PasskeyEntryCompleted) {
+    if (type > KeypressNotificationType.passkeyEntryCompleted) {
       return new SmpError(
-        PairingFailedReason.InvalidParameters,
+        PairingFailedReason.invalidParameters,
         `reserved keypress type ${hexNumber(type)}`,
         0x0e,
       );
@@ -147,12 +147,12 @@ export function isSmpOpcode(opcode: number): opcode is SmpOpcode {
  */
 export function decodeSmpPdu(pdu: Uint8Array): DecodeResult {
   if (!(pdu instanceof Uint8Array) || pdu.length === 0) {
-    return { ok: false, error: new SmpError(PairingFailedReason.InvalidParameters, 'empty SMP PDU') };
+    return { ok: false, error: new SmpError(PairingFailedReason.invalidParameters, 'empty SMP PDU') };
   }
   const opcode = u8(pdu, 0);
   if (!isSmpOpcode(opcode)) {
     const error = new SmpError(
-      PairingFailedReason.CommandNotSupported,
+      PairingFailedReason.commandNotSupported,
       `unknown SMP opcode ${hexNumber(opcode)}`,
       opcode,
     );
@@ -161,7 +161,7 @@ export function decodeSmpPdu(pdu: Uint8Array): DecodeResult {
   const expected = PDU_LENGTH[opcode];
   if (pdu.length !== expected) {
     const message = `SMP opcode ${hexNumber(opcode)} must be ${expected} octets, got ${pdu.length}`;
-    return { ok: false, error: new SmpError(PairingFailedReason.InvalidParameters, message, opcode) };
+    return { ok: false, error: new SmpError(PairingFailedReason.invalidParameters, message, opcode) };
   }
   const decoded = DECODERS[opcode](pdu);
   return decoded instanceof SmpError ? { ok: false, error: decoded } : { ok: true, pdu: decoded };

@@ -10,7 +10,7 @@ import type { PairingFeatures, SmpPdu } from './types.js';
 
 function field(name: string, value: Uint8Array, length: number): Uint8Array {
   if (!(value instanceof Uint8Array) || value.length !== length) {
-    throw new SmpError(PairingFailedReason.InvalidParameters, `${name} must be ${length} octets`);
+    throw new SmpError(PairingFailedReason.invalidParameters, `${name} must be ${length} octets`);
   }
   return value;
 }
@@ -28,7 +28,7 @@ function features(opcode: number, f: PairingFeatures): Uint8Array {
   return octets(
     opcode,
     f.ioCapability,
-    f.oobDataFlag ? OobDataFlag.Present : OobDataFlag.NotPresent,
+    f.oobDataFlag ? OobDataFlag.present : OobDataFlag.notPresent,
     encodeAuthReq(f.authReq),
     f.maxKeySize,
     encodeKeyDistribution(f.initiatorKeyDistribution),
@@ -40,40 +40,40 @@ function features(opcode: number, f: PairingFeatures): Uint8Array {
 export function encodeSmpPdu(pdu: SmpPdu): Uint8Array {
   switch (pdu.op) {
     case 'pairing-request':
-      return features(SmpOpcode.PairingRequest, pdu);
+      return features(SmpOpcode.pairingRequest, pdu);
     case 'pairing-response':
-      return features(SmpOpcode.PairingResponse, pdu);
+      return features(SmpOpcode.pairingResponse, pdu);
     case 'pairing-confirm':
-      return octets(SmpOpcode.PairingConfirm, field('confirm', pdu.confirm, 16));
+      return octets(SmpOpcode.pairingConfirm, field('confirm', pdu.confirm, 16));
     case 'pairing-random':
-      return octets(SmpOpcode.PairingRandom, field('random', pdu.random, 16));
+      return octets(SmpOpcode.pairingRandom, field('random', pdu.random, 16));
     case 'pairing-failed':
-      return octets(SmpOpcode.PairingFailed, pdu.reason);
+      return octets(SmpOpcode.pairingFailed, pdu.reason);
     case 'encryption-information':
-      return octets(SmpOpcode.EncryptionInformation, field('ltk', pdu.ltk, 16));
+      return octets(SmpOpcode.encryptionInformation, field('ltk', pdu.ltk, 16));
     case 'central-identification':
       return octets(
-        SmpOpcode.CentralIdentification,
+        SmpOpcode.centralIdentification,
         pdu.ediv & 0xff,
         pdu.ediv >> 8,
         field('rand', pdu.rand, 8),
       );
     case 'identity-information':
-      return octets(SmpOpcode.IdentityInformation, field('irk', pdu.irk, 16));
+      return octets(SmpOpcode.identityInformation, field('irk', pdu.irk, 16));
     case 'identity-address-information': {
       const type =
-        pdu.addressType === 'public' ? IdentityAddressType.Public : IdentityAddressType.StaticRandom;
-      return octets(SmpOpcode.IdentityAddressInformation, type, field('address', pdu.address, 6));
+        pdu.addressType === 'public' ? IdentityAddressType.public : IdentityAddressType.staticRandom;
+      return octets(SmpOpcode.identityAddressInformation, type, field('address', pdu.address, 6));
     }
     case 'signing-information':
-      return octets(SmpOpcode.SigningInformation, field('csrk', pdu.csrk, 16));
+      return octets(SmpOpcode.signingInformation, field('csrk', pdu.csrk, 16));
     case 'security-request':
-      return octets(SmpOpcode.SecurityRequest, encodeAuthReq(pdu.authReq));
+      return octets(SmpOpcode.securityRequest, encodeAuthReq(pdu.authReq));
     case 'pairing-public-key':
-      return octets(SmpOpcode.PairingPublicKey, field('x', pdu.x, 32), field('y', pdu.y, 32));
+      return octets(SmpOpcode.pairingPublicKey, field('x', pdu.x, 32), field('y', pdu.y, 32));
     case 'pairing-dhkey-check':
-      return octets(SmpOpcode.PairingDhKeyCheck, field('check', pdu.check, 16));
+      return octets(SmpOpcode.pairingDhKeyCheck, field('check', pdu.check, 16));
     case 'keypress-notification':
-      return octets(SmpOpcode.PairingKeypressNotification, pdu.notificationType);
+      return octets(SmpOpcode.pairingKeypressNotification, pdu.notificationType);
   }
 }

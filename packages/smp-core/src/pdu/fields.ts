@@ -5,40 +5,40 @@ import type { AuthReq, KeyDistribution } from './types.js';
 export function decodeAuthReq(octet: number): AuthReq {
   return {
     // Only 0b01 means Bonding; the reserved values 0b10/0b11 are treated as No Bonding.
-    bonding: (octet & AuthReqBits.BondingFlagsMask) === AuthReqBits.Bonding,
-    mitm: (octet & AuthReqBits.Mitm) !== 0,
-    sc: (octet & AuthReqBits.SecureConnections) !== 0,
-    keypress: (octet & AuthReqBits.Keypress) !== 0,
-    ct2: (octet & AuthReqBits.Ct2) !== 0,
+    bonding: (octet & AuthReqBits.bondingFlagsMask) === AuthReqBits.bonding,
+    mitm: (octet & AuthReqBits.mitm) !== 0,
+    sc: (octet & AuthReqBits.secureConnections) !== 0,
+    keypress: (octet & AuthReqBits.keypress) !== 0,
+    ct2: (octet & AuthReqBits.ct2) !== 0,
   };
 }
 
 /** The AuthReq octet with RFU bits 0, as a sender must set them. */
 export function encodeAuthReq(authReq: AuthReq): number {
   return (
-    (authReq.bonding ? AuthReqBits.Bonding : 0) |
-    (authReq.mitm ? AuthReqBits.Mitm : 0) |
-    (authReq.sc ? AuthReqBits.SecureConnections : 0) |
-    (authReq.keypress ? AuthReqBits.Keypress : 0) |
-    (authReq.ct2 ? AuthReqBits.Ct2 : 0)
+    (authReq.bonding ? AuthReqBits.bonding : 0) |
+    (authReq.mitm ? AuthReqBits.mitm : 0) |
+    (authReq.sc ? AuthReqBits.secureConnections : 0) |
+    (authReq.keypress ? AuthReqBits.keypress : 0) |
+    (authReq.ct2 ? AuthReqBits.ct2 : 0)
   );
 }
 
 export function decodeKeyDistribution(octet: number): KeyDistribution {
   return {
-    encKey: (octet & KeyDistributionBits.EncKey) !== 0,
-    idKey: (octet & KeyDistributionBits.IdKey) !== 0,
-    signKey: (octet & KeyDistributionBits.SignKey) !== 0,
-    linkKey: (octet & KeyDistributionBits.LinkKey) !== 0,
+    encKey: (octet & KeyDistributionBits.encKey) !== 0,
+    idKey: (octet & KeyDistributionBits.idKey) !== 0,
+    signKey: (octet & KeyDistributionBits.signKey) !== 0,
+    linkKey: (octet & KeyDistributionBits.linkKey) !== 0,
   };
 }
 
 export function encodeKeyDistribution(dist: KeyDistribution): number {
   return (
-    (dist.encKey ? KeyDistributionBits.EncKey : 0) |
-    (dist.idKey ? KeyDistributionBits.IdKey : 0) |
-    (dist.signKey ? KeyDistributionBits.SignKey : 0) |
-    (dist.linkKey ? KeyDistributionBits.LinkKey : 0)
+    (dist.encKey ? KeyDistributionBits.encKey : 0) |
+    (dist.idKey ? KeyDistributionBits.idKey : 0) |
+    (dist.signKey ? KeyDistributionBits.signKey : 0) |
+    (dist.linkKey ? KeyDistributionBits.linkKey : 0)
   );
 }
 

@@ -80,7 +80,7 @@ describe('SMP PDU codec', () => {
     for (const opcode of [0x00, 0x0f, 0x10, 0x7f, 0xff]) {
       const result = decodeSmpPdu(Uint8Array.of(opcode, 0, 0));
       expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.error.reason).toBe(PairingFailedReason.CommandNotSupported);
+      if (!result.ok) expect(result.error.reason).toBe(PairingFailedReason.commandNotSupported);
     }
   });
 
@@ -91,21 +91,21 @@ describe('SMP PDU codec', () => {
         pdu[0] = Number(opcode);
         const result = decodeSmpPdu(pdu);
         expect(result.ok).toBe(false);
-        if (!result.ok) expect(result.error.reason).toBe(PairingFailedReason.InvalidParameters);
+        if (!result.ok) expect(result.error.reason).toBe(PairingFailedReason.invalidParameters);
       }
     }
     const empty = decodeSmpPdu(new Uint8Array(0));
-    expect(!empty.ok && empty.error.reason).toBe(PairingFailedReason.InvalidParameters);
+    expect(!empty.ok && empty.error.reason).toBe(PairingFailedReason.invalidParameters);
   });
 
   it('refuses reserved field values', () => {
     const cases: [Uint8Array, number][] = [
-      [Uint8Array.of(0x01, 0x05, 0, 0, 16, 0, 0), PairingFailedReason.InvalidParameters], // IO capability
-      [Uint8Array.of(0x01, 0x03, 0x02, 0, 16, 0, 0), PairingFailedReason.InvalidParameters], // OOB flag
-      [Uint8Array.of(0x02, 0x03, 0, 0, 6, 0, 0), PairingFailedReason.EncryptionKeySize], // key size < 7
-      [Uint8Array.of(0x02, 0x03, 0, 0, 17, 0, 0), PairingFailedReason.EncryptionKeySize], // key size > 16
-      [Uint8Array.of(0x09, 0x02, 1, 2, 3, 4, 5, 6), PairingFailedReason.InvalidParameters], // address type
-      [Uint8Array.of(0x0e, 0x05), PairingFailedReason.InvalidParameters], // keypress type
+      [Uint8Array.of(0x01, 0x05, 0, 0, 16, 0, 0), PairingFailedReason.invalidParameters], // IO capability
+      [Uint8Array.of(0x01, 0x03, 0x02, 0, 16, 0, 0), PairingFailedReason.invalidParameters], // OOB flag
+      [Uint8Array.of(0x02, 0x03, 0, 0, 6, 0, 0), PairingFailedReason.encryptionKeySize], // key size < 7
+      [Uint8Array.of(0x02, 0x03, 0, 0, 17, 0, 0), PairingFailedReason.encryptionKeySize], // key size > 16
+      [Uint8Array.of(0x09, 0x02, 1, 2, 3, 4, 5, 6), PairingFailedReason.invalidParameters], // address type
+      [Uint8Array.of(0x0e, 0x05), PairingFailedReason.invalidParameters], // keypress type
     ];
     for (const [pdu, reason] of cases) {
       const result = decodeSmpPdu(pdu);

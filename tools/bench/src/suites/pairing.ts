@@ -69,8 +69,8 @@ async function pairOnce(central: Partial<PairingConfig>, peripheral: Partial<Pai
 const justWorks = [{}, {}] as const;
 // The peripheral displays (it answers first, so its passkey exists before the central is asked to type it).
 const passkey = [
-  { io: IoCapability.KeyboardOnly, mitm: true },
-  { io: IoCapability.DisplayOnly, mitm: true },
+  { io: IoCapability.keyboardOnly, mitm: true },
+  { io: IoCapability.displayOnly, mitm: true },
 ] as const;
 const legacy = [{ sc: false }, { sc: false }] as const;
 

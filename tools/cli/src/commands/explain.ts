@@ -56,32 +56,32 @@ const WITH_IO = 'give --io keyboard-display (or display, keyboard, display-yesno
 export function pairingFailedHint(reason: number, o: PairingFailure): string | undefined {
   const message = o.message ?? '';
   switch (reason) {
-    case PairingFailedReason.PasskeyEntryFailed:
+    case PairingFailedReason.passkeyEntryFailed:
       return 'no passkey was entered: type it when asked, or give --passkey N (a script can also write it to stdin)';
-    case PairingFailedReason.AuthenticationRequirements:
+    case PairingFailedReason.authenticationRequirements:
       if (!o.byPeer) return ourAuthenticationRefusal(message, o.io);
       if (o.legacy)
         return 'the peer refused legacy pairing (it may be in Secure Connections Only mode): drop --legacy';
       if (o.io === 'none')
         return `the peer refused an unauthenticated pairing: it wants MITM protection, which needs a passkey or numbers to compare on both devices; ${WITH_IO}`;
       return `the peer refused the security --io ${o.io} can give with its own IO capabilities, or it would not replace a stronger bond it holds for us`;
-    case PairingFailedReason.ConfirmValueFailed:
+    case PairingFailedReason.confirmValueFailed:
       return 'the two sides did not use the same passkey or OOB data';
-    case PairingFailedReason.PairingNotSupported:
+    case PairingFailedReason.pairingNotSupported:
       return o.byPeer ? 'the peer does not accept pairing as asked (--legacy or --sc-only?)' : undefined;
-    case PairingFailedReason.EncryptionKeySize:
+    case PairingFailedReason.encryptionKeySize:
       return o.byPeer
         ? "the key would be shorter than the peer's minimum key size"
         : 'the key would be shorter than --min-key-size (default 16); give a smaller --min-key-size to accept it';
-    case PairingFailedReason.RepeatedAttempts:
+    case PairingFailedReason.repeatedAttempts:
       return 'the peer refuses pairing for a while after a failed attempt; wait and try again';
-    case PairingFailedReason.DhKeyCheckFailed:
+    case PairingFailedReason.dhKeyCheckFailed:
       return 'the two sides computed different keys: a wrong passkey or OOB data, or someone in the middle';
-    case PairingFailedReason.NumericComparisonFailed:
+    case PairingFailedReason.numericComparisonFailed:
       return o.byPeer
         ? 'the numbers were not confirmed on the peer'
         : 'the numbers were not confirmed here (answer y when asked, or give --yes)';
-    case PairingFailedReason.UnspecifiedReason:
+    case PairingFailedReason.unspecifiedReason:
       return o.byPeer
         ? 'the peer gave no reason (its own log or output says why; a peer refuses, for one, a pairing that would replace a bond it holds for this address, stronger or kept until forgotten)'
         : undefined;

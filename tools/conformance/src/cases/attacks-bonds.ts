@@ -112,7 +112,7 @@ function attackerKeys(run: PairingRun): string[] {
   const state = run.outcome.state;
   if (state.key) keys.push(hex(state.key));
   for (const pdu of state.iutKeys)
-    if (pdu[0] === SmpOpcode.EncryptionInformation) keys.push(hex(pdu.subarray(1)));
+    if (pdu[0] === SmpOpcode.encryptionInformation) keys.push(hex(pdu.subarray(1)));
   for (const value of state.lt.values()) if (value.length === 16) keys.push(hex(value));
   return keys;
 }
@@ -169,7 +169,7 @@ async function attack(b: Bonded, a: Attack): Promise<void> {
   // The initiator's script ends with its last key sent: a responder IUT's Pairing Failed comes after that.
   const late = o.kind === 'complete' ? await attacker.receive(SMP_CID, 1000) : undefined;
   const reason =
-    o.kind === 'iut-failed' ? o.reason : late?.[0] === SmpOpcode.PairingFailed ? late[1] : undefined;
+    o.kind === 'iut-failed' ? o.reason : late?.[0] === SmpOpcode.pairingFailed ? late[1] : undefined;
   const seen = reason !== undefined ? `Pairing Failed 0x${reason.toString(16)}` : o.kind;
   b.t.note(`${b.role}, ${a.label}: ${seen}`);
   const want = a.reasons.map((r) => `0x${r.toString(16)}`).join(' or ');

@@ -45,12 +45,12 @@ const MISORDERS: Misorder[] = [
   {
     name: 'a second Pairing Request mid-pairing',
     prefix: (preq) => [preq],
-    intruder: featuresPdu(SmpOpcode.PairingRequest, features()),
+    intruder: featuresPdu(SmpOpcode.pairingRequest, features()),
   },
   {
     name: 'Pairing Response to a peripheral',
     prefix: () => [],
-    intruder: featuresPdu(SmpOpcode.PairingResponse, features()),
+    intruder: featuresPdu(SmpOpcode.pairingResponse, features()),
   },
 ];
 
@@ -132,7 +132,7 @@ export const protocolAttackCases: ConformanceCase[] = [
       for (const late of [
         smp.random(randomBytes(16)),
         smp.dhKeyCheck(randomBytes(16)),
-        featuresPdu(SmpOpcode.PairingRequest, features()),
+        featuresPdu(SmpOpcode.pairingRequest, features()),
         smp.failed(0x08),
       ]) {
         await linked.lt.sendFrame(SMP_CID, late);
@@ -192,23 +192,23 @@ export const protocolAttackCases: ConformanceCase[] = [
 
 async function outOfOrder(t: Harness, misorder: Misorder): Promise<void> {
   const linked = await linkPeripheral(t);
-  const preq = featuresPdu(SmpOpcode.PairingRequest, features());
+  const preq = featuresPdu(SmpOpcode.pairingRequest, features());
   const prefix = misorder.prefix(preq);
   for (const pdu of prefix) await linked.lt.sendFrame(SMP_CID, pdu);
   if (prefix.length) {
     // The IUT's answer to the in-order part (its Pairing Response) must be out of the way first.
     const response = await linked.lt.receive(SMP_CID, 2000);
     verify(
-      response?.[0] === SmpOpcode.PairingResponse,
+      response?.[0] === SmpOpcode.pairingResponse,
       `${misorder.name}: no Pairing Response to the prefix`,
     );
   }
   await linked.lt.sendFrame(SMP_CID, misorder.intruder);
   await sleep(100);
   const answers = linked.lt.pending(SMP_CID);
-  const failedOrSilent = answers.every((pdu) => pdu[0] === SmpOpcode.PairingFailed);
+  const failedOrSilent = answers.every((pdu) => pdu[0] === SmpOpcode.pairingFailed);
   t.note(
-    `${misorder.name}: ${answers.length ? answers.map((p) => `${opName(p[0])}${p[0] === SmpOpcode.PairingFailed ? ` 0x${p[1]?.toString(16)}` : ''}`).join(', ') : 'ignored'}`,
+    `${misorder.name}: ${answers.length ? answers.map((p) => `${opName(p[0])}${p[0] === SmpOpcode.pairingFailed ? ` 0x${p[1]?.toString(16)}` : ''}`).join(', ') : 'ignored'}`,
   );
   verify(failedOrSilent, `${misorder.name}: the IUT answered ${answers.map((p) => opName(p[0])).join(', ')}`);
   verify(!linked.connection.encrypted, `${misorder.name}: the link is encrypted`);

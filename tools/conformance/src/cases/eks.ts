@@ -102,7 +102,7 @@ export const keySizeCases: ConformanceCase[] = [
         `expected Pairing Failed 0x06 (or 0x0A); LT ${run.outcome.kind}`,
       );
       verify(
-        run.outcome.state.received.every((pdu) => pdu[0] !== SmpOpcode.PairingResponse),
+        run.outcome.state.received.every((pdu) => pdu[0] !== SmpOpcode.pairingResponse),
         'the IUT answered with a Pairing Response first',
       );
     },

@@ -37,7 +37,7 @@ export const gapCases: ConformanceCase[] = [
         features: features({ authReq: SC, initKeys: 0, respKeys: KEYS.id }),
       });
       verify(run.outcome.kind === 'complete', `pairing: ${run.outcome.kind}; ${describeReport(run.report)}`);
-      const irk = run.outcome.state.iutKeys.find((p) => p[0] === SmpOpcode.IdentityInformation)?.slice(1);
+      const irk = run.outcome.state.iutKeys.find((p) => p[0] === SmpOpcode.identityInformation)?.slice(1);
       verify(irk && resolveRpa(first, irk), "the IUT's RPA does not resolve with the IRK it distributed");
       await linked.lt.disconnect();
       await sleep(ROTATION_MS * 2);
@@ -65,7 +65,7 @@ export const gapCases: ConformanceCase[] = [
         features: features({ authReq: SC, initKeys: KEYS.id, respKeys: 0 }),
       });
       verify(run.outcome.kind === 'complete', `pairing: ${run.outcome.kind}; ${describeReport(run.report)}`);
-      const irk = run.outcome.state.iutKeys.find((p) => p[0] === SmpOpcode.IdentityInformation)?.slice(1);
+      const irk = run.outcome.state.iutKeys.find((p) => p[0] === SmpOpcode.identityInformation)?.slice(1);
       verify(irk && resolveRpa(first, irk), "the IUT's RPA does not resolve with the IRK it distributed");
       await linked.lt.disconnect();
       await sleep(ROTATION_MS * 2);

@@ -20,9 +20,9 @@ const LEGACY = AUTH.bonding;
 const SC = AUTH.bonding | AUTH.sc;
 
 const ORDER: Record<number, number[]> = {
-  [KEYS.enc]: [SmpOpcode.EncryptionInformation, SmpOpcode.CentralIdentification],
-  [KEYS.id]: [SmpOpcode.IdentityInformation, SmpOpcode.IdentityAddressInformation],
-  [KEYS.sign]: [SmpOpcode.SigningInformation],
+  [KEYS.enc]: [SmpOpcode.encryptionInformation, SmpOpcode.centralIdentification],
+  [KEYS.id]: [SmpOpcode.identityInformation, SmpOpcode.identityAddressInformation],
+  [KEYS.sign]: [SmpOpcode.signingInformation],
 };
 
 /** The IUT sent exactly the PDUs for `bits`, in the order of Figure 3.13, and nothing after. */
@@ -36,7 +36,7 @@ async function expectKeys(t: Harness, run: PairingRun, bits: number): Promise<vo
     sent.join() === want.join(),
     `the IUT distributed [${sent.map(opName).join(', ')}], want [${want.map(opName).join(', ')}]`,
   );
-  const address = run.outcome.state.iutKeys.find((pdu) => pdu[0] === SmpOpcode.IdentityAddressInformation);
+  const address = run.outcome.state.iutKeys.find((pdu) => pdu[0] === SmpOpcode.identityAddressInformation);
   if (address) {
     verify(
       address[1] === 0 || address[1] === 1,

@@ -18,7 +18,7 @@ export const securityRequestCases: ConformanceCase[] = [
       const pairing = settle(linked.connection.pair({ mitm: true }));
       const request = await linked.lt.receive(SMP_CID, 2000);
       verify(
-        request?.[0] === SmpOpcode.SecurityRequest,
+        request?.[0] === SmpOpcode.securityRequest,
         `the IUT sent ${request ? `opcode 0x${request[0]?.toString(16)}` : 'nothing'}, not a Security Request`,
       );
       verify(
@@ -80,7 +80,7 @@ export const securityRequestCases: ConformanceCase[] = [
       const asked = settle(again.pair());
       const request = await linked.lt.receive(SMP_CID, 2000);
       verify(
-        request?.[0] === SmpOpcode.SecurityRequest,
+        request?.[0] === SmpOpcode.securityRequest,
         `the IUT sent ${request ? `opcode 0x${request[0]?.toString(16)}` : 'nothing'}, not a Security Request`,
       );
       verify(
@@ -105,7 +105,7 @@ export const securityRequestCases: ConformanceCase[] = [
       await linked.lt.sendFrame(SMP_CID, smp.securityRequest(SC));
       const preq = await linked.lt.receive(SMP_CID, 2000);
       verify(
-        preq?.[0] === SmpOpcode.PairingRequest,
+        preq?.[0] === SmpOpcode.pairingRequest,
         `the IUT answered ${preq ? `opcode 0x${preq[0]?.toString(16)}` : 'nothing'} (it must pair, not encrypt without keys)`,
       );
       await linked.lt.sendFrame(SMP_CID, smp.securityRequest(SC));

@@ -24,7 +24,7 @@ export const timeoutCases: ConformanceCase[] = [
       const started = t.clock.now();
       const pairing = linked.connection.pair();
       const preq = await linked.lt.receive(SMP_CID, 2000);
-      verify(preq?.[0] === SmpOpcode.PairingRequest, 'the IUT sent no Pairing Request');
+      verify(preq?.[0] === SmpOpcode.pairingRequest, 'the IUT sent no Pairing Request');
       const result = await settleWithin(pairing, t.clock, (TIMEOUT_S + 5) * 1000);
       const elapsed = (t.clock.now() - started) / 1000;
       const error = result && !result.ok ? result.error : undefined;
@@ -39,7 +39,7 @@ export const timeoutCases: ConformanceCase[] = [
       await t.clock.sleep(LATE_S * 1000);
       await linked.lt.sendFrame(
         SMP_CID,
-        featuresPdu(SmpOpcode.PairingResponse, features({ authReq: AUTH.bonding | AUTH.sc })),
+        featuresPdu(SmpOpcode.pairingResponse, features({ authReq: AUTH.bonding | AUTH.sc })),
       );
       const answer = await linked.lt.receive(SMP_CID, 1000);
       verify(
@@ -60,9 +60,9 @@ export const timeoutCases: ConformanceCase[] = [
     async run(t) {
       const linked = await linkPeripheral(t);
       const report = reportPromise(linked.connection);
-      await linked.lt.sendFrame(SMP_CID, featuresPdu(SmpOpcode.PairingRequest, features()));
+      await linked.lt.sendFrame(SMP_CID, featuresPdu(SmpOpcode.pairingRequest, features()));
       const pres = await linked.lt.receive(SMP_CID, 2000);
-      verify(pres?.[0] === SmpOpcode.PairingResponse, 'the IUT sent no Pairing Response');
+      verify(pres?.[0] === SmpOpcode.pairingResponse, 'the IUT sent no Pairing Response');
       const started = t.clock.now();
       const settled = await settleWithin(report, t.clock, (TIMEOUT_S + 5) * 1000);
       const got = settled?.ok ? settled.value : { silent: true as const };
@@ -82,7 +82,7 @@ export const timeoutCases: ConformanceCase[] = [
         !answer || !linked.lt.connected,
         `the IUT answered the late Pairing Confirm with opcode 0x${answer?.[0]?.toString(16)}`,
       );
-      await linked.lt.sendFrame(SMP_CID, featuresPdu(SmpOpcode.PairingRequest, features()));
+      await linked.lt.sendFrame(SMP_CID, featuresPdu(SmpOpcode.pairingRequest, features()));
       const more = await linked.lt.receive(SMP_CID, 500);
       verify(
         !more,

@@ -43,7 +43,7 @@ export const scPasskeyCases: ConformanceCase[] = [
       });
       expectAuthenticated(run, true);
       verify(
-        !run.outcome.state.received.some((pdu) => pdu[0] === SmpOpcode.PairingKeypressNotification),
+        !run.outcome.state.received.some((pdu) => pdu[0] === SmpOpcode.pairingKeypressNotification),
         'the IUT sent keypress notifications the LT did not ask for',
       );
     },

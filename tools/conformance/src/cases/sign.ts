@@ -108,7 +108,7 @@ export const signingCases: ConformanceCase[] = [
         features: features({ authReq: AUTH.bonding | AUTH.sc, initKeys: KEYS.sign, respKeys: 0 }),
       });
       verify(run.outcome.kind === 'complete', `pairing: ${run.outcome.kind}; ${describeReport(run.report)}`);
-      const csrk = run.outcome.state.iutKeys.find((p) => p[0] === SmpOpcode.SigningInformation)?.slice(1);
+      const csrk = run.outcome.state.iutKeys.find((p) => p[0] === SmpOpcode.signingInformation)?.slice(1);
       verify(csrk, 'the IUT distributed no CSRK');
       await linked.lt.disconnect();
       const again = await linked.iut.connectTo(linked.lt);

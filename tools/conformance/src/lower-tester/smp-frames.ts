@@ -21,7 +21,7 @@ export const AUTH = { bonding: 0x01, mitm: 0x04, sc: 0x08, keypress: 0x10, ct2: 
 export const KEYS = { enc: 0x01, id: 0x02, sign: 0x04, link: 0x08 } as const;
 
 export function featuresPdu(
-  opcode: typeof SmpOpcode.PairingRequest | typeof SmpOpcode.PairingResponse,
+  opcode: typeof SmpOpcode.pairingRequest | typeof SmpOpcode.pairingResponse,
   f: LtFeatures,
 ): Uint8Array {
   return Uint8Array.of(opcode, f.io, f.oob ? 1 : 0, f.authReq, f.maxKeySize, f.initKeys, f.respKeys);
@@ -51,19 +51,19 @@ export function withOpcode(opcode: number, ...parts: (Uint8Array | number[])[]):
 }
 
 export const smp = {
-  confirm: (value: Uint8Array) => withOpcode(SmpOpcode.PairingConfirm, value),
-  random: (value: Uint8Array) => withOpcode(SmpOpcode.PairingRandom, value),
-  failed: (reason: number) => Uint8Array.of(SmpOpcode.PairingFailed, reason),
-  publicKey: (x: Uint8Array, y: Uint8Array) => withOpcode(SmpOpcode.PairingPublicKey, x, y),
-  dhKeyCheck: (value: Uint8Array) => withOpcode(SmpOpcode.PairingDhKeyCheck, value),
-  securityRequest: (authReq: number) => Uint8Array.of(SmpOpcode.SecurityRequest, authReq),
-  encryptionInformation: (ltk: Uint8Array) => withOpcode(SmpOpcode.EncryptionInformation, ltk),
+  confirm: (value: Uint8Array) => withOpcode(SmpOpcode.pairingConfirm, value),
+  random: (value: Uint8Array) => withOpcode(SmpOpcode.pairingRandom, value),
+  failed: (reason: number) => Uint8Array.of(SmpOpcode.pairingFailed, reason),
+  publicKey: (x: Uint8Array, y: Uint8Array) => withOpcode(SmpOpcode.pairingPublicKey, x, y),
+  dhKeyCheck: (value: Uint8Array) => withOpcode(SmpOpcode.pairingDhKeyCheck, value),
+  securityRequest: (authReq: number) => Uint8Array.of(SmpOpcode.securityRequest, authReq),
+  encryptionInformation: (ltk: Uint8Array) => withOpcode(SmpOpcode.encryptionInformation, ltk),
   centralIdentification: (ediv: number, rand: Uint8Array) =>
-    withOpcode(SmpOpcode.CentralIdentification, [ediv & 0xff, ediv >> 8], rand),
-  identityInformation: (irk: Uint8Array) => withOpcode(SmpOpcode.IdentityInformation, irk),
+    withOpcode(SmpOpcode.centralIdentification, [ediv & 0xff, ediv >> 8], rand),
+  identityInformation: (irk: Uint8Array) => withOpcode(SmpOpcode.identityInformation, irk),
   identityAddress: (type: number, address: Uint8Array) =>
-    withOpcode(SmpOpcode.IdentityAddressInformation, [type], address),
-  signingInformation: (csrk: Uint8Array) => withOpcode(SmpOpcode.SigningInformation, csrk),
+    withOpcode(SmpOpcode.identityAddressInformation, [type], address),
+  signingInformation: (csrk: Uint8Array) => withOpcode(SmpOpcode.signingInformation, csrk),
 };
 
 /** SMP opcode names for messages. */

@@ -19,9 +19,9 @@ export async function legacyPhase2(peer: SmpPeer, tk: Uint8Array): Promise<Uint8
   const confirmOf = (r: Uint8Array) => c1(tk, r, preq, pres, iat, ia, rat, ra);
   if (initiator) {
     await peer.send('confirm', smp.confirm(confirmOf(own)));
-    peer.state.iut.set('confirm', (await peer.expect(SmpOpcode.PairingConfirm, 'confirm')).slice(1));
+    peer.state.iut.set('confirm', (await peer.expect(SmpOpcode.pairingConfirm, 'confirm')).slice(1));
     await peer.send('random', smp.random(own));
-    const iutRandom = (await peer.expect(SmpOpcode.PairingRandom, 'random')).slice(1);
+    const iutRandom = (await peer.expect(SmpOpcode.pairingRandom, 'random')).slice(1);
     peer.state.iut.set('random', iutRandom);
     if (!peer.script.skipChecks && !sameBytes(confirmOf(iutRandom), peer.state.iut.get('confirm'))) {
       await peer.lt.sendFrame(SMP_CID, smp.failed(0x04));
@@ -29,9 +29,9 @@ export async function legacyPhase2(peer: SmpPeer, tk: Uint8Array): Promise<Uint8
     }
     return maskKey(s1(tk, iutRandom, own), peer.state.keySize ?? 16);
   }
-  peer.state.iut.set('confirm', (await peer.expect(SmpOpcode.PairingConfirm, 'confirm')).slice(1));
+  peer.state.iut.set('confirm', (await peer.expect(SmpOpcode.pairingConfirm, 'confirm')).slice(1));
   await peer.send('confirm', smp.confirm(confirmOf(own)));
-  const iutRandom = (await peer.expect(SmpOpcode.PairingRandom, 'random')).slice(1);
+  const iutRandom = (await peer.expect(SmpOpcode.pairingRandom, 'random')).slice(1);
   peer.state.iut.set('random', iutRandom);
   if (!peer.script.skipChecks && !sameBytes(confirmOf(iutRandom), peer.state.iut.get('confirm'))) {
     await peer.lt.sendFrame(SMP_CID, smp.failed(0x04));

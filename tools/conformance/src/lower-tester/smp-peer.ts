@@ -170,17 +170,17 @@ export class SmpPeer {
     const pdu = await this.lt.receive(SMP_CID, this.wait);
     if (!pdu) throw new Stop({ kind: 'silent', at });
     this.state.received.push(pdu);
-    if (pdu[0] === SmpOpcode.PairingFailed && opcode !== SmpOpcode.PairingFailed)
+    if (pdu[0] === SmpOpcode.pairingFailed && opcode !== SmpOpcode.pairingFailed)
       throw new Stop({ kind: 'iut-failed', reason: pdu[1] ?? 0, at });
     if (pdu[0] !== opcode) throw new Stop({ kind: 'unexpected', at, pdu });
     return pdu;
   }
 
   private async asInitiator(): Promise<void> {
-    const preq = featuresPdu(SmpOpcode.PairingRequest, this.script.features);
+    const preq = featuresPdu(SmpOpcode.pairingRequest, this.script.features);
     this.state.preq = preq;
     await this.send('pairing-request', preq);
-    const pres = await this.expect(SmpOpcode.PairingResponse, 'pairing-response');
+    const pres = await this.expect(SmpOpcode.pairingResponse, 'pairing-response');
     this.state.pres = pres;
     this.negotiate(featuresOf(this.state.lt.get('pairing-request') ?? preq), featuresOf(pres));
     await this.phase2();
@@ -188,12 +188,12 @@ export class SmpPeer {
   }
 
   private async asResponder(): Promise<void> {
-    const preq = this.script.preqReceived ?? (await this.expect(SmpOpcode.PairingRequest, 'pairing-request'));
+    const preq = this.script.preqReceived ?? (await this.expect(SmpOpcode.pairingRequest, 'pairing-request'));
     this.state.preq = preq;
     const theirs = featuresOf(preq);
     const mine = this.script.features;
     // The responder answers with the intersection of what was asked and what it offers (3.6.1).
-    const pres = featuresPdu(SmpOpcode.PairingResponse, {
+    const pres = featuresPdu(SmpOpcode.pairingResponse, {
       ...mine,
       initKeys: mine.initKeys & theirs.initKeys,
       respKeys: mine.respKeys & theirs.respKeys,
@@ -257,7 +257,7 @@ export class SmpPeer {
     if (this.state.role === 'central') {
       const result = await this.lt.startEncryption(key, 0, new Uint8Array(8));
       if (result?.status !== 0 || !result.enabled) {
-        const failed = this.lt.pending(SMP_CID).find((pdu) => pdu[0] === SmpOpcode.PairingFailed);
+        const failed = this.lt.pending(SMP_CID).find((pdu) => pdu[0] === SmpOpcode.pairingFailed);
         if (failed) throw new Stop({ kind: 'iut-failed', reason: failed[1] ?? 0, at: 'start-encryption' });
         throw new Stop({ kind: 'encryption-failed', status: result?.status });
       }
@@ -268,7 +268,7 @@ export class SmpPeer {
       if (!request) throw new Stop({ kind: 'silent', at: 'start-encryption' });
       if ('smp' in request) {
         this.state.received.push(request.smp);
-        if (request.smp[0] === SmpOpcode.PairingFailed)
+        if (request.smp[0] === SmpOpcode.pairingFailed)
           throw new Stop({ kind: 'iut-failed', reason: request.smp[1] ?? 0, at: 'start-encryption' });
         throw new Stop({ kind: 'unexpected', at: 'start-encryption', pdu: request.smp });
       }
@@ -299,7 +299,7 @@ export class SmpPeer {
       const pdu = await this.lt.receive(SMP_CID, this.wait);
       if (!pdu) throw new Stop({ kind: 'silent', at: 'key-distribution' });
       this.state.received.push(pdu);
-      if (pdu[0] === SmpOpcode.PairingFailed)
+      if (pdu[0] === SmpOpcode.pairingFailed)
         throw new Stop({ kind: 'iut-failed', reason: pdu[1] ?? 0, at: 'key-distribution' });
       this.state.iutKeys.push(pdu);
     }

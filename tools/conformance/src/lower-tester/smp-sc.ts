@@ -56,11 +56,11 @@ export async function scPhase2(peer: SmpPeer): Promise<Uint8Array> {
   if (peer.script.skipDhKeyCheck) return maskKey(ltk, peer.state.keySize ?? 16);
   if (initiator) {
     await peer.send('dhkey-check', smp.dhKeyCheck(ea));
-    const iutEb = (await peer.expect(SmpOpcode.PairingDhKeyCheck, 'dhkey-check')).slice(1);
+    const iutEb = (await peer.expect(SmpOpcode.pairingDhKeyCheck, 'dhkey-check')).slice(1);
     peer.state.iut.set('dhkey-check', iutEb);
     if (!peer.script.skipChecks && !sameBytes(iutEb, eb)) await ltCheckFailed(peer, 0x0b, 'dhkey-check');
   } else {
-    const iutEa = (await peer.expect(SmpOpcode.PairingDhKeyCheck, 'dhkey-check')).slice(1);
+    const iutEa = (await peer.expect(SmpOpcode.pairingDhKeyCheck, 'dhkey-check')).slice(1);
     peer.state.iut.set('dhkey-check', iutEa);
     if (!peer.script.skipChecks && !sameBytes(iutEa, ea)) await ltCheckFailed(peer, 0x0b, 'dhkey-check');
     await peer.send('dhkey-check', smp.dhKeyCheck(eb));
@@ -76,7 +76,7 @@ async function ltCheckFailed(peer: SmpPeer, reason: number, at: string): Promise
 async function exchangePublicKeys(peer: SmpPeer): Promise<Keys> {
   const own = await peer.keyPair();
   const receive = async () => {
-    const pdu = await peer.expect(SmpOpcode.PairingPublicKey, 'public-key');
+    const pdu = await peer.expect(SmpOpcode.pairingPublicKey, 'public-key');
     peer.state.iut.set('public-key', pdu.slice(1));
     return { x: pdu.slice(1, 33), y: pdu.slice(33, 65) };
   };
@@ -134,9 +134,9 @@ async function exchangeNonces(
   const own = randomBytes(16);
   if (peer.state.role === 'central') {
     if (commit)
-      peer.state.iut.set('confirm', (await peer.expect(SmpOpcode.PairingConfirm, 'confirm')).slice(1));
+      peer.state.iut.set('confirm', (await peer.expect(SmpOpcode.pairingConfirm, 'confirm')).slice(1));
     await peer.send('random', smp.random(own));
-    const nb = (await peer.expect(SmpOpcode.PairingRandom, 'random')).slice(1);
+    const nb = (await peer.expect(SmpOpcode.pairingRandom, 'random')).slice(1);
     peer.state.iut.set('random', nb);
     if (
       commit &&
@@ -147,7 +147,7 @@ async function exchangeNonces(
     return { na: own, nb };
   }
   if (commit) await peer.send('confirm', smp.confirm(f4(keys.responder.x, keys.initiator.x, own, 0)));
-  const na = (await peer.expect(SmpOpcode.PairingRandom, 'random')).slice(1);
+  const na = (await peer.expect(SmpOpcode.pairingRandom, 'random')).slice(1);
   peer.state.iut.set('random', na);
   await peer.send('random', smp.random(own));
   return { na, nb: own };
@@ -168,17 +168,17 @@ async function passkeyRounds(
     const own = randomBytes(16);
     if (initiator) {
       await peer.send('confirm', smp.confirm(f4(keys.initiator.x, keys.responder.x, own, bit)));
-      const cbi = (await peer.expect(SmpOpcode.PairingConfirm, 'confirm')).slice(1);
+      const cbi = (await peer.expect(SmpOpcode.pairingConfirm, 'confirm')).slice(1);
       await peer.send('random', smp.random(own));
-      const nbi = (await peer.expect(SmpOpcode.PairingRandom, 'random')).slice(1);
+      const nbi = (await peer.expect(SmpOpcode.pairingRandom, 'random')).slice(1);
       if (!peer.script.skipChecks && !sameBytes(f4(keys.responder.x, keys.initiator.x, nbi, bit), cbi))
         await ltCheckFailed(peer, 0x04, 'confirm');
       na = own;
       nb = nbi;
     } else {
-      const cai = (await peer.expect(SmpOpcode.PairingConfirm, 'confirm')).slice(1);
+      const cai = (await peer.expect(SmpOpcode.pairingConfirm, 'confirm')).slice(1);
       await peer.send('confirm', smp.confirm(f4(keys.responder.x, keys.initiator.x, own, bit)));
-      const nai = (await peer.expect(SmpOpcode.PairingRandom, 'random')).slice(1);
+      const nai = (await peer.expect(SmpOpcode.pairingRandom, 'random')).slice(1);
       if (!peer.script.skipChecks && !sameBytes(f4(keys.initiator.x, keys.responder.x, nai, bit), cai))
         await ltCheckFailed(peer, 0x04, 'confirm');
       await peer.send('random', smp.random(own));
