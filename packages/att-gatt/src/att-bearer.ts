@@ -11,7 +11,6 @@ import {
   type AttPduOf,
   decodeAttPdu,
   encodeAttPdu,
-  isAttDecodeError,
   opcodeOf,
   opOf,
 } from './att-pdu.js';
@@ -188,11 +187,12 @@ export class AttBearer extends TypedEmitter<AttBearerEvents> {
   /** One ATT PDU from L2CAP. Never throws. */
   receive(payload: Uint8Array): void {
     if (this.#state !== 'open') return;
-    const pdu = decodeAttPdu(payload);
-    if (isAttDecodeError(pdu)) {
-      this.#onUndecodable(pdu.error, pdu.opcode);
+    const decoded = decodeAttPdu(payload);
+    if (!decoded.ok) {
+      this.#onUndecodable(decoded.error.kind, decoded.error.opcode);
       return;
     }
+    const pdu = decoded.value;
     if (this.#trace) this.#logger.trace({ op: pdu.op }, 'ATT received');
     if (REQUEST_OPS.has(pdu.op)) {
       this.#onRequest(pdu as AttRequest);

@@ -110,7 +110,7 @@ describe('ATT PDU codec', () => {
   it('decode inverts encode for every PDU', () => {
     fc.assert(
       fc.property(pdu, (p) => {
-        expect(decodeAttPdu(encodeAttPdu(p))).toEqual(p);
+        expect(decodeAttPdu(encodeAttPdu(p))).toEqual({ ok: true, value: p });
       }),
       { numRuns: 2000 },
     );
@@ -120,7 +120,7 @@ describe('ATT PDU codec', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 40 }), (b) => {
         const result = decodeAttPdu(b);
-        if (!('error' in result)) expect(encodeAttPdu(result).length).toBeLessThanOrEqual(b.length + 1);
+        if (result.ok) expect(encodeAttPdu(result.value).length).toBeLessThanOrEqual(b.length + 1);
       }),
       { numRuns: 3000 },
     );
@@ -145,11 +145,26 @@ describe('ATT PDU codec', () => {
   });
 
   it('rejects malformed parameters with invalid-pdu and unknown opcodes by name', () => {
-    expect(decodeAttPdu(new Uint8Array(0))).toEqual({ error: 'empty' });
-    expect(decodeAttPdu(Uint8Array.of(0x0a, 1))).toEqual({ error: 'invalid-pdu', opcode: 0x0a });
-    expect(decodeAttPdu(Uint8Array.of(0x08, 1, 0, 2, 0, 3))).toEqual({ error: 'invalid-pdu', opcode: 0x08 });
-    expect(decodeAttPdu(Uint8Array.of(0x0e, 1, 0))).toEqual({ error: 'invalid-pdu', opcode: 0x0e });
-    expect(decodeAttPdu(Uint8Array.of(0x09, 3, 1, 0, 5, 2))).toEqual({ error: 'invalid-pdu', opcode: 0x09 });
-    expect(decodeAttPdu(Uint8Array.of(0x3f))).toEqual({ error: 'unknown-opcode', opcode: 0x3f });
+    expect(decodeAttPdu(new Uint8Array(0))).toEqual({ ok: false, error: { kind: 'empty' } });
+    expect(decodeAttPdu(Uint8Array.of(0x0a, 1))).toEqual({
+      ok: false,
+      error: { kind: 'invalid-pdu', opcode: 0x0a },
+    });
+    expect(decodeAttPdu(Uint8Array.of(0x08, 1, 0, 2, 0, 3))).toEqual({
+      ok: false,
+      error: { kind: 'invalid-pdu', opcode: 0x08 },
+    });
+    expect(decodeAttPdu(Uint8Array.of(0x0e, 1, 0))).toEqual({
+      ok: false,
+      error: { kind: 'invalid-pdu', opcode: 0x0e },
+    });
+    expect(decodeAttPdu(Uint8Array.of(0x09, 3, 1, 0, 5, 2))).toEqual({
+      ok: false,
+      error: { kind: 'invalid-pdu', opcode: 0x09 },
+    });
+    expect(decodeAttPdu(Uint8Array.of(0x3f))).toEqual({
+      ok: false,
+      error: { kind: 'unknown-opcode', opcode: 0x3f },
+    });
   });
 });

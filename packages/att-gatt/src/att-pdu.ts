@@ -2,7 +2,7 @@
  * ATT PDUs (Core 6.0 Vol 3 Part F 3.4): one discriminated union, one codec table with an encode/decode
  * pair per opcode. Decoding checks every length and returns a typed error, never reading past the buffer.
  */
-import { concatBytes, putU16, u16 } from '@tsble/base';
+import { concatBytes, err, ok, putU16, type Result, u16 } from '@tsble/base';
 import { ATT_SIGNATURE_LENGTH, AttOpcode } from './constants.js';
 import { type Uuid, uuidFromBytes, uuidToBytes } from './uuid.js';
 
@@ -56,8 +56,9 @@ export type AttPdu =
 export type AttOp = AttPdu['op'];
 export type AttPduOf<Op extends AttOp> = Extract<AttPdu, { op: Op }>;
 
+/** Why bytes are not an ATT PDU: nothing there, an opcode ATT does not define, or parameters that do not fit it. */
 export interface AttDecodeError {
-  error: 'empty' | 'unknown-opcode' | 'invalid-pdu';
+  kind: 'empty' | 'unknown-opcode' | 'invalid-pdu';
   opcode?: number;
 }
 
@@ -344,16 +345,13 @@ export function encodeAttPdu(pdu: AttPdu): Uint8Array {
   return out;
 }
 
-export function decodeAttPdu(bytes: Uint8Array): AttPdu | AttDecodeError {
+/** Decodes one ATT PDU; never throws and never reads past `bytes`. */
+export function decodeAttPdu(bytes: Uint8Array): Result<AttPdu, AttDecodeError> {
   const opcode = bytes[0];
-  if (opcode === undefined) return { error: 'empty' };
+  if (opcode === undefined) return err({ kind: 'empty' });
   const op = OP_BY_OPCODE.get(opcode);
-  if (op === undefined) return { error: 'unknown-opcode', opcode };
+  if (op === undefined) return err({ kind: 'unknown-opcode', opcode });
   const fields = (ATT_CODECS[op] as Codec<AttOp>).decode(bytes.subarray(1));
-  if (fields === undefined) return { error: 'invalid-pdu', opcode };
-  return { op, ...fields } as AttPdu;
-}
-
-export function isAttDecodeError(value: AttPdu | AttDecodeError): value is AttDecodeError {
-  return 'error' in value;
+  if (fields === undefined) return err({ kind: 'invalid-pdu', opcode });
+  return ok({ op, ...fields } as AttPdu);
 }

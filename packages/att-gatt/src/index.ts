@@ -10,7 +10,7 @@ export type { LinkSecurity, SecurityRequirement } from '@tsble/l2cap';
 export type { AttBearerEvents, AttBearerOptions, AttServerHandler } from './att-bearer.js';
 export { AttBearer } from './att-bearer.js';
 export type { AttDecodeError, AttOp, AttPdu, AttPduOf, HandleValue } from './att-pdu.js';
-export { ATT_CODECS, decodeAttPdu, encodeAttPdu, isAttDecodeError, opcodeOf, opOf } from './att-pdu.js';
+export { ATT_CODECS, decodeAttPdu, encodeAttPdu, opcodeOf, opOf } from './att-pdu.js';
 export type {
   AttCommand,
   AttRequest,

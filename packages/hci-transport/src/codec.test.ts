@@ -31,8 +31,14 @@ describe('command codec', () => {
     it(`${name}: parameters and return parameters round-trip`, () => {
       fc.assert(
         fc.property(valuesOf(spec.params), valuesOf(spec.returns), (params, returns) => {
-          expect(decodeLayout(spec.params, encodeLayout(spec.params, params as never))).toEqual(params);
-          expect(decodeLayout(spec.returns, encodeLayout(spec.returns, returns as never))).toEqual(returns);
+          expect(decodeLayout(spec.params, encodeLayout(spec.params, params as never))).toEqual({
+            ok: true,
+            value: params,
+          });
+          expect(decodeLayout(spec.returns, encodeLayout(spec.returns, returns as never))).toEqual({
+            ok: true,
+            value: returns,
+          });
         }),
         { numRuns: 30 },
       );
@@ -49,7 +55,8 @@ describe('command codec', () => {
 
   it('rejects truncated parameters with a decode error', () => {
     expect(decodeLayout(Commands.disconnect.params, Uint8Array.of(1))).toMatchObject({
-      kind: 'decode-error',
+      ok: false,
+      error: { kind: 'decode-error' },
     });
   });
 
@@ -202,7 +209,7 @@ describe('event codec', () => {
   it('property: decodeEvent inverts encodeEvent', () => {
     fc.assert(
       fc.property(events, (event) => {
-        expect(decodeEvent(encodeEvent(event))).toEqual(event);
+        expect(decodeEvent(encodeEvent(event))).toEqual({ ok: true, value: event });
       }),
     );
   });
@@ -225,10 +232,8 @@ describe('event codec', () => {
     });
     expect(legacy.params[0]).toBe(0x01);
     expect(decodeEvent(legacy)).toMatchObject({
-      kind: 'le-connection-complete',
-      source: 'legacy',
-      role: 1,
-      connectionHandle: 1,
+      ok: true,
+      value: { kind: 'le-connection-complete', source: 'legacy', role: 1, connectionHandle: 1 },
     });
   });
 
@@ -244,10 +249,8 @@ describe('event codec', () => {
   it('decodes a Zephyr assert as file and line', () => {
     const params = Uint8Array.from([0x02, ...new TextEncoder().encode('lll.c'), 0, 0x39, 0x05, 0, 0]);
     expect(decodeEvent({ type: 'event', code: 0xff, params })).toEqual({
-      kind: 'zephyr-fatal-error',
-      dataType: 2,
-      file: 'lll.c',
-      line: 1337,
+      ok: true,
+      value: { kind: 'zephyr-fatal-error', dataType: 2, file: 'lll.c', line: 1337 },
     });
   });
 });

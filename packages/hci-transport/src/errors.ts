@@ -107,11 +107,3 @@ export interface DecodeError {
   kind: 'decode-error';
   reason: string;
 }
-
-export function decodeError(reason: string): DecodeError {
-  return { kind: 'decode-error', reason };
-}
-
-export function isDecodeError(value: unknown): value is DecodeError {
-  return typeof value === 'object' && value !== null && (value as DecodeError).kind === 'decode-error';
-}

@@ -1,8 +1,9 @@
-import { u16, u32 } from '@tsble/base';
+import { err, ok, type Result, u16, u32 } from '@tsble/base';
 import { EventCode, LeSubevent, ZephyrFatalErrorType } from './constants.js';
-import { type DecodeError, decodeError, isDecodeError } from './errors.js';
+import { decodeError, isDecodeError } from './decode-error.js';
+import type { DecodeError } from './errors.js';
 import { EventLayouts, LeEventLayouts } from './event-layouts.js';
-import { decodeLayout, type Layout, type LayoutValues } from './fields.js';
+import { decodeLayoutValues as decodeLayout, type Layout, type LayoutValues } from './fields.js';
 import type { HciEventPacket } from './packet.js';
 
 export { EventLayouts, LeEventLayouts };
@@ -69,7 +70,12 @@ export type HciEvent =
 export type HciEventKind = HciEvent['kind'];
 
 /** Decodes an event packet; unknown events come back as `other`, malformed known ones as a DecodeError. */
-export function decodeEvent(packet: HciEventPacket): HciEvent | DecodeError {
+export function decodeEvent(packet: HciEventPacket): Result<HciEvent, DecodeError> {
+  const event = decodeEventValue(packet);
+  return isDecodeError(event) ? err(event) : ok(event);
+}
+
+function decodeEventValue(packet: HciEventPacket): HciEvent | DecodeError {
   const p = packet.params;
   switch (packet.code) {
     case EventCode.commandComplete:

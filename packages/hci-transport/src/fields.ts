@@ -1,5 +1,6 @@
-import { putU16, putU32, u16, u32 } from '@tsble/base';
-import { type DecodeError, decodeError } from './errors.js';
+import { err, ok, putU16, putU32, type Result, u16, u32 } from '@tsble/base';
+import { decodeError, isDecodeError } from './decode-error.js';
+import type { DecodeError } from './errors.js';
 
 /**
  * A tiny declarative layout language for fixed-layout HCI parameters, so that each command and event is
@@ -66,7 +67,19 @@ export function encodeLayout<L extends Layout>(layout: L, values: LayoutValues<L
 }
 
 /** Decodes a layout from the start of `bytes`; shorter input is a decode error (longer is allowed). */
-export function decodeLayout<L extends Layout>(layout: L, bytes: Uint8Array): LayoutValues<L> | DecodeError {
+export function decodeLayout<L extends Layout>(
+  layout: L,
+  bytes: Uint8Array,
+): Result<LayoutValues<L>, DecodeError> {
+  const decoded = decodeLayoutValues(layout, bytes);
+  return isDecodeError(decoded) ? err(decoded) : ok(decoded);
+}
+
+/** @internal `decodeLayout` for this package's event decoders, which pass the error up as a value. */
+export function decodeLayoutValues<L extends Layout>(
+  layout: L,
+  bytes: Uint8Array,
+): LayoutValues<L> | DecodeError {
   const size = layoutSize(layout);
   if (bytes.length < size) return decodeError(`expected at least ${size} octets, got ${bytes.length}`);
   const out: Record<string, number | bigint | Uint8Array> = {};

@@ -27,6 +27,6 @@ export { Reassembler } from './reassembly.js';
 export type { LinkSecurity, SecurityRequirement, SecurityShortfall } from './security.js';
 export { securityShortfall, UNSECURED_LINK } from './security.js';
 export type { SignalingCommand, SignalingDecodeError, SignalingOp } from './signaling-pdu.js';
-export { decodeSignalingCommand, encodeSignalingCommand, isSignalingDecodeError } from './signaling-pdu.js';
+export { decodeSignalingCommand, encodeSignalingCommand } from './signaling-pdu.js';
 export type { Timers } from './timers.js';
 export { ManualTimers, realTimers } from './timers.js';

@@ -9,7 +9,6 @@ import { L2capError } from './errors.js';
 import {
   decodeSignalingCommand,
   encodeSignalingCommand,
-  isSignalingDecodeError,
   type SignalingCommand,
   type SignalingOp,
 } from './signaling-pdu.js';
@@ -103,14 +102,16 @@ export class LeSignaling {
       if (identifier !== 0) this.#reject(identifier, CommandRejectReason.signalingMtuExceeded, data);
       return;
     }
-    const command = decodeSignalingCommand(frame);
-    if (isSignalingDecodeError(command)) {
-      logger.warn({ ...command }, 'malformed signaling command');
-      if (command.identifier && command.code !== undefined && !RESPONSE_CODES.has(command.code)) {
-        this.#reject(command.identifier, CommandRejectReason.commandNotUnderstood);
+    const decoded = decodeSignalingCommand(frame);
+    if (!decoded.ok) {
+      const { kind, code, identifier } = decoded.error;
+      logger.warn({ error: kind, code, identifier }, 'malformed signaling command');
+      if (identifier && code !== undefined && !RESPONSE_CODES.has(code)) {
+        this.#reject(identifier, CommandRejectReason.commandNotUnderstood);
       }
       return;
     }
+    const command = decoded.value;
     if (command.identifier === 0) {
       logger.warn({ op: command.op }, 'signaling command with Identifier 0 ignored (Core Vol 3 Part A 4)');
       return;

@@ -34,7 +34,10 @@ export function rawPeer(options: Partial<L2capOptions> = {}) {
   const signals = (): SignalingCommand[] =>
     received
       .filter((f) => f.cid === FixedCid.leSignaling)
-      .map((f) => decodeSignalingCommand(f.payload) as SignalingCommand);
+      .flatMap((f) => {
+        const decoded = decodeSignalingCommand(f.payload);
+        return decoded.ok ? [decoded.value] : [];
+      });
   return {
     l2cap,
     received,

@@ -67,7 +67,7 @@ describe('LE signaling codec', () => {
   it('decode inverts encode for every command', () => {
     fc.assert(
       fc.property(command, (c) => {
-        expect(decodeSignalingCommand(encodeSignalingCommand(c))).toEqual(c);
+        expect(decodeSignalingCommand(encodeSignalingCommand(c))).toEqual({ ok: true, value: c });
       }),
     );
   });
@@ -86,17 +86,18 @@ describe('LE signaling codec', () => {
   });
 
   it('reports header/length disagreement, unknown codes and short commands', () => {
-    expect(decodeSignalingCommand(new Uint8Array([0x12, 1]))).toEqual({ error: 'truncated-header' });
+    expect(decodeSignalingCommand(new Uint8Array([0x12, 1]))).toEqual({
+      ok: false,
+      error: { kind: 'truncated-header' },
+    });
     expect(decodeSignalingCommand(new Uint8Array([0x12, 1, 8, 0, 1, 2]))).toMatchObject({
-      error: 'length-mismatch',
+      error: { kind: 'length-mismatch' },
     });
     expect(decodeSignalingCommand(new Uint8Array([0x42, 3, 0, 0]))).toMatchObject({
-      error: 'unknown-code',
-      code: 0x42,
-      identifier: 3,
+      error: { kind: 'unknown-code', code: 0x42, identifier: 3 },
     });
     expect(decodeSignalingCommand(new Uint8Array([0x06, 3, 2, 0, 0x40, 0]))).toMatchObject({
-      error: 'too-short',
+      error: { kind: 'too-short' },
     });
   });
 

@@ -2,7 +2,7 @@
  * LE signaling commands (Core 6.0 Vol 3 Part A 4): one encode/decode pair. Every command but Command
  * Reject is a fixed list of 16-bit little-endian fields, so the codec is a table of field names.
  */
-import { putU16, u16 } from '@tsble/base';
+import { err, ok, putU16, type Result, u16 } from '@tsble/base';
 import { SIGNALING_HEADER_LENGTH, SignalingCode } from './constants.js';
 
 interface Identified {
@@ -72,7 +72,7 @@ const OP_OF = new Map<number, SignalingOp>(
 
 /** Why a C-frame could not be decoded; `identifier`/`code` are present when the header was readable. */
 export interface SignalingDecodeError {
-  error: 'truncated-header' | 'length-mismatch' | 'unknown-code' | 'too-short';
+  kind: 'truncated-header' | 'length-mismatch' | 'unknown-code' | 'too-short';
   code?: number;
   identifier?: number;
 }
@@ -106,31 +106,25 @@ function encodeFixed(command: Exclude<SignalingCommand, { op: 'command-reject' }
  * Decodes one signaling command (LE carries exactly one per C-frame, Core 6.0 Vol 3 Part A 4).
  * Octets beyond a fixed command's fields are ignored; a shorter command is an error.
  */
-export function decodeSignalingCommand(frame: Uint8Array): SignalingCommand | SignalingDecodeError {
-  if (frame.length < SIGNALING_HEADER_LENGTH) return { error: 'truncated-header' };
+export function decodeSignalingCommand(frame: Uint8Array): Result<SignalingCommand, SignalingDecodeError> {
+  if (frame.length < SIGNALING_HEADER_LENGTH) return err({ kind: 'truncated-header' });
   const code = frame[0] ?? 0;
   const identifier = frame[1] ?? 0;
   const length = u16(frame, 2);
   if (length !== frame.length - SIGNALING_HEADER_LENGTH)
-    return { error: 'length-mismatch', code, identifier };
+    return err({ kind: 'length-mismatch', code, identifier });
   const op = OP_OF.get(code);
-  if (op === undefined) return { error: 'unknown-code', code, identifier };
+  if (op === undefined) return err({ kind: 'unknown-code', code, identifier });
   const body = frame.subarray(SIGNALING_HEADER_LENGTH);
   if (op === 'command-reject') {
-    if (body.length < 2) return { error: 'too-short', code, identifier };
-    return { op, identifier, reason: u16(body, 0), data: body.slice(2) };
+    if (body.length < 2) return err({ kind: 'too-short', code, identifier });
+    return ok({ op, identifier, reason: u16(body, 0), data: body.slice(2) });
   }
   const fields = FIELDS[op];
-  if (body.length < fields.length * 2) return { error: 'too-short', code, identifier };
+  if (body.length < fields.length * 2) return err({ kind: 'too-short', code, identifier });
   const command: Record<string, unknown> = { op, identifier };
   fields.forEach((field, i) => {
     command[field] = u16(body, i * 2);
   });
-  return command as unknown as SignalingCommand;
-}
-
-export function isSignalingDecodeError(
-  value: SignalingCommand | SignalingDecodeError,
-): value is SignalingDecodeError {
-  return 'error' in value;
+  return ok(command as unknown as SignalingCommand);
 }

@@ -54,7 +54,7 @@ export function sentPdus(actions: PairingAction[]): SmpPdu[] {
   for (const a of actions) {
     if (a.type !== 'send') continue;
     const d = decodeSmpPdu(a.pdu);
-    if (d.ok) out.push(d.pdu);
+    if (d.ok) out.push(d.value);
   }
   return out;
 }

@@ -281,7 +281,7 @@ export class PairingSession {
   private async dispatch(ctx: PairingContext, bytes: Uint8Array): Promise<void> {
     const decoded = decodeSmpPdu(bytes);
     if (!decoded.ok) throw decoded.error;
-    const pdu = decoded.pdu;
+    const pdu = decoded.value;
     ctx.log?.trace({ layer: 'smp', pdu: pdu.op, state: ctx.state }, 'receive');
     if (NEVER_RECEIVED_BY[ctx.role].includes(pdu.op)) {
       throw new SmpError(

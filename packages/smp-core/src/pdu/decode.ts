@@ -164,5 +164,5 @@ export function decodeSmpPdu(pdu: Uint8Array): DecodeResult {
     return { ok: false, error: new SmpError(PairingFailedReason.invalidParameters, message, opcode) };
   }
   const decoded = DECODERS[opcode](pdu);
-  return decoded instanceof SmpError ? { ok: false, error: decoded } : { ok: true, pdu: decoded };
+  return decoded instanceof SmpError ? { ok: false, error: decoded } : { ok: true, value: decoded };
 }

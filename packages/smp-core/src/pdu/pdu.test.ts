@@ -55,7 +55,7 @@ describe('SMP PDU codec', () => {
       fc.property(anyPdu, (pdu) => {
         const encoded = encodeSmpPdu(pdu);
         expect(encoded.length).toBe(PDU_LENGTH[encoded[0] as SmpOpcode]);
-        expect(decodeSmpPdu(encoded)).toEqual({ ok: true, pdu });
+        expect(decodeSmpPdu(encoded)).toEqual({ ok: true, value: pdu });
       }),
     );
   });
@@ -65,7 +65,7 @@ describe('SMP PDU codec', () => {
       fc.property(fc.uint8Array({ maxLength: 80 }), (input) => {
         const result = decodeSmpPdu(input);
         if (result.ok) {
-          const again = encodeSmpPdu(result.pdu);
+          const again = encodeSmpPdu(result.value);
           expect(again.length).toBe(input.length);
           expect(decodeSmpPdu(again)).toEqual(result);
         } else {
@@ -116,22 +116,22 @@ describe('SMP PDU codec', () => {
   it('ignores RFU bits on receipt and sends them as 0', () => {
     const result = decodeSmpPdu(Uint8Array.of(0x01, 0x03, 0, 0xc1, 16, 0xf7, 0xf7));
     expect(result.ok).toBe(true);
-    if (!result.ok || result.pdu.op !== 'pairing-request') return;
-    expect(result.pdu.authReq).toEqual({
+    if (!result.ok || result.value.op !== 'pairing-request') return;
+    expect(result.value.authReq).toEqual({
       bonding: true,
       mitm: false,
       sc: false,
       keypress: false,
       ct2: false,
     });
-    expect(encodeSmpPdu(result.pdu)).toEqual(Uint8Array.of(0x01, 0x03, 0, 0x01, 16, 0x07, 0x07));
+    expect(encodeSmpPdu(result.value)).toEqual(Uint8Array.of(0x01, 0x03, 0, 0x01, 16, 0x07, 0x07));
   });
 
   it('reads multi-octet fields least significant octet first', () => {
     const result = decodeSmpPdu(Uint8Array.of(0x07, 0x34, 0x12, 1, 2, 3, 4, 5, 6, 7, 8));
     expect(result).toEqual({
       ok: true,
-      pdu: { op: 'central-identification', ediv: 0x1234, rand: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) },
+      value: { op: 'central-identification', ediv: 0x1234, rand: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) },
     });
   });
 });

@@ -2,6 +2,7 @@
  * Decoded SMP PDUs as a discriminated union on `op`. Multi-octet values stay in on-air order (least
  * significant octet first), exactly as they sit in the PDU. Core 6.0 Vol 3 Part H 3.5 and 3.6.
  */
+import type { Result } from '@tsble/base';
 import type { IoCapability, KeypressNotificationType } from '../constants.js';
 import type { SmpError } from './smp-error.js';
 
@@ -51,4 +52,4 @@ export type SmpPdu =
 export type SmpPduName = SmpPdu['op'];
 
 /** The result of decoding: the PDU, or the error naming the Pairing Failed reason to answer with. */
-export type DecodeResult = { ok: true; pdu: SmpPdu } | { ok: false; error: SmpError };
+export type DecodeResult = Result<SmpPdu, SmpError>;

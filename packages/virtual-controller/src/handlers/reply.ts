@@ -4,7 +4,6 @@ import {
   decodeLayout,
   encodeLayout,
   HciStatus,
-  isDecodeError,
   type LayoutValues,
 } from '@tsble/hci-transport';
 import type { VirtualController } from '../controller.js';
@@ -60,8 +59,8 @@ export function handler<N extends CommandName>(
     spec.opcode,
     (controller, raw) => {
       const params = decodeLayout(spec.params, raw);
-      if (isDecodeError(params)) return failed(HciStatus.invalidParameters);
-      return body(controller, params as LayoutValues<(typeof Commands)[N]['params']>);
+      if (!params.ok) return failed(HciStatus.invalidParameters);
+      return body(controller, params.value as LayoutValues<(typeof Commands)[N]['params']>);
     },
   ];
 }
