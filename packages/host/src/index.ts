@@ -32,6 +32,16 @@ export {
   type Result,
   randomAddressKind,
 } from '@tsble/base';
+/** What `Host.open` and the controller's failures reject with (defined by the HCI layer). */
+export {
+  HciAbortError,
+  HciCommandError,
+  HciCreditTimeoutError,
+  HciError,
+  type HciErrorCode,
+  HciTimeoutError,
+  HciTransportError,
+} from '@tsble/hci-transport';
 /** What `Connection.l2cap` gives: the link's L2CAP and its LE credit-based channels. */
 export type { L2cap, LeCreditChannel } from '@tsble/l2cap';
 /** The re-pairing policy of `PairOptions.bondReplacement`, defined with the pairing engine. */
