@@ -28,7 +28,6 @@ export interface ControllerInfo {
   manufacturer: number;
   lmpSubversion: number;
   supportedCommands: Uint8Array;
-  lmpFeatures: Uint8Array;
   leFeatures: Uint8Array;
   leAclDataPacketLength: number;
   totalNumLeAclDataPackets: number;
@@ -72,17 +71,40 @@ const leEventMask = maskOf(LE_EVENT_MASK_BITS);
  * The bring-up sequence. Core 6.0 Vol 4 Part E 4.2 and 7.3.2: Reset first (the caller ignores every event but
  * its completion until it is done, because a dongle keeps the last session's state); then identity, features,
  * buffers with the v2 -> v1 -> BR/EDR fallback, and the event masks the host needs.
+ *
+ * After Reset nothing waits for an answer it does not use: the reads and the event masks are queued together,
+ * and the command flow sends each as soon as the controller grants a credit (one at a time on most
+ * controllers, Zephyr's included, but without a turn of this function between them; at once where it grants
+ * more). Only LE Read Buffer Size waits, for Supported Commands (which version to ask), and the identity for
+ * BD_ADDR and the manufacturer (Zephyr's vendor commands). Every command is one the host uses: Supported
+ * Commands and the LE features decide what the host may ask for (buffer size v2, LL Privacy); the version's
+ * manufacturer decides the Zephyr quirks. Read Local Supported Features (the BR/EDR LMP features) is not
+ * sent: nothing in an LE host reads them.
  */
 export async function bringUp(ctx: StartupContext, options: StartupOptions): Promise<ControllerInfo> {
   await resetWithRecovery(ctx, options.resetTimeoutMs);
-  const version = await ctx.execute('readLocalVersionInformation', {});
-  const { supportedCommands } = await ctx.execute('readLocalSupportedCommands', {});
-  const { lmpFeatures } = await ctx.execute('readLocalSupportedFeatures', {});
-  const { leFeatures } = await ctx.execute('leReadLocalSupportedFeatures', {});
-  const buffers = await readBufferSize(ctx, supportedCommands);
-  await ctx.execute('setEventMask', { eventMask });
-  await ctx.execute('leSetEventMask', { leEventMask });
-  const identity = await readIdentity(ctx, options, version.companyIdentifier);
+  // Queued in this order; a controller that grants no credit fails the first of them by name.
+  const versionRead = ctx.execute('readLocalVersionInformation', {});
+  const commandsRead = ctx.execute('readLocalSupportedCommands', {});
+  const leFeaturesRead = ctx.execute('leReadLocalSupportedFeatures', {});
+  const masksSet = Promise.all([
+    ctx.execute('setEventMask', { eventMask }),
+    ctx.execute('leSetEventMask', { leEventMask }),
+  ]);
+  const bdAddrRead = ctx.execute('readBdAddr', {});
+  const buffersRead = commandsRead.then((c) => readBufferSize(ctx, c.supportedCommands));
+  const identityRead = Promise.all([bdAddrRead, versionRead]).then(([{ bdAddr }, v]) =>
+    readIdentity(ctx, options, bdAddr, v.companyIdentifier),
+  );
+  // Every promise above is awaited here, so a failure is one rejection (the first), never an unhandled one.
+  const [version, { supportedCommands }, { leFeatures }, buffers, identity] = await Promise.all([
+    versionRead,
+    commandsRead,
+    leFeaturesRead,
+    buffersRead,
+    identityRead,
+    masksSet,
+  ]);
   // Every field named rather than spread in: V8 gave an object literal that spreads one object and then adds
   // more fields a new hidden class on every call, which cost more (about 17 us) than the rest of bring-up's
   // own work together.
@@ -96,7 +118,6 @@ export async function bringUp(ctx: StartupContext, options: StartupOptions): Pro
     manufacturer: version.companyIdentifier,
     lmpSubversion: version.lmpSubversion,
     supportedCommands,
-    lmpFeatures,
     leFeatures,
     leAclDataPacketLength: buffers.leAclDataPacketLength,
     totalNumLeAclDataPackets: buffers.totalNumLeAclDataPackets,
@@ -208,12 +229,13 @@ function ignoreUnknownCommand(error: unknown): undefined {
   throw error;
 }
 
+/** The identity from Read BD_ADDR's answer: the public address, else Zephyr's static one, else a static one. */
 async function readIdentity(
   ctx: StartupContext,
   options: StartupOptions,
+  bdAddr: Uint8Array,
   manufacturer: number,
 ): Promise<Pick<ControllerInfo, 'address' | 'addressType' | 'addressSource' | 'zephyr'>> {
-  const { bdAddr } = await ctx.execute('readBdAddr', {});
   if (!isZeroAddress(bdAddr)) return { address: bdAddr, addressType: 'public', addressSource: 'public' };
   // Only a Zephyr controller with no public address gets Zephyr vendor commands: other vendors use the same
   // opcodes for different, sometimes destructive, commands.
