@@ -4,7 +4,7 @@
  * its controller and lets the controller resolve it, as central and as peripheral.
  */
 import { formatAddress, randomAddressKind } from '@tsble/base';
-import type { AdvertisingReport, LeConnectionComplete } from '@tsble/hci-transport';
+import { type AdvertisingReport, type LeConnectionComplete, Opcode } from '@tsble/hci-transport';
 import { VirtualAir } from '@tsble/virtual-controller';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBondStore } from './bond-store/memory-bond-store.js';
@@ -160,5 +160,60 @@ describe('controller privacy through Host (the default)', () => {
     await second.disconnect();
     await sensor.forget(identity);
     expect(state.resolving.entries).toHaveLength(0);
+  });
+});
+
+/** The resolving-list commands a controller received, by name. */
+const listCommands = new Map<number, string>([
+  [Opcode.leReadResolvingListSize, 'size'],
+  [Opcode.leSetAddressResolutionEnable, 'enable'],
+  [Opcode.leClearResolvingList, 'clear'],
+  [Opcode.leAddDeviceToResolvingList, 'add'],
+  [Opcode.leSetPrivacyMode, 'mode'],
+]);
+const listCommandsIn = (log: readonly number[]) =>
+  log.flatMap((opcode) => {
+    const name = listCommands.get(opcode);
+    return name ? [name] : [];
+  });
+
+describe('resolving-list commands after a reset (the list is empty, resolution off)', () => {
+  it('open sends none without bonded IRKs; the first bond reads the size, adds, sets the mode, enables', async () => {
+    const { sensor, sensorTransport } = await phoneBondedToSensor();
+    const log = sensorTransport.controller.commandLog;
+    // Nothing before the bond (open included): the pairing's commands came first, then the write.
+    const firstListCommand = log.findIndex((opcode) => listCommands.has(opcode));
+    expect(log.slice(0, firstListCommand)).toContain(Opcode.leEnableEncryption);
+    expect(listCommandsIn(log)).toEqual(['size', 'add', 'mode', 'enable']);
+    expect(sensorTransport.controller.state.resolving.entries).toHaveLength(1);
+    // Forgetting the only bond turns resolution off and empties the list.
+    const [bond] = sensor.bondStore.list();
+    expect(await sensor.forget(bond?.address ?? '')).toBe(true);
+    expect(listCommandsIn(log).slice(4)).toEqual(['enable', 'clear']);
+    expect(sensorTransport.controller.state.addressResolution).toBe(false);
+    expect(sensorTransport.controller.state.resolving.entries).toHaveLength(0);
+  });
+
+  it('a host opened on a store with a bonded IRK writes it at open without clearing first', async () => {
+    const { sensor } = await phoneBondedToSensor();
+    const air = new VirtualAir();
+    const transport = air.createController();
+    const again = await Host.open(transport, { bondStore: sensor.bondStore });
+    opened.push(again);
+    expect(listCommandsIn(transport.controller.commandLog)).toEqual(['size', 'add', 'mode', 'enable']);
+    expect(transport.controller.state.addressResolution).toBe(true);
+    expect(transport.controller.state.resolving.entries).toHaveLength(1);
+  });
+
+  it('the list is written again after a Hardware Error reset the controller', async () => {
+    const { sensor, sensorTransport } = await phoneBondedToSensor();
+    const controller = sensorTransport.controller;
+    expect(controller.state.resolving.entries).toHaveLength(1);
+    controller.addFault({ at: controller.packetsToHost + 1, action: 'hardware-error' });
+    const restored = sensor.next('controllerReset');
+    await sensor.hci.execute('leRand', {}).catch(() => undefined);
+    await restored;
+    expect(controller.state.addressResolution).toBe(true);
+    expect(controller.state.resolving.entries).toHaveLength(1);
   });
 });

@@ -73,19 +73,34 @@ export type SyncOutcome = 'written' | 'unchanged' | 'busy';
  * Keeps the controller's resolving list equal to the bond store's peers. `sync()` writes it when the bonds'
  * identities or IRKs changed; the controller refuses list changes while it advertises, scans or connects with
  * resolution on (Command Disallowed), which comes back as 'busy': call again when idle.
+ *
+ * Nothing is sent until there is something to write: the list's size is read by the first sync that has a
+ * bonded peer with an IRK, and a controller just reset (`controllerReset`) is known to hold an empty list
+ * with resolution off, so a host with no such bonds sends no resolving-list command at all, and the first
+ * write after a reset only adds the entries and turns resolution on. Resolution stays off while the list is
+ * empty: with nothing to resolve it would change nothing.
  */
 export class ControllerPeerResolution {
+  /**
+   * The list in the controller, as `signature` gives it: '' when it is empty with resolution off, undefined
+   * when unknown (before a reset is known, or after a write that failed half-way).
+   */
   #written: string | undefined;
+  /** Resolving-list entries the controller has room for: read once, when first needed. */
+  #size: number | undefined;
 
   private constructor(
     private readonly hci: Hci,
     private readonly store: BondStore,
     private readonly localIrk: Uint8Array,
-    private readonly size: number,
     private readonly logger: Logger | undefined,
   ) {}
 
-  /** The offload for this controller, or undefined when it cannot keep a resolving list. */
+  /**
+   * The offload for this controller, or undefined when it cannot keep a resolving list (no LL Privacy, or
+   * without one of the commands it needs). Sends nothing: a controller whose list has room for no entry is
+   * found out by the first sync, which then writes nothing.
+   */
   static async open(
     hci: Hci,
     store: BondStore,
@@ -96,9 +111,16 @@ export class ControllerPeerResolution {
       logger?.info({}, 'the controller has no LL Privacy: peers are resolved by the host');
       return undefined;
     }
-    const { resolvingListSize } = await hci.execute('leReadResolvingListSize', {});
-    if (resolvingListSize === 0) return undefined;
-    return new ControllerPeerResolution(hci, store, localIrk, resolvingListSize, logger);
+    return new ControllerPeerResolution(hci, store, localIrk, logger);
+  }
+
+  /**
+   * The controller was reset (HCI Reset at start-up, or after a Hardware Error): its resolving list is empty
+   * and address resolution is off (Core 6.0 Vol 4 Part E 7.3.2; 7.8.44, disabled by default), whatever was
+   * written before. The next sync writes the bonds' entries again, and nothing when there are none.
+   */
+  controllerReset(): void {
+    this.#written = '';
   }
 
   /** Identities now in the controller's list. */
@@ -112,30 +134,48 @@ export class ControllerPeerResolution {
   }
 
   async sync(): Promise<SyncOutcome> {
-    const plan = planResolvingList(this.store, this.size);
-    const signature = plan.map((e) => `${e.identity}=${toHex(e.peerIrk)}`).join(',');
-    if (signature === this.#written) return 'unchanged';
     try {
-      // Resolution off while the list changes, so no report is resolved against a half-written list.
-      await this.hci.execute('leSetAddressResolutionEnable', { addressResolutionEnable: 0 });
-      await this.hci.execute('leClearResolvingList', {});
-      this.#written = undefined;
-      for (const entry of plan) {
-        const identity = { peerIdentityAddressType: entry.type, peerIdentityAddress: entry.address };
-        await this.hci.execute('leAddDeviceToResolvingList', {
-          ...identity,
-          peerIrk: entry.peerIrk,
-          localIrk: this.localIrk,
-        });
-        await this.hci.execute('leSetPrivacyMode', { ...identity, privacyMode: 1 });
+      const plan = await this.#plan();
+      const signature = plan.map((e) => `${e.identity}=${toHex(e.peerIrk)}`).join(',');
+      if (signature === this.#written) return 'unchanged';
+      if (this.#written !== '') {
+        // Resolution off while the list changes, so no report is resolved against a half-written list.
+        await this.hci.execute('leSetAddressResolutionEnable', { addressResolutionEnable: 0 });
+        this.#written = undefined;
+        await this.hci.execute('leClearResolvingList', {});
+        this.#written = '';
       }
-      await this.hci.execute('leSetAddressResolutionEnable', { addressResolutionEnable: 1 });
+      if (plan.length > 0) {
+        this.#written = undefined;
+        for (const entry of plan) {
+          const identity = { peerIdentityAddressType: entry.type, peerIdentityAddress: entry.address };
+          await this.hci.execute('leAddDeviceToResolvingList', {
+            ...identity,
+            peerIrk: entry.peerIrk,
+            localIrk: this.localIrk,
+          });
+          await this.hci.execute('leSetPrivacyMode', { ...identity, privacyMode: 1 });
+        }
+        await this.hci.execute('leSetAddressResolutionEnable', { addressResolutionEnable: 1 });
+      }
+      this.#written = signature;
+      this.logger?.info(
+        { peers: plan.length },
+        'resolving list written: the controller resolves bonded peers',
+      );
+      return 'written';
     } catch (error) {
       if (error instanceof HciCommandError && error.status === HciStatus.commandDisallowed) return 'busy';
       throw error;
     }
-    this.#written = signature;
-    this.logger?.info({ peers: plan.length }, 'resolving list written: the controller resolves bonded peers');
-    return 'written';
+  }
+
+  /** The entries to write; the list's size is read the first time a bond has an IRK to write. */
+  async #plan(): Promise<PlannedEntry[]> {
+    if (this.#size === undefined) {
+      if (!this.store.list().some((bond) => bond.peerIrk !== undefined)) return [];
+      this.#size = (await this.hci.execute('leReadResolvingListSize', {})).resolvingListSize;
+    }
+    return planResolvingList(this.store, this.#size);
   }
 }

@@ -240,6 +240,9 @@ export class Host extends TypedEmitter<HostEventMap> {
         );
       if (options.controllerPrivacy ?? true) {
         host.peerResolution = await ControllerPeerResolution.open(hci, bondStore, localIrk, host.logger);
+        // Hci.open has just reset the controller: an empty list, resolution off. Without bonded peers that have
+        // an IRK there is nothing to write, and open sends no resolving-list command.
+        host.peerResolution?.controllerReset();
         await host.syncResolution();
       }
       if (options.signal?.aborted) throw new HciAbortError(`host start-up on ${hci.transport.description}`);
@@ -439,6 +442,13 @@ export class Host extends TypedEmitter<HostEventMap> {
         await this.rotator.rotate();
       }
       restored.push('address');
+      // The reset emptied the resolving list and turned resolution off: write the bonded peers again, before
+      // advertising or scanning resume (the controller refuses list changes under them). A failure here is
+      // the software resolver's to cover (syncResolution warns), as at open.
+      if (this.peerResolution) {
+        this.peerResolution.controllerReset();
+        await this.syncResolution();
+      }
       if (this.advertising) {
         step = 'advertising';
         await startAdvertising(this.hci, this.ownAddressType, this.advertising);
