@@ -15,7 +15,6 @@ import {
   type Connection,
   DisconnectedError,
   FileBondStore,
-  type FileBondStoreOptions,
   formatAddress,
   formatAddressBytes,
   Host,
@@ -27,6 +26,7 @@ import {
   parseAddressText,
 } from '@tsble/host';
 import { ExitCode, isPrivateSim, SHARED_SIM_HINT, UsageError } from '../options.js';
+import { bondFileOptions } from './bond-file.js';
 import type { CommandContext } from './command.js';
 import { demoService } from './demo-service.js';
 import { hciReasonName, pairingFailedHint, pairingFailedReasonName } from './explain.js';
@@ -45,10 +45,7 @@ export interface OpenHostOptions {
   privacy?: boolean;
 }
 
-/** How every command opens the bond file: its warnings (a file others can read) go to stderr, like ssh's. */
-export const bondFileOptions: FileBondStoreOptions = {
-  onWarning: (message) => process.stderr.write(`tsble: warning: ${message}\n`),
-};
+export { bondFileOptions };
 
 export async function openHost(context: CommandContext, options: OpenHostOptions = {}): Promise<Host> {
   const { options: global, logger } = context;

@@ -1,11 +1,11 @@
-import { formatAddressBytes, hexNumber, toHex } from '@tsble/base';
+import { existsSync } from 'node:fs';
+import { formatAddressBytes, hexNumber, parseAddress, toHex } from '@tsble/base';
 import type { ControllerInfo } from '@tsble/hci-transport';
-import { FileBondStore, parseAddress } from '@tsble/host';
 import { openHci } from '../open-hci.js';
 import { ExitCode } from '../options.js';
+import { bondFileOptions } from './bond-file.js';
 import type { CliCommand, CommandContext } from './command.js';
 import { companyName, coreVersionName, leFeatureList } from './describe-controller.js';
-import { bondFileOptions } from './host-session.js';
 
 /** `tsble info`: the controller's identity and capabilities. */
 export const info: CliCommand = {
@@ -55,12 +55,15 @@ export const info: CliCommand = {
 /**
  * The static random identity the host commands keep in the bond store (when the controller has none of its
  * own), so that info shows the address they use. Read only: info never writes the store, and a store it
- * cannot read is simply not used here (the commands that need bonds report it).
+ * cannot read is simply not used here (the commands that need bonds report it). Without a file there is
+ * nothing kept, and the host package (the store's code, most of the CLI's) is not even loaded.
  */
 async function keptIdentity(
   context: CommandContext,
 ): Promise<{ bytes: Uint8Array; location: string } | undefined> {
+  if (!existsSync(context.options.bondStore)) return undefined;
   try {
+    const { FileBondStore } = await import('@tsble/host');
     const store = await FileBondStore.open(context.options.bondStore, bondFileOptions);
     const text = store.localIdentity()?.staticAddress;
     const parsed = text ? parseAddress(text) : undefined;
