@@ -32,7 +32,11 @@ export function hciReasonName(code: number): string | undefined {
 /** An SMP Pairing Failed reason in words: 'Repeated Attempts'. Core 6.0 Vol 3 Part H 3.5.5, Table 3.7. */
 export function pairingFailedReasonName(reason: number): string | undefined {
   const name = smpNames.get(reason);
-  return name?.replace(/([a-z])([A-Z])/g, '$1 $2').replace('Dh Key', 'DHKey');
+  // As the spec's table writes them: every word capitalised ('oobNotAvailable' -> 'Oob Not Available').
+  return name
+    ?.replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/^[a-z]/, (first) => first.toUpperCase())
+    .replace('Dh Key', 'DHKey');
 }
 
 /** What was known when a pairing failed: who refused, our options, and our own reason text. */
