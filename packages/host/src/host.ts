@@ -370,6 +370,9 @@ export class Host extends TypedEmitter<HostEventMap> {
     try {
       this.resolutionStale = (await resolution.sync()) === 'busy';
     } catch (error) {
+      // Closed under the write (a bond made just before the application closed, as `tsble pair` does): the
+      // controller is gone with its list, nothing refused anything.
+      if (this.closed) return;
       // A controller that claims LL Privacy but fails it: the software resolver carries on alone.
       this.logger.warn(
         { err: error },
