@@ -1,3 +1,13 @@
+/**
+ * The security glue for one connection (Core 6.0 Vol 3 Part H; Vol 3 Part C 10.3). One smp-core
+ * PairingSession serves the link for its whole life and owns everything SMP owns: pairings, the key the link
+ * is encrypted with, the answer to the controller's LTK request, and which Encryption Change counts. This
+ * class feeds it (SMP PDUs from L2CAP CID 6, the user's answers, HCI encryption events, the time) through the
+ * link's one queue (session-queue.ts), whose actions pairing-actions.ts carries out, and keeps the link-security
+ * record that GATT, L2CAP and applications read (security-report.ts). It holds no key of its own.
+ *
+ * A failed re-encryption from a bond is a BondLostError, never a silent re-pairing or a fall back to plaintext.
+ */
 import type { Hci } from '@tsble/hci-transport';
 import { type PairingConfig, type PairingSession, SmpOpcode } from '@tsble/smp-core';
 import { HostError, PairingError } from './errors.js';

@@ -1,5 +1,5 @@
-import { type Logger, TypedEmitter } from '@tsble/base';
 /** A fixed channel (ATT 0x0004, SMP 0x0006): whole PDUs in, whole PDUs out. */
+import { type Logger, TypedEmitter } from '@tsble/base';
 
 export type FixedChannelEvents = {
   pdu: (payload: Uint8Array) => void;

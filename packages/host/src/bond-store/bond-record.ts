@@ -1,8 +1,8 @@
-import { err, ok, type Result } from '@tsble/base';
 /**
  * What the bond store keeps, as plain JSON: keys are hex strings in on-air order (least significant octet
  * first, as HCI and SMP carry them), so a file can be compared with a btsnoop capture by eye.
  */
+import { err, ok, type Result } from '@tsble/base';
 
 /** An LTK with what it is worth (Core 6.0 Vol 3 Part H 2.4.1, 3.6.2). */
 export interface LtkRecord {

@@ -1,6 +1,5 @@
-import { DEMO_UUIDS } from './demo-service.js';
-
 /** Names for the UUIDs `tsble gatt` is likely to meet, so a person need not look them up. */
+import { DEMO_UUIDS } from './demo-service.js';
 
 /** A few 16-bit UUIDs. Assigned Numbers 3.4 (services), 3.7 (descriptors), 3.8 (characteristics). */
 const wellKnown: Record<string, string> = {
