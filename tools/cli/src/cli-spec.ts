@@ -76,9 +76,9 @@ export const pairingOptions = {
   },
   'min-key-size': { value: 'N', description: 'smallest acceptable encryption key size, 7..16 (default 16)' },
   'bond-replacement': {
-    value: 'proven|never',
+    value: 'proven|never|ask',
     description:
-      'when a device that is bonded pairs again at no lower strength: proven (default) replaces its bond if it paired from its identity address or an RPA of its stored IRK; never refuses until the bond is forgotten',
+      'when a device that is bonded pairs again at no lower strength: proven (default) replaces its bond if it paired from its identity address or an RPA of its stored IRK; never refuses until the bond is forgotten; ask asks each time (y/n on the terminal or one line on stdin; no answer refuses)',
   },
   'show-keys': { description: 'include the LTK in the paired event' },
   oob: {

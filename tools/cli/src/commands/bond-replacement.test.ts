@@ -1,7 +1,8 @@
 /**
  * serve --bond-replacement never, from the other side: a central that forgot its bond and pairs again is refused
  * at the Pairing Request (it hears it before it has finished, exit 1), keeps no key, and serve keeps the old
- * bond; the default (proven) lets the same central pair again and serve says the bond was replaced.
+ * bond; the default (proven) lets the same central pair again and serve says the bond was replaced; ask asks
+ * serve's user (here one line on its stdin) and does what the answer says.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,18 +19,19 @@ afterAll(() => {
   for (const child of children.splice(0)) child.kill('SIGTERM');
 });
 
-async function pairTwice(serveAddress: string, policy: string[]) {
+/** serve's verdict on the second pairing: the event it prints, and for `ask` the line its user types. */
+interface Second {
+  verdict?: 'bond-replaced' | 'pairing-failed';
+  answer?: string;
+}
+
+async function pairTwice(serveAddress: string, policy: string[], expected: Second = {}) {
   const peripheralStore = join(dir, `per-${serveAddress.slice(-2)}.json`);
   const centralStore = join(dir, `cen-${serveAddress.slice(-2)}.json`);
-  const serve = launch([
-    'serve',
-    '--address',
-    serveAddress,
-    ...transport,
-    '--bond-store',
-    peripheralStore,
-    ...policy,
-  ]);
+  const serve = launch(
+    ['serve', '--address', serveAddress, ...transport, '--bond-store', peripheralStore, ...policy],
+    expected.answer === undefined ? 'ignore' : 'pipe',
+  );
   await serve.waitFor('advertising');
   const central = [...transport, '--address', 'C0:00:00:00:00:01', '--bond-store', centralStore];
   const first = await run(['pair', `${serveAddress}/random`, ...central]);
@@ -48,9 +50,11 @@ async function pairTwice(serveAddress: string, policy: string[]) {
   expect((await run(['bonds', 'forget', `${serveAddress}/random`, '--bond-store', centralStore])).code).toBe(
     0,
   );
+  const asked = serve.waitFor('bond-replacement-request');
+  if (expected.answer !== undefined) void asked.then(() => serve.child.stdin?.write(`${expected.answer}\n`));
   const second = await run(['pair', `${serveAddress}/random`, ...central]);
   // Serve's verdict on the second pairing (it judges the central's last key after the central is done).
-  await serve.waitFor(second.code === 0 ? 'bond-replaced' : 'pairing-failed');
+  await serve.waitFor(expected.verdict ?? (second.code === 0 ? 'bond-replaced' : 'pairing-failed'));
   const keptAfter = keys();
   serve.child.kill('SIGTERM');
   return { serve, second, centralStore, sameBond: keptAfter === keptBefore };
@@ -79,9 +83,35 @@ describe('serve --bond-replacement', () => {
     expect(await serve.waitFor('bond-replaced')).toMatchObject({ address: 'C0:00:00:00:00:01/random' });
   });
 
+  it('ask, answered y: serve is asked with both strengths, and the bond is replaced', async () => {
+    const { serve, second, sameBond } = await pairTwice('D0:00:00:00:00:03', ['--bond-replacement', 'ask'], {
+      answer: 'y',
+      verdict: 'bond-replaced',
+    });
+    expect(second.code).toBe(0);
+    expect(sameBond).toBe(false);
+    expect(await serve.waitFor('bond-replacement-request')).toMatchObject({
+      identity: 'C0:00:00:00:00:01/random',
+      proven: true,
+      existing: { sc: true, keySize: 16 },
+      proposed: { sc: true, keySize: 16 },
+    });
+  });
+
+  it('ask, answered n: serve refuses the new keys and keeps the first bond', async () => {
+    const { serve, sameBond } = await pairTwice('D0:00:00:00:00:04', ['--bond-replacement', 'ask'], {
+      answer: 'n',
+      verdict: 'pairing-failed',
+    });
+    expect(sameBond).toBe(true);
+    expect(event(serve.events, 'bond-replaced')).toBeUndefined();
+  });
+
   it('anything else is a usage error', async () => {
-    const { code, events } = await run(['serve', '--bond-replacement', 'ask', ...transport]);
+    const { code, events } = await run(['serve', '--bond-replacement', 'sometimes', ...transport]);
     expect(code).toBe(2);
-    expect(String(event(events, 'error')?.message)).toMatch(/--bond-replacement must be proven or never/);
+    expect(String(event(events, 'error')?.message)).toMatch(
+      /--bond-replacement must be proven, never or ask/,
+    );
   });
 });

@@ -40,8 +40,8 @@ export function parsePairingOptions(values: CommandContext['values']): CliPairin
     throw new UsageError(`--min-key-size must be 7..16, not "${minText}"`);
   }
   const replacement = (values['bond-replacement'] as string | undefined) ?? 'proven';
-  if (replacement !== 'proven' && replacement !== 'never')
-    throw new UsageError(`--bond-replacement must be proven or never, not "${replacement}"`);
+  if (replacement !== 'proven' && replacement !== 'never' && replacement !== 'ask')
+    throw new UsageError(`--bond-replacement must be proven, never or ask, not "${replacement}"`);
   if (values.legacy && values['sc-only'])
     throw new UsageError('--legacy and --sc-only contradict each other');
   // Core 6.0 Vol 3 Part H 2.3.5.1, Tables 2.7 and 2.8: a device without IO never enters or shows a passkey, and
@@ -64,7 +64,7 @@ export function parsePairingOptions(values: CommandContext['values']): CliPairin
     ...(values['sc-only'] ? { scOnly: true } : {}),
     ...(minKeySize !== undefined ? { minKeySize } : {}),
     ...(passkey !== undefined ? { passkey } : {}),
-    ...(replacement === 'never' ? { bondReplacement: 'never' as const } : {}),
+    ...(replacement === 'proven' ? {} : { bondReplacement: replacement }),
   };
   return {
     options,
@@ -110,6 +110,18 @@ export function cliDelegate(
       if (pairing.yes) return true;
       return askYesNo(questions);
     },
+    // --bond-replacement ask: a bonded device paired again; the session asks before its keys replace the bond.
+    replaceBond: async (request, c) => {
+      const worth = (k: { sc: boolean; authenticated: boolean; keySize: number }) =>
+        `${k.sc ? 'LE Secure Connections' : 'legacy'}, ${k.authenticated ? 'authenticated' : 'unauthenticated'}, ${k.keySize}-octet key`;
+      out.event(
+        'bond-replacement-request',
+        { peer: c.peer, ...request },
+        `${request.identity} paired again: its bond (${worth(request.existing)}) would be replaced by new keys ` +
+          `(${worth(request.proposed)})${request.proven ? '' : '; it did not prove it is the device that bonded'}`,
+      );
+      return askYesNo(questions, 'Replace its bond? [y/N]: ', 'type y to replace the bond, n to keep it');
+    },
   };
 }
 
@@ -129,17 +141,20 @@ async function askPasskey(questions: LineQuestions): Promise<string | undefined>
 }
 
 /**
- * Asks whether the numbers match. On a terminal only y/yes/n/no (or an empty line, the default no) settle it:
+ * Asks a yes/no question (by default whether the numbers match). On a terminal only y/yes/n/no (or an empty
+ * line, the default no) settle it:
  * a typo asks again (three times in all), as the passkey prompt does, instead of failing the pairing as a "no".
  * From a pipe the one line is the answer.
  */
-async function askYesNo(questions: LineQuestions): Promise<boolean> {
-  let answer = await questions.ask('Confirm the numbers match [y/N]: ');
+async function askYesNo(
+  questions: LineQuestions,
+  prompt = 'Confirm the numbers match [y/N]: ',
+  howTo = 'type y if the numbers match, n if not',
+): Promise<boolean> {
+  let answer = await questions.ask(prompt);
   for (let retry = 0; retry < 2 && questions.interactive && answer !== undefined; retry++) {
     if (isYes(answer) || isNo(answer)) break;
-    answer = await questions.ask(
-      `"${answer}" is not an answer: type y if the numbers match, n if not [y/N]: `,
-    );
+    answer = await questions.ask(`"${answer}" is not an answer: ${howTo} [y/N]: `);
   }
   return isYes(answer);
 }
