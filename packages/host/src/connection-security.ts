@@ -8,39 +8,14 @@
  *
  * A failed re-encryption from a bond is a BondLostError, never a silent re-pairing or a fall back to plaintext.
  */
-import type { Hci } from '@tsble/hci-transport';
 import { type PairingConfig, type PairingSession, SmpOpcode } from '@tsble/smp-core';
 import { HostError, PairingError } from './errors.js';
 import type { LinkSecurityState, PairingResult } from './link-security.js';
 import { type ActionTarget, carryOut } from './pairing-actions.js';
-import type { PairingContext, PairingDelegate } from './pairing-delegate.js';
-import type { SecurityEvents } from './security-events.js';
+import type { PairingContext } from './pairing-delegate.js';
 import { SecurityReport } from './security-report.js';
-import { type LinkSessionOptions, linkSession, oobLayer, sessionConfig } from './session-config.js';
+import { type ConnectionSecurityOptions, linkSession, oobLayer, sessionConfig } from './session-config.js';
 import { SessionQueue } from './session-queue.js';
-
-/** The SMP channel as L2CAP gives it: whole PDUs both ways. */
-export interface SmpChannel {
-  send(pdu: Uint8Array): Promise<void>;
-  on(event: 'pdu', listener: (pdu: Uint8Array) => void): unknown;
-}
-
-export interface ConnectionSecurityOptions extends LinkSessionOptions {
-  handle: number;
-  hci: Hci;
-  smp: SmpChannel;
-  setPeerIdentity: (identity: string) => void;
-  delegate: Required<PairingDelegate>;
-  /** The application supplied oobData: ask it when a pairing starts. */
-  askForOob: boolean;
-  events: SecurityEvents;
-}
-
-/**
- * How long a closing link waits for actions in hand (a bond being saved, PDUs failing to send) before it
- * reports the disconnection anyway: a guard against a stuck controller command, not a timing the stack needs.
- */
-const CLOSE_DRAIN_LIMIT_MS = 5000;
 
 const now = () => performance.now();
 
@@ -49,8 +24,6 @@ export class ConnectionSecurity {
   /** The link-security record, the events and the answers to waiting pair()/encrypt() calls. */
   readonly report: SecurityReport;
   private readonly queue: SessionQueue;
-  /** The last Encryption Change input, until it has been applied (see `encryptionSettling`). */
-  private encryptionApplied: Promise<void> | undefined;
   private closed = false;
 
   constructor(private readonly o: ConnectionSecurityOptions) {
@@ -140,15 +113,13 @@ export class ConnectionSecurity {
    * the controller reports is not taken: the session knows the size of the key it asked for.
    */
   onEncryptionChange(status: number, enabled: boolean): void {
-    const applied = this.queue.enqueue(() =>
-      status === 0 && enabled
-        ? this.session.encryptionChanged(now())
-        : this.session.encryptionFailed(now(), status),
+    this.queue.enqueue(
+      () =>
+        status === 0 && enabled
+          ? this.session.encryptionChanged(now())
+          : this.session.encryptionFailed(now(), status),
+      true,
     );
-    this.encryptionApplied = applied;
-    void applied.then(() => {
-      if (this.encryptionApplied === applied) this.encryptionApplied = undefined;
-    });
   }
 
   /**
@@ -157,7 +128,7 @@ export class ConnectionSecurity {
    * or the GATT server would judge a request by the link's security of a moment before.
    */
   get encryptionSettling(): Promise<void> | undefined {
-    return this.encryptionApplied;
+    return this.queue.settling;
   }
 
   /** HCI LE Long Term Key Request (peripheral): the session answers from the pairing or the bond. */
@@ -172,7 +143,7 @@ export class ConnectionSecurity {
    */
   async close(error: Error): Promise<void> {
     this.closed = true;
-    await this.queue.stop(CLOSE_DRAIN_LIMIT_MS);
+    await this.queue.stop();
     this.report.rejectWaiting(error);
   }
 

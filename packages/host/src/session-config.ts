@@ -3,6 +3,7 @@
  * application's OOB data (delegate.oobData) and the options of a `pair()` call, later layers winning.
  */
 import { type Address, formatAddress, type Logger } from '@tsble/base';
+import type { Hci } from '@tsble/hci-transport';
 import {
   type OobConfig,
   type PairingConfig,
@@ -13,7 +14,8 @@ import { bondFromRecord } from './bond-store/bond-keys.js';
 import type { BondRecord } from './bond-store/bond-record.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { keyPairPool } from './key-pair-pool.js';
-import type { OobData } from './pairing-delegate.js';
+import type { OobData, PairingDelegate } from './pairing-delegate.js';
+import type { SecurityEvents } from './security-events.js';
 
 /**
  * Combines configuration layers. OOB data is combined field by field, not replaced whole: our own LE SC
@@ -71,4 +73,22 @@ export function linkSession(o: LinkSessionOptions, storedBond: () => BondRecord 
     repeatedAttempts: { tracker: o.tracker, peerKey: o.peerIdentity() },
     logger: o.logger,
   });
+}
+
+/** The SMP channel as L2CAP gives it: whole PDUs both ways. */
+export interface SmpChannel {
+  send(pdu: Uint8Array): Promise<void>;
+  on(event: 'pdu', listener: (pdu: Uint8Array) => void): unknown;
+}
+
+/** What a connection's security glue (connection-security.ts) is made from. */
+export interface ConnectionSecurityOptions extends LinkSessionOptions {
+  handle: number;
+  hci: Hci;
+  smp: SmpChannel;
+  setPeerIdentity: (identity: string) => void;
+  delegate: Required<PairingDelegate>;
+  /** The application supplied oobData: ask it when a pairing starts. */
+  askForOob: boolean;
+  events: SecurityEvents;
 }

@@ -9,11 +9,18 @@ import type { PairingAction, PairingSession } from '@tsble/smp-core';
 
 const now = () => performance.now();
 
+/**
+ * How long a closing link waits for actions in hand (a bond being saved, PDUs failing to send) before it
+ * reports the disconnection anyway: a guard against a stuck controller command, not a timing the stack needs.
+ */
+const CLOSE_DRAIN_LIMIT_MS = 5000;
+
 export class SessionQueue {
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
   private deadlineTimer: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
+  private lastSettling: Promise<void> | undefined;
   /** True once SMP timed out on the link: no further input is taken in (Vol 3 Part H 3.4). */
   dead = false;
 
@@ -23,8 +30,16 @@ export class SessionQueue {
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * While an input marked `settles` (one that changes the link's security) is queued or being applied, when it
+   * will have been; undefined otherwise.
+   */
+  get settling(): Promise<void> | undefined {
+    return this.lastSettling;
+  }
+
   /** Runs `input` after everything before it, then carries out the actions it returns, in order. */
-  enqueue(input: () => Promise<PairingAction[]>): Promise<void> {
+  enqueue(input: () => Promise<PairingAction[]>, settles = false): Promise<void> {
     this.pending += 1;
     this.queue = this.queue
       .then(async () => {
@@ -36,7 +51,14 @@ export class SessionQueue {
       .finally(() => {
         this.pending -= 1;
       });
-    return this.queue;
+    const applied = this.queue;
+    if (settles) {
+      this.lastSettling = applied;
+      void applied.then(() => {
+        if (this.lastSettling === applied) this.lastSettling = undefined;
+      });
+    }
+    return applied;
   }
 
   /** SMP timed out: the timer stops and nothing more is taken in. */
@@ -47,9 +69,9 @@ export class SessionQueue {
 
   /**
    * The link is gone: the timer stops; resolves once every input queued so far has been taken in and its
-   * actions carried out, or after `limitMs` (a guard against a stuck controller command).
+   * actions carried out, or after `limitMs`.
    */
-  async stop(limitMs: number): Promise<void> {
+  async stop(limitMs = CLOSE_DRAIN_LIMIT_MS): Promise<void> {
     this.stopped = true;
     this.stopDeadline();
     let timer: ReturnType<typeof setTimeout> | undefined;
