@@ -400,6 +400,8 @@ export class Host extends TypedEmitter<HostEventMap> {
     await Promise.all(goodbyes);
     await this.hci.close();
     this.dropConnections(HciStatus.connectionTerminatedByLocalHost);
+    // What the links saved on their way out (a bond's GATT state) is written before close resolves.
+    await this.bondStore.settled?.();
   }
 
   /** The controller is gone (closed transport): every connection ends with it. */

@@ -54,6 +54,11 @@ export interface BondStore {
     change: (current: BondRecord) => Omit<BondRecord, 'createdAt' | 'updatedAt'> | undefined,
   ): Promise<BondRecord | undefined>;
   localIdentity(): LocalIdentity | undefined;
+  /**
+   * Optional: resolves once every change asked for so far has been written, or has failed. `Host.close` waits
+   * for it, so a process that exits after closing never cuts a write short.
+   */
+  settled?(): Promise<void>;
   /** Optional: a number that changes whenever the contents change (caches use it to refresh). */
   readonly revision?: number;
   setLocalIdentity(identity: LocalIdentity): Promise<void>;

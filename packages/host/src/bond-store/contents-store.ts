@@ -109,6 +109,11 @@ export abstract class ContentsBondStore implements BondStore {
     });
   }
 
+  /** Resolves once every change asked for so far has been written, or has failed. */
+  settled(): Promise<void> {
+    return this.queue.then(() => undefined);
+  }
+
   private serialise<T>(task: () => Promise<T>): Promise<T> {
     const run = this.queue.then(task, task);
     this.queue = run.catch(() => undefined);

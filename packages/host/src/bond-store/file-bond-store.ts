@@ -148,6 +148,12 @@ export class FileBondStore extends ContentsBondStore {
     return run;
   }
 
+  /** Resolves once every change asked for so far has been written (under the lock), or has failed. */
+  override async settled(): Promise<void> {
+    await this.changes;
+    await super.settled();
+  }
+
   private async locked(task: () => Promise<void>): Promise<void> {
     // The change's own failure (a BondStoreError, or a throwing `update` callback) is passed on as it is; only
     // the lock's failures are said to be the lock's.
