@@ -24,11 +24,11 @@ import {
   type HciOptions,
   HciStatus,
   type HciTransport,
+  HciTransportError,
   type LeConnectionComplete,
 } from '@tsble/hci-transport';
 import { RepeatedAttemptsTracker } from '@tsble/smp-core';
 import { installNodeCrypto } from '@tsble/smp-core/node';
-import { registerSimTransport } from '@tsble/virtual-controller';
 import { type AdvertiseOptions, startAdvertising, stopAdvertising } from './advertising.js';
 import type { BondStore } from './bond-store/bond-store.js';
 import { FileBondStore } from './bond-store/file-bond-store.js';
@@ -102,6 +102,23 @@ export type HostEventMap = {
 };
 
 let simRegistered = false;
+
+/**
+ * The virtual controller, loaded for the `sim` transport only: it is an optional peer dependency, so an
+ * application on a real controller does not install it.
+ */
+async function loadVirtualController(spec: string): Promise<typeof import('@tsble/virtual-controller')> {
+  try {
+    return await import('@tsble/virtual-controller');
+  } catch (cause) {
+    throw new HciTransportError(
+      'transport-not-found',
+      spec,
+      `the ${spec} transport is tsble's virtual controller: npm install @tsble/virtual-controller to use it`,
+      { cause },
+    );
+  }
+}
 
 export class Host extends TypedEmitter<HostEventMap> {
   readonly #connections = new Map<number, Connection>();
@@ -200,7 +217,7 @@ export class Host extends TypedEmitter<HostEventMap> {
     const stored = bondStore.localIdentity()?.staticAddress;
     const storedAddress = stored ? parseAddress(stored) : undefined;
     if (typeof spec === 'string' && spec.split(':')[0] === 'sim' && !simRegistered) {
-      registerSimTransport();
+      (await loadVirtualController(spec)).registerSimTransport();
       simRegistered = true;
     }
     // Named fields, not conditional spreads: V8 builds those literals slowly, and this is on every start-up.

@@ -1,8 +1,9 @@
 /**
  * ARCHITECTURE.md's dependency table is the map of the repository: every workspace is in it, each row names
  * exactly the tsble packages its package.json depends on at run time, and no shipped source file of a package
- * imports a tsble package it does not declare (test wiring — *.test.ts, test-*.ts, *.test-support.ts,
- * *.fixture.* — may use dev dependencies).
+ * imports a tsble package it does not declare: a static import needs a runtime dependency, a dynamic import()
+ * a runtime or an optional peer dependency (test wiring — *.test.ts, *.test-support.ts — may use dev
+ * dependencies).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +31,8 @@ interface Workspace {
   dir: string;
   name: string;
   dependencies: string[];
+  /** Optional peer dependencies: loaded with import() where a feature needs them. */
+  optionalPeers: Set<string>;
   declared: Set<string>;
 }
 
@@ -47,6 +50,9 @@ function workspaces(): Workspace[] {
           dir,
           name: json.name,
           dependencies,
+          optionalPeers: new Set(
+            ours(json.peerDependencies).filter((d) => json.peerDependenciesMeta?.[d]?.optional === true),
+          ),
           declared: new Set([...dependencies, ...ours(json.devDependencies)]),
         };
       }),
@@ -90,6 +96,11 @@ describe('ARCHITECTURE.md dependency map', () => {
           const pkg = m[1] as string;
           if (pkg !== workspace.name && !runtime.has(pkg))
             strays.push(`${file.slice(root.length)} imports ${pkg}`);
+        }
+        for (const m of text.matchAll(/import\('(@tsble\/[a-z0-9-]+)/g)) {
+          const pkg = m[1] as string;
+          if (pkg !== workspace.name && !runtime.has(pkg) && !workspace.optionalPeers.has(pkg))
+            strays.push(`${file.slice(root.length)} loads ${pkg}, neither a dependency nor an optional peer`);
         }
       }
       expect(strays).toEqual([]);
