@@ -65,6 +65,11 @@ export interface PairingProgress {
   keyPair?: P256KeyPair;
   peerPublicKey?: P256PublicKey;
   dhKey?: Uint8Array;
+  /**
+   * The DHKey while it is computed in the background (from the public key exchange on): the session takes in
+   * no later input before it has settled. Undefined when the computation refused the key.
+   */
+  dhKeyPending?: Promise<Uint8Array | undefined>;
   debugKey: boolean;
   passkey?: number;
   round: number;

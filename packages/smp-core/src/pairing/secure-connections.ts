@@ -56,8 +56,12 @@ function publicXs(ctx: PairingContext): { pkax: Uint8Array; pkbx: Uint8Array } {
   return ctx.role === 'central' ? { pkax: local, pkbx: peer } : { pkax: peer, pkbx: local };
 }
 
-/** Validates the peer's key, replies with ours (peripheral), computes the DHKey and enters stage 1. */
-export async function handlePublicKey(ctx: PairingContext, x: Uint8Array, y: Uint8Array): Promise<void> {
+/**
+ * Validates the peer's key, replies with ours (peripheral) and enters stage 1. The DHKey is computed in the
+ * background: nothing the peer waits for now (our Public Key, the responder's Confirm) depends on it, and the
+ * session takes in no later input before it is ready (`settleDhKey`), so every check that uses it still has it.
+ */
+export function handlePublicKey(ctx: PairingContext, x: Uint8Array, y: Uint8Array): void {
   const progress = progressOf(ctx);
   const negotiated = negotiatedOf(ctx);
   const keyPair = localKeyPair(progress);
@@ -74,19 +78,25 @@ export async function handlePublicKey(ctx: PairingContext, x: Uint8Array, y: Uin
   progress.debugKey = debugKey;
   progress.peerPublicKey = peerKey;
   if (ctx.role === 'peripheral') send(ctx, { op: 'pairing-public-key', ...keyPair.publicKey });
-  try {
-    progress.dhKey = await p256DhKey(keyPair.privateKey, peerKey);
-  } catch {
+  progress.dhKeyPending = p256DhKey(keyPair.privateKey, peerKey).then(
+    (dhKey) => dhKey,
+    () => undefined,
+  );
+  if (negotiated.method === 'passkey-entry') beginScPasskey(ctx);
+  else if (negotiated.method === 'oob') beginScOob(ctx);
+  else beginScJustWorks(ctx);
+}
+
+/** Before the session takes in an input: the DHKey under way since the public key exchange, ready. */
+export async function settleDhKey(ctx: PairingContext): Promise<void> {
+  const progress = ctx.progress;
+  const pending = progress?.dhKeyPending;
+  if (!progress || !pending) return;
+  const dhKey = await pending;
+  progress.dhKeyPending = undefined;
+  if (dhKey === undefined)
     fail(PairingFailedReason.dhKeyCheckFailed, 'DHKey computation refused the peer public key');
-  }
-  switch (negotiated.method) {
-    case 'passkey-entry':
-      return beginScPasskey(ctx);
-    case 'oob':
-      return beginScOob(ctx);
-    default:
-      return beginScJustWorks(ctx);
-  }
+  progress.dhKey = dhKey;
 }
 
 /** Just Works / Numeric Comparison stage 1: the responder commits to Nb first. */
