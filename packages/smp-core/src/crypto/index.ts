@@ -39,3 +39,4 @@ export { nobleProvider } from './providers/noble.js';
 export { webCryptoProvider } from './providers/webcrypto.js';
 export { ah, generateRpa, IrkSet, isResolvablePrivateAddress, resolveRpa, resolveRpaAmong } from './rpa.js';
 export { f4, f5, f6, g2 } from './secure-connections.js';
+export { warmUpToolbox } from './warm-up.js';
