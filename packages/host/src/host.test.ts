@@ -252,6 +252,30 @@ describe('Host over the virtual controller', () => {
     await expect(again.encrypt()).rejects.toBeInstanceOf(BondLostError);
     expect(again.encrypted).toBe(false);
   });
+
+  it('rejects bad service definitions at open, and serves GAP to a client with no application services', async () => {
+    const air = new VirtualAir();
+    await expect(
+      Host.open(air.createController(), {
+        bondStore: new MemoryBondStore(),
+        gatt: { services: [{ uuid: 'not-a-uuid', characteristics: [] }] },
+      }),
+    ).rejects.toThrow('not a UUID');
+    const name = new TextEncoder().encode('lazy gap');
+    const options = { deviceName: 'lazy gap' };
+    const peripheral = await open(air, { gatt: options });
+    // The name the host was opened with, even when the options object changes before anything connects.
+    options.deviceName = 'changed';
+    const central = await open(air);
+    await peripheral.advertise({ name: 'periph' });
+    const accepted = peripheral.accept();
+    const connection = await central.connect(peripheral.identityAddress);
+    await accepted;
+    expect(await connection.gatt.read('1800', '2a00')).toEqual(name);
+    expect(peripheral.gattServer.getValue(peripheral.gattServer.characteristic('2a00') as never)).toEqual(
+      name,
+    );
+  });
 });
 
 void registerSimTransport;

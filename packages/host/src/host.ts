@@ -142,8 +142,10 @@ export class Host extends TypedEmitter<HostEventMap> {
   private firstControllerFailure: HciError | undefined;
   /** Between a Hardware Error and the end of the controller's reset: nothing is sent but the restore. */
   private controllerResetting = false;
-  /** Our GATT server: the services every connected client sees. */
-  readonly gattServer: GattServer;
+  /** Made by the `gattServer` getter when first asked for, or at open when the application declared services. */
+  #gattServer: GattServer | undefined;
+  /** The device name the lazily built server is given: options.gatt's as it was at open. */
+  readonly #deviceName: string | undefined;
 
   private constructor(
     readonly hci: Hci,
@@ -157,7 +159,17 @@ export class Host extends TypedEmitter<HostEventMap> {
   ) {
     super();
     this.resolver = new PeerResolver(bondStore);
-    this.gattServer = createGattServer(options.gatt, bondStore, logger);
+    // Without application services the server holds only GAP and GATT, which nothing reads before a client
+    // connects: building them on every open cost about a tenth of it. Application services are built now, so
+    // that a bad definition fails open and the server keeps the values they had at open.
+    const gatt = options.gatt;
+    this.#deviceName = gatt?.deviceName;
+    const services = gatt?.services;
+    if (
+      (services !== undefined && !(Array.isArray(services) && services.length === 0)) ||
+      (this.#deviceName !== undefined && typeof this.#deviceName !== 'string')
+    )
+      this.#gattServer = createGattServer(gatt, bondStore, logger);
     this.scanner = new Scanner(
       hci,
       () => this.ownAddressType,
@@ -187,6 +199,16 @@ export class Host extends TypedEmitter<HostEventMap> {
     });
     hci.on('reset', () => void this.restoreAfterReset());
     hci.on('close', () => this.dropConnections(HciStatus.unspecifiedError));
+  }
+
+  /** Our GATT server: the services every connected client sees. */
+  get gattServer(): GattServer {
+    this.#gattServer ??= createGattServer(
+      this.#deviceName === undefined ? undefined : { deviceName: this.#deviceName },
+      this.bondStore,
+      this.logger,
+    );
+    return this.#gattServer;
   }
 
   /**
