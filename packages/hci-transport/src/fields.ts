@@ -50,7 +50,11 @@ const fixedSize: Record<FieldKind, number> = {
 
 /** Total octets of a layout. */
 export function layoutSize(layout: Layout): number {
-  return layout.reduce((n, [, kind]) => n + fixedSize[kind], 0);
+  // Indexed loops without destructuring here and below: these run for every command and event, often on cold
+  // code, where a for-of over entries destructured as [name, kind] steps two iterators per field.
+  let size = 0;
+  for (let i = 0; i < layout.length; i++) size += fixedSize[(layout[i] as Layout[number])[1]];
+  return size;
 }
 
 /** Encodes values into a new array. Numbers are masked to their width; byte fields are copied or zero-padded. */
@@ -58,9 +62,10 @@ export function encodeLayout<L extends Layout>(layout: L, values: LayoutValues<L
   const out = new Uint8Array(layoutSize(layout));
   let at = 0;
   const record = values as Record<string, number | bigint | Uint8Array>;
-  for (const [name, kind] of layout) {
-    const value = record[name];
-    writeField(out, at, kind, value);
+  for (let i = 0; i < layout.length; i++) {
+    const field = layout[i] as Layout[number];
+    const kind = field[1];
+    writeField(out, at, kind, record[field[0]]);
     at += fixedSize[kind];
   }
   return out;
@@ -84,10 +89,12 @@ export function decodeLayoutValues<L extends Layout>(
   if (bytes.length < size) return decodeError(`expected at least ${size} octets, got ${bytes.length}`);
   const out: Record<string, number | bigint | Uint8Array> = {};
   let at = 0;
-  for (const [name, kind] of layout) {
+  for (let i = 0; i < layout.length; i++) {
+    const field = layout[i] as Layout[number];
+    const kind = field[1];
     const value = readField(bytes, at, kind);
     if (typeof value === 'object' && 'kind' in value) return value;
-    out[name] = value;
+    out[field[0]] = value;
     at += fixedSize[kind];
   }
   return out as LayoutValues<L>;
