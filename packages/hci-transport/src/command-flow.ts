@@ -88,6 +88,7 @@ export class CommandFlow {
       else command.reject(new HciCommandError(opcode, status));
     }
     this.#pump();
+    this.#idleWatchdog();
   }
 
   onCommandStatus(status: number, numHciCommandPackets: number, opcode: number): void {
@@ -98,6 +99,7 @@ export class CommandFlow {
       else command.reject(new HciCommandError(opcode, status));
     }
     this.#pump();
+    this.#idleWatchdog();
   }
 
   /**
@@ -118,12 +120,23 @@ export class CommandFlow {
     this.#credits = 1;
   }
 
+  /**
+   * The oldest command in flight with this opcode, taken out. The caller unreferences the watchdog if nothing is
+   * left in flight once it has sent what waits (#idleWatchdog): unreferencing it here, just before the next
+   * queued command references it again, cost two timer-list updates per command.
+   */
   #takeInFlight(opcode: number): QueuedCommand | undefined {
-    const index = this.#inFlight.findIndex((c) => c.opcode === opcode);
-    if (index < 0) return undefined;
-    const [command] = this.#inFlight.splice(index, 1);
-    this.#idleWatchdog();
-    return command;
+    const inFlight = this.#inFlight;
+    // Nearly always the oldest (one credit): shift it rather than search and splice.
+    if (inFlight.length > 0 && (inFlight[0] as QueuedCommand).opcode === opcode) return inFlight.shift();
+    for (let i = 1; i < inFlight.length; i++) {
+      const command = inFlight[i] as QueuedCommand;
+      if (command.opcode === opcode) {
+        inFlight.splice(i, 1);
+        return command;
+      }
+    }
+    return undefined;
   }
 
   #setCredits(granted: number): void {
@@ -171,6 +184,7 @@ export class CommandFlow {
       this.#watch(command);
       this.write(command.opcode, command.params).catch((error: unknown) => {
         this.#takeInFlight(command.opcode);
+        this.#idleWatchdog();
         command.reject(
           error instanceof HciError
             ? error
