@@ -70,8 +70,9 @@ export class Hci extends TypedEmitter<HciEventMap> {
   readonly #connections = new Set<number>();
   readonly #btsnoop: BtsnoopWriter | undefined;
   readonly #commandTimeoutMs: number;
-  readonly #warnings: RareWarnings;
-  readonly #hardwareErrors = new HardwareErrorBudget();
+  /** Made at the first warning or hardware error: most controllers never give one, and Hci opens cold. */
+  #rareWarnings: RareWarnings | undefined;
+  #hardwareErrorBudget: HardwareErrorBudget | undefined;
 
   private constructor(
     readonly transport: HciTransport,
@@ -80,11 +81,12 @@ export class Hci extends TypedEmitter<HciEventMap> {
     super();
     this.logger = withBindings(options.logger ?? silentLogger, { layer: 'hci' });
     this.#commandTimeoutMs = options.commandTimeoutMs ?? 5000;
-    this.#warnings = new RareWarnings(this.logger);
     this.#btsnoop =
       typeof options.btsnoop === 'string' ? new BtsnoopWriter(options.btsnoop) : options.btsnoop;
+    // Every field named, creditTimeoutMs undefined when not given (CommandFlow defaults it): a conditional spread
+    // into the literal costs V8 a new hidden class per Hci.
     this.#commands = new CommandFlow((opcode, params) => this.#send({ type: 'command', opcode, params }), {
-      ...(options.creditTimeoutMs === undefined ? {} : { creditTimeoutMs: options.creditTimeoutMs }),
+      creditTimeoutMs: options.creditTimeoutMs,
       onCreditTimeout: (error) => {
         this.logger.error({ err: error }, 'controller stopped granting command credits');
         this.emit('error', error);
@@ -252,6 +254,16 @@ export class Hci extends TypedEmitter<HciEventMap> {
     this.#phase = 'ready';
   }
 
+  #warnings(): RareWarnings {
+    this.#rareWarnings ??= new RareWarnings(this.logger);
+    return this.#rareWarnings;
+  }
+
+  #hardwareErrors(): HardwareErrorBudget {
+    this.#hardwareErrorBudget ??= new HardwareErrorBudget();
+    return this.#hardwareErrorBudget;
+  }
+
   /**
    * Whether packets are logged: describing one costs string building that a silent logger would discard. A
    * logger without pino's isLevelEnabled is asked to trace every packet, as before.
@@ -274,7 +286,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
       // Data for a link the controller never reported (or already ended) has no one to go to; Zephyr drops it
       // the same way ("Unable to find conn for handle").
       if (!this.#connections.has(packet.handle)) {
-        this.#warnings.warn(
+        this.#warnings().warn(
           'acl',
           { handle: packet.handle },
           'ACL data for an unknown connection handle dropped',
@@ -366,7 +378,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
     if (this.#phase !== 'ready') return;
     for (const { connectionHandle: handle, numCompletedPackets: count } of completed) {
       if (!this.#connections.has(handle)) {
-        this.#warnings.warn(
+        this.#warnings().warn(
           'nocp-handle',
           { handle, count },
           'Number Of Completed Packets for an unknown handle ignored',
@@ -375,7 +387,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
       }
       const bogus = this.#acl.onCompleted(handle, count);
       if (bogus > 0)
-        this.#warnings.warn(
+        this.#warnings().warn(
           'nocp-count',
           { handle, count, bogus },
           'Number Of Completed Packets returned more packets than were sent; the excess is ignored',
@@ -411,7 +423,7 @@ export class Hci extends TypedEmitter<HciEventMap> {
       );
       return;
     }
-    const { count, giveUp } = this.#hardwareErrors.record();
+    const { count, giveUp } = this.#hardwareErrors().record();
     this.logger.error(
       { hardwareCode: code },
       giveUp
