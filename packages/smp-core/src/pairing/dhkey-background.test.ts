@@ -1,8 +1,7 @@
 /**
  * The DHKey is computed in the background from the public key exchange on: the responder's Public Key and
- * Confirm leave without waiting for it (the peer waits for them), and the session takes in no later input before
- * it is ready, so a DHKey the provider refuses still fails the pairing (DHKey Check Failed) and nothing derived
- * from it is used.
+ * Confirm leave without waiting for it (the peer waits for them), stage 2 waits for it, and a DHKey the provider
+ * refuses still fails the pairing (DHKey Check Failed) with nothing derived from it used.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { pairInMemory } from '../../examples/in-memory-link.js';
@@ -70,7 +69,7 @@ describe('the DHKey in the background', () => {
     expect(failedOf(inFlight)).toBeUndefined();
   });
 
-  it('a DHKey the provider refuses fails the pairing at the next input, before anything uses it', async () => {
+  it('a DHKey the provider refuses fails the pairing in stage 2, before anything uses it', async () => {
     const gated = gatedProvider();
     gated.state.refuse = true;
     gated.release();

@@ -102,7 +102,7 @@ export function handleScPasskeyConfirm(ctx: PairingContext, confirm: Uint8Array)
   }
 }
 
-export function handleScPasskeyRandom(ctx: PairingContext, nonce: Uint8Array): void {
+export async function handleScPasskeyRandom(ctx: PairingContext, nonce: Uint8Array): Promise<void> {
   const progress = progressOf(ctx);
   if (progress.localNonce && equalBytes(nonce, progress.localNonce))
     fail(PairingFailedReason.confirmValueFailed, 'peer reflected our nonce');
@@ -123,7 +123,7 @@ export function handleScPasskeyRandom(ctx: PairingContext, nonce: Uint8Array): v
   progress.round += 1;
   progress.peerConfirm = undefined;
   if (progress.round === PASSKEY_ROUNDS) {
-    enterStage2(ctx);
+    await enterStage2(ctx);
   } else if (ctx.role === 'central') {
     sendRoundConfirm(ctx);
   } else {

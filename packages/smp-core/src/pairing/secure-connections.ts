@@ -58,8 +58,8 @@ function publicXs(ctx: PairingContext): { pkax: Uint8Array; pkbx: Uint8Array } {
 
 /**
  * Validates the peer's key, replies with ours (peripheral) and enters stage 1. The DHKey is computed in the
- * background: nothing the peer waits for now (our Public Key, the responder's Confirm) depends on it, and the
- * session takes in no later input before it is ready (`settleDhKey`), so every check that uses it still has it.
+ * background: nothing of stage 1 (our Public Key, Confirm and Random) depends on it; stage 2 waits for it
+ * (`settleDhKey` in `dhKeyChecks`), so the checks and the LTK use it and a refused computation fails there.
  */
 export function handlePublicKey(ctx: PairingContext, x: Uint8Array, y: Uint8Array): void {
   const progress = progressOf(ctx);
@@ -87,7 +87,7 @@ export function handlePublicKey(ctx: PairingContext, x: Uint8Array, y: Uint8Arra
   else beginScJustWorks(ctx);
 }
 
-/** Before the session takes in an input: the DHKey under way since the public key exchange, ready. */
+/** The DHKey under way since the public key exchange, ready (or the pairing failed: the provider refused it). */
 export async function settleDhKey(ctx: PairingContext): Promise<void> {
   const progress = ctx.progress;
   const pending = progress?.dhKeyPending;
@@ -149,7 +149,7 @@ export function handleScJustWorksConfirm(ctx: PairingContext, confirm: Uint8Arra
 }
 
 /** Pairing Random in Just Works / Numeric Comparison / OOB. */
-export function handleScRandom(ctx: PairingContext, nonce: Uint8Array): void {
+export async function handleScRandom(ctx: PairingContext, nonce: Uint8Array): Promise<void> {
   const progress = progressOf(ctx);
   const negotiated = negotiatedOf(ctx);
   if (progress.localNonce && equalBytes(nonce, progress.localNonce))
@@ -175,34 +175,35 @@ export function handleScRandom(ctx: PairingContext, nonce: Uint8Array): void {
     ctx.state = ctx.role === 'central' ? 'sc-wait-user-confirm' : 'sc-wait-dhkey-check';
     return;
   }
-  enterStage2(ctx);
+  await enterStage2(ctx);
 }
 
 /** Stage 1 is over (and the user agreed, where asked): the central sends Ea; the peripheral waits for it. */
-export function enterStage2(ctx: PairingContext): void {
+export async function enterStage2(ctx: PairingContext): Promise<void> {
   const progress = progressOf(ctx);
   progress.userConfirmed = true;
   if (ctx.role === 'central') {
-    send(ctx, { op: 'pairing-dhkey-check', check: dhKeyChecks(ctx).local });
+    send(ctx, { op: 'pairing-dhkey-check', check: (await dhKeyChecks(ctx)).local });
     ctx.state = 'sc-wait-dhkey-check';
   } else if (progress.peerCheck) {
-    finishPeripheralCheck(ctx);
+    await finishPeripheralCheck(ctx);
   } else {
     ctx.state = 'sc-wait-dhkey-check';
   }
 }
 
 /** The user's answer to Numeric Comparison. */
-export function numericComparisonAnswered(ctx: PairingContext, match: boolean): void {
+export async function numericComparisonAnswered(ctx: PairingContext, match: boolean): Promise<void> {
   if (!match) fail(PairingFailedReason.numericComparisonFailed, 'the user said the numbers differ');
-  enterStage2(ctx);
+  await enterStage2(ctx);
 }
 
 /**
  * Stage 2 values: MacKey || LTK = f5(DHKey, Na, Nb, A, B); our check and the one we expect from the peer,
  * Ea = f6(MacKey, Na, Nb, rb, IOcapA, A, B) and Eb = f6(MacKey, Nb, Na, ra, IOcapB, B, A).
  */
-function dhKeyChecks(ctx: PairingContext): { local: Uint8Array; peer: Uint8Array } {
+async function dhKeyChecks(ctx: PairingContext): Promise<{ local: Uint8Array; peer: Uint8Array }> {
+  await settleDhKey(ctx);
   const progress = progressOf(ctx);
   const { initiator, responder } = initiatorResponder(ctx);
   const a = addressWithType(initiator);
@@ -227,24 +228,24 @@ function dhKeyChecks(ctx: PairingContext): { local: Uint8Array; peer: Uint8Array
 }
 
 /** DHKey Check from the peer. Nothing derived from the LTK leaves the session before it is verified. */
-export function handleDhKeyCheck(ctx: PairingContext, check: Uint8Array): void {
+export async function handleDhKeyCheck(ctx: PairingContext, check: Uint8Array): Promise<void> {
   const progress = progressOf(ctx);
   if (ctx.role === 'peripheral') {
     progress.peerCheck = check;
-    if (progress.userConfirmed) finishPeripheralCheck(ctx);
+    if (progress.userConfirmed) await finishPeripheralCheck(ctx);
     else ctx.state = 'sc-wait-user-confirm';
     return;
   }
-  const checks = dhKeyChecks(ctx);
+  const checks = await dhKeyChecks(ctx);
   if (!equalBytes(check, checks.peer)) fail(PairingFailedReason.dhKeyCheckFailed, 'Eb does not match');
   const ltk = maskKey(progress.ltk ?? new Uint8Array(16), negotiatedOf(ctx).keySize);
   startEncryption(ctx, 'pairing', { key: ltk, ediv: 0, rand: new Uint8Array(8) }, negotiatedOf(ctx));
   ctx.state = 'wait-encryption';
 }
 
-function finishPeripheralCheck(ctx: PairingContext): void {
+async function finishPeripheralCheck(ctx: PairingContext): Promise<void> {
   const progress = progressOf(ctx);
-  const checks = dhKeyChecks(ctx);
+  const checks = await dhKeyChecks(ctx);
   if (!progress.peerCheck || !equalBytes(progress.peerCheck, checks.peer))
     fail(PairingFailedReason.dhKeyCheckFailed, 'Ea does not match');
   send(ctx, { op: 'pairing-dhkey-check', check: checks.local });

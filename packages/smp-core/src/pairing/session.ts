@@ -36,7 +36,7 @@ import { legacyPasskeyEntered } from './legacy.js';
 import { answerLtkRequest, encryptionChange, encryptWithBond } from './link-encryption.js';
 import { isPairing, pairingAccepted, sendSecurityRequest, startPairing, startRefusal } from './phase1.js';
 import { scPasskeyEntered } from './sc-passkey.js';
-import { numericComparisonAnswered, settleDhKey } from './secure-connections.js';
+import { numericComparisonAnswered } from './secure-connections.js';
 import { ALLOWED_PDUS, NEVER_RECEIVED_BY } from './state-table.js';
 import type { PairingAction, PairingConfig, PairingSessionOptions, Role } from './types.js';
 
@@ -193,7 +193,7 @@ export class PairingSession {
       const inState =
         ctx.state === 'sc-wait-user-confirm' ||
         (ctx.role === 'peripheral' && ctx.state === 'sc-wait-dhkey-check');
-      if (outstanding && inState) numericComparisonAnswered(ctx, match);
+      if (outstanding && inState) return numericComparisonAnswered(ctx, match);
     });
   }
 
@@ -271,7 +271,6 @@ export class PairingSession {
       return ctx.actions;
     }
     try {
-      await settleDhKey(ctx);
       await step(ctx);
     } catch (error) {
       this.failLocally(error, name);
