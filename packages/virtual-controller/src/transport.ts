@@ -14,7 +14,8 @@ export class VirtualControllerTransport extends BaseTransport {
     super();
     this.description = `sim:${controller.name}`;
     controller.on('bytes', (bytes) => {
-      for (const packet of this.#framer.push(bytes)) this.emit('packet', packet);
+      const packets = this.#framer.push(bytes);
+      for (let i = 0; i < packets.length; i++) this.emit('packet', packets[i] as HciPacket);
     });
     controller.on('unplug', () => {
       if (this.closed) return;
@@ -26,24 +27,24 @@ export class VirtualControllerTransport extends BaseTransport {
     });
   }
 
+  /** The packet's H4 octets, made here and held by no one else: handed over without writeRaw's copy. */
   send(packet: HciPacket): Promise<void> {
-    return this.writeRaw(encodeH4(packet));
+    return this.#deliver(encodeH4(packet));
   }
 
   /** Raw octets to the controller, asynchronously as a real line would deliver them. */
   writeRaw(bytes: Uint8Array): Promise<void> {
+    // A copy: the caller may reuse its array once the write has started, as with a real line.
+    return this.#deliver(bytes.slice());
+  }
+
+  #deliver(bytes: Uint8Array): Promise<void> {
     if (this.closed) {
       return Promise.reject(
         new HciTransportError('transport-closed', this.description, `${this.description} is closed`),
       );
     }
-    const copy = bytes.slice();
-    return new Promise((resolve) => {
-      setImmediate(() => {
-        this.controller.receiveFromHost(copy);
-        resolve();
-      });
-    });
+    return new Promise((resolve) => setImmediate(deliver, this.controller, bytes, resolve));
   }
 
   async close(): Promise<void> {
@@ -51,4 +52,10 @@ export class VirtualControllerTransport extends BaseTransport {
     this.markClosed();
     this.controller.air.detach(this.controller);
   }
+}
+
+/** setImmediate's callback, with its arguments passed through rather than captured in a closure per packet. */
+function deliver(controller: VirtualController, bytes: Uint8Array, done: () => void): void {
+  controller.receiveFromHost(bytes);
+  done();
 }
