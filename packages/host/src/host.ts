@@ -127,7 +127,8 @@ export class Host extends TypedEmitter<HostEventMap> {
   get connections(): ReadonlyMap<number, Connection> {
     return this.#connections;
   }
-  private readonly scanner: Scanner;
+  /** Made at the first scan: it drops every report while it is not scanning, so nothing is missed before. */
+  #scanner: Scanner | undefined;
   private readonly connector: Connector;
   private readonly resolver: PeerResolver;
   private readonly tracker = new RepeatedAttemptsTracker();
@@ -170,12 +171,6 @@ export class Host extends TypedEmitter<HostEventMap> {
       (this.#deviceName !== undefined && typeof this.#deviceName !== 'string')
     )
       this.#gattServer = createGattServer(gatt, bondStore, logger);
-    this.scanner = new Scanner(
-      hci,
-      () => this.ownAddressType,
-      (a) => this.resolver.resolve(a),
-      (a) => this.emit('advertisement', a),
-    );
     this.connector = new Connector(hci, () => this.ownAddressType);
     hci.on('connectionComplete', (event) => this.onConnectionComplete(event));
     hci.on('disconnection', (event) => this.onDisconnection(event.connectionHandle, event.reason));
@@ -321,7 +316,13 @@ export class Host extends TypedEmitter<HostEventMap> {
 
   /** Scan for advertisements; see ScanOptions. Also emitted as `advertisement` events. */
   scan(options: ScanOptions = {}): AsyncGenerator<Advertisement> {
-    return this.scanner.scan(options);
+    this.#scanner ??= new Scanner(
+      this.hci,
+      () => this.ownAddressType,
+      (a) => this.resolver.resolve(a),
+      (a) => this.emit('advertisement', a),
+    );
+    return this.#scanner.scan(options);
   }
 
   /**
@@ -378,7 +379,7 @@ export class Host extends TypedEmitter<HostEventMap> {
    */
   async connect(address: string | Address, options: ConnectOptions = {}): Promise<Connection> {
     const peer = typeof address === 'string' ? parseAddressOrThrow(address) : address;
-    if (this.scanner.scanning) await this.scanner.stop();
+    if (this.#scanner?.scanning) await this.#scanner.stop();
     if (this.resolutionStale) await this.syncResolution();
     const handle = await this.connector.connect(peer, options);
     const connection = this.#connections.get(handle);
@@ -498,10 +499,10 @@ export class Host extends TypedEmitter<HostEventMap> {
         await startAdvertising(this.hci, this.ownAddressType, this.advertising);
         restored.push('advertising');
       }
-      if (this.scanner.scanning) {
+      if (this.#scanner?.scanning) {
         step = 'scanning';
-        await this.scanner.stop();
-        await this.scanner.start();
+        await this.#scanner.stop();
+        await this.#scanner.start();
         restored.push('scanning');
       }
       this.logger.warn({ restored }, 'controller reset after a hardware error; configuration restored');
