@@ -124,16 +124,18 @@ export async function bringUp(ctx: StartupContext, options: StartupOptions): Pro
     bufferSizeSource: buffers.bufferSizeSource,
   };
   if (identity.zephyr) info.zephyr = identity.zephyr;
-  ctx.logger.info(
-    {
-      address: formatAddressBytes(identity.address),
-      manufacturer: info.manufacturer,
-      leAclDataPacketLength: buffers.leAclDataPacketLength,
-      totalNumLeAclDataPackets: buffers.totalNumLeAclDataPackets,
-      bufferSizeSource: buffers.bufferSizeSource,
-    },
-    'controller ready',
-  );
+  // The record (the address formatted as text) is built only for a logger that keeps info records.
+  if (ctx.logger.isLevelEnabled?.('info') ?? true)
+    ctx.logger.info(
+      {
+        address: formatAddressBytes(identity.address),
+        manufacturer: info.manufacturer,
+        leAclDataPacketLength: buffers.leAclDataPacketLength,
+        totalNumLeAclDataPackets: buffers.totalNumLeAclDataPackets,
+        bufferSizeSource: buffers.bufferSizeSource,
+      },
+      'controller ready',
+    );
   return info;
 }
 
