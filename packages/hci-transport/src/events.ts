@@ -75,7 +75,8 @@ export function decodeEvent(packet: HciEventPacket): Result<HciEvent, DecodeErro
   return isDecodeError(event) ? err(event) : ok(event);
 }
 
-function decodeEventValue(packet: HciEventPacket): HciEvent | DecodeError {
+/** @internal `decodeEvent` for the HCI layer, which takes a decode error as a value: no Result per event. */
+export function decodeEventValue(packet: HciEventPacket): HciEvent | DecodeError {
   const p = packet.params;
   switch (packet.code) {
     case EventCode.commandComplete:

@@ -14,9 +14,10 @@ import { type CommandName, Commands } from './commands.js';
 import { refusedConnectionEvent } from './connection-guard.js';
 import { HciStatus, Manufacturer, opcodeName } from './constants.js';
 import { HardwareErrorBudget, logSyncChange, RareWarnings } from './controller-health.js';
+import { isDecodeError } from './decode-error.js';
 import { HciAbortError, HciError } from './errors.js';
-import { decodeEvent, type HciEvent } from './events.js';
-import { decodeLayout, encodeLayout, type LayoutValues } from './fields.js';
+import { decodeEventValue, type HciEvent } from './events.js';
+import { decodeLayoutValues, encodeLayout, type LayoutValues } from './fields.js';
 import type { H4SyncChange } from './h4-framer.js';
 import { type HciEventMap, routeEvent } from './hci-events.js';
 import { describePacket, type HciPacket } from './packet.js';
@@ -177,14 +178,14 @@ export class Hci extends TypedEmitter<HciEventMap> {
   async execute<N extends CommandName>(name: N, params: Params<N>, timeoutMs?: number): Promise<Returns<N>> {
     const spec = Commands[name];
     const returns = await this.command(spec.opcode, encodeLayout(spec.params, params as never), timeoutMs);
-    const decoded = decodeLayout(spec.returns, returns);
-    if (!decoded.ok) {
+    const decoded = decodeLayoutValues(spec.returns, returns);
+    if (isDecodeError(decoded)) {
       throw new HciError(
         'command-failed',
-        `${opcodeName(spec.opcode)} returned malformed parameters: ${decoded.error.reason}`,
+        `${opcodeName(spec.opcode)} returned malformed parameters: ${decoded.reason}`,
       );
     }
-    return decoded.value as unknown as Returns<N>;
+    return decoded as unknown as Returns<N>;
   }
 
   /**
@@ -297,15 +298,11 @@ export class Hci extends TypedEmitter<HciEventMap> {
       return;
     }
     if (packet.type !== 'event') return;
-    const decoded = decodeEvent(packet);
-    if (!decoded.ok) {
-      this.logger.warn(
-        { packet: describePacket(packet), reason: decoded.error.reason },
-        'malformed event ignored',
-      );
+    const event = decodeEventValue(packet);
+    if (isDecodeError(event)) {
+      this.logger.warn({ packet: describePacket(packet), reason: event.reason }, 'malformed event ignored');
       return;
     }
-    const event = decoded.value;
     // Event 0xFF is every vendor's: only Zephyr's controller (company 0x05F1) means a crash by it. Another
     // vendor's event with the same first octet is just an unknown vendor event.
     if (event.kind === 'zephyr-fatal-error' && this.#info?.manufacturer !== Manufacturer.zephyr) {
