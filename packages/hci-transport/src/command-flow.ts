@@ -145,6 +145,8 @@ export class CommandFlow {
   }
 
   #stopCreditTimer(): void {
+    // Checked first: this runs for every command, and the timer is almost never armed.
+    if (this.#creditTimer === undefined) return;
     clearTimeout(this.#creditTimer);
     this.#creditTimer = undefined;
   }
