@@ -48,6 +48,8 @@ export interface HciOptions {
   staticAddress?: Uint8Array;
 }
 
+const noParameters = new Uint8Array(0);
+
 type Params<N extends CommandName> = LayoutValues<(typeof Commands)[N]['params']>;
 type Returns<N extends CommandName> = LayoutValues<(typeof Commands)[N]['returns']>;
 
@@ -177,7 +179,9 @@ export class Hci extends TypedEmitter<HciEventMap> {
   /** Sends a command from the typed table (`Commands`) and decodes its return parameters. */
   async execute<N extends CommandName>(name: N, params: Params<N>, timeoutMs?: number): Promise<Returns<N>> {
     const spec = Commands[name];
-    const returns = await this.command(spec.opcode, encodeLayout(spec.params, params as never), timeoutMs);
+    // Most commands have no parameters: one shared empty array (nothing can be written into it) for all of them.
+    const encoded = spec.params.length === 0 ? noParameters : encodeLayout(spec.params, params as never);
+    const returns = await this.command(spec.opcode, encoded, timeoutMs);
     const decoded = decodeLayoutValues(spec.returns, returns);
     if (isDecodeError(decoded)) {
       throw new HciError(
