@@ -87,24 +87,29 @@ export async function bringUp(ctx: StartupContext, options: StartupOptions): Pro
   const versionRead = ctx.execute('readLocalVersionInformation', {});
   const commandsRead = ctx.execute('readLocalSupportedCommands', {});
   const leFeaturesRead = ctx.execute('leReadLocalSupportedFeatures', {});
-  const masksSet = Promise.all([
-    ctx.execute('setEventMask', { eventMask }),
-    ctx.execute('leSetEventMask', { leEventMask }),
-  ]);
+  const eventMaskSet = ctx.execute('setEventMask', { eventMask });
+  const leEventMaskSet = ctx.execute('leSetEventMask', { leEventMask });
   const bdAddrRead = ctx.execute('readBdAddr', {});
   const buffersRead = commandsRead.then((c) => readBufferSize(ctx, c.supportedCommands));
-  const identityRead = Promise.all([bdAddrRead, versionRead]).then(([{ bdAddr }, v]) =>
-    readIdentity(ctx, options, bdAddr, v.companyIdentifier),
+  const identityRead = bdAddrRead.then(({ bdAddr }) =>
+    versionRead.then((v) => readIdentity(ctx, options, bdAddr, v.companyIdentifier)),
   );
-  // Every promise above is awaited here, so a failure is one rejection (the first), never an unhandled one.
-  const [version, { supportedCommands }, { leFeatures }, buffers, identity] = await Promise.all([
+  // Every promise above is awaited here, so a failure is one rejection (the first), never an unhandled one. One
+  // Promise.all over all of them, its results taken by index: array destructuring steps an iterator.
+  const results = await Promise.all([
     versionRead,
     commandsRead,
     leFeaturesRead,
     buffersRead,
     identityRead,
-    masksSet,
+    eventMaskSet,
+    leEventMaskSet,
   ]);
+  const version = results[0];
+  const supportedCommands = results[1].supportedCommands;
+  const leFeatures = results[2].leFeatures;
+  const buffers = results[3];
+  const identity = results[4];
   // Every field named rather than spread in: V8 gave an object literal that spreads one object and then adds
   // more fields a new hidden class on every call, which cost more (about 17 us) than the rest of bring-up's
   // own work together.
