@@ -126,7 +126,8 @@ export class Hci extends TypedEmitter<HciEventMap> {
       if (typeof transport !== 'string') await transport.close();
       throw aborted();
     }
-    const t = await openTransport(transport);
+    // A transport object needs no opening: no await (and no async call) for it.
+    const t = typeof transport === 'string' ? await openTransport(transport) : transport;
     const hci = new Hci(t, options);
     // Closing the transport fails every command waiting in the start-up at once: no wait outlives the abort.
     const onAbort = () => void hci.close();
