@@ -25,6 +25,29 @@ describe('TypedEmitter', () => {
     expect(source.listenerCount('value')).toBe(0);
   });
 
+  it('the listeners of an event are those there when it came: one added or removed by a listener counts next time', () => {
+    const source = new Source();
+    const heard: string[] = [];
+    source.on('value', (n) => {
+      heard.push(`first ${n}`);
+      if (n === 1) source.on('value', (m) => heard.push(`added ${m}`));
+    });
+    source.send(1);
+    source.send(2);
+    expect(heard).toEqual(['first 1', 'first 2', 'added 2']);
+    const other = new Source();
+    const calls: string[] = [];
+    const second = (n: number) => calls.push(`second ${n}`);
+    other.on('value', (n) => {
+      calls.push(`first ${n}`);
+      other.off('value', second);
+    });
+    other.on('value', second);
+    other.send(1);
+    other.send(2);
+    expect(calls).toEqual(['first 1', 'second 1', 'first 2']);
+  });
+
   it('a throwing listener stops neither the others nor the emitter; its error reaches onListenerError', () => {
     const errors: unknown[] = [];
     const source = new (class extends Source {

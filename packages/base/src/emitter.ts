@@ -76,13 +76,19 @@ export class TypedEmitter<Events extends EventMap> {
   protected emit<E extends keyof Events>(event: E, ...args: Parameters<Events[E]>): boolean {
     const set = this.#listeners.get(event);
     if (set === undefined || set.size === 0) return false;
-    for (const listener of [...set]) {
-      try {
-        listener(...args);
-      } catch (error) {
-        this.#onListenerError(error);
-      }
-    }
+    // The listeners as they were when the event came: one added or removed by a listener counts from the next
+    // event. With one listener (the usual case) that is the listener itself, with no copy of the set.
+    const listeners = set.size === 1 ? set.values().next().value : [...set];
+    if (typeof listeners === 'function') this.#call(listeners, args);
+    else if (listeners) for (const listener of listeners) this.#call(listener, args);
     return true;
+  }
+
+  #call(listener: (...args: never[]) => void, args: unknown[]): void {
+    try {
+      (listener as (...a: unknown[]) => void)(...args);
+    } catch (error) {
+      this.#onListenerError(error);
+    }
   }
 }
