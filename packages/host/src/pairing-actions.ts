@@ -6,6 +6,7 @@
  */
 import { type Address, formatAddress, type Logger } from '@tsble/base';
 import type { Hci } from '@tsble/hci-transport';
+import { L2capError } from '@tsble/l2cap';
 import type { PairingAction, PairingSession } from '@tsble/smp-core';
 import { bondIdentity, recordFromBond } from './bond-store/bond-keys.js';
 import type { BondStore } from './bond-store/bond-store.js';
@@ -62,7 +63,12 @@ async function command(
 
 export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T> } = {
   send: (action, target) =>
-    target.smp.send(action.pdu).catch((error) => target.logger.warn({ err: error }, 'SMP PDU not sent')),
+    target.smp.send(action.pdu).catch((error) =>
+      // A PDU for a link that is already gone (the peer disconnected first) is expected, not a warning.
+      error instanceof L2capError && error.code === 'disconnected'
+        ? target.logger.debug({ err: error }, 'SMP PDU not sent: the link is closed')
+        : target.logger.warn({ err: error }, 'SMP PDU not sent'),
+    ),
   negotiated: (action, target) => {
     target.events.emit(
       'pairingRequest',
