@@ -10,9 +10,8 @@
  */
 import { type PairingConfig, type PairingSession, SmpOpcode } from '@tsble/smp-core';
 import { HostError, PairingError } from './errors.js';
-import type { LinkSecurityState, PairingResult } from './link-security.js';
-import { type ActionTarget, carryOut } from './pairing-actions.js';
-import type { PairingContext } from './pairing-delegate.js';
+import type { PairingResult } from './link-security.js';
+import { type ActionTarget, carryOut, pairingContext } from './pairing-actions.js';
 import { SecurityReport } from './security-report.js';
 import { type ConnectionSecurityOptions, linkSession, oobLayer, sessionConfig } from './session-config.js';
 import { SessionQueue } from './session-queue.js';
@@ -28,32 +27,10 @@ export class ConnectionSecurity {
 
   constructor(private readonly o: ConnectionSecurityOptions) {
     this.report = new SecurityReport(o);
-    this.session = linkSession(o, () => this.storedBond());
-    const target: ActionTarget = {
-      ...o,
-      report: this.report,
-      feed: (input) => void this.queue.enqueue(input),
-      context: (extra) => this.context(extra),
-      setPeerIdentity: (identity) => {
-        if (identity !== o.peerIdentity()) o.setPeerIdentity(identity);
-      },
-      failed: (action) => {
-        if (action.timedOut) this.queue.kill();
-        this.report.failed(action);
-      },
-    };
+    this.session = linkSession(o, () => this.report.storedBond());
     this.queue = new SessionQueue(this.session, (action) => carryOut(action, target, this.session), o.logger);
+    const target: ActionTarget = { ...o, report: this.report, queue: this.queue };
     o.smp.on('pdu', (pdu) => this.receivePdu(pdu));
-  }
-
-  /** The link's security now. */
-  get current(): LinkSecurityState {
-    return this.report.current;
-  }
-
-  /** The stored bond for this peer. */
-  storedBond() {
-    return this.report.storedBond();
   }
 
   /**
@@ -99,7 +76,7 @@ export class ConnectionSecurity {
         'invalid-argument',
         'only the central starts encryption; a peripheral may pair() to send a Security Request',
       );
-    if (!this.storedBond()?.peerLtk)
+    if (!this.report.storedBond()?.peerLtk)
       throw new HostError('invalid-argument', `no bond with ${this.o.peerIdentity()} to encrypt from`);
     if (this.report.current.encrypted) return;
     const { done, first } = this.report.waitForEncryption();
@@ -162,11 +139,9 @@ export class ConnectionSecurity {
 
   /** The application's OOB data for a pairing about to start, as session configuration. */
   private async oobFromDelegate(): Promise<Partial<PairingConfig>> {
-    const data = await Promise.resolve(this.o.delegate.oobData(this.context())).catch(() => undefined);
+    const data = await Promise.resolve(this.o.delegate.oobData(pairingContext(this.o))).catch(
+      () => undefined,
+    );
     return oobLayer(data);
-  }
-
-  private context(extra: Partial<PairingContext> = {}): PairingContext {
-    return { peer: this.o.peerIdentity(), central: this.o.role === 'central', ...extra };
   }
 }

@@ -207,7 +207,7 @@ export class Connection extends TypedEmitter<ConnectionEventMap> {
 
   get securityState(): LinkSecurityState {
     if (!this._security) throw new HostError('not-connected', 'security is not set up yet');
-    return this._security.current;
+    return this._security.report.current;
   }
   get encrypted(): boolean {
     return this.securityState.encrypted;
@@ -328,7 +328,7 @@ export class Connection extends TypedEmitter<ConnectionEventMap> {
 
   /** The bond the store holds for this peer, if any. */
   storedBond(): BondRecord | undefined {
-    return this._security?.storedBond();
+    return this._security?.report.storedBond();
   }
 
   /** The SMP fixed channel (CID 0x0006). */

@@ -14,6 +14,7 @@ import { BondLostError } from './errors.js';
 import { type PairingContext, type PairingDelegate, parsePasskey } from './pairing-delegate.js';
 import type { SecurityEvents } from './security-events.js';
 import type { SecurityReport } from './security-report.js';
+import type { SessionQueue } from './session-queue.js';
 
 type Action<T extends PairingAction['type']> = Extract<PairingAction, { type: T }>;
 
@@ -29,13 +30,22 @@ export interface ActionTarget {
   readonly peerAddress: Address;
   /** L2CAP's SMP channel (CID 6). */
   readonly smp: { send(pdu: Uint8Array): Promise<void> };
-  /** Queues a later input to the session (an answer, a failed command) behind everything queued before it. */
-  feed(input: () => Promise<PairingAction[]>): void;
-  context(extra?: Partial<PairingContext>): PairingContext;
+  readonly role: 'central' | 'peripheral';
+  /** The identity the peer's bond is stored under, and the way to change it once key distribution names it. */
+  peerIdentity(): string;
   setPeerIdentity(identity: string): void;
+  /** The link's inputs: a later one (an answer, a failed command) queues behind everything before it. */
+  readonly queue: SessionQueue;
   /** The link-security record and the application's events (security-report.ts). */
   readonly report: SecurityReport;
-  failed(action: Action<'failed'>): void;
+}
+
+/** What the pairing delegate is told about the link, plus what the question at hand adds. */
+export function pairingContext(
+  target: Pick<ActionTarget, 'role' | 'peerIdentity'>,
+  extra: Partial<PairingContext> = {},
+): PairingContext {
+  return { peer: target.peerIdentity(), central: target.role === 'central', ...extra };
 }
 
 type Handler<T extends PairingAction['type']> = (
@@ -72,40 +82,46 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
   negotiated: (action, target) => {
     target.events.emit(
       'pairingRequest',
-      target.context({ method: action.method, sc: action.sc, peerIoCapability: action.peerIoCapability }),
+      pairingContext(target, {
+        method: action.method,
+        sc: action.sc,
+        peerIoCapability: action.peerIoCapability,
+      }),
     );
   },
   'accept-pairing': (action, target, session) => {
-    const context = target.context({
+    const context = pairingContext(target, {
       method: action.method,
       sc: action.sc,
       peerIoCapability: action.peerIoCapability,
     });
     void Promise.resolve(target.delegate.acceptPairing(context))
       .catch(() => false)
-      .then((accepted) => target.feed(() => session.acceptPairing(accepted === true, now())));
+      .then((accepted) => target.queue.enqueue(() => session.acceptPairing(accepted === true, now())));
   },
   'display-passkey': (action, target) => {
     target.events.emit('passkeyDisplay', action.digits);
-    target.delegate.displayPasskey(action.digits, target.context({ method: 'passkey-entry' }));
+    target.delegate.displayPasskey(action.digits, pairingContext(target, { method: 'passkey-entry' }));
   },
   'request-passkey': (_action, target, session) => {
     target.events.emit('passkeyRequest');
-    void Promise.resolve(target.delegate.requestPasskey(target.context({ method: 'passkey-entry' })))
+    void Promise.resolve(target.delegate.requestPasskey(pairingContext(target, { method: 'passkey-entry' })))
       .catch(() => undefined)
       // An answer that is not a passkey cancels: Passkey Entry Failed (Vol 3 Part H 3.5.5).
-      .then((answer) => target.feed(() => session.passkeyEntered(parsePasskey(answer) ?? null, now())));
+      .then((answer) =>
+        target.queue.enqueue(() => session.passkeyEntered(parsePasskey(answer) ?? null, now())),
+      );
   },
   'confirm-numeric': (action, target, session) => {
     target.events.emit('numericComparison', action.digits);
     void Promise.resolve(
       target.delegate.confirmNumericComparison(
         action.digits,
-        target.context({ method: 'numeric-comparison' }),
+        pairingContext(target, { method: 'numeric-comparison' }),
       ),
     )
       .catch(() => false)
-      .then((match) => target.feed(() => session.numericComparisonAnswered(match === true, now())));
+      .then((match) => target.queue.enqueue(() => session.numericComparisonAnswered(match === true, now())));
   },
   'peer-keypress': () => undefined,
   'start-encryption': (action, target, session) =>
@@ -120,7 +136,7 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
           longTermKey: action.key,
         }),
       'LE Enable Encryption',
-      () => target.feed(() => session.encryptionFailed(now(), 0x1f)),
+      () => target.queue.enqueue(() => session.encryptionFailed(now(), 0x1f)),
     ),
   'ltk-reply': (action, target) =>
     command(
@@ -142,7 +158,7 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
   },
   'link-encrypted': (action, target) => target.report.linkEncrypted(action),
   'encryption-failed': (action, target) =>
-    target.report.bondLost(new BondLostError(target.context().peer, action.status)),
+    target.report.bondLost(new BondLostError(pairingContext(target).peer, action.status)),
   'confirm-bond-replacement': (action, target, session) => {
     const request = {
       identity: formatAddress(action.identity),
@@ -150,15 +166,17 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
       proposed: action.proposed,
       proven: action.proven,
     };
-    void Promise.resolve(target.delegate.replaceBond(request, target.context()))
+    void Promise.resolve(target.delegate.replaceBond(request, pairingContext(target)))
       .catch(() => false)
-      .then((allowed) => target.feed(() => session.bondReplacementAnswered(allowed === true, now())));
+      .then((allowed) =>
+        target.queue.enqueue(() => session.bondReplacementAnswered(allowed === true, now())),
+      );
   },
   keys: async (action, target) => {
     // The record kept so far for the identity the keys belong to (the session has checked the claim).
     const previous = target.bondStore.get(bondIdentity(action.bond));
     const record = recordFromBond(action.bond, previous, target.peerAddress);
-    target.setPeerIdentity(record.address);
+    if (record.address !== target.peerIdentity()) target.setPeerIdentity(record.address);
     try {
       await target.bondStore.put(record);
       target.report.bondSaved(record.address);
@@ -173,7 +191,11 @@ export const PAIRING_ACTION_HANDLERS: { [T in PairingAction['type']]: Handler<T>
     }
   },
   complete: (action, target) => target.report.complete(action),
-  failed: (action, target) => target.failed(action),
+  failed: (action, target) => {
+    // After an SMP timeout nothing more is taken in on the link (Vol 3 Part H 3.4).
+    if (action.timedOut) target.queue.kill();
+    target.report.failed(action);
+  },
 };
 
 export async function carryOut(
