@@ -26,14 +26,46 @@ let started: Promise<SimPeer> | undefined;
 const children: ChildProcess[] = [];
 let directory: string | undefined;
 
-/** Stops the peer's processes and removes its directory (also done when this process exits). */
-export function stopSimPeer(): void {
-  for (const child of children.splice(0)) child.kill();
+/**
+ * Stops the peer's processes, waits until they have exited (serve writes its bond file on the way out), then
+ * removes its directory.
+ */
+export async function stopSimPeer(): Promise<void> {
+  const stopping = children.splice(0).map(
+    (child) =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const limit = setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve();
+        }, 5000);
+        child.once('exit', () => {
+          clearTimeout(limit);
+          resolve();
+        });
+        child.kill();
+      }),
+  );
+  await Promise.all(stopping);
+  removeDirectory();
+}
+
+function removeDirectory(): void {
   if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
   directory = undefined;
   started = undefined;
 }
-process.once('exit', stopSimPeer);
+
+// A bench that exits without stopping the peer: nothing may outlive it, and the directory goes (as far as it can
+// while a killed process may still be writing into it).
+process.once('exit', () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  try {
+    removeDirectory();
+  } catch {
+    // Left in the temporary directory.
+  }
+});
 
 /** Starts `node tsble.js ...args` with stdout and stderr in `logFile`, not holding this process open. */
 function startTsble(args: string[], logFile: string): ChildProcess {
