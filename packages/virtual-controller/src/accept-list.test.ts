@@ -7,7 +7,7 @@
 import { EventCode, type HciEventPacket, HciStatus, LeSubevent } from '@tsble/hci-transport';
 import { describe, expect, it } from 'vitest';
 import { VirtualAir } from './air.js';
-import { openRawHost, type RawHost, u16 } from './raw-host.test-support.js';
+import { leCreateConnectionParams, openRawHost, type RawHost, u16 } from './raw-host.test-support.js';
 
 const isLe = (sub: number) => (e: HciEventPacket) => e.code === EventCode.leMeta && e.params[0] === sub;
 
@@ -21,23 +21,6 @@ function advertise(host: RawHost, filterPolicy: number, ownType = 0): Promise<un
       Uint8Array.of(...u16(0x20), ...u16(0x20), 0, ownType, 0, 0, 0, 0, 0, 0, 0, 7, filterPolicy),
     )
     .then(() => host.command(0x200a, Uint8Array.of(1)));
-}
-
-function createConnection(filterPolicy: number, peer = new Uint8Array(6)): Uint8Array {
-  return Uint8Array.of(
-    ...u16(0x10),
-    ...u16(0x10),
-    filterPolicy,
-    0,
-    ...peer,
-    0,
-    ...u16(24),
-    ...u16(40),
-    ...u16(0),
-    ...u16(400),
-    ...u16(0),
-    ...u16(0),
-  );
 }
 
 async function heardBy(scanner: RawHost, filterPolicy: number, ms = 300): Promise<string[]> {
@@ -77,7 +60,7 @@ describe('the Filter Accept List', () => {
     const friendAddress = await address(friend);
     await central.command(0x2011, listEntry(0, friendAddress));
     const done = central.nextEvent(isLe(LeSubevent.enhancedConnectionCompleteV1), 2000);
-    expect((await central.command(0x200d, createConnection(1))).status).toBe(0);
+    expect((await central.command(0x200d, leCreateConnectionParams({ filterPolicy: 1 }))).status).toBe(0);
     // The list is in use: it may not change until the connection is made.
     expect((await central.command(0x2010)).status).toBe(HciStatus.commandDisallowed);
     await new Promise((r) => setTimeout(r, 50));
@@ -100,11 +83,11 @@ describe('the Filter Accept List', () => {
       HciStatus.commandDisallowed,
     );
     const refused = outsider.nextEvent(isLe(LeSubevent.enhancedConnectionCompleteV1), 200);
-    await outsider.command(0x200d, createConnection(0, peripheralAddress));
+    await outsider.command(0x200d, leCreateConnectionParams({ peer: peripheralAddress }));
     expect(await refused).toBeUndefined();
     await outsider.command(0x200e);
     const accepted = member.nextEvent(isLe(LeSubevent.enhancedConnectionCompleteV1), 2000);
-    await member.command(0x200d, createConnection(0, peripheralAddress));
+    await member.command(0x200d, leCreateConnectionParams({ peer: peripheralAddress }));
     expect((await accepted)?.params[1]).toBe(0);
     air.close();
   });

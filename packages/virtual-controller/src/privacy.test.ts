@@ -7,7 +7,7 @@
 import { EventCode, type HciEventPacket, HciStatus, LeSubevent } from '@tsble/hci-transport';
 import { describe, expect, it } from 'vitest';
 import { VirtualAir } from './air.js';
-import { openRawHost, type RawHost, u16 } from './raw-host.test-support.js';
+import { leCreateConnectionParams, openRawHost, type RawHost, u16 } from './raw-host.test-support.js';
 import { isRpa, resolvesWith } from './rpa.js';
 
 const irk = (fill: number) => new Uint8Array(16).fill(fill);
@@ -23,23 +23,6 @@ function entry(type: number, address: Uint8Array, peerIrk: Uint8Array, localIrk:
 
 function advertisingParameters(ownType: number, peerType: number, peer: Uint8Array, advType = 0): Uint8Array {
   return Uint8Array.of(...u16(0x20), ...u16(0x20), advType, ownType, peerType, ...peer, 7, 0);
-}
-
-function createConnection(peerType: number, peer: Uint8Array, ownType: number): Uint8Array {
-  return Uint8Array.of(
-    ...u16(0x10),
-    ...u16(0x10),
-    0,
-    peerType,
-    ...peer,
-    ownType,
-    ...u16(24),
-    ...u16(40),
-    ...u16(0),
-    ...u16(400),
-    ...u16(0),
-    ...u16(0),
-  );
 }
 
 const isLe = (sub: number) => (e: HciEventPacket) => e.code === EventCode.leMeta && e.params[0] === sub;
@@ -160,7 +143,9 @@ describe('controller privacy: resolving peers', () => {
       peripheral.nextEvent(isLe(LeSubevent.enhancedConnectionCompleteV1)),
     ]);
     // Peer_Address_Type 2: the public identity; Own_Address_Type 2: an RPA from our local IRK for it.
-    expect((await central.command(0x200d, createConnection(2, p, 2))).status).toBe(0);
+    expect(
+      (await central.command(0x200d, leCreateConnectionParams({ peerType: 2, peer: p, ownType: 2 }))).status,
+    ).toBe(0);
     const [atCentral, atPeripheral] = (await done).map(enhancedOf);
     expect(atCentral).toMatchObject({ status: 0, peerAddressType: 2, peerAddress: p });
     expect(resolvesWith(atCentral?.localRpa ?? new Uint8Array(6), irkC)).toBe(true);
@@ -178,7 +163,10 @@ describe('controller privacy: resolving peers', () => {
     await peripheral.command(0x200a, Uint8Array.of(1));
     const heard = await scanOnce(stranger);
     const done = stranger.nextEvent(isLe(LeSubevent.enhancedConnectionCompleteV1));
-    await stranger.command(0x200d, createConnection(1, heard?.address ?? new Uint8Array(6), 0));
+    await stranger.command(
+      0x200d,
+      leCreateConnectionParams({ peerType: 1, peer: heard?.address ?? new Uint8Array(6) }),
+    );
     const event = enhancedOf(await done);
     expect(event).toMatchObject({ status: 0, peerAddressType: 1, peerAddress: heard?.address });
     expect(event.peerRpa).toEqual(new Uint8Array(6));

@@ -96,6 +96,32 @@ export function mask64(value: bigint): Uint8Array {
   return out;
 }
 
+/**
+ * LE Create Connection parameters (Core 6.0 Vol 4 Part E 7.8.12) with the test links' timing: scan 10 ms,
+ * 30-50 ms interval, no latency, 4 s supervision timeout.
+ */
+export function leCreateConnectionParams(o: {
+  filterPolicy?: number;
+  peerType?: number;
+  peer?: Uint8Array;
+  ownType?: number;
+}): Uint8Array {
+  return Uint8Array.of(
+    ...u16(0x10),
+    ...u16(0x10),
+    o.filterPolicy ?? 0,
+    o.peerType ?? 0,
+    ...(o.peer ?? new Uint8Array(6)),
+    o.ownType ?? 0,
+    ...u16(24),
+    ...u16(40),
+    ...u16(0),
+    ...u16(400),
+    ...u16(0),
+    ...u16(0),
+  );
+}
+
 /** A 16-bit value as 2 little-endian octets. */
 export function u16(value: number): Uint8Array {
   return Uint8Array.of(value & 0xff, (value >> 8) & 0xff);
