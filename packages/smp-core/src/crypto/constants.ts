@@ -2,6 +2,7 @@
  * Constants of the SMP cryptographic toolbox, Core 6.0 Vol 3 Part H 2.2. Values the spec prints as
  * numbers are stored here the way the code consumes them (noted per constant).
  */
+import { RandomAddressSubType } from '@tsble/base';
 
 /** f5's SALT, Vol 3 Part H 2.2.7: 0x6C888391_AAF5A538_60370BDB_5A6083BE, AES byte order (the CMAC key). */
 export const F5_SALT = Uint8Array.from([
@@ -35,7 +36,7 @@ export const CTKD_SALT_TMP2 = Uint8Array.from([0x32, 0x70, 0x6d, 0x74, 0, 0, 0, 
  * the address) are 0b01. In on-air order they sit in the top of the last octet.
  */
 export const RPA_TYPE_MASK = 0xc0;
-export const RPA_TYPE_BITS = 0x40;
+export const RPA_TYPE_BITS = RandomAddressSubType.resolvable << 6;
 
 /** Octet counts of the toolbox's values (Vol 3 Part H 2.2). */
 export const LENGTH = {

@@ -37,6 +37,6 @@ export {
 } from './provider.js';
 export { nobleProvider } from './providers/noble.js';
 export { webCryptoProvider } from './providers/webcrypto.js';
-export { ah, generateRpa, IrkSet, isResolvablePrivateAddress, resolveRpa, resolveRpaAmong } from './rpa.js';
+export { ah, generateRpa, IrkSet, resolveRpa, resolveRpaAmong } from './rpa.js';
 export { f4, f5, f6, g2 } from './secure-connections.js';
 export { warmUpToolbox } from './warm-up.js';

@@ -7,6 +7,7 @@
  * IRK, so each IRK's AES key schedule is kept (see `preparedCipher`): scanning among many bonded peers
  * costs one AES block per IRK, not a key expansion too.
  */
+import { isResolvablePrivateAddress } from '@tsble/base';
 import { equalBytes, randomBytes, requireLength } from './bytes.js';
 import { LENGTH, RPA_TYPE_BITS, RPA_TYPE_MASK } from './constants.js';
 import { type AesBlockCipher, type CryptoProvider, getCryptoProvider } from './provider.js';
@@ -54,9 +55,9 @@ export function ah(irk: Uint8Array, prand: Uint8Array): Uint8Array {
   return Uint8Array.of(encrypted[15]!, encrypted[14]!, encrypted[13]!);
 }
 
-/** True when the two most significant bits of the address are 0b01, the RPA sub-type (Vol 6 Part B 1.3). */
-export function isResolvablePrivateAddress(address: Uint8Array): boolean {
-  return address.length === LENGTH.address && (address[5]! & RPA_TYPE_MASK) === RPA_TYPE_BITS;
+/** Six octets whose two most significant bits are 0b01, the RPA sub-type (Vol 6 Part B 1.3): base's check. */
+function isRpa(bytes: Uint8Array): boolean {
+  return bytes.length === LENGTH.address && isResolvablePrivateAddress({ bytes, type: 'random' });
 }
 
 // prand's random part (22 bits) must hold at least one 0 bit and one 1 bit (Vol 6 Part B 1.3.2.2).
@@ -105,7 +106,7 @@ export class IrkSet {
   /** The index of the first IRK that resolves `address` (6 octets, on-air order), or -1. */
   resolve(address: Uint8Array): number {
     requireLength('address', address, LENGTH.address);
-    if (!isResolvablePrivateAddress(address)) return -1;
+    if (!isRpa(address)) return -1;
     const plaintext = ahPlaintext(address.subarray(LENGTH.hash));
     const hash = address.subarray(0, LENGTH.hash);
     const ciphers = this.#ciphers;
@@ -124,7 +125,7 @@ export class IrkSet {
 export function resolveRpaAmong(address: Uint8Array, irks: readonly Uint8Array[] | IrkSet): number {
   if (irks instanceof IrkSet) return irks.resolve(address);
   requireLength('address', address, LENGTH.address);
-  if (!isResolvablePrivateAddress(address)) return -1;
+  if (!isRpa(address)) return -1;
   const plaintext = ahPlaintext(address.subarray(LENGTH.hash));
   const hash = address.subarray(0, LENGTH.hash);
   for (let i = 0; i < irks.length; i++) {
