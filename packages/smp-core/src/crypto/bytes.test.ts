@@ -1,6 +1,7 @@
+import { concatBytes, equalBytes } from '@tsble/base';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bigIntToBytes, bytesToBigInt, concat, equalBytes, leftPad, randomBytes, reverse } from './bytes.js';
+import { bigIntToBytes, bytesToBigInt, leftPad, randomBytes, reverse } from './bytes.js';
 
 describe('byte helpers', () => {
   it('leftPad widens with leading zeros and keeps the low octets of longer input', () => {
@@ -20,7 +21,7 @@ describe('byte helpers', () => {
         expect(reverse(reverse(bytes))).toEqual(bytes);
         expect(bigIntToBytes(bytesToBigInt(bytes), 32)).toEqual(bytes);
         expect(equalBytes(bytes, bytes.slice())).toBe(true);
-        expect(concat(bytes.subarray(0, 5), bytes.subarray(5))).toEqual(bytes);
+        expect(concatBytes(bytes.subarray(0, 5), bytes.subarray(5))).toEqual(bytes);
       }),
     );
   });

@@ -12,9 +12,6 @@ export function reverse(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The one implementation of each lives in @tsble/base; the toolbox's modules import them from here. */
-export { concatBytes as concat, equalBytes } from '@tsble/base';
-
 /** Throws CryptoArgumentError unless `value` is a Uint8Array of exactly `length` octets. */
 export function requireLength(argument: string, value: Uint8Array, length: number): void {
   if (!(value instanceof Uint8Array) || value.length !== length) {

@@ -2,8 +2,9 @@
  * LE legacy pairing functions, Core 6.0 Vol 3 Part H 2.2.3 (c1) and 2.2.4 (s1). All values on-air order.
  */
 
+import { concatBytes } from '@tsble/base';
 import { e } from './aes.js';
-import { concat, requireLength } from './bytes.js';
+import { requireLength } from './bytes.js';
 import { LENGTH } from './constants.js';
 import { CryptoArgumentError } from './errors.js';
 
@@ -42,8 +43,8 @@ export function c1(
   requireLength('pres', pres, LENGTH.pairingPdu);
   requireLength('ia', ia, LENGTH.address);
   requireLength('ra', ra, LENGTH.address);
-  const p1 = concat(Uint8Array.of(addressType('iat', iat), addressType('rat', rat)), preq, pres);
-  const p2 = concat(ra, ia, new Uint8Array(4));
+  const p1 = concatBytes(Uint8Array.of(addressType('iat', iat), addressType('rat', rat)), preq, pres);
+  const p2 = concatBytes(ra, ia, new Uint8Array(4));
   return e(k, xor16(e(k, xor16(r, p1)), p2));
 }
 
@@ -55,5 +56,5 @@ export function s1(k: Uint8Array, r1: Uint8Array, r2: Uint8Array): Uint8Array {
   requireLength('k', k, LENGTH.key);
   requireLength('r1', r1, 16);
   requireLength('r2', r2, 16);
-  return e(k, concat(r2.subarray(0, 8), r1.subarray(0, 8)));
+  return e(k, concatBytes(r2.subarray(0, 8), r1.subarray(0, 8)));
 }

@@ -3,7 +3,8 @@
  * of the peer's public key. Keys and coordinates are 32 octets in on-air order (least significant octet
  * first, as in the Pairing Public Key PDU); the provider is handed them big-endian.
  */
-import { bigIntToBytes, equalBytes, requireLength, reverse } from './bytes.js';
+import { equalBytes } from '@tsble/base';
+import { bigIntToBytes, requireLength, reverse } from './bytes.js';
 import { LENGTH } from './constants.js';
 import {
   CryptoProviderError,

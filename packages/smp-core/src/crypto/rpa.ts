@@ -7,8 +7,8 @@
  * IRK, so each IRK's AES key schedule is kept (see `preparedCipher`): scanning among many bonded peers
  * costs one AES block per IRK, not a key expansion too.
  */
-import { isResolvablePrivateAddress } from '@tsble/base';
-import { equalBytes, randomBytes, requireLength } from './bytes.js';
+import { equalBytes, isResolvablePrivateAddress } from '@tsble/base';
+import { randomBytes, requireLength } from './bytes.js';
 import { LENGTH, RPA_TYPE_BITS, RPA_TYPE_MASK } from './constants.js';
 import { type AesBlockCipher, type CryptoProvider, getCryptoProvider } from './provider.js';
 

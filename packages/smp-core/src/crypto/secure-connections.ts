@@ -4,7 +4,8 @@
  * and result here is in on-air order, so each value is reversed once going into the CMAC and the result
  * once coming out.
  */
-import { concat, requireLength, reverse } from './bytes.js';
+import { concatBytes } from '@tsble/base';
+import { requireLength, reverse } from './bytes.js';
 import { aesCmac } from './cmac.js';
 import { F5_KEY_ID, F5_LENGTH, F5_SALT, LENGTH } from './constants.js';
 import { CryptoArgumentError } from './errors.js';
@@ -28,7 +29,7 @@ export function f4(u: Uint8Array, v: Uint8Array, x: Uint8Array, z: number | Uint
   requireLength('u', u, LENGTH.p256Coordinate);
   requireLength('v', v, LENGTH.p256Coordinate);
   requireLength('x', x, LENGTH.nonce);
-  return reverse(aesCmac(reverse(x), concat(reverse(u), reverse(v), z8(z))));
+  return reverse(aesCmac(reverse(x), concatBytes(reverse(u), reverse(v), z8(z))));
 }
 
 /**
@@ -51,9 +52,9 @@ export function f5(
   requireLength('a1', a1, LENGTH.addressWithType);
   requireLength('a2', a2, LENGTH.addressWithType);
   const t = aesCmac(F5_SALT, reverse(w));
-  const tail = concat(F5_KEY_ID, reverse(n1), reverse(n2), reverse(a1), reverse(a2), F5_LENGTH);
-  const macKey = aesCmac(t, concat(Uint8Array.of(0), tail));
-  const ltk = aesCmac(t, concat(Uint8Array.of(1), tail));
+  const tail = concatBytes(F5_KEY_ID, reverse(n1), reverse(n2), reverse(a1), reverse(a2), F5_LENGTH);
+  const macKey = aesCmac(t, concatBytes(Uint8Array.of(0), tail));
+  const ltk = aesCmac(t, concatBytes(Uint8Array.of(1), tail));
   return { macKey: reverse(macKey), ltk: reverse(ltk) };
 }
 
@@ -78,7 +79,7 @@ export function f6(
   requireLength('ioCap', ioCap, LENGTH.ioCap);
   requireLength('a1', a1, LENGTH.addressWithType);
   requireLength('a2', a2, LENGTH.addressWithType);
-  const message = concat(reverse(n1), reverse(n2), reverse(r), reverse(ioCap), reverse(a1), reverse(a2));
+  const message = concatBytes(reverse(n1), reverse(n2), reverse(r), reverse(ioCap), reverse(a1), reverse(a2));
   return reverse(aesCmac(reverse(w), message));
 }
 
@@ -91,7 +92,7 @@ export function g2(u: Uint8Array, v: Uint8Array, x: Uint8Array, y: Uint8Array): 
   requireLength('v', v, LENGTH.p256Coordinate);
   requireLength('x', x, LENGTH.nonce);
   requireLength('y', y, LENGTH.nonce);
-  const tag = aesCmac(reverse(x), concat(reverse(u), reverse(v), reverse(y)));
+  const tag = aesCmac(reverse(x), concatBytes(reverse(u), reverse(v), reverse(y)));
   // mod 2^32 keeps the least significant four octets: the last four of the AES-order tag.
   return ((tag[12]! << 24) | (tag[13]! << 16) | (tag[14]! << 8) | tag[15]!) >>> 0;
 }

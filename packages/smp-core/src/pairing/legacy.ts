@@ -4,10 +4,10 @@
  * Every received random is checked against the confirm committed before it, and a reflected confirm or
  * random (the peer echoing ours) fails with Confirm Value Failed.
  */
+import { equalBytes } from '@tsble/base';
 import { PairingFailedReason } from '../constants.js';
 import { c1, randomBytes, s1 } from '../crypto/index.js';
 import { maskKey } from '../keys/key-size.js';
-import { equalBytes } from './bytes.js';
 import {
   emit,
   fail,

@@ -3,9 +3,9 @@
  * one per passkey bit ri. Round i: Cai = f4(PKax, PKbx, Nai, 0x80|ri) from the initiator, Cbi likewise
  * from the responder, then Nai and Nbi revealed and checked. Fresh 128-bit nonces every round.
  */
+import { equalBytes } from '@tsble/base';
 import { PASSKEY_ROUNDS, PairingFailedReason } from '../constants.js';
 import { f4, randomBytes } from '../crypto/index.js';
-import { equalBytes } from './bytes.js';
 import { emit, fail, negotiatedOf, type PairingContext, progressOf, send } from './context.js';
 import { isValidPasskey, passkeyDigits, passkeyToBytes, randomPasskey } from './passkey.js';
 import { enterStage2 } from './secure-connections.js';

@@ -3,6 +3,7 @@
  * authentication stage 1 for Just Works / Numeric Comparison (2.3.5.6.2) and OOB (2.3.5.6.4), and stage 2:
  * f5 for MacKey and LTK, f6 DHKey checks (2.3.5.6.5). Passkey Entry's 20 rounds live in sc-passkey.ts.
  */
+import { equalBytes } from '@tsble/base';
 import { PairingFailedReason } from '../constants.js';
 import {
   f4,
@@ -16,7 +17,6 @@ import {
   randomBytes,
 } from '../crypto/index.js';
 import { maskKey } from '../keys/key-size.js';
-import { equalBytes } from './bytes.js';
 import {
   addressWithType,
   emit,
